@@ -1,0 +1,15 @@
+import type { Command } from '../io.js';
+import { ccqCommand } from './ccq.js';
+import { guardiansCommand } from './guardians.js';
+import { marginCommand } from './margin.js';
+import { pythCommand } from './pyth.js';
+import { vaaCommand } from './vaa.js';
+
+/** Every `xmargin` subcommand, by name. */
+export const commands: readonly Command[] = [
+  marginCommand,
+  guardiansCommand,
+  vaaCommand,
+  ccqCommand,
+  pythCommand,
+];

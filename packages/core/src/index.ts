@@ -1,0 +1,52 @@
+export {
+  type Amount,
+  addAmounts,
+  amount,
+  amountFromNumber,
+  amountToNumber,
+  compareAmounts,
+  divRound,
+  formatAmount,
+  HOLDER_SAFE_ROUNDING,
+  mulDivAmount,
+  parseAmount,
+  pow10,
+  type Rounding,
+  rescaleAmount,
+  subAmounts,
+} from './amount.js';
+export type { Brand } from './brand.js';
+export {
+  type ChainInfo,
+  type ChainName,
+  type ChainPlatform,
+  chainByWormholeId,
+  chains,
+  type FinalityRule,
+  getChain,
+  isChainName,
+} from './chains.js';
+export {
+  type AccountId,
+  accountId,
+  base58Decode,
+  base58Encode,
+  type EvmAddress,
+  evmAddress,
+  type SolanaAddress,
+  solanaAddress,
+  solanaToUniversal,
+  type UniversalAddress,
+  universalAddress,
+  type WormholeChainId,
+  wormholeChainId,
+} from './ids.js';
+export {
+  type ChainCursor,
+  type Clock,
+  type CollateralObservation,
+  type CollateralPollResult,
+  type CollateralSource,
+  type ObservationSource,
+  systemClock,
+} from './ports.js';

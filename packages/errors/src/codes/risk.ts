@@ -1,0 +1,16 @@
+import { code } from '../spec.js';
+
+/** The pure margin engine (packages/risk). */
+export const riskCodes = {
+  RISK__UNKNOWN_PRESET: code<{ preset: string; known: readonly string[] }>(400, 'Unknown parameter preset'),
+  RISK__MISSING_MARKET: code<{ underlying: string; position: number }>(
+    422,
+    'A position refers to an underlying with no market data',
+  ),
+  RISK__MISSING_EXPIRY: code<{ underlying: string; expiry: number; position: number }>(
+    422,
+    'A position refers to an expiry with no market data',
+  ),
+  RISK__MISSING_PRICE: code<{ asset: string }>(422, 'Collateral asset has no price'),
+  RISK__INVALID_INPUT: code<{ path: string; reason: string }>(422, 'Input is outside the model domain'),
+} as const;
