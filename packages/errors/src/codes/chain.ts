@@ -12,4 +12,21 @@ export const chainCodes = {
     409,
     'A reorganisation replaced an indexed block',
   ),
+  CHAIN__INVALID_CONFIG: code<{ chain: string; reason: string }>(
+    500,
+    'Chain adapter configuration is invalid',
+  ),
+  CHAIN__ACCOUNT_NOT_FOUND: code<{ chain: string; address: string }>(404, 'On-chain account does not exist'),
+  CHAIN__WRONG_MINT: code<{ chain: string; address: string; expected: string; actual: string }>(
+    422,
+    'Token account holds a different mint than registered',
+  ),
+  CHAIN__WRONG_OWNER: code<{ chain: string; address: string; expected: string; actual: string }>(
+    422,
+    'Account is owned by an unexpected program or wallet',
+  ),
+  CHAIN__UNSUPPORTED_TOKEN_PROGRAM: code<{ chain: string; address: string; program: string }>(
+    422,
+    'Token account is owned by neither SPL Token nor Token-2022',
+  ),
 } as const;
