@@ -1,0 +1,15 @@
+import { expect, it } from 'vitest';
+import * as api from './index.js';
+
+it('exports exactly the documented names', () => {
+  expect(Object.keys(api).sort()).toEqual([
+    'collateralVaultAbi',
+    'collateralVaultBytecode',
+    'devnetCoreBridgeAbi',
+    'devnetCoreBridgeBytecode',
+    'multicall3Abi',
+    'multicall3Bytecode',
+    'testTokenAbi',
+    'testTokenBytecode',
+  ]);
+});
