@@ -1,1 +1,31 @@
-export {};
+export { type AccountIndex, createAccountIndex } from './account-index.js';
+export { type CreateRedisConnectionOptions, createRedisConnection } from './connection.js';
+export { type CreateJobWorkerParameters, createJobWorker, type JobHandler } from './create-job-worker.js';
+export {
+  indexChainSchedulerKey,
+  marketMoveJobKey,
+  recomputeJobKey,
+  reverifySchedulerKey,
+} from './job-keys.js';
+export { defaultJobOptions } from './job-options.js';
+export {
+  HIGHEST_PRIORITY,
+  LOWEST_PRIORITY,
+  liquidationPriority,
+  type MarginHealth,
+  UNKNOWN_PRIORITY,
+} from './priority.js';
+export {
+  type CreateProducersParameters,
+  createProducers,
+  type EnqueueResult,
+  type JobProducers,
+} from './producers.js';
+export {
+  createQueueAdmin,
+  type FailedJobView,
+  type QueueAdmin,
+  type QueueCounts,
+} from './queue-admin.js';
+export { allQueueNames, type PayloadOf, payloadSchemas, type QueueName, queueNames } from './queue-names.js';
+export { validatePayload } from './validate-payload.js';

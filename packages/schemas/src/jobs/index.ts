@@ -1,1 +1,12 @@
-export {};
+export {
+  type IndexChainPayload,
+  indexChainPayload,
+  type MarketMovePayload,
+  marketMovePayload,
+  type RecomputeAccountPayload,
+  type RecomputeReason,
+  type ReverifyExpiringPayload,
+  recomputeAccountPayload,
+  recomputeReason,
+  reverifyExpiringPayload,
+} from './payloads.js';

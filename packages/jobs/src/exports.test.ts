@@ -1,0 +1,25 @@
+import { expect, it } from 'vitest';
+import * as api from './index.js';
+
+it('exports exactly the documented names', () => {
+  expect(Object.keys(api).sort()).toEqual([
+    'HIGHEST_PRIORITY',
+    'LOWEST_PRIORITY',
+    'UNKNOWN_PRIORITY',
+    'allQueueNames',
+    'createAccountIndex',
+    'createJobWorker',
+    'createProducers',
+    'createQueueAdmin',
+    'createRedisConnection',
+    'defaultJobOptions',
+    'indexChainSchedulerKey',
+    'liquidationPriority',
+    'marketMoveJobKey',
+    'payloadSchemas',
+    'queueNames',
+    'recomputeJobKey',
+    'reverifySchedulerKey',
+    'validatePayload',
+  ]);
+});
