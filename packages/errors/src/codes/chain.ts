@@ -29,4 +29,8 @@ export const chainCodes = {
     422,
     'Token account is owned by neither SPL Token nor Token-2022',
   ),
+  CHAIN__TX_REVERTED: code<{ chain: string; txHash?: string; reason?: string }>(
+    422,
+    'Transaction reverted on chain',
+  ),
 } as const;
