@@ -11,4 +11,25 @@ export const apiCodes = {
   API__PAYLOAD_TOO_LARGE: code<{ limit: number }>(413, 'Request body too large'),
   API__RATE_LIMITED: code<{ retryAfterSeconds: number }>(429, 'Too many requests'),
   API__INTERNAL: code(500, 'Internal error'),
+  API__INVALID_REQUEST: code<{ part: string; issues: readonly { path: string; message: string }[] }>(
+    400,
+    'Request failed validation',
+  ),
+  API__CHALLENGE_INVALID: code<{ challengeId: string }>(
+    422,
+    'Address challenge is unknown, expired, already used or for another address',
+  ),
+  API__SIGNATURE_INVALID: code<{ chain: string; address: string }>(
+    422,
+    'Signature does not prove control of the address',
+  ),
+  API__ADDRESS_LINKED: code<{ chain: string; address: string; accountId: string }>(
+    409,
+    'Address is already linked to another account',
+  ),
+  API__UNSUPPORTED_ATTESTATION: code<{ kind: string; reason: string }>(
+    422,
+    'Attestation is valid but carries nothing this engine applies',
+  ),
+  API__NO_SNAPSHOT: code<{ accountId: string }>(404, 'No margin snapshot for this account yet'),
 } as const;

@@ -1,1 +1,1 @@
-export {};
+export { type EngineEnv, engineEnv } from './engine-env.js';

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+/** Comma-separated list of numbers, e.g. "0,1000" (margin-excess thresholds that raise events). */
+const numberList = z
+  .string()
+  .default('0')
+  .transform((s, ctx) => {
+    const parts = s
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    const values = parts.map(Number);
+    if (values.some((v) => !Number.isFinite(v))) {
+      ctx.addIssue({ code: 'custom', message: 'expected comma-separated numbers' });
+      return z.NEVER;
+    }
+    return [...new Set([0, ...values])].sort((a, b) => a - b);
+  });
+
+/**
+ * Environment of `apps/engine` (read once, in its env.ts). Secrets (API keys, database URL) are only
+ * ever held in memory; nothing logs them.
+ */
+export const engineEnv = z.object({
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Postgres; unset means PGlite in-process with data under PGLITE_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  PGLITE_DIR: z.string().min(1).default('./.xmargin/db'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(8080).pipe(z.number().max(65_535)),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('xmargin'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bootstrap admin key; stored hashed on start so a fresh deployment can create the other keys. */
+  XMARGIN_ADMIN_KEY: z.string().min(16).optional(),
+  BODY_LIMIT_BYTES: int(1_048_576, 1024),
+  /** Per API key, per API process: sustained requests per second and burst size. */
+  RATE_LIMIT_PER_SECOND: int(1_000, 1),
+  RATE_LIMIT_BURST: int(2_000, 1),
+  WORKER_CONCURRENCY: int(4, 1),
+  WORKER_LOCK_DURATION_MS: int(30_000, 500),
+  WORKER_STALLED_INTERVAL_MS: int(30_000, 200),
+  /** Guardian network whose trust store verifies attestations. */
+  WORMHOLE_NETWORK: z.enum(['mainnet', 'testnet', 'devnet']).default('devnet'),
+  /** Margin-excess levels (stable units) whose crossing raises a stream event; 0 is always included. */
+  MARGIN_THRESHOLDS: numberList,
+  /** Attestations older than this are re-verified by `reverify-expiring`. */
+  REVERIFY_HORIZON_SECONDS: int(600, 1),
+  REVERIFY_EVERY_MS: int(60_000, 1_000),
+  INDEX_EVERY_MS: int(15_000, 1_000),
+});
+
+export type EngineEnv = z.infer<typeof engineEnv>;
