@@ -1,1 +1,71 @@
-export {};
+export {
+  type AccountDto,
+  type AddressChain,
+  accountDto,
+  addressChain,
+  addressListDto,
+  challengeBody,
+  challengeDto,
+  createAccountBody,
+  type LinkedAddress,
+  linkAddressBody,
+  linkedAddress,
+} from './accounts.js';
+export {
+  type AttestationRegistry,
+  apiKeyDto,
+  attestationRegistryBody,
+  createApiKeyBody,
+  diffQuery,
+  emitterEntry,
+  failedJobsDto,
+  guardianUpgradeBody,
+  jobParams,
+  paramsAuditDto,
+  paramsDiffDto,
+  paramsVersionDto,
+  proposeParamsBody,
+  pythFeedEntry,
+  queueParams,
+  queueStatsDto,
+  tokenEntry,
+  trustStoreBody,
+  versionParams,
+} from './admin.js';
+export { attestationAcceptedDto, postPythBody, postQueryBody, postVaaBody } from './attestations.js';
+export {
+  accountIdString,
+  accountParams,
+  decimalString,
+  type ErrorBody,
+  errorBody,
+  finite,
+  okBody,
+  type Role,
+  roleEnum,
+  unixSeconds,
+} from './common.js';
+export {
+  chainFreshness,
+  explainDto,
+  marginSnapshotDto,
+  marginSummary,
+  whatIfBody,
+  whatIfDto,
+} from './margin.js';
+export {
+  expiryMarket,
+  marketBody,
+  marketDataBody,
+  marketDataDto,
+  marketDataWriteDto,
+  priceQuote,
+} from './market-data.js';
+export {
+  type PositionBody,
+  positionBody,
+  positionParams,
+  positionsDto,
+  storedPosition,
+  upsertPositionsBody,
+} from './positions.js';

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { accountIdString } from './common.js';
+
+/** Binary attestation as 0x-hex or base64 (what guardian REST APIs return). */
+const bytesString = z
+  .string()
+  .min(8)
+  .max(200_000)
+  .regex(/^(0x[0-9a-fA-F]*|[A-Za-z0-9+/]+={0,2})$/, 'expected 0x-hex or base64');
+
+export const postVaaBody = z.object({ vaa: bytesString }).strict();
+
+/** A Wormhole Queries response proving a token balance of `holder` at one block/slot. */
+export const postQueryBody = z
+  .object({
+    bytes: bytesString,
+    signatures: z
+      .array(z.string().regex(/^(0x)?[0-9a-fA-F]{132}$/, 'expected 66-byte hex signature'))
+      .min(1)
+      .max(64),
+    accountId: accountIdString,
+    /** Network name of the queried chain (chain registry). */
+    chain: z.string().min(1).max(64),
+    /** Token contract / mint the balance is of. */
+    token: z.string().min(32).max(66),
+    /** The wallet (EVM) or token account (Solana) whose balance was queried. */
+    holder: z.string().min(32).max(66),
+  })
+  .strict();
+
+export const postPythBody = z.object({ update: bytesString }).strict();
+
+export const attestationAcceptedDto = z.object({
+  status: z.enum(['accepted', 'duplicate']),
+  kind: z.enum(['vaa', 'query', 'pyth']),
+  /** keccak256 of the signed body: the same attestation always has the same key. */
+  replayKey: z.string(),
+  /** Recompute or market-move jobs this attestation enqueued (empty for a duplicate). */
+  jobIds: z.array(z.string()),
+  accountIds: z.array(z.string()),
+  applied: z.number().int().nonnegative(),
+});

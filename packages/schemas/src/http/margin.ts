@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { accountIdString, decimalString, finite, unixSeconds } from './common.js';
+import { marketBody, priceQuote } from './market-data.js';
+import { positionBody } from './positions.js';
+
+export const marginSummary = z.object({
+  equity: finite,
+  initialRequirement: finite,
+  maintenanceRequirement: finite,
+  initialExcess: finite,
+  maintenanceExcess: finite,
+  markToMarket: finite,
+});
+
+export const chainFreshness = z.object({
+  chain: z.string(),
+  oldestObservedAt: unixSeconds,
+  newestObservedAt: unixSeconds,
+  /** now - oldestObservedAt, seconds. */
+  ageSeconds: z.number(),
+});
+
+export const marginSnapshotDto = z
+  .object({
+    accountId: accountIdString,
+    computedAt: z.number().describe('unix milliseconds'),
+    ageSeconds: z.number().describe('seconds since computedAt'),
+    asOf: unixSeconds,
+    inputHash: z.string(),
+    paramsVersion: z.number().int().nullable(),
+    summary: marginSummary,
+    freshness: z.array(chainFreshness),
+    warnings: z.array(z.object({ code: z.string(), path: z.string(), message: z.string() })),
+  })
+  .meta({ id: 'MarginSnapshot' });
+
+/** Proposed changes evaluated against the stored account without storing anything. */
+export const whatIfBody = z
+  .object({
+    positions: z
+      .object({
+        /** Added or replacing positions (by id, within the caller's protocol for protocol keys). */
+        upsert: z.array(positionBody).max(1_000).default([]),
+        /** Ids of the caller's positions to drop. */
+        remove: z.array(z.string()).max(1_000).default([]),
+      })
+      .strict()
+      .default({ upsert: [], remove: [] }),
+    collateral: z
+      .array(
+        z
+          .object({
+            asset: z.string().min(1).max(32),
+            chain: z.string().min(1).max(64),
+            /** Signed change in token units, exact decimal. */
+            delta: decimalString,
+          })
+          .strict(),
+      )
+      .max(100)
+      .default([]),
+    market: z
+      .object({
+        prices: z.record(z.string(), priceQuote).optional(),
+        markets: z.record(z.string(), marketBody).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const whatIfDto = z.object({
+  accountId: accountIdString,
+  asOf: unixSeconds,
+  current: marginSummary,
+  proposed: marginSummary,
+  change: marginSummary,
+  /** Whether the proposed state still meets the initial requirement (pre-trade check). */
+  acceptable: z.boolean(),
+});
+
+export const explainDto = z.object({
+  accountId: accountIdString,
+  computedAt: z.number(),
+  asOf: unixSeconds,
+  summary: marginSummary,
+  positions: z.array(
+    z.object({
+      key: z.string().describe('protocol/positionId'),
+      underlying: z.string(),
+      markToMarket: finite,
+      worstScenarioPnl: finite,
+      greeks: z.record(z.string(), finite),
+    }),
+  ),
+  underlyings: z.record(
+    z.string(),
+    z.object({
+      worstScenario: z.unknown(),
+      maintenanceRequirement: finite,
+      initialRequirement: finite,
+      markToMarket: finite,
+      basisContingency: finite,
+      staticContingency: finite,
+      confidenceContingency: finite,
+    }),
+  ),
+  chains: z.array(
+    z.object({
+      chain: z.string(),
+      collateralValue: finite.describe('sum of amount x price before haircuts, stable units'),
+      assets: z.array(z.object({ asset: z.string(), amount: finite, source: z.string().optional() })),
+      oldestObservedAt: unixSeconds.nullable(),
+      ageSeconds: z.number().nullable(),
+    }),
+  ),
+  worstScenario: z.object({ underlying: z.string(), scenario: z.unknown(), pnl: finite }).nullable(),
+  attestations: z.array(
+    z.object({
+      replayKey: z.string(),
+      kind: z.string(),
+      observedAt: z.number().nullable(),
+      ageSeconds: z.number().nullable(),
+    }),
+  ),
+  warnings: z.array(z.object({ code: z.string(), path: z.string(), message: z.string() })),
+});
