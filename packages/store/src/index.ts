@@ -1,1 +1,77 @@
-export {};
+export type { Db, DriverName, Executor, QueryResult } from './db/types.js';
+export { dropSchema } from './drop-schema.js';
+export type { JsonObject, JsonValue } from './json.js';
+export type { JsonDiffEntry } from './json-diff.js';
+export type { MigrateResult } from './migrate.js';
+export { type OpenStoreOptions, openStore } from './open-store.js';
+export type {
+  AccountRecord,
+  AccountsRepository,
+  CreateAccountParameters,
+  LinkAddressParameters,
+  LinkedAddressRecord,
+  ListAccountsParameters,
+} from './repositories/accounts.js';
+export {
+  type ApiKeyRecord,
+  type ApiKeysRepository,
+  type CreateApiKeyParameters,
+  hashApiKey,
+} from './repositories/api-keys.js';
+export type {
+  ApplyAttestationParameters,
+  ApplyAttestationReturnType,
+  AttestationKind,
+  AttestationRecord,
+  AttestationsRepository,
+  ListAttestationsParameters,
+} from './repositories/attestations.js';
+export type {
+  BalanceRecord,
+  BalancesRepository,
+  BalanceUpdate,
+  IngestPollResult,
+  RollbackBalancesParameters,
+  RollbackBalancesResult,
+  UpsertBalanceResult,
+} from './repositories/balances.js';
+export type {
+  ChallengesRepository,
+  CreateChallengeParameters,
+  LinkChallengeRecord,
+} from './repositories/challenges.js';
+export type { ChainCursorRecord, CursorsRepository } from './repositories/cursors.js';
+export type {
+  MarketDataKind,
+  MarketDataRecord,
+  MarketDataRepository,
+  MarketDataSnapshot,
+  PutMarketDataParameters,
+  PutMarketDataResult,
+} from './repositories/market-data.js';
+export type {
+  PositionInput,
+  PositionRecord,
+  PositionsRepository,
+  RemovePositionParameters,
+  ReplacePositionsParameters,
+  UpsertPositionParameters,
+} from './repositories/positions.js';
+export type {
+  ActivateRiskParamsParameters,
+  ListRiskParamAuditParameters,
+  ProposeRiskParamsParameters,
+  RiskParamAction,
+  RiskParamAuditEntry,
+  RiskParamStatus,
+  RiskParamsRepository,
+  RiskParamVersion,
+} from './repositories/risk-params.js';
+export type {
+  InsertMarginSnapshotParameters,
+  ListLatestSnapshotsParameters,
+  MarginHistoryParameters,
+  MarginSnapshotRecord,
+  SnapshotsRepository,
+} from './repositories/snapshots.js';
+export type { Store, StoreRepositories } from './store.js';

@@ -11,4 +11,6 @@ export const ledgerCodes = {
   LEDGER__CONFLICT: code<{ entity: string; id: string }>(409, 'Entity already exists'),
   LEDGER__UNAVAILABLE: code<{ reason: string }>(503, 'Database is unavailable'),
   LEDGER__MIGRATION_FAILED: code<{ version: number; reason: string }>(500, 'Database migration failed'),
+  LEDGER__INVALID_INPUT: code<{ field: string; reason: string }>(400, 'Value does not fit the ledger schema'),
+  LEDGER__QUERY_FAILED: code<{ sqlState: string }>(500, 'Database query failed'),
 } as const;

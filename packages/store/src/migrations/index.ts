@@ -1,0 +1,8 @@
+import { migration0001 } from './0001-init.js';
+import type { Migration } from './migration.js';
+
+/**
+ * Every migration, in version order. Append only: an applied migration is never edited (its checksum is
+ * checked on start), a change is a new file with the next version.
+ */
+export const migrations: readonly Migration[] = [migration0001];

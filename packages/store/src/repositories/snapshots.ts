@@ -1,0 +1,171 @@
+import type { AccountId } from '@xmargin/core';
+import type { Executor } from '../db/types.js';
+import {
+  checkFiniteNumber,
+  checkNonEmpty,
+  toBigInt,
+  toDate,
+  toJsonParam,
+  toNullableNumber,
+  toNumber,
+} from '../db/values.js';
+import type { JsonValue } from '../json.js';
+
+export interface InsertMarginSnapshotParameters {
+  readonly account: AccountId;
+  readonly computedAt: Date;
+  /** Hash of the risk input document, so an unchanged input can be recognised and skipped. */
+  readonly inputHash: string;
+  readonly paramsVersion?: number | null;
+  /** Stable units, as the risk engine returns them. */
+  readonly equity: number;
+  readonly initialRequirement: number;
+  readonly maintenanceRequirement: number;
+  /** The full risk-model §6 output document. */
+  readonly result: unknown;
+}
+
+export interface MarginSnapshotRecord<T = JsonValue> {
+  readonly id: bigint;
+  readonly account: AccountId;
+  readonly computedAt: Date;
+  readonly inputHash: string;
+  readonly paramsVersion: number | null;
+  readonly equity: number;
+  readonly initialRequirement: number;
+  readonly maintenanceRequirement: number;
+  /** equity - initialRequirement. */
+  readonly initialExcess: number;
+  /** equity - maintenanceRequirement (negative: liquidatable). */
+  readonly maintenanceExcess: number;
+  readonly result: T;
+}
+
+export interface MarginHistoryParameters {
+  /** Default 100, at most 1000. */
+  readonly limit?: number;
+  /** Only snapshots computed strictly before this time (pagination). */
+  readonly before?: Date;
+}
+
+export interface ListLatestSnapshotsParameters {
+  /** Default 100, at most 10 000. */
+  readonly limit?: number;
+  /** Only accounts whose maintenance excess is below this (e.g. near liquidation). */
+  readonly maxMaintenanceExcess?: number;
+}
+
+export interface SnapshotsRepository {
+  insert(params: InsertMarginSnapshotParameters): Promise<MarginSnapshotRecord>;
+  latest<T = JsonValue>(account: AccountId): Promise<MarginSnapshotRecord<T> | null>;
+  /** Latest first. */
+  history<T = JsonValue>(
+    account: AccountId,
+    params?: MarginHistoryParameters,
+  ): Promise<MarginSnapshotRecord<T>[]>;
+  /** The latest snapshot of each account, lowest maintenance excess (closest to liquidation) first. */
+  listLatest<T = JsonValue>(params?: ListLatestSnapshotsParameters): Promise<MarginSnapshotRecord<T>[]>;
+  /** Deletes an account's snapshots older than `before`, keeping the latest one; returns how many. */
+  prune(account: AccountId, before: Date): Promise<number>;
+}
+
+interface SnapshotRow {
+  id: unknown;
+  account_id: string;
+  computed_at: unknown;
+  input_hash: string;
+  params_version: unknown;
+  equity: unknown;
+  initial_requirement: unknown;
+  maintenance_requirement: unknown;
+  result: JsonValue;
+}
+
+const COLUMNS =
+  'id, account_id, computed_at, input_hash, params_version, equity, initial_requirement, maintenance_requirement, result';
+
+const toSnapshot = <T>(r: SnapshotRow): MarginSnapshotRecord<T> => {
+  const equity = toNumber(r.equity);
+  const initialRequirement = toNumber(r.initial_requirement);
+  const maintenanceRequirement = toNumber(r.maintenance_requirement);
+  return {
+    id: toBigInt(r.id),
+    account: r.account_id as AccountId,
+    computedAt: toDate(r.computed_at),
+    inputHash: r.input_hash,
+    paramsVersion: toNullableNumber(r.params_version),
+    equity,
+    initialRequirement,
+    maintenanceRequirement,
+    initialExcess: equity - initialRequirement,
+    maintenanceExcess: equity - maintenanceRequirement,
+    result: r.result as T,
+  };
+};
+
+// NUMERIC takes JS number text as is (including exponent form); finite numbers only.
+const num = (field: string, v: number): string => String(checkFiniteNumber(field, v));
+
+export function createSnapshotsRepository(ex: Executor): SnapshotsRepository {
+  return {
+    async insert(p) {
+      const { rows } = await ex.query<SnapshotRow>(
+        `INSERT INTO margin_snapshots (account_id, computed_at, input_hash, params_version, equity,
+                                       initial_requirement, maintenance_requirement, result)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING ${COLUMNS}`,
+        [
+          p.account,
+          p.computedAt,
+          checkNonEmpty('inputHash', p.inputHash),
+          p.paramsVersion ?? null,
+          num('equity', p.equity),
+          num('initialRequirement', p.initialRequirement),
+          num('maintenanceRequirement', p.maintenanceRequirement),
+          toJsonParam('result', p.result),
+        ],
+      );
+      return toSnapshot<JsonValue>(rows[0]!);
+    },
+    async latest<T>(account: AccountId) {
+      const { rows } = await ex.query<SnapshotRow>(
+        `SELECT ${COLUMNS} FROM margin_snapshots WHERE account_id = $1 ORDER BY computed_at DESC, id DESC LIMIT 1`,
+        [account],
+      );
+      return rows[0] ? toSnapshot<T>(rows[0]) : null;
+    },
+    async history<T>(account: AccountId, { limit = 100, before }: MarginHistoryParameters = {}) {
+      const { rows } = await ex.query<SnapshotRow>(
+        `SELECT ${COLUMNS} FROM margin_snapshots
+         WHERE account_id = $1 AND ($2::timestamptz IS NULL OR computed_at < $2)
+         ORDER BY computed_at DESC, id DESC LIMIT $3`,
+        [account, before ?? null, Math.min(Math.max(1, limit), 1000)],
+      );
+      return rows.map((r) => toSnapshot<T>(r));
+    },
+    async listLatest<T>({ limit = 100, maxMaintenanceExcess }: ListLatestSnapshotsParameters = {}) {
+      const { rows } = await ex.query<SnapshotRow>(
+        `SELECT * FROM (
+           SELECT DISTINCT ON (account_id) ${COLUMNS} FROM margin_snapshots
+           ORDER BY account_id, computed_at DESC, id DESC
+         ) latest
+         WHERE ($1::numeric IS NULL OR equity - maintenance_requirement < $1::numeric)
+         ORDER BY equity - maintenance_requirement ASC, account_id
+         LIMIT $2`,
+        [
+          maxMaintenanceExcess === undefined ? null : num('maxMaintenanceExcess', maxMaintenanceExcess),
+          Math.min(Math.max(1, limit), 10_000),
+        ],
+      );
+      return rows.map((r) => toSnapshot<T>(r));
+    },
+    async prune(account, before) {
+      const { rowCount } = await ex.query(
+        `DELETE FROM margin_snapshots
+         WHERE account_id = $1 AND computed_at < $2
+           AND id <> (SELECT id FROM margin_snapshots WHERE account_id = $1 ORDER BY computed_at DESC, id DESC LIMIT 1)`,
+        [account, before],
+      );
+      return rowCount;
+    },
+  };
+}
