@@ -33,4 +33,8 @@ export const chainCodes = {
     422,
     'Transaction reverted on chain',
   ),
+  CHAIN__INVALID_TOKEN_ACCOUNT: code<{ chain: string; address: string; reason: string }>(
+    422,
+    'Account is not an initialized SPL token account',
+  ),
 } as const;
