@@ -1,3 +1,4 @@
+import { Keypair, PublicKey } from '@solana/web3.js';
 import {
   EthCallQueryRequest,
   EthCallWithFinalityQueryRequest,
@@ -5,6 +6,8 @@ import {
   PerChainQueryRequest,
   QueryRequest,
   QueryResponse,
+  SolanaAccountQueryRequest,
+  type SolanaAccountQueryResponse,
 } from '@wormhole-foundation/wormhole-query-sdk';
 import { testTokenAbi } from '@xmargin/contracts';
 import {
@@ -17,35 +20,29 @@ import {
   stringToHex,
 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EvmDevnet, startEvmDevnet } from '../evm/index.js';
+import { type SolanaDevnet, startSolanaDevnet, TOKEN_PROGRAM_ID } from '../solana/index.js';
 import { startDevnetGuardians } from './start-devnet-guardians.js';
-import { startTestChain, type TestChain } from './test-chain.js';
 import type { DevnetGuardians } from './types.js';
 
-let chain: TestChain;
+let evm: EvmDevnet;
+let solana: SolanaDevnet;
 let guardians: DevnetGuardians;
 const holder = '0x00000000000000000000000000000000000000aa';
 
 beforeAll(async () => {
-  chain = await startTestChain();
+  [evm, solana] = await Promise.all([startEvmDevnet(), startSolanaDevnet()]);
   guardians = await startDevnetGuardians({
-    evmRpcUrl: chain.rpcUrl,
-    coreBridge: chain.coreBridge,
-    pollIntervalMs: 50,
+    evmRpcUrl: evm.rpcUrl,
+    coreBridge: evm.contracts.coreBridge,
+    solanaRpcUrl: solana.rpcUrl,
   });
-  const hash = await chain.wallet.writeContract({
-    address: chain.token,
-    abi: testTokenAbi,
-    functionName: 'mint',
-    args: [holder, 1_234_567n],
-    account: chain.wallet.account ?? null,
-    chain: chain.wallet.chain ?? null,
-  });
-  await chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 10 });
+  await evm.mint({ token: 'USDC', to: holder, amount: 1_234_567n });
 });
 
 afterAll(async () => {
   await guardians?.stop();
-  await chain?.stop();
+  await Promise.all([evm?.stop(), solana?.stop()]);
 });
 
 async function postQuery(body: unknown): Promise<Response> {
@@ -57,13 +54,53 @@ async function postQuery(body: unknown): Promise<Response> {
 }
 
 const balanceOfCall = (): { to: string; data: string } => ({
-  to: chain.token,
+  to: evm.token('USDC').address,
   data: encodeFunctionData({ abi: testTokenAbi, functionName: 'balanceOf', args: [holder] }),
 });
 
 describe('POST /v1/query', () => {
+  it('answers sol_account for an SPL token account with a signed response', async () => {
+    const owner = Keypair.generate();
+    const mint = await solana.createMint(6);
+    const account = await solana.createTokenAccount(owner.publicKey, mint);
+    await solana.mintTo(mint, account, 777_000n);
+    const request = new QueryRequest(7, [
+      new PerChainQueryRequest(1, new SolanaAccountQueryRequest('finalized', [account.toBase58()])),
+    ]);
+    const res = await postQuery({ bytes: bytesToHex(request.serialize()) });
+    expect(res.status).toBe(200);
+    const { bytes, signatures } = (await res.json()) as { bytes: string; signatures: string[] };
+    expect(signatures).toHaveLength(19);
+    const perChain = QueryResponse.from(bytes).responses[0]?.response as SolanaAccountQueryResponse;
+    const block = await solana.connection().getBlock(Number(perChain.slotNumber), {
+      transactionDetails: 'none',
+      rewards: false,
+      maxSupportedTransactionVersion: 0,
+    });
+    expect(perChain.blockTime).toBe(BigInt(block?.blockTime ?? -1) * 1_000_000n);
+    expect(new PublicKey(perChain.blockHash).toBase58()).toBe(block?.blockhash);
+    const [result] = perChain.results;
+    expect(new PublicKey(result?.owner ?? new Uint8Array(32)).equals(TOKEN_PROGRAM_ID)).toBe(true);
+    const data = Buffer.from(result?.data ?? []);
+    expect(new PublicKey(data.subarray(0, 32)).equals(mint)).toBe(true);
+    expect(new PublicKey(data.subarray(32, 64)).equals(owner.publicKey)).toBe(true);
+    expect(data.readBigUInt64LE(64)).toBe(777_000n);
+  });
+
+  it('fails a sol_account query for an account that does not exist', async () => {
+    const request = new QueryRequest(8, [
+      new PerChainQueryRequest(
+        1,
+        new SolanaAccountQueryRequest('finalized', [Keypair.generate().publicKey.toBase58()]),
+      ),
+    ]);
+    const res = await postQuery({ bytes: bytesToHex(request.serialize()) });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { code: string }).code).toBe('CHAIN__ACCOUNT_NOT_FOUND');
+  });
+
   it('answers eth_call_with_finality balanceOf with a signed response', async () => {
-    const block = await chain.publicClient.getBlock();
+    const block = await evm.publicClient.getBlock();
     const request = new QueryRequest(42, [
       new PerChainQueryRequest(
         2,
@@ -107,7 +144,7 @@ describe('POST /v1/query', () => {
   });
 
   it('rejects trailing bytes, non-hex bodies and unknown chains', async () => {
-    const block = await chain.publicClient.getBlockNumber();
+    const block = await evm.publicClient.getBlockNumber();
     const ok = new QueryRequest(1, [
       new PerChainQueryRequest(
         2,
@@ -134,7 +171,7 @@ describe('POST /v1/query', () => {
   });
 
   it('rejects a block that does not exist yet', async () => {
-    const block = await chain.publicClient.getBlockNumber();
+    const block = await evm.publicClient.getBlockNumber();
     const request = new QueryRequest(1, [
       new PerChainQueryRequest(
         2,

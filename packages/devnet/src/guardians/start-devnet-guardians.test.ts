@@ -1,32 +1,36 @@
-import { bytesToHex, keccak256, recoverAddress, toHex } from 'viem';
+import { bytesToHex, keccak256, recoverAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EvmDevnet, startEvmDevnet } from '../evm/index.js';
 import { startDevnetGuardians } from './start-devnet-guardians.js';
-import { startTestChain, type TestChain } from './test-chain.js';
 import type { DevnetGuardians } from './types.js';
 
-let chain: TestChain;
+let evm: EvmDevnet;
 let guardians: DevnetGuardians;
 
 beforeAll(async () => {
-  chain = await startTestChain();
+  evm = await startEvmDevnet();
   guardians = await startDevnetGuardians({
-    evmRpcUrl: chain.rpcUrl,
-    coreBridge: chain.coreBridge,
+    evmRpcUrl: evm.rpcUrl,
+    coreBridge: evm.contracts.coreBridge,
     pollIntervalMs: 20,
   });
 });
 
 afterAll(async () => {
   await guardians?.stop();
-  await chain?.stop();
+  await evm?.stop();
 });
 
+const emitterHex = (): string => `000000000000000000000000${evm.contracts.vault.slice(2).toLowerCase()}`;
+
 describe('startDevnetGuardians', () => {
-  it('serves a signed VAA for a published message at the public API path', async () => {
-    await chain.publish(toHex('hello'), 7);
-    const emitter = `000000000000000000000000${chain.account.slice(2).toLowerCase()}`;
-    await guardians.waitForVaa(2, chain.account, 0n, 5000);
-    const res = await fetch(`${guardians.url}/v1/signed_vaa/2/${emitter}/0`);
+  it('serves a signed VAA for a vault deposit at the public API path', async () => {
+    const [, trader] = evm.accounts;
+    if (!trader) throw new Error('no trader account');
+    await evm.mint({ token: 'USDC', to: trader, amount: 5_000_000n });
+    await evm.deposit({ from: trader, token: 'USDC', amount: 2_000_000n });
+    await guardians.waitForVaa(2, evm.contracts.vault, 0n, 5000);
+    const res = await fetch(`${guardians.url}/v1/signed_vaa/2/${emitterHex()}/0`);
     expect(res.status).toBe(200);
     const { vaaBytes } = (await res.json()) as { vaaBytes: string };
     const vaa = Buffer.from(vaaBytes, 'base64');
@@ -41,12 +45,46 @@ describe('startDevnetGuardians', () => {
       signature: bytesToHex(Buffer.concat([first.subarray(1, 65), Buffer.from([27 + (first[65] ?? 0)])])),
     });
     expect(signer).toBe('0xbeFA429d57cD18b7F8A4d91A2da9AB4AF05d0FBe');
+    expect(guardians.observedCount).toBeGreaterThanOrEqual(1);
   });
 
-  it('answers 404 in the public API shape for an unknown sequence', async () => {
-    const emitter = `000000000000000000000000${chain.account.slice(2).toLowerCase()}`;
-    const res = await fetch(`${guardians.url}/v1/signed_vaa/2/${emitter}/99`);
+  it('answers 404 in the public API shape for an unknown sequence, 400 for a bad path', async () => {
+    const res = await fetch(`${guardians.url}/v1/signed_vaa/2/${emitterHex()}/99`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ code: 5, message: 'requested VAA not found in store', details: [] });
+    const bad = await fetch(`${guardians.url}/v1/signed_vaa/2/not-an-address/0`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { code: number }).code).toBe(3);
+  });
+
+  it('observes a sequence published again after the devnet is reverted to a snapshot', async () => {
+    const [, trader] = evm.accounts;
+    if (!trader) throw new Error('no trader account');
+    const snapshot = await evm.snapshot();
+    await evm.deposit({ from: trader, token: 'USDC', amount: 1_000_000n });
+    const before = await guardians.waitForVaa(2, evm.contracts.vault, 1n, 5000);
+    await evm.revert(snapshot);
+    await evm.mine(3);
+    await evm.deposit({ from: trader, token: 'USDC', amount: 500_000n });
+    await expect
+      .poll(() => guardians.getVaa(2, evm.contracts.vault, 1n), { timeout: 5000, interval: 20 })
+      .not.toEqual(before);
+  });
+
+  it('rejects waits once stopped and closes its server', async () => {
+    const other = await startDevnetGuardians({ evmRpcUrl: evm.rpcUrl, coreBridge: evm.contracts.coreBridge });
+    const pending = other.waitForVaa(2, evm.contracts.vault, 1000n, 60_000).catch((e: unknown) => e);
+    await other.stop();
+    expect(await pending).toMatchObject({ code: 'CHAIN__RPC_UNAVAILABLE' });
+    await expect(fetch(`${other.url}/v1/guardianset/current`)).rejects.toThrow();
+    await other.stop();
+  });
+
+  it('serves the guardian set it signs with', async () => {
+    const res = await fetch(`${guardians.url}/v1/guardianset/current`);
+    const { guardianSet } = (await res.json()) as { guardianSet: { index: number; addresses: string[] } };
+    expect(guardianSet.index).toBe(0);
+    expect(guardianSet.addresses).toHaveLength(19);
+    expect(guardianSet.addresses[0]).toBe('0xbeFA429d57cD18b7F8A4d91A2da9AB4AF05d0FBe');
   });
 });

@@ -27,7 +27,7 @@ function rejected(reason: string): AppError<'ATTESTATION__MALFORMED'> {
 /**
  * Answers one `sol_account` request as a guardian does: `getMultipleAccounts` at finalized commitment
  * (honouring minContextSlot and the data slice), then the slot's block time (microseconds on the
- * wire) and block hash. A missing account fails the whole query, as on the real network.
+ * wire) and block hash from `getBlock`. A missing account fails the whole query, as on the real network.
  */
 export async function executeSolAccount(
   params: ExecuteSolAccountParameters,
@@ -67,16 +67,21 @@ export async function executeSolAccount(
     };
   });
 
+  // The slot's own block supplies time and hash, as the guardian's watcher reads them.
   const slot = context.slot;
-  const blockTime = await rpcCall(chain, rpcUrl, 'getBlockTime', () => connection.getBlockTime(slot));
-  if (blockTime === null) throw rejected(`slot ${slot} has no block time`);
-  const { blockhash } = await rpcCall(chain, rpcUrl, 'getLatestBlockhash', () =>
-    connection.getLatestBlockhash('finalized'),
+  const block = await rpcCall(chain, rpcUrl, 'getBlock', () =>
+    connection.getBlock(slot, {
+      commitment: 'finalized',
+      transactionDetails: 'none',
+      rewards: false,
+      maxSupportedTransactionVersion: 0,
+    }),
   );
+  if (block === null || block.blockTime === null) throw rejected(`slot ${slot} has no block (time)`);
   return new SolanaAccountQueryResponse(
     BigInt(slot),
-    BigInt(blockTime) * 1_000_000n,
-    new PublicKey(blockhash).toBytes(),
+    BigInt(block.blockTime) * 1_000_000n,
+    new PublicKey(block.blockhash).toBytes(),
     results,
   );
 }
