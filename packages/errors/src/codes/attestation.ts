@@ -57,7 +57,7 @@ export const attestationCodes = {
   ),
   ATTESTATION__NON_MONOTONIC_HEIGHT: code<{ key: string; height: string; lastApplied: string }>(
     409,
-    'Observation block or slot is not after the last applied one',
+    'Observation block or slot is older than the last applied one',
   ),
   ATTESTATION__PAYLOAD_INVALID: code<{ layout: string; reason: string }>(
     422,

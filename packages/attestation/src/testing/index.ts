@@ -1,0 +1,9 @@
+export {
+  addressOfPrivateKey,
+  devnetGuardianAddresses,
+  devnetGuardianKeys,
+  devnetTrustStore,
+} from './devnet-keys.js';
+export { type RawSignature, signDigest } from './sign.js';
+export { signQueryResponse } from './sign-query-response.js';
+export { type SignVaaParameters, serializeVaaBody, signVaa, type VaaBodyFields } from './sign-vaa.js';
