@@ -80,6 +80,38 @@ describe('startDevnetGuardians', () => {
     await other.stop();
   });
 
+  it('signs only the configured emitters and a quorum subset when asked', async () => {
+    const [, trader] = evm.accounts;
+    if (!trader) throw new Error('no trader account');
+    const filtered = await startDevnetGuardians({
+      evmChains: [
+        {
+          rpcUrl: evm.rpcUrl,
+          wormholeChainId: 2,
+          coreBridge: evm.contracts.coreBridge,
+          emitters: [trader],
+        },
+      ],
+      signerIndices: [0, 2, 4, 6, 8, 10, 12, 14, 16, 17, 18, 1, 3].sort((a, b) => a - b),
+    });
+    const subset = await startDevnetGuardians({
+      evmRpcUrl: evm.rpcUrl,
+      coreBridge: evm.contracts.coreBridge,
+      signerIndices: [1, 3, 5, 7, 9, 11, 13, 15, 16, 17, 18, 0, 2].sort((a, b) => a - b),
+    });
+    try {
+      await Promise.all([filtered.sync(), subset.sync()]);
+      expect(filtered.observedCount).toBe(0);
+      expect(subset.observedCount).toBeGreaterThan(0);
+      const vaa = subset.getVaa(2, evm.contracts.vault, 0n);
+      expect(vaa?.[5]).toBe(13);
+      expect(vaa?.[6]).toBe(0);
+      expect(vaa?.[6 + 66]).toBe(1);
+    } finally {
+      await Promise.all([filtered.stop(), subset.stop()]);
+    }
+  });
+
   it('serves the guardian set it signs with', async () => {
     const res = await fetch(`${guardians.url}/v1/guardianset/current`);
     const { guardianSet } = (await res.json()) as { guardianSet: { index: number; addresses: string[] } };

@@ -156,7 +156,7 @@ export async function startDevnetGuardians(
       return lastPollError;
     },
     getVaa: (chain, emitter, sequence) => store.get(vaaKey(chain, emitter, sequence)),
-    waitForVaa(chain, emitter, sequence, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) {
+    async waitForVaa(chain, emitter, sequence, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) {
       const key = vaaKey(chain, emitter, sequence);
       const wait = store.wait(
         key,
