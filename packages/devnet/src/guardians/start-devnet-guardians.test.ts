@@ -1,4 +1,5 @@
-import { bytesToHex, keccak256, recoverAddress } from 'viem';
+import { decodeCollateralMessage, verifyVaa } from '@xmargin/attestation';
+import { devnetTrustStore } from '@xmargin/attestation/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EvmDevnet, startEvmDevnet } from '../evm/index.js';
 import { startDevnetGuardians } from './start-devnet-guardians.js';
@@ -28,23 +29,35 @@ describe('startDevnetGuardians', () => {
     const [, trader] = evm.accounts;
     if (!trader) throw new Error('no trader account');
     await evm.mint({ token: 'USDC', to: trader, amount: 5_000_000n });
-    await evm.deposit({ from: trader, token: 'USDC', amount: 2_000_000n });
+    const tx = await evm.deposit({ from: trader, token: 'USDC', amount: 2_000_000n });
     await guardians.waitForVaa(2, evm.contracts.vault, 0n, 5000);
     const res = await fetch(`${guardians.url}/v1/signed_vaa/2/${emitterHex()}/0`);
     expect(res.status).toBe(200);
     const { vaaBytes } = (await res.json()) as { vaaBytes: string };
-    const vaa = Buffer.from(vaaBytes, 'base64');
-    expect(vaa[0]).toBe(1);
-    const n = vaa[5] ?? 0;
-    expect(n).toBe(19);
-    const body = vaa.subarray(6 + 66 * n);
-    const digest = keccak256(keccak256(body));
-    const first = vaa.subarray(6, 72);
-    const signer = await recoverAddress({
-      hash: digest,
-      signature: bytesToHex(Buffer.concat([first.subarray(1, 65), Buffer.from([27 + (first[65] ?? 0)])])),
+    const block = await evm.publicClient.getBlock({ blockNumber: tx.blockNumber });
+    const verified = verifyVaa(Buffer.from(vaaBytes, 'base64'), {
+      trustStore: devnetTrustStore(),
+      now: Number(block.timestamp),
+      emitters: { collateral: [{ chain: 2, address: evm.contracts.vault }] },
+      kind: 'collateral',
+      maxAgeSeconds: 60,
     });
-    expect(signer).toBe('0xbeFA429d57cD18b7F8A4d91A2da9AB4AF05d0FBe');
+    expect(verified.signers).toHaveLength(19);
+    expect(verified.emitterChain).toBe(2);
+    expect(verified.emitterAddress).toBe(`0x${emitterHex()}`);
+    expect(verified.sequence).toBe(0n);
+    expect(verified.consistencyLevel).toBe(202);
+    expect(verified.timestamp).toBe(Number(block.timestamp));
+    const message = decodeCollateralMessage(verified.payload);
+    expect(message).toEqual({
+      kind: 'deposit',
+      account: `0x${'0'.repeat(24)}${trader.slice(2).toLowerCase()}`,
+      token: `0x${'0'.repeat(24)}${evm.token('USDC').address.slice(2).toLowerCase()}`,
+      amount: 2_000_000n,
+      balance: 2_000_000n,
+      sourceHeight: tx.blockNumber,
+      vaultNonce: 1n,
+    });
     expect(guardians.observedCount).toBeGreaterThanOrEqual(1);
   });
 
@@ -104,9 +117,9 @@ describe('startDevnetGuardians', () => {
       expect(filtered.observedCount).toBe(0);
       expect(subset.observedCount).toBeGreaterThan(0);
       const vaa = subset.getVaa(2, evm.contracts.vault, 0n);
-      expect(vaa?.[5]).toBe(13);
-      expect(vaa?.[6]).toBe(0);
-      expect(vaa?.[6 + 66]).toBe(1);
+      if (!vaa) throw new Error('no VAA');
+      const verified = verifyVaa(vaa, { trustStore: devnetTrustStore(), now: Math.floor(Date.now() / 1000) });
+      expect(verified.signers).toEqual([0, 1, 2, 3, 5, 7, 9, 11, 13, 15, 16, 17, 18]);
     } finally {
       await Promise.all([filtered.stop(), subset.stop()]);
     }

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Connection } from '@solana/web3.js';
 import { AppError } from '@xmargin/errors';
-import { createPublicClient, type Hex, http, type PublicClient } from 'viem';
+import { createPublicClient, http, type PublicClient } from 'viem';
 import { createGuardianSigner } from './guardian-signer.js';
 import { startGuardianHttpServer } from './http-server.js';
 import { type QueryEvmTarget, type QuerySolanaTarget, respondToQuery } from './query/respond-to-query.js';
@@ -12,18 +11,6 @@ import { createEvmMessageWatcher, type EvmMessageWatcher } from './watch-evm-mes
 
 const DEFAULT_POLL_INTERVAL_MS = 100;
 const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
-
-function defaultKeys(): Hex[] {
-  const text = readFileSync(
-    new URL('../../../../../shared/fixtures/wormhole-devnet-guardian-keys.txt', import.meta.url),
-    'utf8',
-  );
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0)
-    .map((l) => `0x${l}` as Hex);
-}
 
 function evmChainsOf(options: StartDevnetGuardiansOptions): GuardianEvmChain[] {
   const chains = [...(options.evmChains ?? [])];
@@ -57,14 +44,14 @@ function evmChainsOf(options: StartDevnetGuardiansOptions): GuardianEvmChain[] {
 export async function startDevnetGuardians(
   options: StartDevnetGuardiansOptions = {},
 ): Promise<DevnetGuardians> {
-  const keys = options.keys ?? defaultKeys();
+  const chains = evmChainsOf(options);
   const signer = createGuardianSigner({
-    keys,
-    guardianSetIndex: options.guardianSetIndex ?? 0,
-    signerIndices: options.signerIndices ?? keys.map((_, i) => i),
+    ...(options.keys === undefined ? {} : { keys: options.keys }),
+    ...(options.guardianSetIndex === undefined ? {} : { guardianSetIndex: options.guardianSetIndex }),
+    ...(options.signerIndices === undefined ? {} : { signerIndices: options.signerIndices }),
+    emitterChains: chains.map((c) => c.wormholeChainId),
   });
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  const chains = evmChainsOf(options);
 
   const evmTargets = new Map<number, QueryEvmTarget>();
   const watchers: EvmMessageWatcher[] = [];
@@ -109,7 +96,7 @@ export async function startDevnetGuardians(
         for (const message of await watcher.poll()) {
           store.put(
             vaaKey(message.emitterChain, message.emitterAddress, message.sequence),
-            await signer.signVaa(message),
+            signer.signVaa(message),
           );
           observed += 1;
         }
