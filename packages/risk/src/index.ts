@@ -1,1 +1,39 @@
-export {};
+export { computeMargin } from './compute-margin.js';
+export { resolveParams } from './params/resolve-params.js';
+export { presets } from './presets/index.js';
+export {
+  type BlackScholesParameters,
+  blackScholes,
+  blackScholesGreeks,
+  type Greeks,
+} from './pricing/black-scholes.js';
+export { type Black76Parameters, black76, type OptionPrices } from './pricing/black76.js';
+export { type Black76GreeksParameters, black76Greeks } from './pricing/greeks.js';
+export { erfc, normCdf, normPdf } from './pricing/norm.js';
+export type {
+  Account,
+  AssetParams,
+  CollateralBalance,
+  ExpiryMarket,
+  FuturePosition,
+  GreeksOut,
+  HaircutTier,
+  MarginDocument,
+  MarginResult,
+  MarginWarning,
+  Market,
+  ModeResult,
+  OptionPosition,
+  ParamsInput,
+  ParamsSpec,
+  PerpPosition,
+  Position,
+  PositionResult,
+  PriceQuote,
+  RiskParams,
+  Scenario,
+  UnderlyingResult,
+  VolDirection,
+  VolPoint,
+  WorstScenario,
+} from './types.js';

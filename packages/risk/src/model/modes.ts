@@ -1,0 +1,107 @@
+import type { ModeResult, Position } from '../types.js';
+import type { ResolvedCollateral } from './collateral.js';
+import { imHaircutExtra, mmHaircut } from './collateral.js';
+import type { MarginContext } from './context.js';
+import { addPosition, type UnderlyingHolding, volFor } from './holdings.js';
+import { marginUnderlying, optionValue } from './underlying.js';
+
+interface Requirement {
+  im: number;
+  mm: number;
+}
+
+function mode(equity: number, r: Requirement): ModeResult {
+  return {
+    initialRequirement: r.im,
+    maintenanceRequirement: r.mm,
+    initialExcess: equity - r.im,
+    maintenanceExcess: equity - r.mm,
+  };
+}
+
+/** Haircuts of the non-risk-cancelling collateral, in stable units (shared by every mode). */
+export function collateralHaircuts(ctx: MarginContext, col: ResolvedCollateral): Requirement {
+  let mm = 0;
+  let im = 0;
+  for (const c of col.others) {
+    const h = mmHaircut(c.value, c.params);
+    mm += h;
+    im += h + imHaircutExtra(c.value, c.params);
+  }
+  return { mm: mm / ctx.stablePrice, im: im / ctx.stablePrice };
+}
+
+/**
+ * `isolated` mode: every position is its own one-position portfolio under the same scenario model
+ * (no offsets, no pooling), and so is each underlying's risk-cancelling collateral.
+ */
+export function isolatedMode(
+  ctx: MarginContext,
+  positions: readonly Position[],
+  col: ResolvedCollateral,
+  equity: number,
+): ModeResult {
+  const r = collateralHaircuts(ctx, col);
+  const one = (h: UnderlyingHolding) => {
+    const um = marginUnderlying(ctx, h);
+    r.im += um.initialRequirement;
+    r.mm += um.maintenanceRequirement;
+  };
+  positions.forEach((p, i) => {
+    const m = new Map<string, UnderlyingHolding>();
+    addPosition(ctx, m, p, i);
+    for (const h of m.values()) one(h);
+  });
+  for (const [u, b] of col.base) one({ market: ctx.markets.get(u)!, base: b, perps: [], expiries: [] });
+  return mode(equity, r);
+}
+
+/**
+ * `cross` mode: pooled collateral with fixed ratios and no scenario offsets. Perps and futures charge
+ * `futureIm`/`futureMm` of notional; a short option charges its premium plus
+ * `max(optionShortA*S - OTM amount, optionShortB*S)` per unit (MM: premium plus `optionMmFactor` times
+ * that add-on), long options nothing beyond their paid premium; risk-cancelling collateral is ordinary
+ * collateral here and takes its asset's haircuts.
+ */
+export function crossMode(
+  ctx: MarginContext,
+  positions: readonly Position[],
+  col: ResolvedCollateral,
+  equity: number,
+): ModeResult {
+  const r = collateralHaircuts(ctx, col);
+  const x = ctx.params.cross;
+  for (const p of positions) {
+    const m = ctx.markets.get(p.underlying)!;
+    const S = m.spot;
+    if (p.type === 'perp' || p.type === 'future') {
+      const price = p.type === 'perp' ? m.perpPrice! : m.expiries.get(p.expiry)!.forward;
+      const notional = Math.abs(p.quantity) * price;
+      r.im += notional * x.futureIm;
+      r.mm += notional * x.futureMm;
+      continue;
+    }
+    if (p.quantity >= 0) continue;
+    const e = m.expiries.get(p.expiry)!;
+    const premium = optionValue(
+      ctx,
+      e,
+      { strike: p.strike, right: p.right, vol: volFor(e, p.strike) },
+      1,
+      1,
+      false,
+    );
+    const otm = p.right === 'call' ? Math.max(0, p.strike - S) : Math.max(0, S - p.strike);
+    const addOn = Math.max(x.optionShortA * S - otm, x.optionShortB * S);
+    const q = -p.quantity;
+    r.im += q * (premium + addOn);
+    r.mm += q * (premium + x.optionMmFactor * addOn);
+  }
+  for (const c of col.baseAssets) {
+    const value = c.amount * ctx.markets.get(c.underlying)!.spot;
+    const h = mmHaircut(value, c.params);
+    r.mm += h / ctx.stablePrice;
+    r.im += (h + imHaircutExtra(value, c.params)) / ctx.stablePrice;
+  }
+  return mode(equity, r);
+}
