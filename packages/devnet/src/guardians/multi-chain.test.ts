@@ -55,6 +55,19 @@ describe('startDevnetGuardians with several EVM chains', () => {
     }
   });
 
+  it('keeps polling through an unreachable node and says why a wait timed out', async () => {
+    const down = await startDevnetGuardians({ evmRpcUrl: 'http://127.0.0.1:9', pollIntervalMs: 10 });
+    try {
+      await down.sync();
+      expect(isAppError(down.lastPollError, 'CHAIN__RPC_UNAVAILABLE')).toBe(true);
+      const err = await down.waitForVaa(2, ethereum.contracts.vault, 0n, 50).catch((e: unknown) => e);
+      expect(isAppError(err, 'CHAIN__RPC_TIMEOUT')).toBe(true);
+      expect(isAppError((err as Error).cause, 'CHAIN__RPC_UNAVAILABLE')).toBe(true);
+    } finally {
+      await down.stop();
+    }
+  });
+
   it('refuses a configuration it could not sign for', async () => {
     const attempts = [
       startDevnetGuardians({ evmChains: [{ rpcUrl: ethereum.rpcUrl, wormholeChainId: 1337 }] }),

@@ -91,6 +91,7 @@ export async function startDevnetGuardians(
   // Polls are serialized: the timer and sync() share one chain of promises.
   let polling: Promise<void> = Promise.resolve();
   const pollAll = async (): Promise<void> => {
+    let roundError: unknown;
     for (const watcher of watchers) {
       try {
         for (const message of await watcher.poll()) {
@@ -101,9 +102,11 @@ export async function startDevnetGuardians(
           observed += 1;
         }
       } catch (err) {
-        lastPollError = err;
+        // A node that is down or restarting must not stop the guardians: the next round retries.
+        roundError = err;
       }
     }
+    lastPollError = roundError;
   };
   const tick = (): Promise<void> => {
     polling = polling.then(pollAll);
@@ -117,7 +120,7 @@ export async function startDevnetGuardians(
     }, pollIntervalMs);
   };
 
-  const http_ = await startGuardianHttpServer(
+  const server = await startGuardianHttpServer(
     {
       getVaa: (chain, emitter, sequence) => store.get(vaaKey(chain, emitter, sequence)),
       query: (request, requestSignature) =>
@@ -135,7 +138,7 @@ export async function startDevnetGuardians(
   schedule();
 
   return {
-    url: http_.url,
+    url: server.url,
     get observedCount() {
       return observed;
     },
@@ -166,11 +169,11 @@ export async function startDevnetGuardians(
       store.close(
         new AppError('CHAIN__RPC_UNAVAILABLE', {
           shortMessage: 'The devnet guardians were stopped',
-          context: { chain: 'wormhole-devnet', url: http_.url },
+          context: { chain: 'wormhole-devnet', url: server.url },
         }),
       );
       await polling;
-      await http_.close();
+      await server.close();
     },
   };
 }

@@ -64,7 +64,7 @@ export interface DevnetGuardians {
   readonly url: string;
   /** Number of messages observed and signed so far. */
   readonly observedCount: number;
-  /** The last error a chain poll hit (polling keeps going), or undefined. */
+  /** The error the latest polling round hit (polling keeps going), undefined once a round succeeds. */
   readonly lastPollError: unknown;
   /**
    * Resolves with the signed VAA once observed. `emitter` is a 20-byte EVM address or a 32-byte
