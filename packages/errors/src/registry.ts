@@ -1,6 +1,7 @@
 import { apiCodes } from './codes/api.js';
 import { attestationCodes } from './codes/attestation.js';
 import { chainCodes } from './codes/chain.js';
+import { clientCodes } from './codes/client.js';
 import { configCodes } from './codes/config.js';
 import { coreCodes } from './codes/core.js';
 import { documentCodes } from './codes/document.js';
@@ -23,6 +24,7 @@ export const errorCodes = {
   ...queueCodes,
   ...apiCodes,
   ...configCodes,
+  ...clientCodes,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
