@@ -1,0 +1,194 @@
+import { createProducers, createQueueAdmin, createRedisConnection, type QueueName } from '@xmargin/jobs';
+import type { EngineEnv } from '@xmargin/schemas/env';
+import type { Role } from '@xmargin/schemas/http';
+import { hashApiKey, openStore, type Store } from '@xmargin/store';
+import { QueueEvents, type Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createAttestationRegistryStore } from './attestations/registry-store.js';
+import type { EngineContext } from './context.js';
+import { type App, buildApp } from './http/app.js';
+import { cachedPrincipalLookup, type Principal } from './http/auth.js';
+import { createMetrics } from './http/metrics.js';
+import { registerRoutes } from './http/routes/index.js';
+import { createMarginCache } from './margin/margin-cache.js';
+import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
+import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
+
+export type EngineRole = 'api' | 'worker' | 'all';
+
+export interface EngineConfig {
+  readonly env: EngineEnv;
+  readonly role: EngineRole;
+  /** Postgres schema for all tables (tests isolate themselves in one); default `public`. */
+  readonly dbSchema?: string;
+  /** Logger for the HTTP server and workers; false silences everything (tests). */
+  readonly logger?: false | { readonly level: string; readonly stream?: { write(line: string): void } };
+  /** Clock in unix ms (tests pin it). */
+  readonly now?: () => number;
+  /** VAAs older than this are rejected (seconds). */
+  readonly attestationMaxAgeSeconds?: number;
+  readonly indexChain?: WorkerSettings['indexChain'];
+}
+
+export interface Engine {
+  readonly context: EngineContext;
+  /** The HTTP app (roles api and all). */
+  readonly app: App | undefined;
+  readonly workers: readonly Worker[];
+  /** Starts listening on HOST:PORT (or the given port, 0 = any free one); returns the base URL. */
+  listen(port?: number): Promise<string>;
+  /** Graceful shutdown: stop accepting, let active jobs finish, close connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Composition root: opens the ledger and Redis, wires producers, caches and metrics, and starts the
+ * HTTP API and/or the queue workers depending on the role.
+ */
+export async function createEngine(config: EngineConfig): Promise<Engine> {
+  const { env, role } = config;
+  const logger = config.logger ?? { level: env.LOG_LEVEL };
+  const store: Store = await openStore({
+    ...(env.DATABASE_URL === undefined ? { dataDir: env.PGLITE_DIR } : { url: env.DATABASE_URL }),
+    ...(config.dbSchema === undefined ? {} : { schema: config.dbSchema }),
+  });
+  const connections: Redis[] = [];
+  const redis = createRedisConnection(env.REDIS_URL, { name: `xmargin-${role}` });
+  connections.push(redis);
+  const producers = createProducers({ connection: redis, prefix: env.QUEUE_PREFIX });
+  const queueAdmin = createQueueAdmin(producers.queues);
+  const metrics = createMetrics(async (gauge) => {
+    for (const c of await queueAdmin.counts()) {
+      for (const state of ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const) {
+        gauge.set({ queue: c.queue, state }, c[state]);
+      }
+    }
+  });
+  const context: EngineContext = {
+    settings: {
+      queuePrefix: env.QUEUE_PREFIX,
+      thresholds: env.MARGIN_THRESHOLDS,
+      wormholeNetwork: env.WORMHOLE_NETWORK,
+      attestationMaxAgeSeconds: config.attestationMaxAgeSeconds,
+      reverifyHorizonSeconds: env.REVERIFY_HORIZON_SECONDS,
+    },
+    store,
+    redis,
+    producers,
+    marginCache: createMarginCache(redis, env.QUEUE_PREFIX),
+    registry: createAttestationRegistryStore(redis, env.QUEUE_PREFIX),
+    metrics,
+    now: config.now ?? Date.now,
+  };
+
+  if (env.XMARGIN_ADMIN_KEY !== undefined) {
+    const keyHash = hashApiKey(env.XMARGIN_ADMIN_KEY);
+    if (!(await store.apiKeys.findByHash(keyHash))) {
+      await store.apiKeys
+        .create({ id: 'key_bootstrap_admin', name: 'bootstrap admin', role: 'admin', keyHash })
+        .catch(async (err: unknown) => {
+          // Another process bootstrapped it first, or an older bootstrap key was rotated: keep the one stored.
+          if (!(await store.apiKeys.findByHash(keyHash)) && !(await store.apiKeys.get('key_bootstrap_admin')))
+            throw err;
+        });
+    }
+  }
+
+  let app: App | undefined;
+  let hub: MarginEventHub | undefined;
+  const queueEvents: QueueEvents[] = [];
+  if (role === 'api' || role === 'all') {
+    const subscriber = createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-events' });
+    connections.push(subscriber);
+    hub = await createMarginEventHub(subscriber, env.QUEUE_PREFIX);
+    for (const queue of [
+      'recompute-account',
+      'market-move',
+      'reverify-expiring',
+      'index-chain',
+    ] as QueueName[]) {
+      const qeConnection = createRedisConnection(env.REDIS_URL, { name: `xmargin-api-qe-${queue}` });
+      connections.push(qeConnection);
+      const qe = new QueueEvents(queue, {
+        connection: qeConnection,
+        prefix: env.QUEUE_PREFIX,
+      });
+      qe.on('error', () => undefined);
+      qe.on('completed', ({ returnvalue }) => {
+        const r = returnvalue as unknown as { durationMs?: number; requestedAt?: number } | null;
+        if (r && typeof r.durationMs === 'number')
+          metrics.jobDuration.observe({ queue, outcome: 'completed' }, r.durationMs / 1000);
+        if (queue === 'recompute-account' && r && typeof r.requestedAt === 'number') {
+          metrics.attestationToMargin.observe(Math.max(0, (context.now() - r.requestedAt) / 1000));
+        }
+      });
+      queueEvents.push(qe);
+    }
+    const findPrincipal = cachedPrincipalLookup(async (hash) => {
+      const key = await store.apiKeys.findByHash(hash);
+      if (!key) return null;
+      const principal: Principal = {
+        keyId: key.id,
+        name: key.name,
+        role: key.role as Role,
+        scope: key.scope,
+      };
+      return principal;
+    });
+    const eventHub = hub;
+    app = await buildApp({
+      findPrincipal,
+      metrics,
+      bodyLimit: env.BODY_LIMIT_BYTES,
+      rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
+      readiness: {
+        redis: async () => {
+          const pong = await redis.ping();
+          if (pong !== 'PONG') throw new Error('redis did not answer PONG');
+        },
+        database: () => store.ping(),
+      },
+      logger,
+      routes: (v1) => registerRoutes(v1, { ctx: context, queueAdmin, hub: eventHub }),
+    });
+  }
+
+  let workers: Worker[] = [];
+  if (role === 'worker' || role === 'all') {
+    const started = startWorkers(context, {
+      redisUrl: env.REDIS_URL,
+      concurrency: env.WORKER_CONCURRENCY,
+      lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+      onError: () => undefined,
+      ...(config.indexChain === undefined ? {} : { indexChain: config.indexChain }),
+    });
+    workers = started.workers;
+    connections.push(...started.connections);
+    await producers.scheduleReverifyExpiring(env.REVERIFY_HORIZON_SECONDS, env.REVERIFY_EVERY_MS);
+  }
+
+  let closed = false;
+  return {
+    context,
+    app,
+    workers,
+    async listen(port) {
+      if (!app) throw new Error('listen() needs role api or all');
+      return app.listen({ host: env.HOST, port: port ?? env.PORT });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (app) await app.close();
+      // Workers finish their active jobs before closing (BullMQ's graceful close).
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(workers.map((w) => w.disconnect().catch(() => undefined)));
+      await hub?.close();
+      await Promise.all(queueEvents.map((q) => q.close()));
+      await producers.close();
+      for (const c of connections) c.disconnect();
+      await store.close();
+    },
+  };
+}

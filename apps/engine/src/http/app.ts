@@ -1,0 +1,140 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { errorBody } from '@xmargin/schemas/http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type FindPrincipal, registerAuth } from './auth.js';
+import { registerErrorHandling } from './error-handler.js';
+import type { Metrics } from './metrics.js';
+import { createRateLimiter } from './rate-limit.js';
+
+/** The engine's Fastify instance: plain HTTP/1.1, zod schemas as the type provider. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface BuildAppParameters {
+  readonly findPrincipal: FindPrincipal;
+  readonly metrics: Metrics;
+  readonly bodyLimit: number;
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** Readiness probes by dependency name; each throws when its dependency is unusable. */
+  readonly readiness: Readonly<Record<string, () => Promise<void>>>;
+  /** false in tests (no stray output); a pino level otherwise. */
+  readonly logger: false | { readonly level: string; readonly stream?: { write(line: string): void } };
+  /** Registers the /v1 routes (given the typed instance). */
+  readonly routes: (app: App) => Promise<void> | void;
+}
+
+/** Security scheme shared by every authenticated route in the OpenAPI document. */
+export const bearerSecurity = [{ apiKey: [] }];
+
+export async function buildApp(params: BuildAppParameters): Promise<App> {
+  const app = Fastify({
+    logger:
+      params.logger === false
+        ? false
+        : {
+            level: params.logger.level,
+            ...(params.logger.stream ? { stream: params.logger.stream } : {}),
+            // Defence in depth: even if a future log call passes headers, credentials are censored.
+            redact: ['req.headers.authorization', 'headers.authorization', 'authorization'],
+          },
+    bodyLimit: params.bodyLimit,
+    // Request ids help correlate logs; the header is never echoed with anything secret.
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  registerErrorHandling(app, { bodyLimit: params.bodyLimit, metrics: params.metrics });
+  registerAuth(app, {
+    find: params.findPrincipal,
+    limiter: createRateLimiter(params.rateLimit.perSecond, params.rateLimit.burst),
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    params.metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'xmargin engine',
+        version: '1.0.0',
+        description: 'Cross-chain unified margin: accounts, positions, attestations, margin, admin.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get(
+    '/healthz',
+    { schema: { tags: ['ops'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['ops'],
+        response: {
+          200: z.object({ status: z.enum(['ready', 'unready']), checks: z.record(z.string(), z.string()) }),
+          503: z.object({ status: z.enum(['ready', 'unready']), checks: z.record(z.string(), z.string()) }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const checks: Record<string, string> = {};
+      await Promise.all(
+        Object.entries(params.readiness).map(async ([name, probe]) => {
+          try {
+            await probe();
+            checks[name] = 'ok';
+          } catch (err) {
+            checks[name] = err instanceof Error ? err.message.split('\n')[0]! : 'unavailable';
+          }
+        }),
+      );
+      const ready = Object.values(checks).every((c) => c === 'ok');
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unready', checks });
+    },
+  );
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const text = await params.metrics.registry.metrics();
+    return reply.type(params.metrics.registry.contentType).send(text);
+  });
+
+  await app.register(
+    async (v1) => {
+      await params.routes(v1);
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}
+
+/** Standard error responses for an authenticated route's OpenAPI entry. */
+export const authErrors = { 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody } as const;

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, startTestEngine, type TestEngine } from '../test-support/harness.js';
+
+let t: TestEngine;
+const logLines: string[] = [];
+let protocolKey: string;
+
+beforeAll(async () => {
+  t = await startTestEngine('platform', {
+    env: { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '3', BODY_LIMIT_BYTES: '2048' },
+    // Full request logging at trace level, captured, to prove no credential ever reaches a log line.
+    config: { logger: { level: 'trace', stream: { write: (l: string) => void logLines.push(l) } } },
+  });
+  protocolKey = await t.key('protocol', 'proto_a');
+});
+afterAll(() => t.close());
+
+const app = () => t.engine.app!;
+
+describe('operations endpoints', () => {
+  it('GET /healthz is public and ok', async () => {
+    const r = await app().inject({ method: 'GET', url: '/healthz' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz checks Redis and the database', async () => {
+    const r = await app().inject({ method: 'GET', url: '/readyz' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({ status: 'ready', checks: { redis: 'ok', database: 'ok' } });
+  });
+
+  it('GET /metrics exposes request latency, queue depth, job durations and verification failures', async () => {
+    await app().inject({ method: 'GET', url: '/healthz' });
+    const r = await app().inject({ method: 'GET', url: '/metrics' });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toMatch(/text\/plain/);
+    expect(r.body).toContain('xmargin_http_request_duration_seconds_bucket{');
+    expect(r.body).toContain('route="/healthz"');
+    expect(r.body).toContain('xmargin_queue_jobs{queue="recompute-account",state="waiting"} 0');
+    expect(r.body).toContain('# TYPE xmargin_job_duration_seconds histogram');
+    expect(r.body).toContain('# TYPE xmargin_verification_failures_total counter');
+  });
+
+  it('serves the OpenAPI document and the rendered docs', async () => {
+    const r = await app().inject({ method: 'GET', url: '/openapi.json' });
+    expect(r.statusCode).toBe(200);
+    const doc = r.json() as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toContain('/v1/accounts');
+    expect(Object.keys(doc.paths)).toContain('/v1/accounts/{accountId}/addresses');
+    const docs = await app().inject({ method: 'GET', url: '/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.body).toContain('swagger');
+  });
+});
+
+describe('errors, auth and limits', () => {
+  it('unknown routes are API__NOT_FOUND', async () => {
+    const r = await app().inject({ method: 'GET', url: '/v1/nope' });
+    expect(r.statusCode).toBe(404);
+    expect(r.json().error.code).toBe('API__NOT_FOUND');
+  });
+
+  it('401 without a key, with a malformed header, and with an unknown key', async () => {
+    for (const headers of [{}, { authorization: 'Basic abc' }, bearer('xm_unknown_key_000000000000')]) {
+      const r = await app().inject({ method: 'POST', url: '/v1/accounts', headers, payload: {} });
+      expect(r.statusCode).toBe(401);
+      expect(r.json().error.code).toBe('API__UNAUTHENTICATED');
+    }
+  });
+
+  it('403 when the role may not call the route', async () => {
+    const relayer = await t.key('relayer');
+    const r = await app().inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: bearer(relayer),
+      payload: {},
+    });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error).toMatchObject({ code: 'API__FORBIDDEN', context: { role: 'relayer' } });
+  });
+
+  it('413 API__PAYLOAD_TOO_LARGE over the body limit', async () => {
+    const r = await app().inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: { ...bearer(t.adminKey), 'content-type': 'application/json' },
+      payload: JSON.stringify({ accountId: 'acc_x', pad: 'x'.repeat(5000) }),
+    });
+    expect(r.statusCode).toBe(413);
+    expect(r.json().error).toMatchObject({ code: 'API__PAYLOAD_TOO_LARGE', context: { limit: 2048 } });
+  });
+
+  it('400 API__INVALID_REQUEST for malformed JSON and for schema violations, naming the path', async () => {
+    const bad = await app().inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: { ...bearer(t.adminKey), 'content-type': 'application/json' },
+      payload: '{"accountId": ',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('API__INVALID_REQUEST');
+    const invalid = await app().inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: bearer(t.adminKey),
+      payload: { accountId: 'Not An Id' },
+    });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error).toMatchObject({
+      code: 'API__INVALID_REQUEST',
+      context: { part: 'body', issues: [{ path: 'accountId' }] },
+    });
+  });
+
+  it('429 API__RATE_LIMITED per key, with Retry-After; other keys are unaffected', async () => {
+    const limited = await t.key('protocol', 'proto_rl');
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await app().inject({
+        method: 'GET',
+        url: '/v1/accounts/acc_missing',
+        headers: bearer(limited),
+      });
+      codes.push(r.statusCode);
+      if (r.statusCode === 429) {
+        expect(r.json().error.code).toBe('API__RATE_LIMITED');
+        expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      }
+    }
+    expect(codes.slice(0, 3)).toEqual([404, 404, 404]);
+    expect(codes.slice(3)).toEqual([429, 429]);
+    const other = await app().inject({
+      method: 'GET',
+      url: '/v1/accounts/acc_missing',
+      headers: bearer(protocolKey),
+    });
+    expect(other.statusCode).toBe(404);
+  });
+
+  it('never writes an API key to the logs', async () => {
+    await app().inject({ method: 'GET', url: '/v1/accounts/acc_missing', headers: bearer(protocolKey) });
+    await app().inject({
+      method: 'GET',
+      url: '/v1/accounts/acc_missing',
+      headers: bearer('xm_wrong_secret_1234567890'),
+    });
+    expect(logLines.length).toBeGreaterThan(0);
+    const all = logLines.join('\n');
+    for (const secret of [protocolKey, t.adminKey, 'xm_wrong_secret_1234567890'])
+      expect(all).not.toContain(secret);
+  });
+});

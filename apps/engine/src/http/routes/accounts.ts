@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { type AccountId, accountId } from '@xmargin/core';
+import { AppError, isAppError } from '@xmargin/errors';
+import {
+  accountDto,
+  accountParams,
+  addressListDto,
+  challengeBody,
+  challengeDto,
+  createAccountBody,
+  errorBody,
+  linkAddressBody,
+  linkedAddress,
+} from '@xmargin/schemas/http';
+import { challengeMessage } from '../../accounts/challenge-message.js';
+import { normalizeAddress } from '../../accounts/normalize-address.js';
+import { verifyAddressSignature } from '../../accounts/verify-address-signature.js';
+import type { EngineContext } from '../../context.js';
+import { type App, authErrors, bearerSecurity } from '../app.js';
+
+const CHALLENGE_TTL_SECONDS = 300;
+const writers = ['protocol', 'admin'] as const;
+const readers = ['protocol', 'relayer', 'admin'] as const;
+const unix = (d: Date) => Math.floor(d.getTime() / 1000);
+
+async function accountView(ctx: EngineContext, id: AccountId) {
+  const account = await ctx.store.accounts.require(id);
+  const addresses = await ctx.store.accounts.addresses(id);
+  return {
+    accountId: account.id,
+    createdAt: unix(account.createdAt),
+    addresses: addresses.map((a) => ({
+      chain: a.chain as 'evm' | 'solana',
+      address: a.address,
+      linkedAt: unix(a.linkedAt),
+    })),
+  };
+}
+
+export function accountRoutes(ctx: EngineContext) {
+  return (app: App) => {
+    app.post(
+      '/accounts',
+      {
+        config: { roles: writers },
+        schema: {
+          tags: ['accounts'],
+          summary: 'Create a margin account',
+          security: bearerSecurity,
+          body: createAccountBody,
+          response: { 201: accountDto, 409: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        const id = accountId(request.body.accountId ?? `acc_${randomBytes(12).toString('hex')}`);
+        await ctx.store.accounts.create({ id });
+        return reply.status(201).send(await accountView(ctx, id));
+      },
+    );
+
+    app.get(
+      '/accounts/:accountId',
+      {
+        config: { roles: readers },
+        schema: {
+          tags: ['accounts'],
+          summary: 'Get an account and its linked addresses',
+          security: bearerSecurity,
+          params: accountParams,
+          response: { 200: accountDto, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => accountView(ctx, accountId(request.params.accountId)),
+    );
+
+    app.post(
+      '/accounts/:accountId/challenges',
+      {
+        config: { roles: writers },
+        schema: {
+          tags: ['accounts'],
+          summary: 'Issue a single-use message to sign, proving control of an address',
+          security: bearerSecurity,
+          params: accountParams,
+          body: challengeBody,
+          response: { 201: challengeDto, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        const id = accountId(request.params.accountId);
+        await ctx.store.accounts.require(id);
+        const { chain } = request.body;
+        const address = normalizeAddress(chain, request.body.address);
+        const nonce = randomBytes(16).toString('hex');
+        const expiresAt = Math.floor(ctx.now() / 1000) + CHALLENGE_TTL_SECONDS;
+        const message = challengeMessage({ accountId: id, chain, address, nonce, expiresAt });
+        await ctx.store.challenges.create({
+          nonce,
+          account: id,
+          chain,
+          address,
+          message,
+          expiresAt: new Date(expiresAt * 1000),
+        });
+        return reply.status(201).send({ challengeId: nonce, message, expiresAt });
+      },
+    );
+
+    app.post(
+      '/accounts/:accountId/addresses',
+      {
+        config: { roles: writers },
+        schema: {
+          tags: ['accounts'],
+          summary: 'Link an EVM (EIP-191) or Solana (ed25519) address by signing its challenge',
+          security: bearerSecurity,
+          params: accountParams,
+          body: linkAddressBody,
+          response: { 201: linkedAddress, 404: errorBody, 409: errorBody, 422: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        const id = accountId(request.params.accountId);
+        const { chain, challengeId, signature } = request.body;
+        const address = normalizeAddress(chain, request.body.address);
+        const pending = await ctx.store.challenges.get(challengeId);
+        if (!pending || pending.account !== id || pending.chain !== chain || pending.address !== address) {
+          throw new AppError('API__CHALLENGE_INVALID', { context: { challengeId } });
+        }
+        if (!(await verifyAddressSignature({ chain, address, message: pending.message, signature }))) {
+          throw new AppError('API__SIGNATURE_INVALID', { context: { chain, address } });
+        }
+        // Consumed only after the signature checks out, atomically: a used or expired one fails here.
+        const consumed = await ctx.store.challenges.consume(challengeId, new Date(ctx.now()));
+        if (!consumed) throw new AppError('API__CHALLENGE_INVALID', { context: { challengeId } });
+        try {
+          const link = await ctx.store.accounts.linkAddress({ account: id, chain, address });
+          return reply.status(201).send({ chain, address: link.address, linkedAt: unix(link.linkedAt) });
+        } catch (err) {
+          if (isAppError(err, 'LEDGER__CONFLICT')) {
+            const owner = (await ctx.store.accounts.findByAddress(chain, address)) ?? '';
+            throw new AppError('API__ADDRESS_LINKED', {
+              context: { chain, address, accountId: owner },
+              cause: err,
+            });
+          }
+          throw err;
+        }
+      },
+    );
+
+    app.get(
+      '/accounts/:accountId/addresses',
+      {
+        config: { roles: readers },
+        schema: {
+          tags: ['accounts'],
+          summary: 'List linked addresses',
+          security: bearerSecurity,
+          params: accountParams,
+          response: { 200: addressListDto, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => {
+        const view = await accountView(ctx, accountId(request.params.accountId));
+        return { accountId: view.accountId, addresses: view.addresses };
+      },
+    );
+  };
+}

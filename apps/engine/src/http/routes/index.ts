@@ -1,0 +1,16 @@
+import type { QueueAdmin } from '@xmargin/jobs';
+import type { EngineContext } from '../../context.js';
+import type { MarginEventHub } from '../../stream/margin-events.js';
+import type { App } from '../app.js';
+import { accountRoutes } from './accounts.js';
+
+export interface RouteDeps {
+  readonly ctx: EngineContext;
+  readonly queueAdmin: QueueAdmin;
+  readonly hub: MarginEventHub;
+}
+
+/** Every /v1 route, grouped by resource. */
+export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
+  accountRoutes(deps.ctx)(app);
+}

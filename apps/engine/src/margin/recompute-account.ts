@@ -1,0 +1,70 @@
+import { accountId as toAccountId } from '@xmargin/core';
+import { liquidationPriority } from '@xmargin/jobs';
+import { computeMargin } from '@xmargin/risk';
+import type { RecomputeReason } from '@xmargin/schemas/jobs';
+import type { EngineContext } from '../context.js';
+import { type MarginEvent, publishMarginEvents } from '../stream/margin-events.js';
+import { buildMarginDocument, exposureOf } from './build-document.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { loadMarginInputs } from './load-margin-inputs.js';
+import { freshnessOf, type MarginSnapshot, summarize } from './snapshot.js';
+import { thresholdCrossings } from './thresholds.js';
+
+export interface RecomputeAccountParameters {
+  readonly accountId: string;
+  readonly reason: RecomputeReason;
+  readonly requestedAt: number;
+}
+
+/**
+ * Recomputes one account from the ledger: builds the spec section 6 document, runs the risk engine,
+ * stores the snapshot (Postgres history, then the Redis cache read by GET margin), refreshes the
+ * account's exposure and priority in the fan-out index, and publishes stream events, including
+ * threshold crossings against the previous snapshot. Idempotent: running it twice on the same ledger
+ * state stores the same result.
+ */
+export async function recomputeAccount(
+  ctx: EngineContext,
+  p: RecomputeAccountParameters,
+): Promise<MarginSnapshot> {
+  const id = toAccountId(p.accountId);
+  const inputs = await loadMarginInputs(ctx.store, id);
+  const computedAt = ctx.now();
+  const { document, positionKeys } = buildMarginDocument({ ...inputs, asOf: Math.floor(computedAt / 1000) });
+  const result = computeMargin(document);
+  const summary = summarize(result);
+  const snapshot: MarginSnapshot = {
+    accountId: id,
+    computedAt,
+    asOf: document.asOf,
+    inputHash: sha256Hex(canonicalJson(document)),
+    paramsVersion: inputs.paramsVersion,
+    summary,
+    freshness: freshnessOf(document.account.collateral ?? []),
+    positionKeys,
+    result,
+    requestedAt: p.requestedAt,
+  };
+  const previous = await ctx.marginCache.get(id);
+  await ctx.store.snapshots.insert({
+    account: id,
+    computedAt: new Date(computedAt),
+    inputHash: snapshot.inputHash,
+    paramsVersion: snapshot.paramsVersion,
+    equity: summary.equity,
+    initialRequirement: summary.initialRequirement,
+    maintenanceRequirement: summary.maintenanceRequirement,
+    result: { summary, result, positionKeys, freshness: snapshot.freshness, asOf: snapshot.asOf },
+  });
+  await ctx.marginCache.set(snapshot);
+  await ctx.producers.accountIndex.setAccountState(id, {
+    underlyings: exposureOf(document),
+    priority: liquidationPriority(summary),
+  });
+  const events: MarginEvent[] = [{ type: 'margin', accountId: id, computedAt, summary }];
+  for (const crossing of thresholdCrossings(previous?.summary, summary, ctx.settings.thresholds)) {
+    events.push({ type: 'threshold', accountId: id, computedAt, summary, crossing });
+  }
+  await publishMarginEvents(ctx.redis, ctx.settings.queuePrefix, events);
+  return snapshot;
+}
