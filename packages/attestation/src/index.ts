@@ -1,4 +1,22 @@
 export {
+  type BoundQueryResult,
+  bindQueryResponse,
+  type EvmBalanceResult,
+  type ExpectedEvmBalanceQuery,
+  type ExpectedQuery,
+  type ExpectedSplBalanceQuery,
+  SPL_TOKEN_PROGRAM,
+  type SplBalanceResult,
+  TOKEN_2022_PROGRAM,
+} from './ccq/bind-query.js';
+export { parseQueryResponse } from './ccq/parse-query-response.js';
+export { QUERY_RESPONSE_PREFIX, queryResponseDigest } from './ccq/query-signatures.js';
+export {
+  type VerifiedQueryResponse,
+  type VerifyQueryResponseParameters,
+  verifyQueryResponse,
+} from './ccq/verify-query-response.js';
+export {
   COLLATERAL_MESSAGE_SIZE,
   COLLATERAL_SCHEMA_VERSION,
   type CollateralMessage,
@@ -13,12 +31,31 @@ export {
   XMARGIN_PROTOCOL,
 } from './collateral/register-payload.js';
 export {
+  type VerifiedCollateralVaa,
+  type VerifyCollateralVaaOptions,
+  verifyCollateralVaa,
+} from './collateral/verify-collateral-vaa.js';
+export {
   type CheckFreshnessParameters,
   type CheckMonotonicHeightParameters,
   checkFreshness,
   checkMonotonicHeight,
 } from './freshness.js';
 export { decodeBinaryInput, type Hex, toHex } from './internal/bytes.js';
+export {
+  type AccumulatorUpdate,
+  accumulatorUpdateLayout,
+  type MerkleRootPayload,
+  merkleRootPayloadLayout,
+  type PriceMessage,
+  priceMessageLayout,
+} from './pyth/layouts.js';
+export { merkleLeaf, merkleNode, merkleRootFromProof } from './pyth/merkle.js';
+export {
+  type VerifiedPythUpdate,
+  type VerifyPythUpdateParameters,
+  verifyPythUpdate,
+} from './pyth/verify-pyth-update.js';
 export {
   createRecoverer,
   type RecoverAddress,

@@ -1,3 +1,10 @@
+export { type BuildPythUpdateParameters, buildMerkleTree, buildPythUpdate } from './build-pyth-update.js';
+export {
+  buildEvmBalanceQueryResponse,
+  buildSplBalanceQueryResponse,
+  type EvmBalanceResponseParameters,
+  type SplBalanceResponseParameters,
+} from './build-query-response.js';
 export {
   addressOfPrivateKey,
   devnetGuardianAddresses,
