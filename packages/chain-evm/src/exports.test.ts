@@ -1,0 +1,14 @@
+import { expect, it } from 'vitest';
+import * as api from './index.js';
+
+it('exports exactly the documented names', () => {
+  expect(Object.keys(api).sort()).toEqual([
+    'CANONICAL_MULTICALL3',
+    'classifyRpcError',
+    'createEvmCollateralSource',
+    'createEvmCollateralSources',
+    'holderAccountId',
+    'resolveNetworkConfig',
+    'vaultEventsAbi',
+  ]);
+});
