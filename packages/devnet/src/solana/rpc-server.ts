@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AppError } from '@xmargin/errors';
 import type { DevnetChain, SlotRecord } from './devnet-chain.js';
 import { RpcCode, RpcError } from './rpc-error.js';
 import { rpcMethods } from './rpc-methods.js';
@@ -115,7 +116,12 @@ class Subscriptions {
 
   close(): void {
     this.unlisten();
-    for (const conn of this.conns) conn.destroy();
+    // Close code 1000 tells web3.js the close is intentional; any other close makes it reconnect
+    // forever, logging each failed attempt to the console.
+    for (const conn of this.conns) {
+      conn.close();
+      setTimeout(() => conn.destroy(), 200).unref();
+    }
   }
 
   message(text: string, conn: WebSocketConnection): void {
@@ -266,5 +272,8 @@ export async function startRpcServer(chain: DevnetChain): Promise<RpcServer> {
     };
   }
   subscriptions.close();
-  throw new Error('no free pair of adjacent loopback ports for the Solana devnet RPC');
+  throw new AppError('CHAIN__RPC_UNAVAILABLE', {
+    context: { chain: 'solana-devnet', url: 'http://127.0.0.1' },
+    shortMessage: 'No free pair of adjacent loopback ports for the Solana devnet RPC',
+  });
 }

@@ -201,3 +201,68 @@ describe('startSolanaDevnet', () => {
     expect((err as Error).message).toContain('BlockhashNotFound');
   });
 });
+
+describe('startSolanaDevnet: landing, simulation and slot subscriptions', () => {
+  it('lands a failing transaction sent with skipPreflight and reports its error in the status', async () => {
+    const conn = devnet.connection();
+    const poor = Keypair.generate();
+    await devnet.airdrop(poor.publicKey, 10_000_000n);
+    const tx = new Transaction().add(
+      SystemProgram.transfer({
+        fromPubkey: poor.publicKey,
+        toPubkey: Keypair.generate().publicKey,
+        lamports: LAMPORTS_PER_SOL,
+      }),
+    );
+    const before = devnet.slot();
+    const err = await sendAndConfirmTransaction(conn, tx, [poor], { skipPreflight: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(devnet.slot()).toBe(before + 1n);
+    const landed = devnet.chain.block(devnet.slot())?.signatures[0] ?? '';
+    const status = await conn.getSignatureStatus(landed);
+    expect(status.value?.err).toEqual({ InstructionError: [0, { Custom: 1 }] });
+    expect(status.value?.slot).toBe(Number(devnet.slot()));
+  });
+
+  it('simulates without changing state or slots', async () => {
+    const conn = devnet.connection();
+    const to = Keypair.generate().publicKey;
+    const tx = new Transaction().add(
+      SystemProgram.transfer({ fromPubkey: devnet.payer.publicKey, toPubkey: to, lamports: 5_000_000 }),
+    );
+    tx.feePayer = devnet.payer.publicKey;
+    tx.recentBlockhash = devnet.chain.latest.blockhash;
+    const slot = devnet.slot();
+    const sim = await conn.simulateTransaction(tx, [devnet.payer]);
+    expect(sim.value.err).toBeNull();
+    expect(sim.value.logs?.length).toBeGreaterThan(0);
+    expect(devnet.slot()).toBe(slot);
+    expect(await conn.getBalance(to)).toBe(0);
+  });
+
+  it('notifies slot subscribers and produces slots on a timer when asked', async () => {
+    const timed = await startSolanaDevnet({ slotIntervalMs: 20 });
+    try {
+      const conn = timed.connection();
+      const seen: number[] = [];
+      const done = new Promise<void>((resolve) => {
+        const id = conn.onSlotChange((info) => {
+          seen.push(info.slot);
+          if (seen.length === 3) {
+            void conn.removeSlotChangeListener(id).then(resolve);
+          }
+        });
+      });
+      await done;
+      expect(seen[1]).toBe((seen[0] ?? 0) + 1);
+      expect(seen[2]).toBe((seen[0] ?? 0) + 2);
+    } finally {
+      await timed.stop();
+    }
+    // web3.js reconnects (logging to the console) after any close but a normal one; give it the time
+    // of one reconnect attempt to prove stop() closed its socket cleanly.
+    await new Promise((r) => setTimeout(r, 1_200));
+  });
+});
