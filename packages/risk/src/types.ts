@@ -58,21 +58,24 @@ export interface RiskParams {
   };
 }
 
+/** Every field optional, `undefined` allowed (the shape zod's `.partial()` produces). */
+type Opt<T> = { [K in keyof T]?: T[K] | undefined };
+
 /** Deep-partial parameter object, as written in a document (full object or overrides). */
 export type ParamsInput = {
   scenarios?: readonly Scenario[] | undefined;
-  basis?: Partial<RiskParams['basis']> | undefined;
-  volShock?: Partial<RiskParams['volShock']> | undefined;
-  staticDiscount?: Partial<RiskParams['staticDiscount']> | undefined;
-  contingency?: Partial<RiskParams['contingency']> | undefined;
-  confidence?: Partial<RiskParams['confidence']> | undefined;
-  peg?: Partial<RiskParams['peg']> | undefined;
+  basis?: Opt<RiskParams['basis']> | undefined;
+  volShock?: Opt<RiskParams['volShock']> | undefined;
+  staticDiscount?: Opt<RiskParams['staticDiscount']> | undefined;
+  contingency?: Opt<RiskParams['contingency']> | undefined;
+  confidence?: Opt<RiskParams['confidence']> | undefined;
+  peg?: Opt<RiskParams['peg']> | undefined;
   imFactor?: number | undefined;
   mmFactor?: number | undefined;
   discountOptionValues?: boolean | undefined;
   collateralMaxAgeSeconds?: number | null | undefined;
   assets?: Readonly<Record<string, AssetParams>> | undefined;
-  cross?: Partial<RiskParams['cross']> | undefined;
+  cross?: Opt<RiskParams['cross']> | undefined;
 };
 
 /** `params` of a document: a preset with overrides, or a parameter object. */
@@ -220,4 +223,50 @@ export interface MarginResult {
   /** isolated / portfolio initial requirement; `null` when the portfolio requirement is zero. */
   capitalEfficiency: number | null;
   warnings: MarginWarning[];
+}
+
+/** One proposed change of a what-if check. Quantities and amounts are deltas. */
+export type WhatIfChange =
+  /** Adds a position; a negative quantity on an existing instrument reduces or closes it. */
+  | { type: 'position'; position: Position }
+  /** Deposits (amount > 0) or withdraws (amount < 0) collateral. */
+  | { type: 'collateral'; asset: string; amount: number; chain?: string | undefined }
+  /** Adds to (or takes from) the cash balance. */
+  | { type: 'cash'; amount: number };
+
+/** Options of a what-if check. */
+export interface WhatIfOptions {
+  /** Index in `changes` of the position change whose largest passing size is searched (default: the last). */
+  sizeChange?: number | undefined;
+  /** Upper bound of that search, as a multiple of the proposed quantity (default 1e6). */
+  maxSizeMultiple?: number | undefined;
+}
+
+/** The headline figures of a margin result. */
+export interface MarginSummary {
+  equity: number;
+  initialRequirement: number;
+  maintenanceRequirement: number;
+  initialExcess: number;
+  maintenanceExcess: number;
+  markToMarket: number;
+}
+
+/** Largest quantity of the proposed position (same sign) that still passes, by bisection. */
+export interface MaxPassingSize {
+  change: number;
+  quantity: number;
+  /** false when the search reached `maxSizeMultiple` without failing. */
+  bounded: boolean;
+}
+
+export interface WhatIfResult {
+  before: MarginSummary;
+  after: MarginSummary;
+  change: MarginSummary;
+  /** The change lowers the initial excess. */
+  riskAdding: boolean;
+  /** Not risk-adding, or the initial excess after the change is >= 0. */
+  passes: boolean;
+  maxPassingSize: MaxPassingSize | null;
 }

@@ -101,7 +101,7 @@ export function resolveParams(spec: ParamsSpec): RiskParams {
     discountOptionValues: input.discountOptionValues ?? false,
     collateralMaxAgeSeconds: input.collateralMaxAgeSeconds ?? null,
     assets,
-    cross: { ...DEFAULT_CROSS, ...stripUndefined(input.cross ?? {}) },
+    cross: { ...DEFAULT_CROSS, ...(stripUndefined(input.cross ?? {}) as Partial<RiskParams['cross']>) },
   };
 }
 

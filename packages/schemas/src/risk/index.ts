@@ -1,1 +1,18 @@
-export {};
+export {
+  accountSchema,
+  collateralBalanceSchema,
+  marginDocumentSchema,
+  marketSchema,
+  positionSchema,
+} from './document.js';
+export { fullParamsSchema, paramsOverridesSchema, paramsSpecSchema, presetParamsSchema } from './params.js';
+export {
+  type DocumentIssue,
+  documentIssues,
+  formatIssuePath,
+  parseJson,
+  parseMarginDocument,
+  parseWhatIfDocument,
+} from './parse.js';
+export { marginResultSchema, marginSummarySchema, whatIfResultSchema } from './result.js';
+export { whatIfChangeSchema, whatIfDocumentSchema } from './what-if.js';

@@ -1,0 +1,26 @@
+import { expect, it } from 'vitest';
+import * as api from './index.js';
+
+it('exports exactly the documented names', () => {
+  expect(Object.keys(api).sort()).toEqual([
+    'accountSchema',
+    'collateralBalanceSchema',
+    'documentIssues',
+    'formatIssuePath',
+    'fullParamsSchema',
+    'marginDocumentSchema',
+    'marginResultSchema',
+    'marginSummarySchema',
+    'marketSchema',
+    'paramsOverridesSchema',
+    'paramsSpecSchema',
+    'parseJson',
+    'parseMarginDocument',
+    'parseWhatIfDocument',
+    'positionSchema',
+    'presetParamsSchema',
+    'whatIfChangeSchema',
+    'whatIfDocumentSchema',
+    'whatIfResultSchema',
+  ]);
+});

@@ -1,0 +1,67 @@
+import { AppError } from '@xmargin/errors';
+import type { MarginDocument, WhatIfChange, WhatIfOptions } from '@xmargin/risk';
+import type { z } from 'zod';
+import { marginDocumentSchema } from './document.js';
+import { whatIfDocumentSchema } from './what-if.js';
+
+/** One validation problem, with the JSON path of the offending value (`$` is the document root). */
+export interface DocumentIssue {
+  path: string;
+  message: string;
+  code: string;
+}
+
+/** Formats a zod path as a JSONPath: `$.account.positions[0].quantity`. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let out = '$';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+/** Flattens a zod error into issues with JSON paths, in document order. */
+export function documentIssues(error: z.ZodError): DocumentIssue[] {
+  return error.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message, code: i.code }));
+}
+
+function invalid(error: z.ZodError, what: string): AppError<'DOCUMENT__INVALID'> {
+  const issues = documentIssues(error);
+  return new AppError('DOCUMENT__INVALID', {
+    shortMessage: `${what} failed schema validation (${issues.length} issue${issues.length === 1 ? '' : 's'})`,
+    metaMessages: issues.map((i) => `${i.path}: ${i.message} (${i.code})`),
+    context: { issues },
+  });
+}
+
+/**
+ * Validates a margin input document (already JSON-decoded). Throws AppError DOCUMENT__INVALID whose
+ * context lists every issue with its path.
+ */
+export function parseMarginDocument(input: unknown): MarginDocument {
+  const r = marginDocumentSchema.safeParse(input);
+  if (!r.success) throw invalid(r.error, 'Margin document');
+  return r.data;
+}
+
+/** Validates a what-if file: `{ changes, sizeChange?, maxSizeMultiple? }`. Throws DOCUMENT__INVALID. */
+export function parseWhatIfDocument(input: unknown): { changes: WhatIfChange[]; options: WhatIfOptions } {
+  const r = whatIfDocumentSchema.safeParse(input);
+  if (!r.success) throw invalid(r.error, 'What-if document');
+  const { changes, ...options } = r.data;
+  return { changes, options };
+}
+
+/** JSON.parse with the stable DOCUMENT__UNPARSABLE error. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new AppError('DOCUMENT__UNPARSABLE', {
+      context: { reason: cause instanceof Error ? cause.message : String(cause) },
+      cause,
+    });
+  }
+}
