@@ -1,1 +1,17 @@
-export {};
+export { abortableSleep, backoffDelay, parseRetryAfter } from './backoff.js';
+export {
+  type CallOptions,
+  createXmarginClient,
+  type XmarginClient,
+  type XmarginClientOptions,
+} from './create-xmargin-client.js';
+export {
+  createHttpTransport,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  type HttpTransportOptions,
+  type RetryInfo,
+} from './http-transport.js';
+export { type ErrorResponse, type MapErrorResponse, mapErrorResponse } from './map-error-response.js';

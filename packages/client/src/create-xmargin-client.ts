@@ -1,0 +1,196 @@
+import type {
+  accountDto,
+  addressListDto,
+  apiKeyDto,
+  attestationAcceptedDto,
+  attestationRegistryBody,
+  challengeBody,
+  challengeDto,
+  createAccountBody,
+  createApiKeyBody,
+  explainDto,
+  linkAddressBody,
+  linkedAddress,
+  marginSnapshotDto,
+  marketDataBody,
+  marketDataDto,
+  marketDataWriteDto,
+  positionsDto,
+  postPythBody,
+  postQueryBody,
+  postVaaBody,
+  trustStoreBody,
+  upsertPositionsBody,
+  whatIfBody,
+  whatIfDto,
+} from '@xmargin/schemas/http';
+import * as dto from '@xmargin/schemas/http';
+import { z } from 'zod';
+import { createHttpTransport, type HttpMethod, type HttpTransportOptions } from './http-transport.js';
+import { parseResponse } from './parse-response.js';
+
+/** Request body type of a DTO schema (what the caller writes: defaults may be omitted). */
+type In<S extends z.ZodType> = z.input<S>;
+/** Response type of a DTO schema (what the server guarantees). */
+type Out<S extends z.ZodType> = z.output<S>;
+
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+export type XmarginClientOptions = HttpTransportOptions;
+
+const healthDto = z.object({ status: z.literal('ok') });
+const readinessDto = z.object({
+  status: z.enum(['ready', 'unready']),
+  checks: z.record(z.string(), z.string()),
+});
+
+export interface XmarginClient {
+  readonly baseUrl: string;
+  /** `GET /healthz`: the process is up. */
+  health(opts?: CallOptions): Promise<Out<typeof healthDto>>;
+  /** `GET /readyz`: dependencies usable; an unready answer (503) is returned, not thrown. */
+  readiness(opts?: CallOptions): Promise<Out<typeof readinessDto>>;
+  readonly accounts: {
+    create(body?: In<typeof createAccountBody>, opts?: CallOptions): Promise<Out<typeof accountDto>>;
+    get(accountId: string, opts?: CallOptions): Promise<Out<typeof accountDto>>;
+    createChallenge(
+      accountId: string,
+      body: In<typeof challengeBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof challengeDto>>;
+    linkAddress(
+      accountId: string,
+      body: In<typeof linkAddressBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof linkedAddress>>;
+    listAddresses(accountId: string, opts?: CallOptions): Promise<Out<typeof addressListDto>>;
+  };
+  readonly positions: {
+    list(accountId: string, opts?: CallOptions): Promise<Out<typeof positionsDto>>;
+    upsert(
+      accountId: string,
+      body: In<typeof upsertPositionsBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof positionsDto>>;
+    remove(accountId: string, positionId: string, opts?: CallOptions): Promise<Out<typeof positionsDto>>;
+  };
+  readonly margin: {
+    get(accountId: string, opts?: CallOptions): Promise<Out<typeof marginSnapshotDto>>;
+    whatIf(
+      accountId: string,
+      body: In<typeof whatIfBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof whatIfDto>>;
+    explain(accountId: string, opts?: CallOptions): Promise<Out<typeof explainDto>>;
+  };
+  readonly marketData: {
+    get(opts?: CallOptions): Promise<Out<typeof marketDataDto>>;
+    update(body: In<typeof marketDataBody>, opts?: CallOptions): Promise<Out<typeof marketDataWriteDto>>;
+  };
+  /**
+   * Attestation posts are idempotent by construction (the engine keys them by the signed body and
+   * answers a replay with `status: "duplicate"`), so they are retried like reads.
+   */
+  readonly attestations: {
+    postVaa(body: In<typeof postVaaBody>, opts?: CallOptions): Promise<Out<typeof attestationAcceptedDto>>;
+    postQuery(
+      body: In<typeof postQueryBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof attestationAcceptedDto>>;
+    postPyth(body: In<typeof postPythBody>, opts?: CallOptions): Promise<Out<typeof attestationAcceptedDto>>;
+  };
+  readonly admin: {
+    createApiKey(body: In<typeof createApiKeyBody>, opts?: CallOptions): Promise<Out<typeof apiKeyDto>>;
+    setTrustStore(body: In<typeof trustStoreBody>, opts?: CallOptions): Promise<void>;
+    setAttestationRegistry(body: In<typeof attestationRegistryBody>, opts?: CallOptions): Promise<void>;
+  };
+}
+
+const seg = (s: string) => encodeURIComponent(s);
+
+/**
+ * Typed client of the engine's `/v1` API. Bodies and answers are the `@xmargin/schemas/http` DTOs;
+ * answers are validated against them. Failures are AppErrors carrying the engine's own code
+ * (e.g. `LEDGER__REPLAYED_ATTESTATION`) or a CLIENT__ code for transport problems.
+ */
+export function createXmarginClient(options: XmarginClientOptions): XmarginClient {
+  const transport = createHttpTransport(options);
+
+  async function call<S extends z.ZodType>(
+    method: HttpMethod,
+    path: string,
+    schema: S,
+    extra: {
+      body?: unknown;
+      idempotent?: boolean;
+      accept?: readonly number[];
+      opts?: CallOptions | undefined;
+    } = {},
+  ): Promise<Out<S>> {
+    const res = await transport.send({
+      method,
+      path,
+      ...(extra.body === undefined ? {} : { body: extra.body }),
+      ...(extra.idempotent === undefined ? {} : { idempotent: extra.idempotent }),
+      ...(extra.accept === undefined ? {} : { accept: extra.accept }),
+      ...(extra.opts?.signal === undefined ? {} : { signal: extra.opts.signal }),
+    });
+    return parseResponse(schema, res, { method, url: `${transport.baseUrl}${path}` });
+  }
+  const acct = (id: string) => `/v1/accounts/${seg(id)}`;
+  const anything = z.unknown();
+
+  return {
+    baseUrl: transport.baseUrl,
+    health: (opts) => call('GET', '/healthz', healthDto, { opts }),
+    readiness: (opts) => call('GET', '/readyz', readinessDto, { accept: [503], opts }),
+    accounts: {
+      create: (body = {}, opts) => call('POST', '/v1/accounts', dto.accountDto, { body, opts }),
+      get: (id, opts) => call('GET', acct(id), dto.accountDto, { opts }),
+      createChallenge: (id, body, opts) =>
+        call('POST', `${acct(id)}/challenges`, dto.challengeDto, { body, opts }),
+      linkAddress: (id, body, opts) =>
+        call('POST', `${acct(id)}/addresses`, dto.linkedAddress, { body, opts }),
+      listAddresses: (id, opts) => call('GET', `${acct(id)}/addresses`, dto.addressListDto, { opts }),
+    },
+    positions: {
+      list: (id, opts) => call('GET', `${acct(id)}/positions`, dto.positionsDto, { opts }),
+      // An upsert by position id converges to the same state when resent.
+      upsert: (id, body, opts) =>
+        call('PUT', `${acct(id)}/positions`, dto.positionsDto, { body, idempotent: true, opts }),
+      remove: (id, positionId, opts) =>
+        call('DELETE', `${acct(id)}/positions/${seg(positionId)}`, dto.positionsDto, { opts }),
+    },
+    margin: {
+      get: (id, opts) => call('GET', `${acct(id)}/margin`, dto.marginSnapshotDto, { opts }),
+      // A what-if stores nothing: safe to resend.
+      whatIf: (id, body, opts) =>
+        call('POST', `${acct(id)}/margin/what-if`, dto.whatIfDto, { body, idempotent: true, opts }),
+      explain: (id, opts) => call('GET', `${acct(id)}/margin/explain`, dto.explainDto, { opts }),
+    },
+    marketData: {
+      get: (opts) => call('GET', '/v1/market-data', dto.marketDataDto, { opts }),
+      update: (body, opts) =>
+        call('PUT', '/v1/market-data', dto.marketDataWriteDto, { body, idempotent: true, opts }),
+    },
+    attestations: {
+      postVaa: (body, opts) =>
+        call('POST', '/v1/attestations/vaa', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
+      postQuery: (body, opts) =>
+        call('POST', '/v1/attestations/query', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
+      postPyth: (body, opts) =>
+        call('POST', '/v1/attestations/pyth', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
+    },
+    admin: {
+      createApiKey: (body, opts) => call('POST', '/v1/admin/api-keys', dto.apiKeyDto, { body, opts }),
+      setTrustStore: async (body, opts) => {
+        await call('PUT', '/v1/admin/trust-store', anything, { body, opts });
+      },
+      setAttestationRegistry: async (body, opts) => {
+        await call('PUT', '/v1/admin/attestation-registry', anything, { body, opts });
+      },
+    },
+  };
+}

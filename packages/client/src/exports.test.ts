@@ -1,0 +1,13 @@
+import { expect, it } from 'vitest';
+import * as api from './index.js';
+
+it('exports exactly the documented names', () => {
+  expect(Object.keys(api).sort()).toEqual([
+    'abortableSleep',
+    'backoffDelay',
+    'createHttpTransport',
+    'createXmarginClient',
+    'mapErrorResponse',
+    'parseRetryAfter',
+  ]);
+});
