@@ -4,7 +4,13 @@ import { type PositionDetail, positionDetails } from './model/details.js';
 import { addPosition, holdingOf, type UnderlyingHolding } from './model/holdings.js';
 import { collateralHaircuts, crossMode, isolatedMode } from './model/modes.js';
 import { marginUnderlying } from './model/underlying.js';
-import type { MarginDocument, MarginResult, MarginWarning, UnderlyingResult } from './types.js';
+import type {
+  MarginDocument,
+  MarginResult,
+  MarginSummary,
+  MarginWarning,
+  UnderlyingResult,
+} from './types.js';
 
 /** Groups an account's positions and risk-cancelling collateral per underlying (sorted by name). */
 function holdingsOf(ctx: MarginContext, doc: MarginDocument, base: ReadonlyMap<string, number>) {
@@ -89,5 +95,37 @@ export function computeMargin(doc: MarginDocument): MarginResult {
     modes: { isolated, cross: crossMode(ctx, positions, col, equity), portfolio },
     capitalEfficiency: initialRequirement === 0 ? null : isolated.initialRequirement / initialRequirement,
     warnings,
+  };
+}
+
+/**
+ * The headline figures only (no modes, Greeks or attribution), by full revaluation of the account:
+ * what what-if bisection needs, and the reference ("naive") path the book fast path is tested against.
+ */
+export function computeMarginSummary(doc: MarginDocument): MarginSummary {
+  const ctx = createContext(doc);
+  const col = resolveCollateral(ctx, doc.account.collateral ?? []);
+  let mtm = 0;
+  let im = 0;
+  let mm = 0;
+  for (const [, h] of holdingsOf(ctx, doc, col.base)) {
+    const um = marginUnderlying(ctx, h);
+    mtm += um.markToMarket;
+    im += um.initialRequirement;
+    mm += um.maintenanceRequirement;
+  }
+  const haircuts = collateralHaircuts(ctx, col);
+  let otherValue = 0;
+  for (const c of col.others) otherValue += c.value;
+  const equity = (doc.account.cash ?? 0) + mtm + otherValue / ctx.stablePrice;
+  const initialRequirement = im + haircuts.im;
+  const maintenanceRequirement = mm + haircuts.mm;
+  return {
+    equity,
+    initialRequirement,
+    maintenanceRequirement,
+    initialExcess: equity - initialRequirement,
+    maintenanceExcess: equity - maintenanceRequirement,
+    markToMarket: mtm,
   };
 }

@@ -3,15 +3,19 @@ import * as api from './index.js';
 
 it('exports exactly the documented names', () => {
   expect(Object.keys(api).sort()).toEqual([
+    'applyChanges',
     'black76',
     'black76Greeks',
     'blackScholes',
     'blackScholesGreeks',
     'computeMargin',
+    'computeMarginSummary',
     'erfc',
+    'maxPassingSize',
     'normCdf',
     'normPdf',
     'presets',
     'resolveParams',
+    'whatIf',
   ]);
 });

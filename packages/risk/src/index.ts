@@ -1,4 +1,4 @@
-export { computeMargin } from './compute-margin.js';
+export { computeMargin, computeMarginSummary } from './compute-margin.js';
 export { resolveParams } from './params/resolve-params.js';
 export { presets } from './presets/index.js';
 export {
@@ -42,3 +42,4 @@ export type {
   WhatIfResult,
   WorstScenario,
 } from './types.js';
+export { applyChanges, maxPassingSize, whatIf } from './what-if.js';
