@@ -65,7 +65,7 @@ function pubkeyAt(params: readonly unknown[], index: number): Address {
 
 function parsePubkey(value: string): Address {
   try {
-    if (base58Decode(value).length !== 32) throw new Error('length');
+    // kit's address() checks the alphabet and the 32-byte length.
     return toAddress(value);
   } catch {
     throw invalidParams(`Invalid param: Invalid pubkey ${value.slice(0, 64)}`);
