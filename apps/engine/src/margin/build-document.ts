@@ -111,5 +111,10 @@ export function exposureOf(document: MarginDocument): string[] {
   const out = new Set<string>();
   for (const pos of document.account.positions ?? []) out.add(pos.underlying);
   for (const c of document.account.collateral ?? []) out.add(c.asset);
+  // The stable price values every account's cash and stable collateral.
+  out.add(STABLE_KEY);
   return [...out].sort();
 }
+
+/** Exposure-index key of the stable (quote currency) price: every account is exposed to it. */
+export const STABLE_KEY = 'STABLE';

@@ -3,6 +3,10 @@ import type { EngineContext } from '../../context.js';
 import type { MarginEventHub } from '../../stream/margin-events.js';
 import type { App } from '../app.js';
 import { accountRoutes } from './accounts.js';
+import { attestationRoutes } from './attestations.js';
+import { marginRoutes } from './margin.js';
+import { marketDataRoutes } from './market-data.js';
+import { positionRoutes } from './positions.js';
 
 export interface RouteDeps {
   readonly ctx: EngineContext;
@@ -12,5 +16,7 @@ export interface RouteDeps {
 
 /** Every /v1 route, grouped by resource. */
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
-  accountRoutes(deps.ctx)(app);
+  for (const routes of [accountRoutes, positionRoutes, marketDataRoutes, attestationRoutes, marginRoutes]) {
+    routes(deps.ctx)(app);
+  }
 }

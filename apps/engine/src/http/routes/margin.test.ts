@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fromScratch,
+  marketData,
+  positions,
+  seedBalance,
+  waitForSnapshot,
+} from '../../test-support/fixtures.js';
+import { bearer, startTestEngine, type TestEngine } from '../../test-support/harness.js';
+
+let t: TestEngine;
+let protoA: string;
+let protoB: string;
+let oracle: string;
+
+beforeAll(async () => {
+  t = await startTestEngine('margin', { role: 'all' });
+  protoA = await t.key('protocol', 'proto_a');
+  protoB = await t.key('protocol', 'proto_b');
+  oracle = await t.key('oracle');
+  const app = t.engine.app!;
+  for (const id of ['acc_m1', 'acc_m2', 'acc_empty']) {
+    await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: bearer(protoA),
+      payload: { accountId: id },
+    });
+  }
+  const md = await app.inject({
+    method: 'PUT',
+    url: '/v1/market-data',
+    headers: bearer(oracle),
+    payload: marketData(),
+  });
+  expect(md.statusCode).toBe(200);
+  await seedBalance(t.engine.context.store, 'acc_m1', {
+    chain: 'evm-devnet',
+    asset: 'USDC',
+    amount: 50_000_000_000n,
+    decimals: 6,
+  });
+  await seedBalance(t.engine.context.store, 'acc_m1', {
+    chain: 'solana-devnet',
+    asset: 'SOL',
+    amount: 20_000_000_000n,
+    decimals: 9,
+  });
+});
+afterAll(() => t.close());
+
+const app = () => t.engine.app!;
+const req = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, key: string, payload?: unknown) =>
+  app().inject({
+    method,
+    url,
+    headers: bearer(key),
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+
+describe('market data', () => {
+  it('oracle writes fan out market moves; reads return the stored documents', async () => {
+    const r = await req('PUT', '/v1/market-data', oracle, {
+      prices: { USDC: { price: 1, confidence: 0.99 } },
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().updated).toEqual(['USDC']);
+    expect(r.json().moves[0].key).toBe('USDC');
+    const got = await req('GET', '/v1/market-data', protoA);
+    expect(got.json().markets.ETH.spot).toBe(2000);
+    expect(got.json().prices.USDC).toEqual({ price: 1, confidence: 0.99 });
+  });
+
+  it('only oracle and admin may write; bad bodies name the path', async () => {
+    const forbidden = await req('PUT', '/v1/market-data', protoA, { prices: { USDC: { price: 1 } } });
+    expect(forbidden.statusCode).toBe(403);
+    const bad = await req('PUT', '/v1/market-data', oracle, {
+      prices: { USDC: { price: 1, confidence: 2 } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatchObject({
+      code: 'API__INVALID_REQUEST',
+      context: { issues: [{ path: 'prices.USDC.confidence' }] },
+    });
+    const empty = await req('PUT', '/v1/market-data', t.adminKey, {});
+    expect(empty.statusCode).toBe(400);
+  });
+});
+
+describe('positions and margin', () => {
+  it('a protocol upserts its positions; the worker recomputes exactly what a from-scratch recompute gives', async () => {
+    const since = Date.now();
+    const r = await req('POST', '/v1/accounts/acc_m1/positions', protoA, { positions: positions(8) });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().positions).toHaveLength(8);
+    expect(typeof r.json().jobId).toBe('string');
+    const snap = await waitForSnapshot(t.engine, 'acc_m1', since);
+    const scratch = await fromScratch(t.engine.context.store, 'acc_m1', snap.asOf);
+    expect(snap.inputHash).toBe(scratch.inputHash);
+    expect(snap.result).toEqual(scratch.result);
+
+    const m = await req('GET', '/v1/accounts/acc_m1/margin', protoA);
+    expect(m.statusCode).toBe(200);
+    const body = m.json();
+    expect(body.summary.maintenanceRequirement).toBeGreaterThan(0);
+    expect(body.summary).toEqual({
+      equity: scratch.result.equity,
+      initialRequirement: scratch.result.initialRequirement,
+      maintenanceRequirement: scratch.result.maintenanceRequirement,
+      initialExcess: scratch.result.initialExcess,
+      maintenanceExcess: scratch.result.maintenanceExcess,
+      markToMarket: scratch.result.markToMarket,
+    });
+    expect(body.ageSeconds).toBeGreaterThanOrEqual(0);
+    expect(body.freshness.map((f: { chain: string }) => f.chain)).toEqual(['evm-devnet', 'solana-devnet']);
+    expect(body.freshness[0].ageSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it("a protocol cannot see or touch another protocol's positions", async () => {
+    const b = await req('POST', '/v1/accounts/acc_m1/positions', protoB, {
+      positions: [{ id: 'p0', type: 'perp', underlying: 'ETH', quantity: 5, entryPrice: 2000 }],
+    });
+    expect(b.statusCode).toBe(200);
+    expect(b.json().positions.map((p: { protocol: string }) => p.protocol)).toEqual(['proto_b']);
+    const a = await req('GET', '/v1/accounts/acc_m1/positions', protoA);
+    expect(a.json().positions).toHaveLength(8);
+    expect(a.json().positions.every((p: { protocol: string }) => p.protocol === 'proto_a')).toBe(true);
+    // proto_b's "p0" is its own; removing proto_a's p1 from proto_b's key is a 404.
+    const del = await req('DELETE', '/v1/accounts/acc_m1/positions/p1', protoB);
+    expect(del.statusCode).toBe(404);
+    expect(del.json().error.code).toBe('LEDGER__NOT_FOUND');
+    const all = await req('GET', '/v1/accounts/acc_m1/positions', t.adminKey);
+    expect(all.json().positions).toHaveLength(9);
+    const replaced = await req('POST', '/v1/accounts/acc_m1/positions', protoB, {
+      positions: [],
+      replace: true,
+    });
+    expect(replaced.json().positions).toEqual([]);
+    expect((await req('GET', '/v1/accounts/acc_m1/positions', protoA)).json().positions).toHaveLength(8);
+  });
+
+  it('position writes validate bodies and require a protocol key', async () => {
+    const bad = await req('POST', '/v1/accounts/acc_m1/positions', protoA, {
+      positions: [
+        { id: 'x', type: 'option', underlying: 'ETH', expiry: 1, strike: -5, right: 'call', quantity: 1 },
+      ],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.context.issues[0].path).toBe('positions.0.strike');
+    const dup = await req('POST', '/v1/accounts/acc_m1/positions', protoA, {
+      positions: [positions(1)[0], positions(1)[0]],
+    });
+    expect(dup.statusCode).toBe(400);
+    const admin = await req('POST', '/v1/accounts/acc_m1/positions', t.adminKey, { positions: [] });
+    expect(admin.statusCode).toBe(403);
+    const missing = await req('POST', '/v1/accounts/acc_nope/positions', protoA, { positions: [] });
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('GET margin: 404 API__NO_SNAPSHOT before any recompute, LEDGER__NOT_FOUND for an unknown account', async () => {
+    const none = await req('GET', '/v1/accounts/acc_empty/margin', protoA);
+    expect(none.statusCode).toBe(404);
+    expect(none.json().error.code).toBe('API__NO_SNAPSHOT');
+    const unknown = await req('GET', '/v1/accounts/acc_unknown/margin', protoA);
+    expect(unknown.json().error.code).toBe('LEDGER__NOT_FOUND');
+    expect((await app().inject({ method: 'GET', url: '/v1/accounts/acc_m1/margin' })).statusCode).toBe(401);
+    expect((await req('GET', '/v1/accounts/acc_m1/margin', oracle)).statusCode).toBe(403);
+  });
+
+  it('falls back to the Postgres history when the Redis cache is cold', async () => {
+    const before = (await req('GET', '/v1/accounts/acc_m1/margin', protoA)).json();
+    await t.engine.context.redis.del(`${t.prefix}:margin:acc_m1`);
+    const after = await req('GET', '/v1/accounts/acc_m1/margin', protoA);
+    expect(after.statusCode).toBe(200);
+    expect(after.json().inputHash).toBe(before.inputHash);
+    expect(after.json().summary).toEqual(before.summary);
+  });
+
+  it('what-if evaluates proposed changes against the stored account without storing them', async () => {
+    const r = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      positions: {
+        upsert: [{ id: 'new1', type: 'perp', underlying: 'ETH', quantity: -10, entryPrice: 2000 }],
+        remove: ['p0'],
+      },
+      collateral: [{ asset: 'USDC', chain: 'evm-devnet', delta: '-1000.5' }],
+    });
+    expect(r.statusCode).toBe(200);
+    const w = r.json();
+    expect(w.proposed.maintenanceRequirement).not.toBe(w.current.maintenanceRequirement);
+    expect(w.change.equity).toBeCloseTo(w.proposed.equity - w.current.equity, 9);
+    expect(typeof w.acceptable).toBe('boolean');
+    expect((await req('GET', '/v1/accounts/acc_m1/positions', protoA)).json().positions).toHaveLength(8);
+
+    const overdraw = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      collateral: [{ asset: 'USDC', chain: 'evm-devnet', delta: '-999999999' }],
+    });
+    expect(overdraw.statusCode).toBe(400);
+    expect(overdraw.json().error.context.issues[0].path).toBe('collateral.0.delta');
+    const unknownRemove = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoB, {
+      positions: { remove: ['p1'] },
+    });
+    expect(unknownRemove.statusCode).toBe(400);
+    const badDelta = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      collateral: [{ asset: 'USDC', chain: 'evm-devnet', delta: '1e5' }],
+    });
+    expect(badDelta.statusCode).toBe(400);
+  });
+
+  it('explain gives per-position and per-chain contributions, the worst scenario and attestation ages', async () => {
+    const r = await req('GET', '/v1/accounts/acc_m1/margin/explain', protoA);
+    expect(r.statusCode).toBe(200);
+    const e = r.json();
+    expect(e.positions.map((p: { key: string }) => p.key)).toContain('proto_a/p1');
+    expect(e.chains.map((c: { chain: string }) => c.chain)).toEqual(['evm-devnet', 'solana-devnet']);
+    expect(e.chains[0].collateralValue).toBeCloseTo(50_000, 6);
+    expect(e.chains[1].collateralValue).toBeCloseTo(20 * 150, 6);
+    expect(Object.keys(e.underlyings).sort()).toEqual(['ETH', 'SOL']);
+    expect(e.worstScenario.underlying).toMatch(/ETH|SOL/);
+    expect(e.attestations).toEqual([]);
+  });
+});

@@ -1,0 +1,86 @@
+import { accountId } from '@xmargin/core';
+import {
+  accountParams,
+  errorBody,
+  explainDto,
+  marginSnapshotDto,
+  whatIfBody,
+  whatIfDto,
+} from '@xmargin/schemas/http';
+import type { EngineContext } from '../../context.js';
+import { explainMargin } from '../../margin/explain.js';
+import { latestSnapshot } from '../../margin/latest-snapshot.js';
+import { whatIf } from '../../margin/what-if.js';
+import { type App, authErrors, bearerSecurity } from '../app.js';
+import { principalOf } from '../auth.js';
+
+const readers = ['protocol', 'relayer', 'admin'] as const;
+
+export function marginRoutes(ctx: EngineContext) {
+  return (app: App) => {
+    app.get(
+      '/accounts/:accountId/margin',
+      {
+        config: { roles: readers },
+        schema: {
+          tags: ['margin'],
+          summary: 'Latest margin snapshot, with its age and the data freshness per chain',
+          security: bearerSecurity,
+          params: accountParams,
+          response: { 200: marginSnapshotDto, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => {
+        const s = await latestSnapshot(ctx, accountId(request.params.accountId));
+        const nowMs = ctx.now();
+        const now = Math.floor(nowMs / 1000);
+        return {
+          accountId: s.accountId,
+          computedAt: s.computedAt,
+          ageSeconds: Math.max(0, (nowMs - s.computedAt) / 1000),
+          asOf: s.asOf,
+          inputHash: s.inputHash,
+          paramsVersion: s.paramsVersion,
+          summary: s.summary,
+          freshness: s.freshness.map((f) => ({ ...f, ageSeconds: now - f.oldestObservedAt })),
+          warnings: s.result.warnings.map((w) => ({ code: w.code, path: w.path, message: w.message })),
+        };
+      },
+    );
+
+    app.post(
+      '/accounts/:accountId/margin/what-if',
+      {
+        config: { roles: ['protocol', 'admin'] },
+        schema: {
+          tags: ['margin'],
+          summary: 'Margin of the stored account plus proposed changes (synchronous, stores nothing)',
+          security: bearerSecurity,
+          params: accountParams,
+          body: whatIfBody,
+          response: { 200: whatIfDto, 404: errorBody, 422: errorBody, ...authErrors },
+        },
+      },
+      async (request) => {
+        const p = principalOf(request);
+        const protocol = p.role === 'protocol' && p.scope ? p.scope : 'admin';
+        return whatIf(ctx, accountId(request.params.accountId), protocol, request.body);
+      },
+    );
+
+    app.get(
+      '/accounts/:accountId/margin/explain',
+      {
+        config: { roles: readers },
+        schema: {
+          tags: ['margin'],
+          summary: 'Per-position and per-chain contributions, worst scenario, attestation ages',
+          security: bearerSecurity,
+          params: accountParams,
+          response: { 200: explainDto, 404: errorBody, 422: errorBody, ...authErrors },
+        },
+      },
+      async (request) => explainMargin(ctx, accountId(request.params.accountId)),
+    );
+  };
+}
