@@ -6,6 +6,7 @@ import {
   SLOTS_PER_EPOCH,
   type SlotRecord,
 } from './devnet-chain.js';
+import { type ParsedTokenData, parseTokenData, uiAmount } from './parse-token-data.js';
 import { invalidParams, RpcCode, RpcError } from './rpc-error.js';
 import { TOKEN_2022_PROGRAM_ID, TOKEN_ACCOUNT_SIZE, TOKEN_PROGRAM_ID } from './spl-instructions.js';
 
@@ -93,7 +94,7 @@ function bytesParam(
 }
 
 type EncodedAccount = {
-  data: [string, string];
+  data: [string, string] | ParsedTokenData;
   executable: boolean;
   lamports: number;
   owner: string;
@@ -113,8 +114,15 @@ function encodeAccount(chain: DevnetChain, address: Address, config: Config): En
       throw invalidParams('Invalid params: dataSlice needs offset and length');
     data = data.subarray(slice.offset, slice.offset + slice.length);
   }
-  let encoded: [string, string];
-  if (encoding === 'base64' || encoding === 'jsonParsed')
+  let encoded: [string, string] | ParsedTokenData;
+  const parsed =
+    encoding === 'jsonParsed' && slice === undefined
+      ? parseTokenData(account.programAddress, account.data as unknown as Uint8Array, (mint) =>
+          mintDecimals(chain, mint),
+        )
+      : undefined;
+  if (parsed) encoded = parsed;
+  else if (encoding === 'base64' || encoding === 'jsonParsed')
     encoded = [Buffer.from(data).toString('base64'), 'base64'];
   else if (encoding === 'base58') {
     if (data.length > 128)
@@ -131,6 +139,11 @@ function encodeAccount(chain: DevnetChain, address: Address, config: Config): En
     rentEpoch: 0,
     space: account.data.length,
   };
+}
+
+function mintDecimals(chain: DevnetChain, mint: string): number {
+  const account = chain.svm.getAccount(toAddress(mint));
+  return account.exists ? (account.data[44] ?? 0) : 0;
 }
 
 function isTokenAccountFor(
@@ -309,15 +322,7 @@ export const rpcMethods: Record<string, RpcHandler> = {
       throw invalidParams('Invalid param: not a Token account');
     const data = Buffer.from(account.data);
     const amount = data.readBigUInt64LE(64);
-    const mint = chain.svm.getAccount(toAddress(base58Encode(data.subarray(0, 32))));
-    const decimals = mint.exists ? (mint.data[44] ?? 0) : 0;
-    const uiAmountString = formatUi(amount, decimals);
-    return withContext(slot, {
-      amount: amount.toString(),
-      decimals,
-      uiAmount: Number(uiAmountString),
-      uiAmountString,
-    });
+    return withContext(slot, uiAmount(amount, mintDecimals(chain, base58Encode(data.subarray(0, 32)))));
   },
   getBlockTime: (p, chain) => blockOrError(chain, slotAt(p, 0)).blockTime,
   getBlock: (p, chain) => {
@@ -399,12 +404,4 @@ function decodeOrThrow<T>(run: () => T): T {
       `failed to deserialize transaction: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-}
-
-function formatUi(amount: bigint, decimals: number): string {
-  if (decimals === 0) return amount.toString();
-  const s = amount.toString().padStart(decimals + 1, '0');
-  const whole = s.slice(0, -decimals);
-  const frac = s.slice(-decimals).replace(/0+$/, '');
-  return frac ? `${whole}.${frac}` : whole;
 }

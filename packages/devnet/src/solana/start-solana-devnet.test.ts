@@ -266,3 +266,37 @@ describe('startSolanaDevnet: landing, simulation and slot subscriptions', () => 
     await new Promise((r) => setTimeout(r, 1_200));
   });
 });
+
+describe('startSolanaDevnet: jsonParsed token data', () => {
+  it('parses token accounts and mints of both programs as web3.js getParsed* expect', async () => {
+    const conn = devnet.connection();
+    const owner = Keypair.generate().publicKey;
+    for (const program of ['token', 'token-2022'] as const) {
+      const mint = await devnet.createMint(2, { program });
+      const ta = await devnet.createTokenAccount(owner, mint);
+      await devnet.mintTo(mint, ta, 12_345n);
+      const parsed = await conn.getParsedTokenAccountsByOwner(owner, { mint });
+      expect(parsed.value[0]?.account.data).toEqual({
+        program: program === 'token' ? 'spl-token' : 'spl-token-2022',
+        parsed: {
+          type: 'account',
+          info: {
+            isNative: false,
+            mint: mint.toBase58(),
+            owner: owner.toBase58(),
+            state: 'initialized',
+            tokenAmount: { amount: '12345', decimals: 2, uiAmount: 123.45, uiAmountString: '123.45' },
+          },
+        },
+        space: program === 'token' ? 165 : 170,
+      });
+      const mintInfo = await conn.getParsedAccountInfo(mint);
+      expect(mintInfo.value?.data).toMatchObject({
+        parsed: {
+          type: 'mint',
+          info: { decimals: 2, supply: '12345', mintAuthority: devnet.payer.publicKey.toBase58() },
+        },
+      });
+    }
+  });
+});
