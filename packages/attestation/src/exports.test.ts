@@ -29,6 +29,7 @@ it('exports exactly the documented names', () => {
     'decodeBinaryInput',
     'decodeCollateralMessage',
     'decodeGuardianSetUpgrade',
+    'decodeKnownPayload',
     'deserializeCollateralVaa',
     'deserializeVaa',
     'encodeCollateralMessage',

@@ -81,6 +81,7 @@ export {
   usableGuardianSet,
   type WormholeNetwork,
 } from './trust-store/trust-store.js';
+export { decodeKnownPayload, type KnownPayload } from './vaa/decode-known-payload.js';
 export { deserializeVaa, type ParsedVaa, type VaaSignature } from './vaa/deserialize-vaa.js';
 export { createDigestCache, type DigestCache } from './vaa/digest-cache.js';
 export {

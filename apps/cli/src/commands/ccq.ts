@@ -1,15 +1,100 @@
-import { AppError } from '@xmargin/errors';
+import { type ExpectedQuery, verifyQueryResponse } from '@xmargin/attestation';
 import type { Command } from '../io.js';
+import {
+  binaryArg,
+  integerFlag,
+  loadTrustStore,
+  nowFlag,
+  parseArgs,
+  requireFlag,
+  toJson,
+  usageError,
+} from './attestation-args.js';
 
-// Placeholder until the issue that owns this command lands; kept so `xmargin help` lists it.
+const NAME = 'ccq';
+const USAGE =
+  'xmargin ccq verify --trust STORE.json --response HEX|@FILE --signatures HEX,HEX,... [--now UNIX] ' +
+  '[--guardian-set N] [--expect-evm CHAIN:0xTOKEN:0xHOLDER | --expect-spl CHAIN:ACCOUNT:MINT:OWNER] ' +
+  '[--max-age SECONDS] [--last-height N]';
+
+function expectedArg(evm: string | undefined, spl: string | undefined): ExpectedQuery | undefined {
+  if (evm !== undefined && spl !== undefined)
+    throw usageError(NAME, 'give --expect-evm or --expect-spl, not both');
+  if (evm !== undefined) {
+    const m = /^(\d+):(0x[0-9a-fA-F]{40}):(0x[0-9a-fA-F]{40})$/.exec(evm);
+    if (!m) throw usageError(NAME, '--expect-evm must be CHAIN:0xTOKEN:0xHOLDER');
+    return { kind: 'evm-balance', chainId: Number(m[1]), token: m[2]!, holder: m[3]! };
+  }
+  if (spl !== undefined) {
+    const m = /^(\d+):([^:]+):([^:]+):([^:]+)$/.exec(spl);
+    if (!m) throw usageError(NAME, '--expect-spl must be CHAIN:ACCOUNT:MINT:OWNER');
+    return { kind: 'spl-balance', chainId: Number(m[1]), account: m[2]!, mint: m[3]!, owner: m[4]! };
+  }
+  return undefined;
+}
+
 export const ccqCommand: Command = {
-  name: 'ccq',
-  summary: 'not available yet',
-  usage: 'xmargin ccq ...',
-  async run() {
-    throw new AppError('CLI__USAGE', {
-      shortMessage: '`xmargin ccq` is not available yet',
-      context: { command: 'ccq', reason: 'not implemented' },
+  name: NAME,
+  summary: 'verify a Wormhole Queries response and its guardian signatures',
+  usage: USAGE,
+  async run(args, io) {
+    const parsed = parseArgs(NAME, args, [
+      'trust',
+      'response',
+      'signatures',
+      'now',
+      'guardian-set',
+      'expect-evm',
+      'expect-spl',
+      'max-age',
+      'last-height',
+    ]);
+    const [sub, ...extra] = parsed.positionals;
+    if (sub !== 'verify') throw usageError(NAME, 'expected the subcommand `verify`');
+    if (extra.length > 0) throw usageError(NAME, `unexpected argument ${extra[0]}`);
+    const trustStore = await loadTrustStore(io, requireFlag(NAME, parsed, 'trust'));
+    const response = await binaryArg(io, requireFlag(NAME, parsed, 'response'), 'Queries response');
+    const signatures = requireFlag(NAME, parsed, 'signatures')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const expected = expectedArg(parsed.flags.get('expect-evm'), parsed.flags.get('expect-spl'));
+    const guardianSetIndex = integerFlag(NAME, parsed, 'guardian-set');
+    const maxAge = integerFlag(NAME, parsed, 'max-age');
+    const lastHeight = integerFlag(NAME, parsed, 'last-height');
+    const verified = verifyQueryResponse({
+      response,
+      signatures,
+      trustStore,
+      now: nowFlag(NAME, parsed),
+      ...(guardianSetIndex === undefined ? {} : { guardianSetIndex }),
+      ...(expected ? { expected } : {}),
+      ...(maxAge === undefined ? {} : { maxAgeSeconds: maxAge }),
+      ...(lastHeight === undefined ? {} : { lastAppliedHeight: BigInt(lastHeight) }),
     });
+    const { response: r } = verified;
+    io.stdout(
+      `${toJson({
+        guardianSetIndex: verified.guardianSetIndex,
+        signers: verified.signers,
+        digest: verified.digest,
+        replayKey: verified.replayKey,
+        request: {
+          nonce: r.request.nonce,
+          requests: r.request.requests.map((q) => ({
+            chainId: q.chainId,
+            type: q.query.type(),
+            query: q.query,
+          })),
+        },
+        responses: r.responses.map((p) => ({
+          chainId: p.chainId,
+          type: p.response.type(),
+          response: p.response,
+        })),
+        ...(verified.result ? { result: verified.result } : {}),
+      })}\n`,
+    );
+    return 0;
   },
 };

@@ -1,15 +1,87 @@
-import { AppError } from '@xmargin/errors';
+import { decodeKnownPayload, type Emitter, type VerifiedVaa, verifyVaa } from '@xmargin/attestation';
 import type { Command } from '../io.js';
+import {
+  binaryArg,
+  emitterArg,
+  integerFlag,
+  loadTrustStore,
+  nowFlag,
+  parseArgs,
+  requireFlag,
+  toJson,
+  usageError,
+} from './attestation-args.js';
 
-// Placeholder until the issue that owns this command lands; kept so `xmargin help` lists it.
+const NAME = 'vaa';
+const USAGE =
+  'xmargin vaa verify --trust STORE.json --vaa HEX|BASE64|@FILE [--now UNIX] [--max-age SECONDS] ' +
+  '[--emitter CHAIN:0xADDR --kind KIND]';
+
+/** Renders SDK values (UniversalAddress and friends) through their own toString. */
+function plain(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(plain);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null && typeof (value as object).toString === 'function') {
+    return String(value);
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+}
+
+export function describeVaa(vaa: VerifiedVaa) {
+  const decoded = decodeKnownPayload(vaa.payload);
+  return {
+    header: {
+      version: vaa.version,
+      guardianSetIndex: vaa.guardianSetIndex,
+      signatures: vaa.signatures.map((s) => ({
+        guardianIndex: s.guardianIndex,
+        r: `0x${s.r.toString(16).padStart(64, '0')}`,
+        s: `0x${s.s.toString(16).padStart(64, '0')}`,
+        v: s.v,
+      })),
+    },
+    body: {
+      timestamp: vaa.timestamp,
+      nonce: vaa.nonce,
+      emitterChain: vaa.emitterChain,
+      emitterAddress: vaa.emitterAddress,
+      sequence: vaa.sequence,
+      consistencyLevel: vaa.consistencyLevel,
+      payload: vaa.payload,
+    },
+    digest: vaa.digest,
+    replayKey: vaa.replayKey,
+    signers: vaa.signers,
+    ...(decoded ? { payloadLayout: decoded.layout, decodedPayload: plain(decoded.value) } : {}),
+  };
+}
+
 export const vaaCommand: Command = {
-  name: 'vaa',
-  summary: 'not available yet',
-  usage: 'xmargin vaa ...',
-  async run() {
-    throw new AppError('CLI__USAGE', {
-      shortMessage: '`xmargin vaa` is not available yet',
-      context: { command: 'vaa', reason: 'not implemented' },
+  name: NAME,
+  summary: 'verify a VAA against a trust store and print its fields',
+  usage: USAGE,
+  async run(args, io) {
+    const parsed = parseArgs(NAME, args, ['trust', 'vaa', 'now', 'max-age', 'emitter', 'kind']);
+    const [sub, ...extra] = parsed.positionals;
+    if (sub !== 'verify') throw usageError(NAME, 'expected the subcommand `verify`');
+    if (extra.length > 0) throw usageError(NAME, `unexpected argument ${extra[0]}`);
+    const trustStore = await loadTrustStore(io, requireFlag(NAME, parsed, 'trust'));
+    const bytes = await binaryArg(io, requireFlag(NAME, parsed, 'vaa'), 'VAA');
+    const emitter = parsed.flags.get('emitter');
+    const kind = parsed.flags.get('kind');
+    if (kind !== undefined && emitter === undefined) throw usageError(NAME, '--kind needs --emitter');
+    const maxAge = integerFlag(NAME, parsed, 'max-age');
+    const allowed: Emitter[] = emitter === undefined ? [] : [emitterArg(NAME, emitter)];
+    const vaa = verifyVaa(bytes, {
+      trustStore,
+      now: nowFlag(NAME, parsed),
+      ...(emitter === undefined
+        ? {}
+        : { emitters: { [kind ?? 'collateral']: allowed }, kind: kind ?? 'collateral' }),
+      ...(maxAge === undefined ? {} : { maxAgeSeconds: maxAge }),
     });
+    io.stdout(`${toJson(describeVaa(vaa))}\n`);
+    return 0;
   },
 };
