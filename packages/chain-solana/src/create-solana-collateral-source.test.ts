@@ -336,6 +336,35 @@ describe('RPC failures', () => {
     }
   });
 
+  it('classifies HTTP 503/429 as unavailable and other HTTP or malformed answers as RPC errors', async () => {
+    let reply: { status: number; body: string } = { status: 503, body: 'busy' };
+    const faulty: Server = createServer((_req, res) => {
+      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
+    });
+    await new Promise<void>((r) => faulty.listen(0, '127.0.0.1', r));
+    const rpcUrl = `http://127.0.0.1:${(faulty.address() as AddressInfo).port}`;
+    const source = createSolanaCollateralSource({
+      ...config([{ account: alice, tokenAccounts: [usdc.toBase58()] }]),
+      rpcUrl,
+    });
+    const codeFor = async (status: number, body: string) => {
+      reply = { status, body };
+      const err = await source.poll(undefined).catch((e: unknown) => e);
+      return isAppError(err) ? err.code : String(err);
+    };
+    try {
+      expect(await codeFor(503, 'busy')).toBe('CHAIN__RPC_UNAVAILABLE');
+      expect(await codeFor(429, 'slow down')).toBe('CHAIN__RPC_UNAVAILABLE');
+      expect(await codeFor(403, 'forbidden')).toBe('CHAIN__RPC_ERROR');
+      expect(await codeFor(200, '{"jsonrpc":"2.0","id":1,"result":{"unexpected":true}}')).toBe(
+        'CHAIN__RPC_ERROR',
+      );
+    } finally {
+      faulty.closeAllConnections();
+      await new Promise((r) => faulty.close(r));
+    }
+  });
+
   it('classifies a JSON-RPC error (context slot not reached) as CHAIN__RPC_ERROR with its code', async () => {
     const source = createSolanaCollateralSource(
       config([{ account: alice, tokenAccounts: [usdc.toBase58()] }]),
