@@ -79,7 +79,8 @@ export function createPgDb({ url, schema, poolSize = 10 }: CreatePgDbParameters)
           // The connection is unusable: destroy it instead of returning it to the pool.
           broken = rollbackErr;
         }
-        throw classifyDbError(err);
+        // Queries and BEGIN/COMMIT are classified already; anything else is the caller's own error.
+        throw err;
       } finally {
         client.release(broken instanceof Error ? broken : broken === undefined ? undefined : true);
       }

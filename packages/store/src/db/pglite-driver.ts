@@ -59,10 +59,19 @@ export async function createPgliteDb({ dataDir, schema }: CreatePgliteDbParamete
     query: base.query,
     exec: base.exec,
     async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+      // The caller's own errors pass through untouched; PGlite's (BEGIN/COMMIT, closed) get classified.
+      let fromCaller = false;
       try {
-        return await instance.transaction((tx) => fn(executorFor(tx)));
+        return await instance.transaction(async (tx) => {
+          try {
+            return await fn(executorFor(tx));
+          } catch (err) {
+            fromCaller = true;
+            throw err;
+          }
+        });
       } catch (err) {
-        throw classifyDbError(err);
+        throw fromCaller ? err : classifyDbError(err);
       }
     },
     async close(): Promise<void> {

@@ -1,0 +1,79 @@
+import { isAppError } from '@xmargin/errors';
+import { expect, it } from 'vitest';
+import { describeEachDriver } from '../../test/store-fixture.js';
+
+const result = (equity: number) => ({
+  equity,
+  initialRequirement: 10,
+  maintenanceRequirement: 5,
+  warnings: [],
+});
+
+describeEachDriver('snapshots', ({ store, account }) => {
+  it('keeps the history and the latest per account', async () => {
+    const acc = await account();
+    const s = store().snapshots;
+    for (const [i, equity] of [100, 50.5, 2e21].entries()) {
+      await s.insert({
+        account: acc,
+        computedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+        inputHash: `h${i}`,
+        paramsVersion: 1,
+        equity,
+        initialRequirement: 10,
+        maintenanceRequirement: 5,
+        result: result(equity),
+      });
+    }
+    const latest = await s.latest<{ equity: number }>(acc);
+    expect(latest).toMatchObject({
+      inputHash: 'h2',
+      equity: 2e21,
+      maintenanceExcess: 2e21 - 5,
+      paramsVersion: 1,
+    });
+    expect(latest?.result.equity).toBe(2e21);
+    const history = await s.history(acc);
+    expect(history.map((h) => h.inputHash)).toEqual(['h2', 'h1', 'h0']);
+    expect(history[1]).toMatchObject({ equity: 50.5, initialExcess: 40.5 });
+    expect(
+      (await s.history(acc, { before: history[0]!.computedAt, limit: 1 })).map((h) => h.inputHash),
+    ).toEqual(['h1']);
+    expect(await s.prune(acc, new Date(Date.UTC(2027, 0, 1)))).toBe(2);
+    expect((await s.history(acc)).map((h) => h.inputHash)).toEqual(['h2']);
+  });
+
+  it('lists the latest snapshot per account, closest to liquidation first', async () => {
+    const a = await account();
+    const b = await account();
+    const s = store().snapshots;
+    const at = new Date();
+    const base = { inputHash: 'x', initialRequirement: 10, maintenanceRequirement: 5, result: {} };
+    await s.insert({ ...base, account: a, computedAt: new Date(at.getTime() - 1000), equity: -1_000_000 });
+    await s.insert({ ...base, account: a, computedAt: at, equity: -999_000 });
+    await s.insert({ ...base, account: b, computedAt: at, equity: -999_500 });
+    const near = await s.listLatest({ maxMaintenanceExcess: -998_000 });
+    expect(near.map((r) => [r.account, r.equity])).toEqual([
+      [b, -999_500],
+      [a, -999_000],
+    ]);
+  });
+
+  it('refuses non-finite figures', async () => {
+    const acc = await account();
+    try {
+      await store().snapshots.insert({
+        account: acc,
+        computedAt: new Date(),
+        inputHash: 'h',
+        equity: Number.NaN,
+        initialRequirement: 0,
+        maintenanceRequirement: 0,
+        result: {},
+      });
+      expect.unreachable();
+    } catch (err) {
+      expect(isAppError(err, 'LEDGER__INVALID_INPUT')).toBe(true);
+    }
+  });
+});
