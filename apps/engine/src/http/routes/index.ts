@@ -3,6 +3,7 @@ import type { EngineContext } from '../../context.js';
 import type { MarginEventHub } from '../../stream/margin-events.js';
 import type { App } from '../app.js';
 import { accountRoutes } from './accounts.js';
+import { adminRoutes } from './admin.js';
 import { attestationRoutes } from './attestations.js';
 import { marginRoutes } from './margin.js';
 import { marketDataRoutes } from './market-data.js';
@@ -19,4 +20,5 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   for (const routes of [accountRoutes, positionRoutes, marketDataRoutes, attestationRoutes, marginRoutes]) {
     routes(deps.ctx)(app);
   }
+  adminRoutes(deps.ctx, deps.queueAdmin)(app);
 }
