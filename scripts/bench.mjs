@@ -18,7 +18,7 @@ for (const root of roots) {
     if (only.length > 0 && !only.includes(name)) continue;
     ran++;
     process.stdout.write(`\n=== ${dir} ===\n`);
-    const r = spawnSync('node', ['--conditions=source', '--import', 'tsx', script], {
+    const r = spawnSync('node', ['--conditions=source', '--import', 'tsx', 'bench/run.ts'], {
       stdio: 'inherit',
       cwd: dir,
     });
