@@ -10,6 +10,7 @@ it('exports exactly the documented names', () => {
     'blackScholesGreeks',
     'computeMargin',
     'computeMarginSummary',
+    'createRiskBook',
     'erfc',
     'maxPassingSize',
     'normCdf',
