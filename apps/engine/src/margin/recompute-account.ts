@@ -61,7 +61,15 @@ export async function recomputeAccount(
     underlyings: exposureOf(document),
     priority: liquidationPriority(summary),
   });
-  const events: MarginEvent[] = [{ type: 'margin', accountId: id, computedAt, summary }];
+  const events: MarginEvent[] = [
+    {
+      type: 'margin',
+      accountId: id,
+      computedAt,
+      summary,
+      ...(previous ? { previous: previous.summary } : {}),
+    },
+  ];
   for (const crossing of thresholdCrossings(previous?.summary, summary, ctx.settings.thresholds)) {
     events.push({ type: 'threshold', accountId: id, computedAt, summary, crossing });
   }

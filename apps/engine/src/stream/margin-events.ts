@@ -8,6 +8,8 @@ export interface MarginEvent {
   readonly accountId: string;
   readonly computedAt: number;
   readonly summary: MarginSummary;
+  /** The summary this one replaced (margin events), so subscribers can test their own thresholds. */
+  readonly previous?: MarginSummary;
   readonly crossing?: ThresholdCrossing;
 }
 

@@ -8,6 +8,7 @@ import { attestationRoutes } from './attestations.js';
 import { marginRoutes } from './margin.js';
 import { marketDataRoutes } from './market-data.js';
 import { positionRoutes } from './positions.js';
+import { streamRoutes } from './stream.js';
 
 export interface RouteDeps {
   readonly ctx: EngineContext;
@@ -20,5 +21,6 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   for (const routes of [accountRoutes, positionRoutes, marketDataRoutes, attestationRoutes, marginRoutes]) {
     routes(deps.ctx)(app);
   }
+  streamRoutes(deps.ctx, deps.hub)(app);
   adminRoutes(deps.ctx, deps.queueAdmin)(app);
 }

@@ -1,0 +1,112 @@
+import { accountId } from '@xmargin/core';
+import { AppError } from '@xmargin/errors';
+import { accountIdString, errorBody } from '@xmargin/schemas/http';
+import { z } from 'zod';
+import type { EngineContext } from '../../context.js';
+import { thresholdCrossings } from '../../margin/thresholds.js';
+import type { MarginEvent, MarginEventHub } from '../../stream/margin-events.js';
+import { type App, authErrors, bearerSecurity } from '../app.js';
+import { principalOf } from '../auth.js';
+
+const streamQuery = z.object({
+  /** One account; omitted = the whole book (admin only). */
+  accountId: accountIdString.optional(),
+  /** Extra excess levels for this subscriber, e.g. "500,1000" (the configured ones always apply). */
+  thresholds: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?)*$/, 'expected comma-separated numbers')
+    .optional(),
+});
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Server-Sent Events of margin updates. Events: `snapshot` (the current margin on connect, for one
+ * account), `margin` (every recompute), `threshold` (maintenance or initial excess crossed 0, a
+ * configured level, or one of the subscriber's levels). Comments keep idle proxies from closing it.
+ */
+export function streamRoutes(ctx: EngineContext, hub: MarginEventHub) {
+  return (app: App) => {
+    // Open streams never end by themselves: end them when the server shuts down so close() completes.
+    const open = new Set<() => void>();
+    app.addHook('preClose', async () => {
+      for (const end of open) end();
+    });
+    app.get(
+      '/stream/margin',
+      {
+        config: { roles: ['protocol', 'relayer', 'admin'] },
+        schema: {
+          tags: ['stream'],
+          summary: 'Server-Sent Events of margin updates and threshold crossings',
+          security: bearerSecurity,
+          querystring: streamQuery,
+          response: { 200: z.string().describe('text/event-stream'), 404: errorBody, ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        const p = principalOf(request);
+        const account =
+          request.query.accountId === undefined ? undefined : accountId(request.query.accountId);
+        if (account === undefined && p.role !== 'admin') {
+          throw new AppError('API__FORBIDDEN', {
+            context: { role: p.role, required: ['admin'] },
+            shortMessage: 'Only admin keys may stream the whole book; pass accountId',
+          });
+        }
+        if (account !== undefined) await ctx.store.accounts.require(account);
+        const configured = new Set(ctx.settings.thresholds);
+        const own = (request.query.thresholds?.split(',').map(Number) ?? []).filter(
+          (x) => !configured.has(x),
+        );
+
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        let seq = 0;
+        const send = (event: string, data: unknown) => {
+          res.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        };
+        res.write(': connected\n\n');
+        if (account !== undefined) {
+          const current = await ctx.marginCache.get(account);
+          if (current)
+            send('snapshot', {
+              accountId: account,
+              computedAt: current.computedAt,
+              summary: current.summary,
+            });
+        }
+        const onEvent = (e: MarginEvent) => {
+          if (account !== undefined && e.accountId !== account) return;
+          send(e.type, e);
+          if (e.type === 'margin' && own.length > 0) {
+            for (const crossing of thresholdCrossings(e.previous, e.summary, own)) {
+              send('threshold', { ...e, type: 'threshold', crossing });
+            }
+          }
+        };
+        const unsubscribe = hub.subscribe(onEvent);
+        const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+        heartbeat.unref();
+        const stop = () => {
+          clearInterval(heartbeat);
+          unsubscribe();
+          open.delete(end);
+        };
+        const end = () => {
+          stop();
+          res.end();
+        };
+        open.add(end);
+        request.raw.on('close', stop);
+        res.on('close', stop);
+      },
+    );
+  };
+}
