@@ -105,10 +105,10 @@ describe('PGlite with a data directory', () => {
     const dir = await mkdtemp(join(tmpdir(), 'xm-store-'));
     try {
       const id = freshAccountId();
-      const first = await openStore({ dataDir: join(dir, 'db') });
+      const first = await openStore({ dataDir: join(dir, 'nested', 'db') });
       await first.accounts.create({ id, label: 'kept' });
       await first.close();
-      const second = await openStore({ dataDir: join(dir, 'db') });
+      const second = await openStore({ dataDir: join(dir, 'nested', 'db') });
       try {
         expect((await second.accounts.get(id))?.label).toBe('kept');
         expect((await second.migrate()).applied).toEqual([]);

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { AppError } from '@xmargin/errors';
 import { classifyDbError } from './classify-error.js';
@@ -40,6 +41,8 @@ export async function createPgliteDb({ dataDir, schema }: CreatePgliteDbParamete
   }
   let instance: PGlite;
   try {
+    // PGlite creates the data directory itself but not its parents (e.g. ./.xmargin/db on a fresh clone).
+    if (dataDir !== undefined && !dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
     instance = await PGlite.create(dataDir === undefined ? {} : { dataDir });
     if (schema !== undefined) {
       // One session for the whole instance, so setting search_path once covers every later query.
