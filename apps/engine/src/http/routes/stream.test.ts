@@ -133,7 +133,7 @@ describe('GET /v1/stream/margin', () => {
     expect(new Set(events.map((e) => e.data.accountId))).toEqual(new Set(['acc_s1', 'acc_s2']));
     const forbidden = await fetch(`${base}/v1/stream/margin`, { headers: bearer(protocol) });
     expect(forbidden.status).toBe(403);
-    expect((await forbidden.json()).error.code).toBe('API__FORBIDDEN');
+    expect(((await forbidden.json()) as { error: { code: string } }).error.code).toBe('API__FORBIDDEN');
     const unknown = await fetch(`${base}/v1/stream/margin?accountId=acc_nope`, { headers: bearer(protocol) });
     expect(unknown.status).toBe(404);
     const anon = await fetch(`${base}/v1/stream/margin?accountId=acc_s1`);
