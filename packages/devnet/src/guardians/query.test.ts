@@ -2,26 +2,18 @@ import { Keypair, PublicKey } from '@solana/web3.js';
 import {
   EthCallQueryRequest,
   EthCallWithFinalityQueryRequest,
-  type EthCallWithFinalityQueryResponse,
   PerChainQueryRequest,
   QueryRequest,
-  QueryResponse,
   SolanaAccountQueryRequest,
   type SolanaAccountQueryResponse,
 } from '@wormhole-foundation/wormhole-query-sdk';
+import { verifyQueryResponse } from '@xmargin/attestation';
+import { devnetTrustStore } from '@xmargin/attestation/testing';
 import { testTokenAbi } from '@xmargin/contracts';
-import {
-  bytesToHex,
-  concatHex,
-  decodeFunctionResult,
-  encodeFunctionData,
-  keccak256,
-  recoverAddress,
-  stringToHex,
-} from 'viem';
+import { bytesToHex, encodeFunctionData } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EvmDevnet, startEvmDevnet } from '../evm/index.js';
-import { type SolanaDevnet, startSolanaDevnet, TOKEN_PROGRAM_ID } from '../solana/index.js';
+import { type SolanaDevnet, startSolanaDevnet, TOKEN_2022_PROGRAM_ID } from '../solana/index.js';
 import { startDevnetGuardians } from './start-devnet-guardians.js';
 import type { DevnetGuardians } from './types.js';
 
@@ -71,7 +63,24 @@ describe('POST /v1/query', () => {
     expect(res.status).toBe(200);
     const { bytes, signatures } = (await res.json()) as { bytes: string; signatures: string[] };
     expect(signatures).toHaveLength(19);
-    const perChain = QueryResponse.from(bytes).responses[0]?.response as SolanaAccountQueryResponse;
+    const verified = verifyQueryResponse({
+      response: bytes,
+      signatures,
+      trustStore: devnetTrustStore(),
+      now: Math.floor(Date.now() / 1000),
+      expected: {
+        kind: 'spl-balance',
+        chainId: 1,
+        account: account.toBase58(),
+        mint: mint.toBase58(),
+        owner: owner.publicKey.toBase58(),
+        tokenProgram: 'spl-token',
+      },
+      maxAgeSeconds: 60,
+    });
+    expect(verified.signers).toHaveLength(19);
+    expect(verified.result).toMatchObject({ kind: 'spl-balance', amount: 777_000n });
+    const perChain = verified.response.responses[0]?.response as SolanaAccountQueryResponse;
     const block = await solana.connection().getBlock(Number(perChain.slotNumber), {
       transactionDetails: 'none',
       rewards: false,
@@ -79,12 +88,6 @@ describe('POST /v1/query', () => {
     });
     expect(perChain.blockTime).toBe(BigInt(block?.blockTime ?? -1) * 1_000_000n);
     expect(new PublicKey(perChain.blockHash).toBase58()).toBe(block?.blockhash);
-    const [result] = perChain.results;
-    expect(new PublicKey(result?.owner ?? new Uint8Array(32)).equals(TOKEN_PROGRAM_ID)).toBe(true);
-    const data = Buffer.from(result?.data ?? []);
-    expect(new PublicKey(data.subarray(0, 32)).equals(mint)).toBe(true);
-    expect(new PublicKey(data.subarray(32, 64)).equals(owner.publicKey)).toBe(true);
-    expect(data.readBigUInt64LE(64)).toBe(777_000n);
   });
 
   it('fails a sol_account query for an account that does not exist', async () => {
@@ -110,26 +113,53 @@ describe('POST /v1/query', () => {
     const res = await postQuery({ bytes: bytesToHex(request.serialize()) });
     expect(res.status).toBe(200);
     const { bytes, signatures } = (await res.json()) as { bytes: string; signatures: string[] };
-    const response = QueryResponse.from(bytes);
-    const perChain = response.responses[0]?.response as EthCallWithFinalityQueryResponse;
-    expect(perChain.blockNumber).toBe(block.number);
-    expect(perChain.blockHash).toBe(block.hash);
-    expect(perChain.blockTime).toBe(block.timestamp * 1_000_000n);
-    const [result] = perChain.results;
-    expect(
-      decodeFunctionResult({ abi: testTokenAbi, functionName: 'balanceOf', data: result as `0x${string}` }),
-    ).toBe(1_234_567n);
-    expect(signatures).toHaveLength(19);
-    const digest = keccak256(
-      concatHex([stringToHex('query_response_0000000000000000000|'), keccak256(`0x${bytes}`)]),
-    );
-    const sig = signatures[0] ?? '';
-    const signer = await recoverAddress({
-      hash: digest,
-      signature: `0x${sig.slice(0, 128)}${(27 + Number.parseInt(sig.slice(128, 130), 16)).toString(16)}`,
+    const verified = verifyQueryResponse({
+      response: bytes,
+      signatures,
+      trustStore: devnetTrustStore(),
+      now: Number(block.timestamp),
+      expected: { kind: 'evm-balance', chainId: 2, token: evm.token('USDC').address, holder },
+      maxAgeSeconds: 60,
     });
-    expect(signer).toBe('0xbeFA429d57cD18b7F8A4d91A2da9AB4AF05d0FBe');
-    expect(sig.slice(130)).toBe('00');
+    expect(verified.signers).toHaveLength(19);
+    expect(verified.result).toMatchObject({
+      kind: 'evm-balance',
+      balance: 1_234_567n,
+      blockNumber: block.number,
+      blockHash: block.hash,
+      blockTime: Number(block.timestamp),
+    });
+  });
+
+  it('answers one request spanning both chains and echoes the requester signature as request id', async () => {
+    const owner = Keypair.generate();
+    const mint = await solana.createMint(9, { program: 'token-2022' });
+    const account = await solana.createTokenAccount(owner.publicKey, mint);
+    await solana.mintTo(mint, account, 5n);
+    const blockNumber = await evm.publicClient.getBlockNumber();
+    const request = new QueryRequest(9, [
+      new PerChainQueryRequest(
+        2,
+        new EthCallWithFinalityQueryRequest(Number(blockNumber), 'finalized', [balanceOfCall()]),
+      ),
+      new PerChainQueryRequest(1, new SolanaAccountQueryRequest('finalized', [account.toBase58()])),
+    ]);
+    const requestSignature = `0x${'ab'.repeat(65)}`;
+    const res = await postQuery({ bytes: bytesToHex(request.serialize()), signature: requestSignature });
+    expect(res.status).toBe(200);
+    const { bytes, signatures } = (await res.json()) as { bytes: string; signatures: string[] };
+    const verified = verifyQueryResponse({
+      response: bytes,
+      signatures,
+      trustStore: devnetTrustStore(),
+      now: Math.floor(Date.now() / 1000),
+    });
+    expect(verified.response.requestId).toBe(requestSignature);
+    expect(verified.response.responses.map((r) => r.chainId)).toEqual([2, 1]);
+    const spl = verified.response.responses[1]?.response as SolanaAccountQueryResponse;
+    const [result] = spl.results;
+    expect(new PublicKey(result?.owner ?? new Uint8Array(32)).equals(TOKEN_2022_PROGRAM_ID)).toBe(true);
+    expect(Buffer.from(result?.data ?? []).readBigUInt64LE(64)).toBe(5n);
   });
 
   it('rejects an unsupported query type with 400 and a clear message', async () => {
@@ -154,6 +184,10 @@ describe('POST /v1/query', () => {
     const trailing = await postQuery({ bytes: `${bytesToHex(ok.serialize())}00` });
     expect(trailing.status).toBe(400);
     expect(((await trailing.json()) as { code: string }).code).toBe('ATTESTATION__TRAILING_BYTES');
+
+    const truncated = await postQuery({ bytes: bytesToHex(ok.serialize()).slice(0, 40) });
+    expect(truncated.status).toBe(400);
+    expect(((await truncated.json()) as { code: string }).code).toBe('ATTESTATION__MALFORMED');
 
     const notHex = await postQuery({ bytes: 'zz' });
     expect(notHex.status).toBe(400);
