@@ -59,6 +59,7 @@ it('keeps test signers on the testing subpath only', () => {
   expect(Object.keys(testing).sort()).toEqual([
     'addressOfPrivateKey',
     'buildEvmBalanceQueryResponse',
+    'buildGuardianSetUpgradeVaa',
     'buildMerkleTree',
     'buildPythUpdate',
     'buildSplBalanceQueryResponse',

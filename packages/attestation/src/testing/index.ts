@@ -1,3 +1,7 @@
+export {
+  type BuildGuardianSetUpgradeParameters,
+  buildGuardianSetUpgradeVaa,
+} from './build-guardian-set-upgrade.js';
 export { type BuildPythUpdateParameters, buildMerkleTree, buildPythUpdate } from './build-pyth-update.js';
 export {
   buildEvmBalanceQueryResponse,
