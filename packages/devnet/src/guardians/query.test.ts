@@ -90,6 +90,32 @@ describe('POST /v1/query', () => {
     expect(new PublicKey(perChain.blockHash).toBase58()).toBe(block?.blockhash);
   });
 
+  it('honours a sol_account data slice', async () => {
+    const owner = Keypair.generate();
+    const mint = await solana.createMint(6);
+    const account = await solana.createTokenAccount(owner.publicKey, mint);
+    await solana.mintTo(mint, account, 4_242n);
+    const request = new QueryRequest(11, [
+      new PerChainQueryRequest(
+        1,
+        new SolanaAccountQueryRequest('finalized', [account.toBase58()], 0n, 64n, 8n),
+      ),
+    ]);
+    const res = await postQuery({ bytes: bytesToHex(request.serialize()) });
+    expect(res.status).toBe(200);
+    const { bytes, signatures } = (await res.json()) as { bytes: string; signatures: string[] };
+    const verified = verifyQueryResponse({
+      response: bytes,
+      signatures,
+      trustStore: devnetTrustStore(),
+      now: Math.floor(Date.now() / 1000),
+    });
+    const perChain = verified.response.responses[0]?.response as SolanaAccountQueryResponse;
+    const data = Buffer.from(perChain.results[0]?.data ?? []);
+    expect(data.length).toBe(8);
+    expect(data.readBigUInt64LE(0)).toBe(4_242n);
+  });
+
   it('fails a sol_account query for an account that does not exist', async () => {
     const request = new QueryRequest(8, [
       new PerChainQueryRequest(
