@@ -48,9 +48,10 @@ export interface Engine {
 export async function createEngine(config: EngineConfig): Promise<Engine> {
   const { env, role } = config;
   const logger = config.logger ?? { level: env.LOG_LEVEL };
+  const dbSchema = config.dbSchema ?? env.DATABASE_SCHEMA;
   const store: Store = await openStore({
     ...(env.DATABASE_URL === undefined ? { dataDir: env.PGLITE_DIR } : { url: env.DATABASE_URL }),
-    ...(config.dbSchema === undefined ? {} : { schema: config.dbSchema }),
+    ...(dbSchema === undefined ? {} : { schema: dbSchema }),
   });
   const connections: Redis[] = [];
   const redis = createRedisConnection(env.REDIS_URL, { name: `xmargin-${role}` });

@@ -27,6 +27,11 @@ export const engineEnv = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** Postgres; unset means PGlite in-process with data under PGLITE_DIR. */
   DATABASE_URL: z.string().url().optional(),
+  /** Postgres schema for every table (default: the server's `public`); lets deployments share a database. */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case identifier')
+    .optional(),
   PGLITE_DIR: z.string().min(1).default('./.xmargin/db'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(8080).pipe(z.number().max(65_535)),
