@@ -67,8 +67,7 @@ export async function explainMargin(ctx: EngineContext, id: AccountId) {
         name,
         {
           worstScenario: u.worstScenario,
-          maintenanceRequirement: u.maintenanceRequirement,
-          initialRequirement: u.initialRequirement,
+          worstScenarioPnl: Math.min(0, ...u.scenarios.map((x) => x.pnl)),
           markToMarket: u.markToMarket,
           basisContingency: u.basisContingency,
           staticContingency: u.staticContingency,

@@ -97,8 +97,8 @@ export const explainDto = z.object({
     z.string(),
     z.object({
       worstScenario: z.unknown(),
-      maintenanceRequirement: finite,
-      initialRequirement: finite,
+      /** P&L of the worst stress scenario (0 when none loses). */
+      worstScenarioPnl: finite,
       markToMarket: finite,
       basisContingency: finite,
       staticContingency: finite,
