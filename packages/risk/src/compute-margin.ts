@@ -50,8 +50,6 @@ export function computeMargin(doc: MarginDocument): MarginResult {
       staticContingency: um.staticContingency,
       confidenceContingency: um.confidenceContingency,
       markToMarket: um.markToMarket,
-      maintenanceRequirement: um.maintenanceRequirement,
-      initialRequirement: um.initialRequirement,
       greeks,
     };
     mtm += um.markToMarket;

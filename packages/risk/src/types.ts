@@ -183,8 +183,6 @@ export interface UnderlyingResult {
   staticContingency: number;
   confidenceContingency: number;
   markToMarket: number;
-  maintenanceRequirement: number;
-  initialRequirement: number;
   greeks: GreeksOut;
 }
 

@@ -21,8 +21,6 @@ export const underlyingResultSchema = z.strictObject({
   staticContingency: n,
   confidenceContingency: n,
   markToMarket: n,
-  maintenanceRequirement: n,
-  initialRequirement: n,
   greeks,
 });
 
