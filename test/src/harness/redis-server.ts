@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { freePort } from './free-port.js';
+import { waitFor } from './wait-for.js';
+
+export interface RedisServer {
+  readonly url: string;
+  /** Whether we started it (false when an existing server at REDIS_URL is used). */
+  readonly owned: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway `redis-server` on a free loopback port: no persistence, `noeviction` (BullMQ requires
+ * it). Stopped with SIGTERM; its data goes with it.
+ */
+export async function startRedisServer(binary = 'redis-server'): Promise<RedisServer> {
+  const port = await freePort();
+  const child = spawn(
+    binary,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (err) => {
+      output += String(err);
+      resolve();
+    });
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await Promise.race([
+      waitFor(() => pingRedis(url), { what: `redis-server on port ${port}`, timeoutMs: 10_000 }),
+      exited.then(() => {
+        throw new Error(`redis-server exited while starting (is it installed?):\n${output}`);
+      }),
+    ]);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, owned: true, stop };
+}
+
+/** Resolves true when a Redis server answers PING at `url`, undefined otherwise. */
+export async function pingRedis(url: string): Promise<true | undefined> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG' ? true : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Deletes every key under `prefix:` (a test file's queues, caches and pub/sub state). */
+export async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
