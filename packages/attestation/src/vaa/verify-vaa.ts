@@ -1,6 +1,6 @@
 import { AppError } from '@xmargin/errors';
 import { checkFreshness } from '../freshness.js';
-import { type Hex, toHex } from '../internal/bytes.js';
+import { toHex } from '../internal/bytes.js';
 import { type RecoverAddress, recoverAddress } from '../secp256k1/recover.js';
 import { type GuardianSignatureInput, verifyGuardianSignatures, writeUint256 } from '../signatures.js';
 import { quorum, type TrustStore, usableGuardianSet } from '../trust-store/trust-store.js';
@@ -77,5 +77,3 @@ function toSignatureInput(sig: VaaSignature): GuardianSignatureInput {
   writeUint256(sig.s, rs, 32);
   return { guardianIndex: sig.guardianIndex, rs, v: sig.v };
 }
-
-export type { Hex };
