@@ -103,8 +103,13 @@ export interface XmarginClient {
   };
   readonly admin: {
     createApiKey(body: In<typeof createApiKeyBody>, opts?: CallOptions): Promise<Out<typeof apiKeyDto>>;
-    setTrustStore(body: In<typeof trustStoreBody>, opts?: CallOptions): Promise<void>;
-    setAttestationRegistry(body: In<typeof attestationRegistryBody>, opts?: CallOptions): Promise<void>;
+    /** Replaces the guardian trust store (bootstrap); answers the stored one. */
+    setTrustStore(body: In<typeof trustStoreBody>, opts?: CallOptions): Promise<Out<typeof trustStoreBody>>;
+    /** Replaces the emitter allow-list, token registry and Pyth feed map. */
+    setAttestationRegistry(
+      body: In<typeof attestationRegistryBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof attestationRegistryBody>>;
   };
 }
 
@@ -140,7 +145,6 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
     return parseResponse(schema, res, { method, url: `${transport.baseUrl}${path}` });
   }
   const acct = (id: string) => `/v1/accounts/${seg(id)}`;
-  const anything = z.unknown();
 
   return {
     baseUrl: transport.baseUrl,
@@ -159,7 +163,7 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
       list: (id, opts) => call('GET', `${acct(id)}/positions`, dto.positionsDto, { opts }),
       // An upsert by position id converges to the same state when resent.
       upsert: (id, body, opts) =>
-        call('PUT', `${acct(id)}/positions`, dto.positionsDto, { body, idempotent: true, opts }),
+        call('POST', `${acct(id)}/positions`, dto.positionsDto, { body, idempotent: true, opts }),
       remove: (id, positionId, opts) =>
         call('DELETE', `${acct(id)}/positions/${seg(positionId)}`, dto.positionsDto, { opts }),
     },
@@ -185,12 +189,10 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
     },
     admin: {
       createApiKey: (body, opts) => call('POST', '/v1/admin/api-keys', dto.apiKeyDto, { body, opts }),
-      setTrustStore: async (body, opts) => {
-        await call('PUT', '/v1/admin/trust-store', anything, { body, opts });
-      },
-      setAttestationRegistry: async (body, opts) => {
-        await call('PUT', '/v1/admin/attestation-registry', anything, { body, opts });
-      },
+      setTrustStore: (body, opts) =>
+        call('PUT', '/v1/admin/guardian-sets', dto.trustStoreBody, { body, opts }),
+      setAttestationRegistry: (body, opts) =>
+        call('PUT', '/v1/admin/attestation-registry', dto.attestationRegistryBody, { body, opts }),
     },
   };
 }

@@ -1,0 +1,43 @@
+/** What the relayer reports as it works (main.ts logs these; tests observe them). */
+export type RelayerEvent =
+  | {
+      readonly type: 'vaa-posted';
+      readonly chain: number;
+      readonly emitter: string;
+      readonly sequence: bigint;
+      readonly outcome: 'accepted' | 'duplicate' | 'rejected';
+      readonly code?: string;
+    }
+  | {
+      readonly type: 'gap-detected';
+      readonly chain: number;
+      readonly emitter: string;
+      readonly sequences: readonly bigint[];
+    }
+  | {
+      readonly type: 'gap-filled';
+      readonly chain: number;
+      readonly emitter: string;
+      readonly sequence: bigint;
+    }
+  | {
+      readonly type: 'query-posted';
+      readonly target: string;
+      readonly outcome: 'accepted' | 'duplicate' | 'rejected';
+      readonly blockTime: number;
+      readonly code?: string;
+    }
+  | {
+      readonly type: 'pyth-posted';
+      readonly outcome: 'accepted' | 'duplicate' | 'rejected';
+      readonly code?: string;
+    }
+  | { readonly type: 'error'; readonly source: string; readonly code: string; readonly message: string };
+
+export type OnRelayerEvent = (event: RelayerEvent) => void;
+
+/** The stable code of an error for events and metrics labels. */
+export function errorCodeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'UNKNOWN';
+}

@@ -1,0 +1,62 @@
+import { createXmarginClient } from '@xmargin/client';
+import { createRelayer } from './create-relayer.js';
+import { createFileCursorStore } from './cursor/cursor-store.js';
+import { loadRelayerEnv } from './env.js';
+import type { RelayerEvent } from './events.js';
+import { createHermesSource } from './pyth/hermes-source.js';
+
+// `pnpm --filter @xmargin/relayer start` (configuration from the environment, see env.ts).
+const env = loadRelayerEnv();
+const log = (level: number, msg: string, fields: object = {}) => {
+  if (env.LOG_LEVEL === 'silent' || (env.LOG_LEVEL === 'error' && level < 50)) return;
+  const line = JSON.stringify({ level, time: Date.now(), msg, ...fields }, (_k, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v,
+  );
+  process.stdout.write(`${line}\n`);
+};
+const onEvent = (e: RelayerEvent) => log(e.type === 'error' ? 50 : 30, e.type, e);
+
+const engine = createXmarginClient({
+  baseUrl: env.ENGINE_URL,
+  apiKey: env.RELAYER_API_KEY,
+  timeoutMs: env.ENGINE_TIMEOUT_MS,
+});
+const relayer = createRelayer({
+  engine,
+  guardian: env.GUARDIAN_URL,
+  emitters: env.RELAYER_EMITTERS,
+  queries: env.RELAYER_QUERIES,
+  ...(env.PYTH_HERMES_URL === undefined
+    ? {}
+    : {
+        pyth: {
+          source: createHermesSource({ url: env.PYTH_HERMES_URL, feedIds: env.PYTH_FEED_IDS }),
+          intervalMs: env.PYTH_INTERVAL_MS,
+        },
+      }),
+  pollIntervalMs: env.POLL_INTERVAL_MS,
+  cursorStore: createFileCursorStore(env.CURSOR_FILE),
+  ops: { host: env.RELAYER_HOST, port: env.RELAYER_PORT },
+  onEvent,
+});
+await relayer.start();
+log(30, 'relayer started', {
+  ops: relayer.opsUrl,
+  engine: env.ENGINE_URL,
+  guardian: env.GUARDIAN_URL,
+  emitters: env.RELAYER_EMITTERS.length,
+  queries: env.RELAYER_QUERIES.length,
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log(30, 'shutting down', { signal });
+  const force = setTimeout(() => process.exit(1), 30_000);
+  force.unref();
+  await relayer.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
