@@ -183,40 +183,52 @@ export async function upsertBalance(
   replayKey: string | null,
 ): Promise<UpsertBalanceResult> {
   const params = updateParams(update, replayKey);
-  // The row comparison in the conflict clause makes "only if not older" one atomic statement, so two
-  // writers racing on the same key cannot both pass a check made before the write.
+  // One statement: the row comparison in the conflict clause makes "only if not older" atomic (two
+  // writers racing on a key cannot both pass a check made before the write), and the history row is
+  // written with it, so a crash can never leave a balance without the observation a rollback restores.
   const { rows } = await ex.query<BalanceRow>(
-    `INSERT INTO balances (account_id, chain, asset, source, holder, token, amount, decimals, height, ordinal,
-                           block_hash, observed_at, ref, replay_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-     ON CONFLICT (account_id, chain, asset, source, holder) DO UPDATE SET
-       token = EXCLUDED.token, amount = EXCLUDED.amount, decimals = EXCLUDED.decimals,
-       height = EXCLUDED.height, ordinal = EXCLUDED.ordinal, block_hash = EXCLUDED.block_hash,
-       observed_at = EXCLUDED.observed_at, ref = EXCLUDED.ref, replay_key = EXCLUDED.replay_key,
-       updated_at = now()
-     WHERE (balances.height, balances.ordinal) <= (EXCLUDED.height, EXCLUDED.ordinal)
-     RETURNING ${COLUMNS}`,
-    params,
-  );
-  if (rows[0]) {
-    await ex.query(
-      `INSERT INTO balance_observations (account_id, chain, asset, source, holder, token, amount, decimals,
-                                         height, ordinal, block_hash, observed_at, ref, replay_key)
+    `WITH up AS (
+       INSERT INTO balances (account_id, chain, asset, source, holder, token, amount, decimals, height, ordinal,
+                             block_hash, observed_at, ref, replay_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (account_id, chain, asset, source, holder) DO UPDATE SET
+         token = EXCLUDED.token, amount = EXCLUDED.amount, decimals = EXCLUDED.decimals,
+         height = EXCLUDED.height, ordinal = EXCLUDED.ordinal, block_hash = EXCLUDED.block_hash,
+         observed_at = EXCLUDED.observed_at, ref = EXCLUDED.ref, replay_key = EXCLUDED.replay_key,
+         updated_at = now()
+       WHERE (balances.height, balances.ordinal) <= (EXCLUDED.height, EXCLUDED.ordinal)
+       RETURNING ${COLUMNS}
+     ), history AS (
+       INSERT INTO balance_observations (account_id, chain, asset, source, holder, token, amount, decimals,
+                                         height, ordinal, block_hash, observed_at, ref, replay_key)
+       SELECT account_id, chain, asset, source, holder, token, amount, decimals, height, ordinal, block_hash,
+              observed_at, ref, replay_key FROM up
        ON CONFLICT (account_id, chain, asset, source, holder, height, ordinal) DO UPDATE SET
          token = EXCLUDED.token, amount = EXCLUDED.amount, decimals = EXCLUDED.decimals,
          block_hash = EXCLUDED.block_hash, observed_at = EXCLUDED.observed_at, ref = EXCLUDED.ref,
-         replay_key = EXCLUDED.replay_key, recorded_at = now()`,
-      params,
-    );
-    return { applied: true, balance: toBalance(rows[0]) };
-  }
+         replay_key = EXCLUDED.replay_key, recorded_at = now()
+     )
+     SELECT ${COLUMNS} FROM up`,
+    params,
+  );
+  if (rows[0]) return { applied: true, balance: toBalance(rows[0]) };
   const current = await ex.query<BalanceRow>(
     `SELECT ${COLUMNS} FROM balances
      WHERE account_id = $1 AND chain = $2 AND asset = $3 AND source = $4 AND holder = $5`,
     params.slice(0, 5),
   );
-  return { applied: false, balance: toBalance(current.rows[0]!) };
+  const row = current.rows[0];
+  if (!row) {
+    // Removed between the two statements (a concurrent reorg rollback): let the caller retry.
+    throw new AppError('LEDGER__CONFLICT', {
+      context: {
+        entity: 'balance',
+        id: `${update.account}/${update.chain}/${update.asset}/${update.source}`,
+      },
+      details: 'balance changed concurrently',
+    });
+  }
+  return { applied: false, balance: toBalance(row) };
 }
 
 /** Must run inside a transaction (several statements). */
