@@ -17,7 +17,8 @@ const env = loadEnv();
 const engine = await createEngine({ env, role });
 if (engine.app) {
   const url = await engine.listen();
-  engine.app.log.info({ role, url }, 'engine listening');
+  // Always printed (whatever LOG_LEVEL): supervisors and the bench read the bound URL from it.
+  process.stdout.write(`${JSON.stringify({ level: 30, msg: 'engine listening', role, url })}\n`);
 } else {
   process.stdout.write(`${JSON.stringify({ level: 30, msg: 'engine workers started', role })}\n`);
 }

@@ -1,0 +1,38 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const engineDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** Starts `src/main.ts --role <role>` as its own process; resolves once it reports it is up. */
+export function startEngineProcess(
+  role: 'api' | 'worker',
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string | undefined }> {
+  const child = spawn('node', ['--conditions=source', '--import', 'tsx', 'src/main.ts', '--role', role], {
+    cwd: engineDir,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const line of out.split('\n')) {
+        if (line.includes('"engine listening"'))
+          resolve({ child, url: (JSON.parse(line) as { url: string }).url });
+        if (line.includes('"engine workers started"')) resolve({ child, url: undefined });
+      }
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('exit', (code) => reject(new Error(`engine ${role} exited (${code}): ${out.slice(-2000)}`)));
+  });
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await done;
+}

@@ -1,0 +1,272 @@
+// `pnpm bench` (or `pnpm --filter @xmargin/engine bench`): the engine on loopback as real processes
+// (one API process, worker processes), real Redis and Postgres. Prints figures; asserts nothing.
+import { randomBytes } from 'node:crypto';
+import { encodeCollateralMessage } from '@xmargin/attestation';
+import { devnetTrustStore, signVaa } from '@xmargin/attestation/testing';
+import { accountId, universalAddress } from '@xmargin/core';
+import { createProducers, createRedisConnection } from '@xmargin/jobs';
+import { dropSchema, hashApiKey, openStore } from '@xmargin/store';
+import autocannon from 'autocannon';
+import { privateKeyToAccount } from 'viem/accounts';
+import { createAttestationRegistryStore } from '../src/attestations/registry-store.js';
+import { marketData, positions } from '../src/test-support/fixtures.js';
+import { startEngineProcess, stopProcess } from './processes.js';
+
+const REDIS_URL = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379';
+const DATABASE_URL = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 2_000);
+const suffix = randomBytes(4).toString('hex');
+const prefix = `bench-${suffix}`;
+const schema = `bench_${suffix}`;
+const adminKey = `xm_admin_${randomBytes(16).toString('hex')}`;
+const readerKey = `xm_protocol_${randomBytes(16).toString('hex')}`;
+const relayerKey = `xm_relayer_${randomBytes(16).toString('hex')}`;
+const VAULT = `0x${'ab'.repeat(20)}`;
+const USDC = `0x${'c0'.repeat(20)}`;
+
+const env = {
+  REDIS_URL,
+  DATABASE_URL,
+  DATABASE_SCHEMA: schema,
+  QUEUE_PREFIX: prefix,
+  XMARGIN_ADMIN_KEY: adminKey,
+  LOG_LEVEL: 'warn',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  RATE_LIMIT_PER_SECOND: '1000000',
+  RATE_LIMIT_BURST: '1000000',
+  WORKER_CONCURRENCY: '4',
+};
+
+const fmt = (n: number, d = 2) => n.toFixed(d);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(44)} ${value}\n`);
+
+const store = await openStore({ url: DATABASE_URL, schema });
+const redis = createRedisConnection(REDIS_URL);
+const producers = createProducers({ connection: redis, prefix });
+const queue = producers.queues['recompute-account'];
+const children: Awaited<ReturnType<typeof startEngineProcess>>['child'][] = [];
+
+async function seed() {
+  await store.apiKeys.create({
+    name: 'bench reader',
+    role: 'protocol',
+    scope: 'proto_a',
+    keyHash: hashApiKey(readerKey),
+  });
+  await store.apiKeys.create({ name: 'bench relayer', role: 'relayer', keyHash: hashApiKey(relayerKey) });
+  const md = marketData();
+  await store.transaction(async (tx) => {
+    await tx.marketData.put({ kind: 'stable', key: 'stable', doc: md.stable });
+    for (const [k, d] of Object.entries(md.prices))
+      await tx.marketData.put({ kind: 'price', key: k, doc: d });
+    for (const [k, d] of Object.entries(md.markets))
+      await tx.marketData.put({ kind: 'market', key: k, doc: d });
+  });
+  const ids = Array.from({ length: ACCOUNTS }, (_, i) => `acc_b${i}`);
+  for (let i = 0; i < ids.length; i += 50) {
+    await Promise.all(
+      ids.slice(i, i + 50).map(async (id, j) => {
+        const acc = accountId(id);
+        await store.accounts.create({ id: acc });
+        const ps = positions(10 + ((i + j) % 10));
+        await store.positions.replace({
+          protocol: 'proto_a',
+          account: acc,
+          positions: ps.map(({ id: positionId, ...doc }) => ({
+            positionId,
+            underlying: doc.underlying,
+            doc,
+          })),
+        });
+        await store.balances.upsert({
+          account: acc,
+          chain: 'evm-devnet',
+          asset: 'USDC',
+          source: 'indexer',
+          holder: universalAddress(`0x${(i + j).toString(16).padStart(40, '0')}`),
+          token: universalAddress(USDC),
+          amount: 100_000_000_000n,
+          decimals: 6,
+          height: 1n,
+          observedAt: Math.floor(Date.now() / 1000),
+        });
+      }),
+    );
+  }
+  const wi = accountId('acc_whatif');
+  await store.accounts.create({ id: wi });
+  await store.positions.replace({
+    protocol: 'proto_a',
+    account: wi,
+    positions: positions(50).map(({ id: positionId, ...doc }) => ({
+      positionId,
+      underlying: doc.underlying,
+      doc,
+    })),
+  });
+  return ids;
+}
+
+/** Enqueues every account while the queue is paused, resumes, and times the drain. */
+async function recomputeAll(ids: string[]): Promise<number> {
+  await queue.pause();
+  for (let i = 0; i < ids.length; i += 500) {
+    await Promise.all(
+      ids.slice(i, i + 500).map((id) => producers.enqueueRecompute(id, { reason: 'manual' })),
+    );
+  }
+  const start = performance.now();
+  await queue.resume();
+  for (;;) {
+    if ((await queue.getJobCountByTypes('waiting', 'prioritized', 'active', 'paused')) === 0) break;
+    await sleep(20);
+  }
+  return ids.length / ((performance.now() - start) / 1000);
+}
+
+try {
+  process.stdout.write(
+    `engine bench: ${ACCOUNTS} accounts (10-19 positions each), Postgres + Redis on loopback\n`,
+  );
+  const seedStart = performance.now();
+  const ids = await seed();
+  line('seed', `${fmt((performance.now() - seedStart) / 1000, 1)} s`);
+
+  // --- recompute throughput: 1 worker process, then 2 -----------------------------------------
+  const w1 = await startEngineProcess('worker', env);
+  children.push(w1.child);
+  await recomputeAll(ids.slice(0, 200)); // warm-up (JIT, pools)
+  const one = await recomputeAll(ids);
+  line('recompute throughput, 1 worker process', `${fmt(one, 0)} accounts/s`);
+  const w2 = await startEngineProcess('worker', env);
+  children.push(w2.child);
+  await recomputeAll(ids.slice(0, 200));
+  const two = await recomputeAll(ids);
+  line('recompute throughput, 2 worker processes', `${fmt(two, 0)} accounts/s (${fmt(two / one)}x one)`);
+
+  // --- API process ------------------------------------------------------------------------------
+  const api = await startEngineProcess('api', env);
+  children.push(api.child);
+  const base = api.url!;
+  const auth = { authorization: `Bearer ${readerKey}` };
+  let n = 0;
+  const randomAccount = {
+    method: 'GET',
+    headers: auth,
+    setupRequest: (req: { path?: string }) => ({
+      ...req,
+      path: `/v1/accounts/acc_b${n++ % ACCOUNTS}/margin`,
+    }),
+  };
+  await autocannon({ url: base, connections: 10, duration: 3, requests: [randomAccount] }); // warm-up
+  const rated = await autocannon({
+    url: base,
+    connections: 32,
+    duration: 10,
+    overallRate: 2_000,
+    requests: [randomAccount],
+  });
+  line(
+    'GET margin @2,000 req/s: p50 / p99',
+    `${fmt(rated.latency.p50)} ms / ${fmt(rated.latency.p99)} ms (${fmt(rated.requests.average, 0)} req/s, non-2xx ${rated.non2xx}, errors ${rated.errors})`,
+  );
+  const max = await autocannon({ url: base, connections: 64, duration: 10, requests: [randomAccount] });
+  line(
+    'GET margin max throughput: req/s (p50 / p99)',
+    `${fmt(max.requests.average, 0)} req/s (${fmt(max.latency.p50)} ms / ${fmt(max.latency.p99)} ms, non-2xx ${max.non2xx})`,
+  );
+
+  // --- what-if on a 50-position account -----------------------------------------------------------
+  const whatIfBody = JSON.stringify({
+    positions: {
+      upsert: [{ id: 'new', type: 'perp', underlying: 'ETH', quantity: -3, entryPrice: 2000 }],
+      remove: ['p1'],
+    },
+    collateral: [{ asset: 'USDC', chain: 'evm-devnet', delta: '25000' }],
+  });
+  const whatIfReq = {
+    url: `${base}/v1/accounts/acc_whatif/margin/what-if`,
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: whatIfBody,
+  };
+  await autocannon({ ...whatIfReq, connections: 1, amount: 100 });
+  const wi = await autocannon({ ...whatIfReq, connections: 1, amount: 500 });
+  line(
+    'what-if, 50 positions: p50 / p99',
+    `${fmt(wi.latency.p50)} ms / ${fmt(wi.latency.p99)} ms (non-2xx ${wi.non2xx})`,
+  );
+
+  // --- attestation POST -> new margin readable ------------------------------------------------------
+  const registry = createAttestationRegistryStore(redis, prefix);
+  await registry.setTrustStore(devnetTrustStore());
+  await registry.setRegistry({
+    emitters: [{ kind: 'collateral', emitterChain: 2, emitterAddress: VAULT, chain: 'evm-devnet' }],
+    tokens: [{ chain: 'evm-devnet', token: USDC, asset: 'USDC', decimals: 6 }],
+    pythFeeds: [],
+  });
+  const trader = privateKeyToAccount(`0x${'42'.repeat(32)}`);
+  await store.accounts.linkAddress({
+    account: accountId('acc_b0'),
+    chain: 'evm',
+    address: trader.address.toLowerCase(),
+  });
+  const samples: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const balance = BigInt(50_000 + i) * 1_000_000n;
+    const vaa = signVaa({
+      timestamp: Math.floor(Date.now() / 1000),
+      emitterChain: 2,
+      emitterAddress: VAULT,
+      sequence: BigInt(i),
+      consistencyLevel: 202,
+      payload: encodeCollateralMessage({
+        kind: 'deposit',
+        account: universalAddress(trader.address),
+        token: universalAddress(USDC),
+        amount: 1_000_000n,
+        balance,
+        sourceHeight: BigInt(100 + i),
+        vaultNonce: BigInt(i + 1),
+      }),
+    });
+    const t0 = performance.now();
+    const postedAt = Date.now();
+    const posted = await fetch(`${base}/v1/attestations/vaa`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${relayerKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ vaa: Buffer.from(vaa).toString('base64') }),
+    });
+    if (posted.status !== 202) throw new Error(`attestation POST ${posted.status}: ${await posted.text()}`);
+    // Nothing else recomputes acc_b0 in this phase, so the first snapshot computed after the POST is
+    // the one the attestation's job produced.
+    for (;;) {
+      const r = await fetch(`${base}/v1/accounts/acc_b0/margin`, { headers: auth });
+      if (r.status === 200 && ((await r.json()) as { computedAt: number }).computedAt >= postedAt) break;
+    }
+    samples.push(performance.now() - t0);
+  }
+  line(
+    'attestation POST -> margin readable: p50 / p99',
+    `${fmt(pct(samples, 50))} ms / ${fmt(pct(samples, 99))} ms (n=${samples.length})`,
+  );
+} finally {
+  for (const c of children) await stopProcess(c).catch(() => undefined);
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await producers.close();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+  await store.close();
+  await dropSchema(DATABASE_URL, schema);
+}
