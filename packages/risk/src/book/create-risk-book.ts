@@ -44,7 +44,6 @@ interface Instrument {
   expiry: number;
   strike: number;
   right: 'call' | 'put';
-  key: string;
 }
 
 /**
@@ -64,41 +63,63 @@ export function createRiskBook(market: BookMarket, accounts: readonly Account[])
   const uIndex = new Map(names.map((u, i) => [u, i]));
 
   // ---- instruments ---------------------------------------------------------------------------
+  // Looked up through numeric maps (perp per underlying, future per expiry, option per expiry/strike):
+  // building string keys for millions of positions would dominate the build.
   const instruments: Instrument[] = [];
-  const byKey = new Map<string, number>();
+  const perpId = new Int32Array(nU).fill(-1);
+  const futureIds = names.map(() => new Map<number, number>());
+  const optionIds = names.map(() => new Map<number, Map<number, [number, number]>>());
+  const register = (ins: Instrument): number => {
+    instruments.push(ins);
+    return instruments.length - 1;
+  };
   const instrumentOf = (p: Position, index: number): number => {
     const u = uIndex.get(p.underlying);
-    if (u === undefined)
+    if (u === undefined) {
       throw new AppError('RISK__MISSING_MARKET', { context: { underlying: p.underlying, position: index } });
-    const key =
-      p.type === 'perp'
-        ? `${p.underlying}|p`
-        : p.type === 'future'
-          ? `${p.underlying}|f|${p.expiry}`
-          : `${p.underlying}|o|${p.expiry}|${p.strike}|${p.right}`;
-    let id = byKey.get(key);
-    if (id === undefined) {
-      id = instruments.length;
-      byKey.set(key, id);
-      instruments.push({
-        u,
-        kind: p.type === 'perp' ? PERP : p.type === 'future' ? FUTURE : OPTION,
-        expiry: p.type === 'perp' ? -1 : p.expiry,
-        strike: p.type === 'option' ? p.strike : -1,
-        right: p.type === 'option' ? p.right : 'call',
-        key,
-      });
     }
-    return id;
+    if (p.type === 'perp') {
+      if (perpId[u] === -1) perpId[u] = register({ u, kind: PERP, expiry: -1, strike: -1, right: 'call' });
+      return perpId[u]!;
+    }
+    if (p.type === 'future') {
+      let id = futureIds[u]!.get(p.expiry);
+      if (id === undefined) {
+        id = register({ u, kind: FUTURE, expiry: p.expiry, strike: -1, right: 'call' });
+        futureIds[u]!.set(p.expiry, id);
+      }
+      return id;
+    }
+    let byStrike = optionIds[u]!.get(p.expiry);
+    if (!byStrike) {
+      byStrike = new Map();
+      optionIds[u]!.set(p.expiry, byStrike);
+    }
+    let pair = byStrike.get(p.strike);
+    if (!pair) {
+      pair = [-1, -1];
+      byStrike.set(p.strike, pair);
+    }
+    const slot = p.right === 'call' ? 0 : 1;
+    if (pair[slot] === -1) {
+      pair[slot] = register({ u, kind: OPTION, expiry: p.expiry, strike: p.strike, right: p.right });
+    }
+    return pair[slot];
   };
 
-  // ---- accounts: constants and raw positions ----------------------------------------------------
+  // ---- accounts: constants and positions ---------------------------------------------------------
   const nA = accounts.length;
   const equityConst = new Float64Array(nA);
   const hcIm = new Float64Array(nA);
   const hcMm = new Float64Array(nA);
   const base = new Float64Array(nA * nU);
-  const raw: { inst: number; qty: number; konst: number }[][] = [];
+  let capacity = 0;
+  for (const acc of accounts) capacity += acc.positions?.length ?? 0;
+  const pInst = new Int32Array(capacity);
+  const pQty = new Float64Array(capacity);
+  const pConst = new Float64Array(capacity);
+  const rawStart = new Int32Array(nA + 1);
+  let off = 0;
   accounts.forEach((acc, a) => {
     const col = resolveCollateral(ctx, acc.collateral ?? []);
     const hc = collateralHaircuts(ctx, col);
@@ -108,20 +129,19 @@ export function createRiskBook(market: BookMarket, accounts: readonly Account[])
     for (const c of col.others) other += c.value;
     equityConst[a] = (acc.cash ?? 0) + other / ctx.stablePrice;
     for (const [u, b] of col.base) base[a * nU + uIndex.get(u)!] = b;
-    const merged = new Map<number, { inst: number; qty: number; konst: number }>();
-    (acc.positions ?? []).forEach((p, i) => {
-      const inst = instrumentOf(p, i);
+    rawStart[a] = off;
+    const positions = acc.positions ?? [];
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      pInst[off] = instrumentOf(p, i);
+      pQty[off] = p.quantity;
       // Mark-to-market constant of a linear position: -qty*entry (+ funding), so mark = qty*price + konst.
-      const konst =
+      pConst[off] =
         p.type === 'option' ? 0 : -p.quantity * p.entryPrice + (p.type === 'perp' ? (p.funding ?? 0) : 0);
-      const m = merged.get(inst);
-      if (m) {
-        m.qty += p.quantity;
-        m.konst += konst;
-      } else merged.set(inst, { inst, qty: p.quantity, konst });
-    });
-    raw.push([...merged.values()]);
+      off++;
+    }
   });
+  rawStart[nA] = off;
 
   // Sort order: underlying, perp first, then expiry; within an expiry the future, then strike, right.
   const order = instruments
@@ -147,7 +167,7 @@ export function createRiskBook(market: BookMarket, accounts: readonly Account[])
   const instKind = new Int8Array(nI);
   const instGroup = new Int32Array(nI); // expiry group id, -1 for perps
   const instStrike = new Float64Array(nI);
-  const groupKeys = new Map<string, number>();
+  const groupOf = names.map(() => new Map<number, number>());
   const groupU: number[] = [];
   const groupExpiry: number[] = [];
   instruments.forEach((ins, i) => {
@@ -158,11 +178,10 @@ export function createRiskBook(market: BookMarket, accounts: readonly Account[])
       instGroup[i] = -1;
       return;
     }
-    const gk = `${ins.u}|${ins.expiry}`;
-    let g = groupKeys.get(gk);
+    let g = groupOf[ins.u]!.get(ins.expiry);
     if (g === undefined) {
       g = groupU.length;
-      groupKeys.set(gk, g);
+      groupOf[ins.u]!.set(ins.expiry, g);
       groupU.push(ins.u);
       groupExpiry.push(ins.expiry);
     }
@@ -170,27 +189,48 @@ export function createRiskBook(market: BookMarket, accounts: readonly Account[])
   });
   const nG = groupU.length;
 
-  let positionCount = 0;
-  for (const r of raw) positionCount += r.length;
-  const pInst = new Int32Array(positionCount);
-  const pQty = new Float64Array(positionCount);
-  const pConst = new Float64Array(positionCount);
+  // Per account: insertion-sort its run by instrument rank (runs are short), merge repeated instruments,
+  // compact in place (the write cursor never passes the read cursor) and record where each underlying
+  // starts.
   const start = new Int32Array(nA * (nU + 1) + 1);
-  let off = 0;
-  raw.forEach((list, a) => {
-    list.sort((x, y) => rank[x.inst]! - rank[y.inst]!);
-    let li = 0;
-    for (let u = 0; u <= nU; u++) {
-      start[a * (nU + 1) + u] = off + li;
-      while (li < list.length && u < nU && instU[list[li]!.inst] === u) li++;
+  let w = 0;
+  for (let a = 0; a < nA; a++) {
+    const lo = rawStart[a]!;
+    const hi = rawStart[a + 1]!;
+    for (let i = lo + 1; i < hi; i++) {
+      const id = pInst[i]!;
+      const q = pQty[i]!;
+      const k = pConst[i]!;
+      let j = i - 1;
+      while (j >= lo && rank[pInst[j]!]! > rank[id]!) {
+        pInst[j + 1] = pInst[j]!;
+        pQty[j + 1] = pQty[j]!;
+        pConst[j + 1] = pConst[j]!;
+        j--;
+      }
+      pInst[j + 1] = id;
+      pQty[j + 1] = q;
+      pConst[j + 1] = k;
     }
-    for (const p of list) {
-      pInst[off] = p.inst;
-      pQty[off] = p.qty;
-      pConst[off] = p.konst;
-      off++;
+    const first = w;
+    for (let i = lo; i < hi; i++) {
+      if (w > first && pInst[w - 1] === pInst[i]) {
+        pQty[w - 1]! += pQty[i]!;
+        pConst[w - 1]! += pConst[i]!;
+        continue;
+      }
+      pInst[w] = pInst[i]!;
+      pQty[w] = pQty[i]!;
+      pConst[w] = pConst[i]!;
+      w++;
     }
-  });
+    let li = first;
+    for (let u = 0; u < nU; u++) {
+      start[a * (nU + 1) + u] = li;
+      while (li < w && instU[pInst[li]!] === u) li++;
+    }
+    start[a * (nU + 1) + nU] = w;
+  }
 
   // ---- per-underlying and per-expiry constants, risk arrays --------------------------------------
   const arr = new Float64Array(nI * R);
