@@ -1,4 +1,9 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deserializeVaa } from '@xmargin/attestation';
 import type { XmarginClient } from '@xmargin/client';
 import { createXmarginClient } from '@xmargin/client';
@@ -75,6 +80,15 @@ const posted = (events: RelayerEvent[]) =>
   events.flatMap((e) =>
     e.type === 'vaa-posted' ? [{ sequence: e.sequence, outcome: e.outcome, code: e.code }] : [],
   );
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
 
 async function depositAndWait(from: Address, amount: bigint, sequence: bigint) {
   const tx = await evm.deposit({ from, token: 'USDC', amount });
@@ -192,12 +206,7 @@ describe('relayer against the devnet guardians and the engine', () => {
   });
 
   it('keeps its cursor while the engine is unreachable and delivers once it answers', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const downUrl = `http://127.0.0.1:${port}`;
     // The engine "comes back" at the address the relayer uses once `up` is set.
     let up = false;
@@ -263,4 +272,65 @@ describe('relayer against the devnet guardians and the engine', () => {
     expect(relayer.status().running).toBe(false);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
+
+  it('runs as a process from the environment (main.ts), persisting cursors and exiting cleanly on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xmargin-relayer-main-'));
+    const port = await freePort();
+    const apiKey =
+      (await t.admin.admin.createApiKey({ name: 'relayer process', role: 'relayer' })).secret ?? '';
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        ENGINE_URL: t.url,
+        RELAYER_API_KEY: apiKey,
+        GUARDIAN_URL: guardians.url,
+        RELAYER_EMITTERS: `2:${vault()}`,
+        POLL_INTERVAL_MS: '50',
+        CURSOR_FILE: join(dir, 'cursors.json'),
+        RELAYER_PORT: String(port),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await expect
+        .poll(
+          async () => {
+            const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+            if (!res?.ok) return undefined;
+            return ((await res.json()) as { emitters: { next: string }[] }).emitters[0]?.next;
+          },
+          { timeout: 30_000, interval: 100 },
+        )
+        .toBe('5');
+      expect(JSON.parse(readFileSync(join(dir, 'cursors.json'), 'utf8'))).toEqual({ [key()]: '5' });
+      const lines = output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; outcome?: string; sequence?: string });
+      expect(lines[0]).toMatchObject({ msg: 'relayer started' });
+      // Everything was delivered before: replays, answered as duplicates (the rejected one as rejected).
+      expect(lines.filter((l) => l.msg === 'vaa-posted').map((l) => [l.sequence, l.outcome])).toEqual([
+        ['0', 'duplicate'],
+        ['1', 'rejected'],
+        ['2', 'duplicate'],
+        ['3', 'duplicate'],
+        ['4', 'duplicate'],
+      ]);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -185,7 +185,7 @@ export function createRelayer(config: RelayerConfig): Relayer {
             const fresh = s.lastRoundAt !== null && now() - s.lastRoundAt <= staleAfterMs;
             return {
               healthy: s.running && (fresh || s.rounds === 0),
-              body: { status: fresh ? 'ok' : 'stale', ...s },
+              body: { status: s.rounds === 0 ? 'starting' : fresh ? 'ok' : 'stale', ...s },
             };
           },
         });
