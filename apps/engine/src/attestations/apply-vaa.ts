@@ -1,10 +1,12 @@
 import { createDigestCache, decodeCollateralMessage, verifyVaa } from '@xmargin/attestation';
-import { solanaAddress, solanaToUniversal, universalAddress } from '@xmargin/core';
+import { universalAddress } from '@xmargin/core';
 import { AppError, isAppError } from '@xmargin/errors';
 import type { EngineContext } from '../context.js';
 import { attestationBytes } from './bytes.js';
 import { type AttestationOutcome, duplicate } from './outcome.js';
 import { linkedFormOf } from './resolve-holder.js';
+import { findToken } from './token-registry.js';
+import { requireTrustStore } from './trust.js';
 
 // Signature recovery dominates verification; a resubmitted VAA (same header and digest) skips it.
 const digestCache = createDigestCache(10_000);
@@ -17,13 +19,7 @@ const digestCache = createDigestCache(10_000);
 export async function applyVaa(ctx: EngineContext, input: string): Promise<AttestationOutcome> {
   const receivedAt = ctx.now();
   const bytes = attestationBytes(input, 'vaa');
-  const trustStore = await ctx.registry.trustStore();
-  if (!trustStore) {
-    throw new AppError('ATTESTATION__UNKNOWN_GUARDIAN_SET', {
-      context: { index: -1 },
-      shortMessage: 'No guardian trust store is configured (admin: PUT /v1/admin/guardian-sets)',
-    });
-  }
+  const trustStore = await requireTrustStore(ctx);
   const registry = await ctx.registry.registry();
   const collateralEmitters = registry.emitters.filter((e) => e.kind === 'collateral');
   const now = Math.floor(receivedAt / 1000);
@@ -48,7 +44,7 @@ export async function applyVaa(ctx: EngineContext, input: string): Promise<Attes
   const chain = emitter?.chain ?? '';
   const msg = decodeCollateralMessage(vaa.payload);
   const token = universalAddress(msg.token);
-  const tokenEntry = registry.tokens.find((t) => t.chain === chain && sameToken(t.token, token));
+  const tokenEntry = findToken(registry, chain, token);
   if (!tokenEntry) {
     throw new AppError('API__UNSUPPORTED_ATTESTATION', {
       context: { kind: 'vaa', reason: `token ${token} on ${chain} is not registered` },
@@ -121,9 +117,4 @@ export async function applyVaa(ctx: EngineContext, input: string): Promise<Attes
     accountIds: [account],
     applied: 1,
   };
-}
-
-function sameToken(registered: string, universal: string): boolean {
-  if (registered.startsWith('0x')) return universalAddress(registered) === universal;
-  return solanaToUniversal(solanaAddress(registered)) === universal;
 }

@@ -25,6 +25,8 @@ export const postQueryBody = z
     token: z.string().min(32).max(66),
     /** The wallet (EVM) or token account (Solana) whose balance was queried. */
     holder: z.string().min(32).max(66),
+    /** Solana: the wallet owning the token account (must be linked to the account). */
+    owner: z.string().min(32).max(66).optional(),
   })
   .strict();
 

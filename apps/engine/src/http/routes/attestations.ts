@@ -1,4 +1,12 @@
-import { attestationAcceptedDto, errorBody, postVaaBody } from '@xmargin/schemas/http';
+import {
+  attestationAcceptedDto,
+  errorBody,
+  postPythBody,
+  postQueryBody,
+  postVaaBody,
+} from '@xmargin/schemas/http';
+import { applyPyth } from '../../attestations/apply-pyth.js';
+import { applyQuery } from '../../attestations/apply-query.js';
 import { applyVaa } from '../../attestations/apply-vaa.js';
 import type { EngineContext } from '../../context.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
@@ -29,6 +37,42 @@ export function attestationRoutes(ctx: EngineContext) {
       },
       async (request, reply) => {
         const outcome = await applyVaa(ctx, request.body.vaa);
+        return reply.status(outcome.status === 'accepted' ? 202 : 200).send(outcome);
+      },
+    );
+
+    app.post(
+      '/attestations/query',
+      {
+        config: { roles: posters },
+        schema: {
+          tags: ['attestations'],
+          summary: 'Post a Wormhole Queries balance proof (wallet or SPL token account of a linked address)',
+          security: bearerSecurity,
+          body: postQueryBody,
+          response: responses,
+        },
+      },
+      async (request, reply) => {
+        const outcome = await applyQuery(ctx, request.body);
+        return reply.status(outcome.status === 'accepted' ? 202 : 200).send(outcome);
+      },
+    );
+
+    app.post(
+      '/attestations/pyth',
+      {
+        config: { roles: [...posters, 'oracle'] },
+        schema: {
+          tags: ['attestations'],
+          summary: 'Post a Pyth accumulator update: verified prices of registered feeds move their markets',
+          security: bearerSecurity,
+          body: postPythBody,
+          response: responses,
+        },
+      },
+      async (request, reply) => {
+        const outcome = await applyPyth(ctx, request.body.update);
         return reply.status(outcome.status === 'accepted' ? 202 : 200).send(outcome);
       },
     );
