@@ -14,8 +14,8 @@ let t: TestEngine;
 let relayer: string;
 let protocol: string;
 const USDC = `0x${'c0'.repeat(20)}`;
-const ETH_FEED = `0x${'ee'.repeat(32)}`;
-const SOL_FEED = `0x${'50'.repeat(32)}`;
+const ETH_FEED = `0x${'ee'.repeat(32)}` as const;
+const SOL_FEED = `0x${'50'.repeat(32)}` as const;
 const wallet = privateKeyToAccount(generatePrivateKey());
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString('hex')}`;
 
@@ -149,7 +149,7 @@ describe('POST /v1/attestations/query', () => {
 });
 
 describe('POST /v1/attestations/pyth', () => {
-  const price = (feedId: string, value: bigint, conf: bigint) => {
+  const price = (feedId: `0x${string}`, value: bigint, conf: bigint) => {
     const now = BigInt(Math.floor(Date.now() / 1000));
     return {
       feedId,
