@@ -16,9 +16,9 @@ describe('BlockCheckpoints', () => {
   });
 
   it('keeps only the newest heights beyond its limit', () => {
-    const c = new BlockCheckpoints(3);
+    const c = new BlockCheckpoints(4);
     for (let h = 1n; h <= 6n; h++) c.record(h, `0x${h}`);
-    expect(c.below(100n, 0n).map((x) => x.height)).toEqual([6n, 5n, 4n]);
+    expect(c.below(100n, 0n).map((x) => x.height)).toEqual([6n, 5n, 4n, 3n]);
   });
 });
 

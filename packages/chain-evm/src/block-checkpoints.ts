@@ -14,7 +14,8 @@ export class BlockCheckpoints {
   record(height: bigint, hash: string): void {
     this.#byHeight.delete(height);
     this.#byHeight.set(height, hash);
-    if (this.#byHeight.size > this.#limit) {
+    // Pruned in bulk (at 1.25x the limit) so recording stays O(1) amortised on long backfills.
+    if (this.#byHeight.size > this.#limit + (this.#limit >> 2)) {
       // Drop the lowest heights: reorgs replace recent blocks, so old checkpoints matter least.
       const sorted = [...this.#byHeight.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       for (const h of sorted.slice(0, this.#byHeight.size - this.#limit)) this.#byHeight.delete(h);

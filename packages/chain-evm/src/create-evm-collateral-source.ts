@@ -4,7 +4,6 @@ import {
   type CollateralPollResult,
   type CollateralSource,
   type EvmAddress,
-  evmAddress,
   type UniversalAddress,
   universalAddress,
 } from '@xmargin/core';
@@ -81,13 +80,14 @@ export function createEvmCollateralSource(input: EvmNetworkConfig): EvmCollatera
     chainIdChecked = true;
   }
 
+  const missingBlock = (height: bigint) =>
+    new AppError('CHAIN__INVALID_CONFIG', {
+      context: { chain: config.chain, reason: `block ${height} does not exist (start block beyond head?)` },
+    });
+
   async function requireHeader(height: bigint): Promise<BlockHeader> {
     const header = await rpc.header(height);
-    if (!header) {
-      throw new AppError('CHAIN__INVALID_CONFIG', {
-        context: { chain: config.chain, reason: `block ${height} does not exist (start block beyond head?)` },
-      });
-    }
+    if (!header) throw missingBlock(height);
     return header;
   }
 
@@ -114,10 +114,11 @@ export function createEvmCollateralSource(input: EvmNetworkConfig): EvmCollatera
   }
 
   async function poll(cursor: ChainCursor | undefined, signal?: AbortSignal): Promise<EvmPollResult> {
-    if (closed)
+    if (closed) {
       throw new AppError('CHAIN__INVALID_CONFIG', {
         context: { chain: config.chain, reason: 'source is closed' },
       });
+    }
     if (cursor !== undefined && cursor.chain !== config.chain) {
       throw new AppError('CHAIN__INVALID_CONFIG', {
         context: { chain: config.chain, reason: `cursor belongs to chain ${cursor.chain}` },
@@ -125,21 +126,20 @@ export function createEvmCollateralSource(input: EvmNetworkConfig): EvmCollatera
     }
     signal?.throwIfAborted();
     await checkChainId();
-    const head = await rpc.blockNumber();
+    // The head and the cursor's block in one JSON-RPC batch.
+    const [head, current] = await Promise.all([rpc.blockNumber(), rpc.header(cursor?.height ?? baseHeight)]);
     const finalHeight = head - config.finalityDepth;
 
     let base: ChainCursor;
     let rollbackTo: ChainCursor | undefined;
     if (cursor === undefined) {
-      base = { chain: config.chain, height: baseHeight, blockHash: (await requireHeader(baseHeight)).hash };
+      if (!current) throw missingBlock(baseHeight);
+      base = { chain: config.chain, height: baseHeight, blockHash: current.hash };
+    } else if (current?.hash === cursor.blockHash) {
+      base = cursor;
     } else {
-      const current = await rpc.header(cursor.height);
-      if (current?.hash === cursor.blockHash) {
-        base = cursor;
-      } else {
-        rollbackTo = await findForkPoint(cursor);
-        base = rollbackTo;
-      }
+      rollbackTo = await findForkPoint(cursor);
+      base = rollbackTo;
     }
     checkpoints.record(base.height, base.blockHash);
 
@@ -167,25 +167,30 @@ export function createEvmCollateralSource(input: EvmNetworkConfig): EvmCollatera
       toBlock: to,
       maxBlockRange: config.maxBlockRange,
       signal,
+      chain: config.chain,
     });
-    // One batch: the headers of the blocks with events (for their time) and of the new cursor block.
-    const heights = [...new Set([...logs.map((l) => l.blockNumber), to])];
+    // One batch: the headers of the blocks with events (for their time, unless the node put it in the
+    // logs) and of the new cursor block.
+    const untimed = logs.filter((l) => l.blockTimestamp === undefined);
+    const heights = [...new Set([...untimed.map((l) => l.blockNumber), to])];
     const fetched = await Promise.all(heights.map((h) => rpc.header(h)));
     const headers = new Map<bigint, BlockHeader | null>(heights.map((h, i) => [h, fetched[i] ?? null]));
     const end = headers.get(to);
     // A log whose block is no longer the chain's was read across a reorg: read again next poll.
-    if (!end || logs.some((l) => headers.get(l.blockNumber)?.hash !== l.blockHash))
+    if (!end || untimed.some((l) => headers.get(l.blockNumber)?.hash !== l.blockHash))
       return done([], base, false);
 
     const observations: CollateralObservation[] = [];
+    let lastRecorded = -1n;
     for (const log of logs) {
-      const token = evmAddress(log.token);
+      // decodeVaultLog yields lower-case 20-byte hex: already an EvmAddress.
+      const token = log.token as EvmAddress;
       const tokenConfig = config.tokens.get(token);
       if (!tokenConfig) {
         skipped.unknownTokens++;
         continue;
       }
-      const holder = evmAddress(log.account);
+      const holder = log.account as EvmAddress;
       const account = config.resolveAccount(holder, config.chain);
       if (account === undefined) {
         skipped.unresolvedHolders++;
@@ -202,10 +207,11 @@ export function createEvmCollateralSource(input: EvmNetworkConfig): EvmCollatera
         height: log.blockNumber,
         blockHash: log.blockHash,
         source: 'indexer',
-        observedAt: Number(headers.get(log.blockNumber)!.timestamp),
+        observedAt: Number(log.blockTimestamp ?? headers.get(log.blockNumber)!.timestamp),
         ref: `${log.transactionHash}:${log.logIndex}`,
       });
-      checkpoints.record(log.blockNumber, log.blockHash);
+      if (log.blockNumber !== lastRecorded) checkpoints.record(log.blockNumber, log.blockHash);
+      lastRecorded = log.blockNumber;
     }
     checkpoints.record(end.number, end.hash);
     return done(observations, { chain: config.chain, height: to, blockHash: end.hash }, to === finalHeight);
