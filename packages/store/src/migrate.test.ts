@@ -101,7 +101,8 @@ describe('migrate on Postgres', () => {
 });
 
 describe('PGlite with a data directory', () => {
-  it('persists across restarts and does not migrate twice', async () => {
+  // Starts PGlite twice inside the test (seconds each on a loaded machine).
+  it('persists across restarts and does not migrate twice', { timeout: 90_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'xm-store-'));
     try {
       const id = freshAccountId();

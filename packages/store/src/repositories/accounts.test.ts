@@ -2,7 +2,7 @@ import { isAppError } from '@xmargin/errors';
 import { expect, it } from 'vitest';
 import { describeEachDriver, freshAccountId } from '../../test/store-fixture.js';
 
-describeEachDriver('accounts', ({ store, account }) => {
+describeEachDriver('accounts and link challenges', ({ store, account }) => {
   it('creates, gets, ensures and lists accounts', async () => {
     const id = freshAccountId();
     const created = await store().accounts.create({ id, label: 'desk 1' });
@@ -49,10 +49,8 @@ describeEachDriver('accounts', ({ store, account }) => {
       store().accounts.linkAddress({ account: freshAccountId(), chain: 'solana', address: 'So1anaAddr' }),
     ).rejects.toSatisfy((e) => isAppError(e, 'LEDGER__NOT_FOUND'));
   });
-});
 
-describeEachDriver('challenges', ({ store, account }) => {
-  it('consumes a challenge once, and only before it expires', async () => {
+  it('consumes a link challenge once, and only before it expires', async () => {
     const acc = await account();
     const now = new Date('2026-01-01T00:00:00Z');
     const nonce = `n-${acc}`;
