@@ -46,7 +46,13 @@ export interface ParsedVaa {
  * not judge the signatures: that is `verifyVaa`'s job, so each failure there keeps its own code.
  */
 export function deserializeVaa(bytes: Uint8Array): ParsedVaa {
-  if (!(bytes instanceof Uint8Array) || bytes.length === 0) {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new AppError('ATTESTATION__MALFORMED', {
+      shortMessage: 'VAA must be bytes (decode hex or base64 first)',
+      context: { reason: `VAA is a ${typeof bytes}` },
+    });
+  }
+  if (bytes.length === 0) {
     throw new AppError('ATTESTATION__TRUNCATED', {
       shortMessage: 'VAA is empty',
       context: { what: 'VAA', length: 0 },

@@ -87,6 +87,16 @@ describe('verifyVaa on devnet-signed collateral messages', () => {
     expect(vaa.payload).toEqual(payload);
   });
 
+  it('rejects a hex string passed where bytes belong as MALFORMED', () => {
+    let err: unknown;
+    try {
+      verifyVaa('0x01' as unknown as Uint8Array, { trustStore: devnetTrustStore(), now: 0 });
+    } catch (e) {
+      err = e;
+    }
+    expect(isAppError(err, 'ATTESTATION__MALFORMED')).toBe(true);
+  });
+
   it('rejects quorum short by one', () => {
     const bytes = signVaa({ ...body, signerIndices: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] });
     let err: unknown;

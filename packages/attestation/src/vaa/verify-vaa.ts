@@ -14,7 +14,7 @@ export interface VerifyVaaOptions {
   readonly trustStore: TrustStore;
   /** Unix seconds (the clock is a parameter: this package never reads it). */
   readonly now: number;
-  /** When given, `(emitterChain, emitterAddress)` must be listed under `kind`. */
+  /** When given, `(emitterChain, emitterAddress)` must be listed under `kind` (default "collateral"). */
   readonly emitters?: EmitterAllowList;
   /** Message kind: selects the allow-list entry and, for known kinds, the payload layout to check. */
   readonly kind?: string;
