@@ -10,6 +10,7 @@ import { type App, buildApp } from './http/app.js';
 import { cachedPrincipalLookup, type Principal } from './http/auth.js';
 import { createMetrics } from './http/metrics.js';
 import { registerRoutes } from './http/routes/index.js';
+import { type ChainIndexer, createChainIndexer } from './indexing/create-chain-indexer.js';
 import { createMarginCache } from './margin/margin-cache.js';
 import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
@@ -155,7 +156,10 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   }
 
   let workers: Worker[] = [];
+  let indexer: ChainIndexer | undefined;
   if (role === 'worker' || role === 'all') {
+    if (env.INDEX_NETWORKS.length > 0) indexer = createChainIndexer(context, env.INDEX_NETWORKS);
+    const idx = indexer;
     const started = startWorkers(context, {
       redisUrl: env.REDIS_URL,
       concurrency: env.WORKER_CONCURRENCY,
@@ -163,7 +167,11 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
       onError: () => undefined,
       ...(config.indexChain === undefined ? {} : { indexChain: config.indexChain }),
+      ...(config.indexChain === undefined && idx
+        ? { indexChain: (chain: string) => idx.indexChain(chain) }
+        : {}),
     });
+    for (const chain of indexer?.chains ?? []) await producers.scheduleIndexChain(chain, env.INDEX_EVERY_MS);
     workers = started.workers;
     connections.push(...started.connections);
     await producers.scheduleReverifyExpiring(env.REVERIFY_HORIZON_SECONDS, env.REVERIFY_EVERY_MS);
@@ -185,6 +193,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       // Workers finish their active jobs before closing (BullMQ's graceful close).
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(workers.map((w) => w.disconnect().catch(() => undefined)));
+      await indexer?.close();
       await hub?.close();
       await Promise.all(queueEvents.map((q) => q.close()));
       await producers.close();

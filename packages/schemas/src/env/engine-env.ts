@@ -19,6 +19,48 @@ const numberList = z
     return [...new Set([0, ...values])].sort((a, b) => a - b);
   });
 
+/** One EVM network the `index-chain` job polls (vault Deposit/Withdraw events). */
+export const indexNetwork = z
+  .object({
+    chain: z.string().min(1),
+    rpcUrl: z.string().url(),
+    vaults: z
+      .array(
+        z
+          .object({
+            address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+            startBlock: z.coerce.bigint().nonnegative(),
+          })
+          .strict(),
+      )
+      .min(1),
+    tokens: z.record(
+      z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+      z.object({ asset: z.string().min(1), decimals: z.number().int().min(0).max(36) }).strict(),
+    ),
+    multicallAddress: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/)
+      .optional(),
+    finalityDepth: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+export type IndexNetwork = z.infer<typeof indexNetwork>;
+
+/** JSON array of networks (e.g. from a secret store); empty = no chain indexing. */
+const indexNetworks = z
+  .string()
+  .default('[]')
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON array of networks' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(indexNetwork));
+
 /**
  * Environment of `apps/engine` (read once, in its env.ts). Secrets (API keys, database URL) are only
  * ever held in memory; nothing logs them.
@@ -57,6 +99,7 @@ export const engineEnv = z.object({
   REVERIFY_HORIZON_SECONDS: int(600, 1),
   REVERIFY_EVERY_MS: int(60_000, 1_000),
   INDEX_EVERY_MS: int(15_000, 1_000),
+  INDEX_NETWORKS: indexNetworks,
 });
 
 export type EngineEnv = z.infer<typeof engineEnv>;

@@ -1,1 +1,1 @@
-export { type EngineEnv, engineEnv } from './engine-env.js';
+export { type EngineEnv, engineEnv, type IndexNetwork, indexNetwork } from './engine-env.js';
