@@ -92,6 +92,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await deleteRedisPrefix(opts.redisUrl, queuePrefix);
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   });
+  // The engine does not depend on the chains: it boots (the slowest part) while the devnets start.
+  progress('starting engine (API + workers, PGlite, BullMQ on Redis)');
+  const engineStart = startEngineProcess({
+    redisUrl: opts.redisUrl,
+    queuePrefix,
+    pgliteDir: join(dataDir, 'db'),
+    ...(opts.thresholds === undefined ? {} : { thresholds: opts.thresholds }),
+    ...(opts.engineLogLevel === undefined ? {} : { logLevel: opts.engineLogLevel }),
+    ...(opts.onEngineLine === undefined ? {} : { onLine: opts.onEngineLine }),
+  });
+  stops.push(async () => (await engineStart.catch(() => undefined))?.stop());
   try {
     progress('starting EVM devnet (ganache, chain 1337, vault + core bridge + tokens)');
     const evm = await startEvmDevnet();
@@ -126,16 +137,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
     stops.push(() => guardians.stop());
 
-    progress('starting engine (API + workers, PGlite, BullMQ on Redis)');
-    const engine = await startEngineProcess({
-      redisUrl: opts.redisUrl,
-      queuePrefix,
-      pgliteDir: join(dataDir, 'db'),
-      ...(opts.thresholds === undefined ? {} : { thresholds: opts.thresholds }),
-      ...(opts.engineLogLevel === undefined ? {} : { logLevel: opts.engineLogLevel }),
-      ...(opts.onEngineLine === undefined ? {} : { onLine: opts.onEngineLine }),
-    });
-    stops.push(() => engine.stop());
+    const engine = await engineStart;
     progress(`engine ready at ${engine.url}`);
 
     progress('configuring engine: guardian trust store, vault emitters, token registry, API keys');
