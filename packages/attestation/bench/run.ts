@@ -76,10 +76,7 @@ const noble = createRecoverer('noble');
 const sample = vaas[0]!;
 // One recovery on its own, for the "cost of 13 recoveries" comparison.
 const parsed = verifyVaa(sample, opts);
-const rs = new Uint8Array(64);
-rs.set(Buffer.from(parsed.signatures[0]!.r.toString(16).padStart(64, '0'), 'hex'), 0);
-rs.set(Buffer.from(parsed.signatures[0]!.s.toString(16).padStart(64, '0'), 'hex'), 32);
-const v = parsed.signatures[0]!.v;
+const { rs, v } = parsed.signatures[0]!;
 
 const backend = secp256k1Backend();
 const figures = best(3, {

@@ -13,12 +13,6 @@ export interface GuardianSignatureInput {
 
 const ZERO_ADDRESS = `0x${'0'.repeat(40)}`;
 
-/** Lossless bigint (< 2^256) -> 32 bytes, written into `out` at `offset`. */
-export function writeUint256(value: bigint, out: Uint8Array, offset: number): void {
-  const hex = value.toString(16).padStart(64, '0');
-  out.set(Buffer.from(hex, 'hex'), offset);
-}
-
 /**
  * Checks a quorum of guardian signatures over `digest`: indices strictly ascending (so no guardian counts
  * twice), each index inside the set, v in {0, 1}; then recovers each signer and compares it with the key

@@ -1,4 +1,4 @@
-import { decodeKnownPayload, type Emitter, type VerifiedVaa, verifyVaa } from '@xmargin/attestation';
+import { decodeKnownPayload, type Emitter, toHex, type VerifiedVaa, verifyVaa } from '@xmargin/attestation';
 import type { Command } from '../io.js';
 import {
   binaryArg,
@@ -36,8 +36,8 @@ export function describeVaa(vaa: VerifiedVaa) {
       guardianSetIndex: vaa.guardianSetIndex,
       signatures: vaa.signatures.map((s) => ({
         guardianIndex: s.guardianIndex,
-        r: `0x${s.r.toString(16).padStart(64, '0')}`,
-        s: `0x${s.s.toString(16).padStart(64, '0')}`,
+        r: toHex(s.rs.subarray(0, 32)),
+        s: toHex(s.rs.subarray(32, 64)),
         v: s.v,
       })),
     },

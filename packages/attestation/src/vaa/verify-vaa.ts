@@ -2,9 +2,9 @@ import { AppError } from '@xmargin/errors';
 import { checkFreshness } from '../freshness.js';
 import { toHex } from '../internal/bytes.js';
 import { type RecoverAddress, recoverAddress } from '../secp256k1/recover.js';
-import { type GuardianSignatureInput, verifyGuardianSignatures, writeUint256 } from '../signatures.js';
+import { verifyGuardianSignatures } from '../signatures.js';
 import { quorum, type TrustStore, usableGuardianSet } from '../trust-store/trust-store.js';
-import { deserializeVaa, type ParsedVaa, type VaaSignature } from './deserialize-vaa.js';
+import { deserializeVaa, type ParsedVaa } from './deserialize-vaa.js';
 import type { DigestCache } from './digest-cache.js';
 import { assertEmitterAllowed, type EmitterAllowList } from './emitters.js';
 import { assertFinal } from './finality.js';
@@ -54,7 +54,7 @@ export function verifyVaa(bytes: Uint8Array, opts: VerifyVaaOptions): VerifiedVa
   const cached = cacheKey === undefined ? undefined : opts.digestCache?.get(cacheKey);
   const recovered = verifyGuardianSignatures({
     digest: vaa.digestBytes,
-    signatures: vaa.signatures.map(toSignatureInput),
+    signatures: vaa.signatures,
     keys: set.keys,
     recover: opts.recover ?? recoverAddress,
     ...(cached ? { recovered: cached } : {}),
@@ -69,11 +69,4 @@ export function verifyVaa(bytes: Uint8Array, opts: VerifyVaaOptions): VerifiedVa
     checkFreshness({ timestamp: vaa.timestamp, now: opts.now, maxAgeSeconds: opts.maxAgeSeconds });
   }
   return { ...vaa, signers: vaa.signatures.map((s) => s.guardianIndex) };
-}
-
-function toSignatureInput(sig: VaaSignature): GuardianSignatureInput {
-  const rs = new Uint8Array(64);
-  writeUint256(sig.r, rs, 0);
-  writeUint256(sig.s, rs, 32);
-  return { guardianIndex: sig.guardianIndex, rs, v: sig.v };
 }
