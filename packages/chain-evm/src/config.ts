@@ -41,6 +41,11 @@ export interface EvmNetworkConfig {
   /** Multicall3 address; defaults to the canonical 0xcA11bde05977b3631167028862bE2a173976CA11. */
   readonly multicallAddress?: Address;
   readonly requestTimeoutMs?: number;
+  /**
+   * Largest RPC response accepted, in bytes (default 10 MiB). An `eth_getLogs` range whose answer is
+   * larger, or that the provider refuses as too large, is split in halves and read again.
+   */
+  readonly maxResponseBytes?: number;
   /** viem transport retries before an error is classified; default 2. */
   readonly retryCount?: number;
 }
@@ -58,6 +63,7 @@ export interface ResolvedNetworkConfig {
   readonly maxReorgDepth: bigint;
   readonly multicallAddress: Address;
   readonly requestTimeoutMs: number;
+  readonly maxResponseBytes: number;
   readonly retryCount: number;
 }
 
@@ -128,6 +134,9 @@ export function resolveNetworkConfig(config: EvmNetworkConfig): ResolvedNetworkC
     maxReorgDepth: positiveInt(chain, 'maxReorgDepth', config.maxReorgDepth, 256),
     multicallAddress: config.multicallAddress ?? CANONICAL_MULTICALL3,
     requestTimeoutMs: Number(positiveInt(chain, 'requestTimeoutMs', config.requestTimeoutMs, 10_000)),
+    maxResponseBytes: Number(
+      positiveInt(chain, 'maxResponseBytes', config.maxResponseBytes, 10 * 1024 * 1024),
+    ),
     retryCount: config.retryCount ?? 2,
   };
 }

@@ -138,6 +138,9 @@ describe('createEvmCollateralSource', () => {
     const pieces = await drain(source({ maxBlockRange: 3, maxBlocksPerPoll: 7 }));
     expect(pieces.observations).toEqual(whole.observations);
     expect(pieces.cursor).toEqual(whole.cursor);
+    // Responses capped at ~2 logs: every range is halved down until its answer fits.
+    const split = await drain(source({ maxResponseBytes: 2_000, retryCount: 0 }));
+    expect(split.observations).toEqual(whole.observations);
     expect(whole.observations.length).toBe(5);
   });
 

@@ -3,8 +3,10 @@ import {
   createPublicClient,
   defineChain,
   type Hash,
+  type Hex,
   http,
   type PublicClient,
+  type RpcLog,
   toHex,
 } from 'viem';
 import { rpcCall } from './classify-rpc-error.js';
@@ -24,6 +26,13 @@ export interface EvmRpc {
   /** Header of a block, or null when the chain has no block at that height (yet, or after a revert). */
   header(height: bigint): Promise<BlockHeader | null>;
   call<T>(method: string, run: (client: PublicClient) => Promise<T>): Promise<T>;
+  /** Raw `eth_getLogs` for one filter, under the configured response size cap. */
+  getLogs(filter: {
+    address: readonly Address[];
+    topics: readonly (readonly Hex[])[];
+    fromBlock: bigint;
+    toBlock: bigint;
+  }): Promise<RpcLog[]>;
 }
 
 export function createEvmRpc(config: ResolvedNetworkConfig): EvmRpc {
@@ -34,19 +43,41 @@ export function createEvmRpc(config: ResolvedNetworkConfig): EvmRpc {
     rpcUrls: { default: { http: [config.rpcUrl] } },
     contracts: { multicall3: { address: config.multicallAddress as Address } },
   });
-  // Concurrent requests (block headers, log ranges) go out as one JSON-RPC batch.
+  // Concurrent small requests (block headers, head + cursor block) go out as one JSON-RPC batch.
   const transport = http(config.rpcUrl, {
     batch: { batchSize: 100, wait: 0 },
     timeout: config.requestTimeoutMs,
     retryCount: config.retryCount,
   });
+  // Log ranges each get their own HTTP request, so the response size cap applies per range and a range
+  // that outgrows it can be split without failing the others.
+  const logsTransport = http(config.rpcUrl, {
+    timeout: config.requestTimeoutMs,
+    retryCount: config.retryCount,
+    maxResponseBodySize: config.maxResponseBytes,
+  });
   // cacheTime 0: viem otherwise serves a stale block number for seconds, hiding new final blocks.
   const client = createPublicClient({ chain, transport, cacheTime: 0 }) as PublicClient;
+  const logsClient = createPublicClient({ chain, transport: logsTransport, cacheTime: 0 }) as PublicClient;
   const call = <T>(method: string, run: (c: PublicClient) => Promise<T>): Promise<T> =>
     rpcCall({ chain: config.chain, url: config.rpcUrl, method }, () => run(client));
   return {
     client,
     call,
+    getLogs: (f) =>
+      rpcCall({ chain: config.chain, url: config.rpcUrl, method: 'eth_getLogs' }, () =>
+        logsClient.request({
+          method: 'eth_getLogs',
+          params: [
+            {
+              address: [...f.address],
+              topics: f.topics.map((t) => [...t]),
+              fromBlock: toHex(f.fromBlock),
+              toBlock: toHex(f.toBlock),
+            },
+          ],
+        }),
+      ) as Promise<RpcLog[]>,
     blockNumber: () => call('eth_blockNumber', (c) => c.getBlockNumber({ cacheTime: 0 })),
     chainId: () => call('eth_chainId', (c) => c.getChainId()),
     async header(height) {

@@ -1,4 +1,5 @@
-import { type Address, type RpcLog, toHex } from 'viem';
+import { AppError } from '@xmargin/errors';
+import { type Address, ResponseBodyTooLargeError, type RpcLog } from 'viem';
 import { decodeVaultLog, type VaultLog, vaultEventTopics } from './decode-vault-log.js';
 import type { EvmRpc } from './evm-rpc.js';
 
@@ -28,6 +29,47 @@ export function blockRanges(from: bigint, to: bigint, size: bigint): { from: big
 export type { VaultLog };
 
 /**
+ * Whether a failed `eth_getLogs` asked for too much at once: the response outgrew the size cap, or the
+ * provider refused the range or the result count (-32005 "limit exceeded", or the many wordings of
+ * "block range too large" / "more than N results").
+ */
+export function isRangeTooLarge(err: unknown): boolean {
+  if (!(err instanceof AppError) || err.code !== 'CHAIN__RPC_ERROR') return false;
+  if (err.walk((e) => e instanceof ResponseBodyTooLargeError)) return true;
+  const rpcCode = (err.context as { rpcCode?: number }).rpcCode;
+  if (rpcCode === -32005) return true;
+  const text =
+    err.walk() instanceof Error
+      ? `${(err.walk() as Error).message} ${err.details ?? ''}`
+      : (err.details ?? '');
+  return /block range|range (is )?too (large|wide)|more than \d+ (results|logs)|too many (results|logs)|response size|limit exceeded/i.test(
+    text,
+  );
+}
+
+/** One range, halved and re-read while the provider says it is too large. */
+async function readRange(
+  rpc: EvmRpc,
+  params: ReadVaultLogsParameters,
+  from: bigint,
+  to: bigint,
+): Promise<RpcLog[]> {
+  try {
+    return await rpc.getLogs({
+      address: params.vaults,
+      topics: [vaultEventTopics],
+      fromBlock: from,
+      toBlock: to,
+    });
+  } catch (err) {
+    if (from === to || !isRangeTooLarge(err)) throw err;
+    const mid = from + (to - from) / 2n;
+    const left = await readRange(rpc, params, from, mid);
+    return left.concat(await readRange(rpc, params, mid + 1n, to));
+  }
+}
+
+/**
  * Reads and decodes vault Deposit/Withdraw events in [fromBlock, toBlock], in chain order. Raw
  * `eth_getLogs` plus slice decoding: viem's per-log ABI decoding and formatting cost more than the
  * node's read itself on a backfill.
@@ -39,26 +81,10 @@ export async function readVaultLogs(rpc: EvmRpc, params: ReadVaultLogsParameters
   for (let i = 0; i < ranges.length; i += concurrency) {
     params.signal?.throwIfAborted();
     const batch = ranges.slice(i, i + concurrency);
-    const read = await Promise.all(
-      batch.map((r) =>
-        rpc.call('eth_getLogs', (c) =>
-          c.request({
-            method: 'eth_getLogs',
-            params: [
-              {
-                address: [...params.vaults],
-                topics: [[...vaultEventTopics]],
-                fromBlock: toHex(r.from),
-                toBlock: toHex(r.to),
-              },
-            ],
-          }),
-        ),
-      ),
-    );
+    const read = await Promise.all(batch.map((r) => readRange(rpc, params, r.from, r.to)));
     read.forEach((logs, j) => {
       const decoded: VaultLog[] = [];
-      for (const log of logs as RpcLog[]) {
+      for (const log of logs) {
         // Nodes may return logs of blocks being removed; they are not part of the chain.
         if (log.removed) continue;
         const v = decodeVaultLog(log, params.chain);
