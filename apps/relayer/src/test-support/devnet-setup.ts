@@ -1,11 +1,15 @@
 import { trustStoreToJson } from '@xmargin/attestation';
 import { devnetTrustStore } from '@xmargin/attestation/testing';
 import type { XmarginClient } from '@xmargin/client';
-import type { EvmDevnet } from '@xmargin/devnet';
 import { type Address, stringToHex } from 'viem';
+import type { EvmDevnet } from './devnet.js';
 
 /** Trusts the devnet guardians and registers the devnet vault and its tokens with the engine. */
-export async function registerDevnet(admin: XmarginClient, evm: EvmDevnet): Promise<void> {
+export async function registerDevnet(
+  admin: XmarginClient,
+  evm: EvmDevnet,
+  extra: { pythFeeds?: { feedId: string; symbol: string }[] } = {},
+): Promise<void> {
   await admin.admin.setTrustStore(
     trustStoreToJson(devnetTrustStore()) as Parameters<XmarginClient['admin']['setTrustStore']>[0],
   );
@@ -19,6 +23,7 @@ export async function registerDevnet(admin: XmarginClient, evm: EvmDevnet): Prom
       asset: t.symbol,
       decimals: t.decimals,
     })),
+    pythFeeds: extra.pythFeeds ?? [],
   });
 }
 
