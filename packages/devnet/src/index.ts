@@ -1,4 +1,4 @@
-export { type Devnet, type DevnetOptions, startDevnet } from './devnet.js';
+export { type Devnet, type DevnetGuardiansOptions, type DevnetOptions, startDevnet } from './devnet.js';
 export {
   type DeployedContracts,
   type DevnetToken,
@@ -10,3 +10,23 @@ export {
   type EvmDevnetOptions,
   startEvmDevnet,
 } from './evm/index.js';
+export {
+  type DevnetGuardians,
+  type GuardianEvmChain,
+  type ObservedMessage,
+  type QueryReply,
+  type StartDevnetGuardiansOptions,
+  startDevnetGuardians,
+} from './guardians/index.js';
+export {
+  ASSOCIATED_TOKEN_PROGRAM_ID,
+  type CreateMintOptions,
+  type CreateTokenAccountOptions,
+  type SolanaDevnet,
+  type SolanaTxResult,
+  type StartSolanaDevnetOptions,
+  startSolanaDevnet,
+  TOKEN_2022_PROGRAM_ID,
+  TOKEN_PROGRAM_ID,
+  type TokenProgram,
+} from './solana/index.js';
