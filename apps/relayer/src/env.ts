@@ -30,6 +30,7 @@ const queryTarget = z.discriminatedUnion('kind', [
       ...refresh,
       mint: z.string().regex(base58),
       tokenAccount: z.string().regex(base58),
+      owner: z.string().regex(base58).optional(),
     })
     .strict(),
 ]);

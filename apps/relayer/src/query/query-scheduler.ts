@@ -1,5 +1,6 @@
 import { QueryResponse } from '@wormhole-foundation/wormhole-query-sdk';
 import { backoffDelay } from '@xmargin/client';
+import { base58Encode } from '@xmargin/core';
 import { createPublicClient, http, type PublicClient } from 'viem';
 import { errorCodeOf, type OnRelayerEvent } from '../events.js';
 import type { GuardianClient, SignedQueryResponse } from '../guardian/guardian-client.js';
@@ -15,6 +16,8 @@ export interface QueryPost {
   readonly chain: string;
   readonly token: string;
   readonly holder: string;
+  /** Solana: the wallet owning the token account (what the engine checks is linked). */
+  readonly owner?: string;
 }
 
 export interface QuerySchedulerDeps {
@@ -52,13 +55,26 @@ interface Slot {
   lastError: string | null;
 }
 
-/** Block (EVM) or slot (Solana) time of the single per-chain response, unix seconds. */
-function responseBlockTime(signed: SignedQueryResponse): number {
+interface ResponseFacts {
+  /** Block (EVM) or slot (Solana) time, unix seconds. */
+  readonly blockTime: number;
+  /** Solana: owner field of the SPL account layout (bytes 32..64), base58. */
+  readonly splOwner: string | undefined;
+}
+
+/** What the relayer needs from the signed response (the engine verifies all of it again). */
+function responseFacts(signed: SignedQueryResponse): ResponseFacts {
   const perChain = QueryResponse.from(signed.bytes).responses[0]?.response as
-    | { blockTime?: bigint }
+    | { blockTime?: bigint; results?: readonly unknown[] }
     | undefined;
   // Query responses carry block time in microseconds.
-  return perChain?.blockTime === undefined ? 0 : Number(perChain.blockTime / 1_000_000n);
+  const blockTime = perChain?.blockTime === undefined ? 0 : Number(perChain.blockTime / 1_000_000n);
+  const first = perChain?.results?.[0] as { data?: Uint8Array } | undefined;
+  const splOwner =
+    first?.data instanceof Uint8Array && first.data.length >= 64
+      ? base58Encode(first.data.subarray(32, 64))
+      : undefined;
+  return { blockTime, splOwner };
 }
 
 /**
@@ -108,7 +124,8 @@ export function createQueryScheduler(
         : buildSplAccountRequest(target);
     const signed = await deps.guardian.query(request.serialize(), signal);
     deps.metrics.queryRequests.inc({ kind: target.kind, result: 'signed' });
-    const blockTime = responseBlockTime(signed);
+    const { blockTime, splOwner } = responseFacts(signed);
+    const owner = target.kind === 'spl-account' ? (target.owner ?? splOwner) : undefined;
     const result = await deps.post(
       {
         bytes: `0x${signed.bytes}`,
@@ -117,6 +134,7 @@ export function createQueryScheduler(
         chain: target.chain,
         token: target.kind === 'evm-balance' ? target.token.toLowerCase() : target.mint,
         holder: target.kind === 'evm-balance' ? target.holder.toLowerCase() : target.tokenAccount,
+        ...(owner === undefined ? {} : { owner }),
       },
       signal,
     );

@@ -25,6 +25,11 @@ export interface SplAccountTarget {
   readonly mint: string;
   /** The token account, base58. */
   readonly tokenAccount: string;
+  /**
+   * The wallet owning the token account, base58; the engine requires it to be linked. Default: the
+   * owner field of the queried account, as the guardians signed it.
+   */
+  readonly owner?: string | undefined;
   readonly validitySeconds: number;
   readonly refreshBeforeExpirySeconds: number;
 }
