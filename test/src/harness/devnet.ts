@@ -1,9 +1,10 @@
-// The devnet pieces the stack starts. `@xmargin/devnet`'s entry point only exports the EVM devnet so
-// far; the Solana devnet and the guardians are taken from their own modules until it exports them.
-export { type EvmDevnet, startEvmDevnet } from '@xmargin/devnet';
+// The devnet pieces the stack starts (a dev tool: it runs in the test or demo process itself).
 export {
   type DevnetGuardians,
+  type EvmDevnet,
   type GuardianEvmChain,
+  type SolanaDevnet,
   startDevnetGuardians,
-} from '../../../packages/devnet/src/guardians/index.js';
-export { type SolanaDevnet, startSolanaDevnet } from '../../../packages/devnet/src/solana/index.js';
+  startEvmDevnet,
+  startSolanaDevnet,
+} from '@xmargin/devnet';

@@ -30,8 +30,12 @@ export async function startRedisServer(binary = 'redis-server'): Promise<RedisSe
       '--maxmemory-policy',
       'noeviction',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: a Ctrl-C in the terminal must not stop Redis before the engine and
+    // relayer have shut down through it; we stop it last. A hard exit of ours still takes it along.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   let output = '';
   child.stdout.on('data', (c: Buffer) => {
     output += c.toString();
@@ -48,6 +52,7 @@ export async function startRedisServer(binary = 'redis-server'): Promise<RedisSe
   });
   const url = `redis://127.0.0.1:${port}`;
   const stop = async () => {
+    process.removeListener('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     await exited;
@@ -82,14 +87,19 @@ export async function pingRedis(url: string): Promise<true | undefined> {
 
 /** Deletes every key under `prefix:` (a test file's queues, caches and pub/sub state). */
 export async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  // Best effort and bounded: a Redis that is already gone (the demo's own, stopped) has nothing to clean.
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
   try {
+    await redis.connect();
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
       if (keys.length > 0) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');
+  } catch {
+    // Unreachable: nothing to delete.
   } finally {
     redis.disconnect();
   }

@@ -20,7 +20,7 @@ export function waitForMargin(
       last = await client.margin.get(accountId);
       return accept(last) ? last : undefined;
     },
-    { what: `${what} (last margin: ${JSON.stringify(last?.summary)})`, timeoutMs, intervalMs: 150 },
+    { what, timeoutMs, intervalMs: 150 },
   ).catch((err: unknown) => {
     throw new Error(`${(err as Error).message}; last summary ${JSON.stringify(last?.summary)}`, {
       cause: err,
