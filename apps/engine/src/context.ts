@@ -3,6 +3,7 @@ import type { Store } from '@xmargin/store';
 import type { Redis } from 'ioredis';
 import type { AttestationRegistryStore } from './attestations/registry-store.js';
 import type { Metrics } from './http/metrics.js';
+import type { GlobalInputsCache } from './margin/global-inputs.js';
 import type { MarginCache } from './margin/margin-cache.js';
 
 /** Settings the services need (derived from the validated env, overridable by tests). */
@@ -23,6 +24,8 @@ export interface EngineContext {
   readonly redis: Redis;
   readonly producers: JobProducers;
   readonly marginCache: MarginCache;
+  /** Market data and active parameters, cached per process (see global-inputs.ts). */
+  readonly globalInputs: GlobalInputsCache;
   readonly registry: AttestationRegistryStore;
   readonly metrics: Metrics;
   /** Unix milliseconds; a parameter so tests can pin time. */

@@ -11,6 +11,7 @@ import { cachedPrincipalLookup, type Principal } from './http/auth.js';
 import { createMetrics } from './http/metrics.js';
 import { registerRoutes } from './http/routes/index.js';
 import { type ChainIndexer, createChainIndexer } from './indexing/create-chain-indexer.js';
+import { createGlobalInputsCache } from './margin/global-inputs.js';
 import { createMarginCache } from './margin/margin-cache.js';
 import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
@@ -78,6 +79,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     redis,
     producers,
     marginCache: createMarginCache(redis, env.QUEUE_PREFIX),
+    globalInputs: createGlobalInputsCache(store, redis, env.QUEUE_PREFIX),
     registry: createAttestationRegistryStore(redis, env.QUEUE_PREFIX),
     metrics,
     now: config.now ?? Date.now,

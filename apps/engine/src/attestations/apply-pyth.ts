@@ -95,6 +95,7 @@ export async function applyPyth(ctx: EngineContext, input: string): Promise<Atte
     if (isAppError(err, 'LEDGER__REPLAYED_ATTESTATION')) return duplicate('pyth', replayKey);
     throw err;
   }
+  if (moved.length > 0) await ctx.globalInputs.bump();
   const jobIds: string[] = [];
   for (const symbol of moved) jobIds.push((await ctx.producers.enqueueMarketMove(symbol, receivedAt)).jobId);
   return { status: 'accepted', kind: 'pyth', replayKey, jobIds, accountIds: [], applied: moved.length };

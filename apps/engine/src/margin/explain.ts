@@ -12,7 +12,7 @@ import { summarize } from './snapshot.js';
  */
 export async function explainMargin(ctx: EngineContext, id: AccountId) {
   await ctx.store.accounts.require(id);
-  const inputs = await loadMarginInputs(ctx.store, id);
+  const inputs = await loadMarginInputs(ctx.store, id, ctx.globalInputs.get);
   const nowMs = ctx.now();
   const asOf = Math.floor(nowMs / 1000);
   const { document, positionKeys } = buildMarginDocument({ ...inputs, asOf });

@@ -28,7 +28,7 @@ export async function recomputeAccount(
   p: RecomputeAccountParameters,
 ): Promise<MarginSnapshot> {
   const id = toAccountId(p.accountId);
-  const inputs = await loadMarginInputs(ctx.store, id);
+  const inputs = await loadMarginInputs(ctx.store, id, ctx.globalInputs.get);
   const computedAt = ctx.now();
   const { document, positionKeys } = buildMarginDocument({ ...inputs, asOf: Math.floor(computedAt / 1000) });
   const result = computeMargin(document);
@@ -45,7 +45,7 @@ export async function recomputeAccount(
     result,
     requestedAt: p.requestedAt,
   };
-  const previous = await ctx.marginCache.get(id);
+  const previous = await ctx.marginCache.getView(id);
   await ctx.store.snapshots.insert({
     account: id,
     computedAt: new Date(computedAt),

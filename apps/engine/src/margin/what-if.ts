@@ -56,7 +56,7 @@ export async function whatIf(
   changes: WhatIfChanges,
 ): Promise<WhatIfOutcome> {
   await ctx.store.accounts.require(id);
-  const inputs = await loadMarginInputs(ctx.store, id);
+  const inputs = await loadMarginInputs(ctx.store, id, ctx.globalInputs.get);
   const asOf = Math.floor(ctx.now() / 1000);
   const current = buildMarginDocument({ ...inputs, asOf }).document;
 

@@ -207,6 +207,7 @@ export function adminRoutes(ctx: EngineContext, queueAdmin: QueueAdmin) {
           version: request.params.version,
           actor: principalOf(request).name,
         });
+        await ctx.globalInputs.bump();
         const recomputing = await recomputeAll(ctx, 'params');
         return { ...versionView(v), recomputing };
       },

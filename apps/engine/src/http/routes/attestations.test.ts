@@ -13,6 +13,8 @@ const VAULT = `0x${'ab'.repeat(20)}`;
 const USDC = `0x${'c0'.repeat(20)}`;
 const trader = privateKeyToAccount(generatePrivateKey());
 const stranger = privateKeyToAccount(generatePrivateKey());
+// One timestamp for the file: the same message signed twice must be the same body (same replay key).
+const TIMESTAMP = Math.floor(Date.now() / 1000) - 5;
 
 const toB64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 const toHex = (b: Uint8Array) => `0x${Buffer.from(b).toString('hex')}`;
@@ -39,7 +41,7 @@ function collateralVaa(o: {
     vaultNonce: o.nonce,
   });
   return signVaa({
-    timestamp: o.timestamp ?? Math.floor(Date.now() / 1000) - 5,
+    timestamp: o.timestamp ?? TIMESTAMP,
     emitterChain: 2,
     emitterAddress: o.emitter ?? VAULT,
     sequence: o.sequence,

@@ -10,6 +10,7 @@ import {
 import type { EngineContext } from '../../context.js';
 import { explainMargin } from '../../margin/explain.js';
 import { latestSnapshot } from '../../margin/latest-snapshot.js';
+import { marginView } from '../../margin/margin-cache.js';
 import { whatIf } from '../../margin/what-if.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
@@ -31,7 +32,8 @@ export function marginRoutes(ctx: EngineContext) {
         },
       },
       async (request) => {
-        const s = await latestSnapshot(ctx, accountId(request.params.accountId));
+        const id = accountId(request.params.accountId);
+        const s = (await ctx.marginCache.getView(id)) ?? marginView(await latestSnapshot(ctx, id));
         const nowMs = ctx.now();
         const now = Math.floor(nowMs / 1000);
         return {
@@ -43,7 +45,7 @@ export function marginRoutes(ctx: EngineContext) {
           paramsVersion: s.paramsVersion,
           summary: s.summary,
           freshness: s.freshness.map((f) => ({ ...f, ageSeconds: now - f.oldestObservedAt })),
-          warnings: s.result.warnings.map((w) => ({ code: w.code, path: w.path, message: w.message })),
+          warnings: [...s.warnings],
         };
       },
     );

@@ -49,6 +49,7 @@ export function marketDataRoutes(ctx: EngineContext) {
             if (r.applied) updated.push(w.move);
           }
         });
+        if (updated.length > 0) await ctx.globalInputs.bump();
         const moves = [];
         for (const key of [...new Set(updated)]) {
           moves.push({ key, jobId: (await ctx.producers.enqueueMarketMove(key, requestedAt)).jobId });
