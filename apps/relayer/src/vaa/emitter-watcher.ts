@@ -90,7 +90,13 @@ export function createEmitterWatcher(config: EmitterConfig, deps: EmitterWatcher
     settings.retryBaseMs;
 
   async function fetchVaa(sequence: bigint, signal: AbortSignal): Promise<Uint8Array | null> {
-    const vaa = await deps.guardian.getSignedVaa(config.chain, emitterHex, sequence, signal);
+    let vaa: Uint8Array | null;
+    try {
+      vaa = await deps.guardian.getSignedVaa(config.chain, emitterHex, sequence, signal);
+    } catch (err) {
+      metrics.guardianRequests.inc({ op: 'signed_vaa', result: 'error' });
+      throw err;
+    }
     metrics.guardianRequests.inc({ op: 'signed_vaa', result: vaa ? 'found' : 'missing' });
     if (!vaa) return null;
     // A guardian endpoint answering with another message would make the cursor skip a real one.
@@ -234,9 +240,6 @@ export function createEmitterWatcher(config: EmitterConfig, deps: EmitterWatcher
         failures++;
         blockedUntil = deps.now() + backoff(failures);
         lastError = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-        if (errorCodeOf(err).startsWith('RELAYER__') || errorCodeOf(err).startsWith('ATTESTATION__')) {
-          metrics.guardianRequests.inc({ op: 'signed_vaa', result: 'error' });
-        }
         deps.onEvent({ type: 'error', source: `vaa ${key}`, code: errorCodeOf(err), message: lastError });
       } finally {
         if (loaded) {
