@@ -1,3 +1,9 @@
 import { xmarginProject } from '../vitest.shared.js';
 
-export default xmarginProject('e2e', { include: ['src/**/*.test.ts'], testTimeout: 120_000 });
+// Each file starts real processes (devnets, engine, relayer) in beforeAll: on a loaded CI machine that
+// alone can take a minute, hence the generous hook timeout.
+export default xmarginProject('e2e', {
+  include: ['src/**/*.test.ts'],
+  testTimeout: 120_000,
+  hookTimeout: 240_000,
+});

@@ -152,6 +152,20 @@ describe('EVM vault collateral end to end (ganache -> guardians -> relayer -> en
       'ATTESTATION__QUORUM_NOT_MET',
     );
 
+    // Genuinely guardian-signed, but emitted by a contract that is not a registered vault.
+    const rogue = signVaa({
+      timestamp: Math.floor(Date.now() / 1000),
+      emitterChain: 2,
+      emitterAddress: stack.evm.accounts[9] ?? '0x00000000000000000000000000000000000000ff',
+      sequence: 0n,
+      consistencyLevel: 202,
+      payload: bodyOf(deposit).subarray(51),
+      signerIndices: range(13),
+    });
+    expect(await codeOf(relayerClient.attestations.postVaa({ vaa: toHex(rogue) }))).toBe(
+      'ATTESTATION__EMITTER_NOT_ALLOWED',
+    );
+
     const after = await protocol.margin.get(ALICE);
     expect(after.inputHash).toBe(before.inputHash);
     expect(after.summary).toEqual(before.summary);
