@@ -42,8 +42,9 @@ export interface EvmNetworkConfig {
   readonly multicallAddress?: Address;
   readonly requestTimeoutMs?: number;
   /**
-   * Largest RPC response accepted, in bytes (default 10 MiB). An `eth_getLogs` range whose answer is
-   * larger, or that the provider refuses as too large, is split in halves and read again.
+   * Largest `eth_getLogs` response accepted, in bytes (default: no cap; `maxBlockRange` bounds it). A
+   * range whose answer is larger, or that the provider refuses as too large, is split in halves and
+   * read again. Without a cap viem reads the body in one piece, which is markedly cheaper on backfills.
    */
   readonly maxResponseBytes?: number;
   /** viem transport retries before an error is classified; default 2. */
@@ -63,7 +64,7 @@ export interface ResolvedNetworkConfig {
   readonly maxReorgDepth: bigint;
   readonly multicallAddress: Address;
   readonly requestTimeoutMs: number;
-  readonly maxResponseBytes: number;
+  readonly maxResponseBytes: number | false;
   readonly retryCount: number;
 }
 
