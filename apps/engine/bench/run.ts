@@ -35,7 +35,7 @@ const env = {
   PORT: '0',
   RATE_LIMIT_PER_SECOND: '1000000',
   RATE_LIMIT_BURST: '1000000',
-  WORKER_CONCURRENCY: '4',
+  WORKER_CONCURRENCY: '8',
 };
 
 const fmt = (n: number, d = 2) => n.toFixed(d);

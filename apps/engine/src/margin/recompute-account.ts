@@ -28,7 +28,11 @@ export async function recomputeAccount(
   p: RecomputeAccountParameters,
 ): Promise<MarginSnapshot> {
   const id = toAccountId(p.accountId);
-  const inputs = await loadMarginInputs(ctx.store, id, ctx.globalInputs.get);
+  // Independent reads in parallel: the job's latency is mostly round trips, not computation.
+  const [inputs, previous] = await Promise.all([
+    loadMarginInputs(ctx.store, id, ctx.globalInputs.get),
+    ctx.marginCache.getView(id),
+  ]);
   const computedAt = ctx.now();
   const { document, positionKeys } = buildMarginDocument({ ...inputs, asOf: Math.floor(computedAt / 1000) });
   const result = computeMargin(document);
@@ -45,22 +49,6 @@ export async function recomputeAccount(
     result,
     requestedAt: p.requestedAt,
   };
-  const previous = await ctx.marginCache.getView(id);
-  await ctx.store.snapshots.insert({
-    account: id,
-    computedAt: new Date(computedAt),
-    inputHash: snapshot.inputHash,
-    paramsVersion: snapshot.paramsVersion,
-    equity: summary.equity,
-    initialRequirement: summary.initialRequirement,
-    maintenanceRequirement: summary.maintenanceRequirement,
-    result: { summary, result, positionKeys, freshness: snapshot.freshness, asOf: snapshot.asOf },
-  });
-  await ctx.marginCache.set(snapshot);
-  await ctx.producers.accountIndex.setAccountState(id, {
-    underlyings: exposureOf(document),
-    priority: liquidationPriority(summary),
-  });
   const events: MarginEvent[] = [
     {
       type: 'margin',
@@ -73,6 +61,25 @@ export async function recomputeAccount(
   for (const crossing of thresholdCrossings(previous?.summary, summary, ctx.settings.thresholds)) {
     events.push({ type: 'threshold', accountId: id, computedAt, summary, crossing });
   }
-  await publishMarginEvents(ctx.redis, ctx.settings.queuePrefix, events);
+  // Redis commands go out in this order on one connection, so a subscriber reacting to the event
+  // already reads the new cache; a failed history insert fails the job, which is retried.
+  await Promise.all([
+    ctx.store.snapshots.insert({
+      account: id,
+      computedAt: new Date(computedAt),
+      inputHash: snapshot.inputHash,
+      paramsVersion: snapshot.paramsVersion,
+      equity: summary.equity,
+      initialRequirement: summary.initialRequirement,
+      maintenanceRequirement: summary.maintenanceRequirement,
+      result: { summary, result, positionKeys, freshness: snapshot.freshness, asOf: snapshot.asOf },
+    }),
+    ctx.marginCache.set(snapshot),
+    ctx.producers.accountIndex.setAccountState(id, {
+      underlyings: exposureOf(document),
+      priority: liquidationPriority(summary),
+    }),
+    publishMarginEvents(ctx.redis, ctx.settings.queuePrefix, events),
+  ]);
   return snapshot;
 }
