@@ -126,8 +126,8 @@ try {
       `ratio backfill/raw: ${(median(adapter) / median(raw)).toFixed(2)} wall, ${(median(adapterCpu) / median(rawCpu)).toFixed(2)} CPU (target >= 0.80)`,
       `ratio backfill/(raw logs + headers): ${(median(adapter) / median(withHeaders)).toFixed(2)} wall, ${(median(adapterCpu) / median(withHeadersCpu)).toFixed(2)} CPU`,
       '(backfill = getLogs + slice decoding + one header per block with events, for its time + observations;',
-      ' ganache decodes every transaction of a block to serve its header, so headers cost about as much as',
-      ' their logs here; nodes that put blockTimestamp in logs need no headers)',
+      ' ganache decodes every transaction of a block to serve its header, so on this node the headers add',
+      ' about half of the logs cost again; nodes that put blockTimestamp in logs need no headers)',
       '',
     ].join('\n'),
   );
