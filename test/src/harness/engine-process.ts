@@ -67,7 +67,7 @@ export async function startEngineProcess(opts: EngineProcessOptions): Promise<En
           const r = await admin.readiness();
           return r.status === 'ready' ? true : undefined;
         },
-        { what: `engine ready at ${url}`, timeoutMs: opts.readyTimeoutMs ?? 90_000, intervalMs: 250 },
+        { what: `engine ready at ${url}`, timeoutMs: opts.readyTimeoutMs ?? 180_000, intervalMs: 250 },
       ),
       exitedEarly(proc),
     ]);

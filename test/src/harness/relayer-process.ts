@@ -86,7 +86,7 @@ export async function startRelayerProcess(opts: RelayerProcessOptions): Promise<
           await res.body?.cancel();
           return res.ok ? true : undefined;
         },
-        { what: `relayer ops server at ${opsUrl}`, timeoutMs: 90_000, intervalMs: 250 },
+        { what: `relayer ops server at ${opsUrl}`, timeoutMs: 180_000, intervalMs: 250 },
       ),
       exitedEarly(proc),
     ]);

@@ -63,9 +63,13 @@ export function startServiceProcess(opts: ServiceProcessOptions): ServiceProcess
   collect(child.stdout);
   collect(child.stderr);
   let exited = false;
+  // Never leave an orphan behind when our own process ends without stopping the child first.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const done = new Promise<void>((resolve) => {
     child.once('exit', () => {
       exited = true;
+      process.removeListener('exit', killOnExit);
       resolve();
     });
     child.once('error', (err) => {

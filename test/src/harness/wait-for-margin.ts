@@ -12,7 +12,7 @@ export function waitForMargin(
   accountId: string,
   accept: (m: MarginSnapshot) => boolean,
   what: string,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<MarginSnapshot> {
   let last: MarginSnapshot | undefined;
   return waitFor(
