@@ -245,6 +245,39 @@ describe('relayer against the devnet guardians and the engine', () => {
     expect(await t.engine.context.store.attestations.has(before.replayKey)).toBe(true);
   });
 
+  it('uses several guardian endpoints: a dead one is skipped, a VAA one lacks is taken from another', async () => {
+    const downUrl = `http://127.0.0.1:${await freePort()}`;
+    // An endpoint that observes only blocks after now: it has none of the signed sequences.
+    const empty = await startDevnetGuardians({
+      evmChains: [
+        {
+          rpcUrl: evm.rpcUrl,
+          wormholeChainId: 2,
+          coreBridge: evm.contracts.coreBridge,
+          fromBlock: (await evm.blockNumber()) + 1n,
+        },
+      ],
+    });
+    extraGuardians.push(empty);
+    const events: RelayerEvent[] = [];
+    const relayer = createRelayer({
+      engine: relayerClient,
+      guardian: [downUrl, empty.url, guardians.url],
+      emitters: [{ chain: 2, emitter: vault() }],
+      cursorStore: createMemoryCursorStore({ [key()]: 3n }),
+      vaa: { gapProbeWindow: 0 },
+      onEvent: (e) => events.push(e),
+    });
+    relayers.push(relayer);
+    await relayer.runOnce();
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    expect(posted(events)).toEqual([
+      { sequence: 3n, outcome: 'duplicate', code: undefined },
+      { sequence: 4n, outcome: 'duplicate', code: undefined },
+    ]);
+    expect(relayer.status().emitters[0]).toMatchObject({ next: '5', gaps: [] });
+  });
+
   it('serves /healthz and /metrics while running and stops gracefully', async () => {
     const relayer = createRelayer({
       engine: relayerClient,

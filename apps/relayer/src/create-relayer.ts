@@ -3,6 +3,7 @@ import { abortableSleep } from '@xmargin/client';
 import { type CursorStore, createMemoryCursorStore } from './cursor/cursor-store.js';
 import type { OnRelayerEvent } from './events.js';
 import { createGuardianClient, type GuardianClient } from './guardian/guardian-client.js';
+import { createGuardianPool } from './guardian/guardian-pool.js';
 import { createRelayerMetrics, type RelayerMetrics } from './ops/metrics.js';
 import { type OpsServer, startOpsServer } from './ops/ops-server.js';
 import { postAndClassify } from './post/classify-post-result.js';
@@ -19,8 +20,8 @@ import {
 export interface RelayerConfig {
   /** Engine client with a relayer API key (see `createXmarginClient`). */
   readonly engine: XmarginClient;
-  /** Guardian public API base URL, or a ready client. */
-  readonly guardian: string | GuardianClient;
+  /** Guardian public API base URL(s), tried in turn (see `createGuardianPool`), or a ready client. */
+  readonly guardian: string | readonly string[] | GuardianClient;
   /** Vault emitters whose VAAs are delivered. */
   readonly emitters: readonly EmitterConfig[];
   /** Un-escrowed balances kept attested through Wormhole Queries. */
@@ -81,12 +82,13 @@ export function createRelayer(config: RelayerConfig): Relayer {
   const retryMaxMs = config.retryMaxMs ?? 30_000;
   const staleAfterMs = config.staleAfterMs ?? Math.max(30_000, 10 * pollIntervalMs);
   const guardian =
-    typeof config.guardian === 'string'
-      ? createGuardianClient({
-          url: config.guardian,
-          onRetry: () => metrics.httpRetries.inc({ target: 'guardian' }),
-        })
-      : config.guardian;
+    typeof config.guardian === 'string' || Array.isArray(config.guardian)
+      ? createGuardianPool(
+          (typeof config.guardian === 'string' ? [config.guardian] : config.guardian).map((url) =>
+            createGuardianClient({ url, onRetry: () => metrics.httpRetries.inc({ target: 'guardian' }) }),
+          ),
+        )
+      : (config.guardian as GuardianClient);
   const cursorStore = config.cursorStore ?? createMemoryCursorStore();
   const { engine } = config;
 

@@ -33,6 +33,11 @@ describe('loadRelayerEnv', () => {
     ]);
     expect(env.RELAYER_QUERIES[0]).toMatchObject({ kind: 'evm-balance', token: vault.toLowerCase() });
     expect(env).toMatchObject({ POLL_INTERVAL_MS: 1000, RELAYER_PORT: 9465, PYTH_FEED_IDS: [] });
+    expect(env.GUARDIAN_URL).toEqual(['http://127.0.0.1:7071']);
+    expect(
+      loadRelayerEnv({ ...base, GUARDIAN_URL: 'http://a:1, http://b:2', RELAYER_EMITTERS: `2:${vault}` })
+        .GUARDIAN_URL,
+    ).toEqual(['http://a:1', 'http://b:2']);
   });
 
   it('rejects bad entries with CONFIG__INVALID naming each path', () => {

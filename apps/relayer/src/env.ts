@@ -72,8 +72,16 @@ export const relayerEnv = z.object({
   ENGINE_URL: z.url(),
   /** Bearer key with the `relayer` role. */
   RELAYER_API_KEY: z.string().min(8),
-  /** Guardian public API (signed VAAs and the query proxy). */
-  GUARDIAN_URL: z.url(),
+  /** Guardian public API endpoints (signed VAAs and the query proxy), comma-separated, tried in turn. */
+  GUARDIAN_URL: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u.length > 0),
+    )
+    .pipe(z.array(z.url()).min(1)),
   /** Vault emitters, `<wormholeChainId>:<address>` separated by commas. */
   RELAYER_EMITTERS: emitterList,
   /** Query targets as a JSON array (see README "Relayer"). */

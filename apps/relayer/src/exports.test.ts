@@ -8,6 +8,7 @@ it('exports exactly the documented names', () => {
     'classifyPostError',
     'createFileCursorStore',
     'createGuardianClient',
+    'createGuardianPool',
     'createHermesSource',
     'createMemoryCursorStore',
     'createRelayer',

@@ -16,6 +16,7 @@ export {
   type GuardianClientOptions,
   type SignedQueryResponse,
 } from './guardian/guardian-client.js';
+export { createGuardianPool } from './guardian/guardian-pool.js';
 export type { RelayerMetrics } from './ops/metrics.js';
 export { classifyPostError, type PostOutcome } from './post/classify-post-result.js';
 export { createHermesSource, type HermesSourceOptions } from './pyth/hermes-source.js';
