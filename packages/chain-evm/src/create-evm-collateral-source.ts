@@ -161,6 +161,9 @@ export function createEvmCollateralSource(input: EvmNetworkConfig): EvmCollatera
     });
     if (to < from) return done([], base, true);
 
+    // The new cursor block is read before and after the logs: the same hash both times means the chain
+    // up to it did not change while the ranges were read, so the logs are all from that chain.
+    const before = await rpc.header(to);
     const logs = await readVaultLogs(rpc, {
       vaults: vaultAddresses,
       fromBlock: from,
@@ -169,16 +172,19 @@ export function createEvmCollateralSource(input: EvmNetworkConfig): EvmCollatera
       signal,
       chain: config.chain,
     });
-    // One batch: the headers of the blocks with events (for their time, unless the node put it in the
-    // logs) and of the new cursor block.
+    // One batch: the cursor block again, and the headers of blocks whose logs carry no time.
     const untimed = logs.filter((l) => l.blockTimestamp === undefined);
-    const heights = [...new Set([...untimed.map((l) => l.blockNumber), to])];
+    const heights = [...new Set([to, ...untimed.map((l) => l.blockNumber)])];
     const fetched = await Promise.all(heights.map((h) => rpc.header(h)));
     const headers = new Map<bigint, BlockHeader | null>(heights.map((h, i) => [h, fetched[i] ?? null]));
     const end = headers.get(to);
-    // A log whose block is no longer the chain's was read across a reorg: read again next poll.
-    if (!end || untimed.some((l) => headers.get(l.blockNumber)?.hash !== l.blockHash))
-      return done([], base, false);
+    // The chain moved under the read (a reorg): read again next poll, from the same base.
+    const moved =
+      !end ||
+      end.hash !== before?.hash ||
+      logs.some((l) => l.blockNumber === to && l.blockHash !== end.hash) ||
+      untimed.some((l) => headers.get(l.blockNumber)?.hash !== l.blockHash);
+    if (moved) return done([], base, false);
 
     const observations: CollateralObservation[] = [];
     let lastRecorded = -1n;

@@ -31,15 +31,16 @@ describe('decodeVaultLog', () => {
         u256,
         u256,
         fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
-        (eventName, account, token, amount, balance, vaultNonce) => {
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        (eventName, account, token, amount, balance, vaultNonce, timestamp) => {
           const topics = encodeEventTopics({
             abi: vaultEventsAbi,
             eventName,
             args: { account: getAddress(account), token: getAddress(token) },
           }) as Hex[];
           const data = encodeAbiParameters(
-            [{ type: 'uint256' }, { type: 'uint256' }, { type: 'uint64' }],
-            [amount, balance, vaultNonce],
+            [{ type: 'uint256' }, { type: 'uint256' }, { type: 'uint64' }, { type: 'uint64' }],
+            [amount, balance, vaultNonce, timestamp],
           );
           expect(decodeVaultLog(rpcLog(topics, data), 'evm-devnet')).toEqual({
             kind: eventName === 'Deposit' ? 'deposit' : 'withdraw',
@@ -53,6 +54,7 @@ describe('decodeVaultLog', () => {
             blockHash: `0x${'ab'.repeat(32)}`,
             transactionHash: `0x${'cd'.repeat(32)}`,
             logIndex: 3,
+            blockTimestamp: timestamp,
           });
         },
       ),

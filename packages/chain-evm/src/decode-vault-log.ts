@@ -16,7 +16,7 @@ export interface VaultLog {
   readonly blockHash: Hash;
   readonly transactionHash: Hash;
   readonly logIndex: number;
-  /** Set when the node includes `blockTimestamp` in logs (newer clients); saves a header read. */
+  /** The block's time: from the event's `timestamp` (or the node's `blockTimestamp` on the log). */
   readonly blockTimestamp?: bigint;
 }
 
@@ -42,6 +42,7 @@ function layoutOf(event: VaultEvent) {
     amount: words.indexOf('amount'),
     balance: words.indexOf('balance'),
     vaultNonce: words.indexOf('vaultNonce'),
+    timestamp: words.indexOf('timestamp'),
   };
 }
 
@@ -81,6 +82,10 @@ export function decodeVaultLog(log: RpcLog, chain: string): VaultLog | null {
     blockHash: log.blockHash,
     transactionHash: log.transactionHash!,
     logIndex: Number(log.logIndex),
-    ...(log.blockTimestamp ? { blockTimestamp: BigInt(log.blockTimestamp) } : {}),
+    ...(layout.timestamp >= 0
+      ? { blockTimestamp: word(log.data, layout.timestamp) }
+      : log.blockTimestamp
+        ? { blockTimestamp: BigInt(log.blockTimestamp) }
+        : {}),
   };
 }

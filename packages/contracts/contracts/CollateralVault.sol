@@ -28,11 +28,22 @@ contract CollateralVault {
     mapping(address => mapping(address => uint256)) public balanceOf;
 
     event TokenAllowed(address indexed token, bool allowed);
+    /// `timestamp` is the block's time: indexers get it with the log instead of reading every block header.
     event Deposit(
-        address indexed account, address indexed token, uint256 amount, uint256 balance, uint64 vaultNonce
+        address indexed account,
+        address indexed token,
+        uint256 amount,
+        uint256 balance,
+        uint64 vaultNonce,
+        uint64 timestamp
     );
     event Withdraw(
-        address indexed account, address indexed token, uint256 amount, uint256 balance, uint64 vaultNonce
+        address indexed account,
+        address indexed token,
+        uint256 amount,
+        uint256 balance,
+        uint64 vaultNonce,
+        uint64 timestamp
     );
 
     error NotOwner(address caller);
@@ -63,7 +74,7 @@ contract CollateralVault {
             revert TokenTransferFailed(token);
         }
         uint64 nonce = ++vaultNonce;
-        emit Deposit(msg.sender, token, amount, balance, nonce);
+        emit Deposit(msg.sender, token, amount, balance, nonce, uint64(block.timestamp));
         sequence = _publish(KIND_DEPOSIT, msg.sender, token, amount, balance, nonce);
     }
 
@@ -77,7 +88,7 @@ contract CollateralVault {
         balanceOf[msg.sender][token] = balance;
         if (!IERC20Minimal(token).transfer(to, amount)) revert TokenTransferFailed(token);
         uint64 nonce = ++vaultNonce;
-        emit Withdraw(msg.sender, token, amount, balance, nonce);
+        emit Withdraw(msg.sender, token, amount, balance, nonce, uint64(block.timestamp));
         sequence = _publish(KIND_WITHDRAW, msg.sender, token, amount, balance, nonce);
     }
 

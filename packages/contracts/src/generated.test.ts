@@ -32,6 +32,7 @@ describe('generated artifacts', () => {
       ['amount', false],
       ['balance', false],
       ['vaultNonce', false],
+      ['timestamp', false],
     ]);
     expect(collateralVaultAbi.some((x) => x.type === 'event' && x.name === 'Withdraw')).toBe(true);
   });
