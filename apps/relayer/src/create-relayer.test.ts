@@ -138,6 +138,9 @@ describe('relayer against the devnet guardians and the engine', () => {
       { sequence: 1n, outcome: 'rejected', code: 'API__UNSUPPORTED_ATTESTATION' },
     ]);
     expect(cursorStore.snapshot()).toEqual({ [key()]: 2n });
+    expect(relayer.status().emitters[0]?.rejected).toEqual([
+      { sequence: '1', code: 'API__UNSUPPORTED_ATTESTATION' },
+    ]);
   });
 
   it('detects a sequence the guardians missed, delivers the later one, and back-fills the gap', async () => {

@@ -45,8 +45,12 @@ export interface EmitterStatus {
   /** One past the highest sequence delivered or skipped as a gap. */
   readonly high: string;
   readonly gaps: readonly string[];
+  /** The latest VAAs the engine rejected for good (newest last), for operators to look at. */
+  readonly rejected: readonly { readonly sequence: string; readonly code: string }[];
   readonly lastError: string | null;
 }
+
+const MAX_REJECTED_KEPT = 50;
 
 interface Gap {
   attempts: number;
@@ -77,6 +81,7 @@ export function createEmitterWatcher(config: EmitterConfig, deps: EmitterWatcher
   const labels = { chain: String(config.chain), emitter: emitterHex };
   const { settings, metrics } = deps;
   const gaps = new Map<bigint, Gap>();
+  const rejected: { sequence: string; code: string }[] = [];
   let loaded = false;
   let next = 0n;
   let high = 0n;
@@ -127,6 +132,8 @@ export function createEmitterWatcher(config: EmitterConfig, deps: EmitterWatcher
     if (result.outcome === 'rejected') {
       const code = errorCodeOf(result.error);
       metrics.postErrors.inc({ kind: 'vaa', code });
+      rejected.push({ sequence: sequence.toString(), code });
+      if (rejected.length > MAX_REJECTED_KEPT) rejected.shift();
       deps.onEvent({
         type: 'vaa-posted',
         chain: config.chain,
@@ -220,6 +227,7 @@ export function createEmitterWatcher(config: EmitterConfig, deps: EmitterWatcher
       next: next.toString(),
       high: high.toString(),
       gaps: [...gaps.keys()].sort((a, b) => (a < b ? -1 : 1)).map(String),
+      rejected: [...rejected],
       lastError,
     }),
     async round(signal) {
