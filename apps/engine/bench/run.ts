@@ -149,7 +149,10 @@ async function recomputeAll(ids: string[]): Promise<{ rate: number; busy: number
 
 try {
   process.stdout.write(
-    `engine bench: ${ACCOUNTS} accounts (10-19 positions each), Postgres + Redis on loopback\n`,
+    `engine bench: ${ACCOUNTS} accounts (10-19 positions each), Postgres + Redis on loopback; ` +
+      `${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (shared machine: compare ratios within one run)\n`,
   );
   const seedStart = performance.now();
   const ids = await seed();
