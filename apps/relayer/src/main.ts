@@ -20,6 +20,8 @@ const engine = createXmarginClient({
   baseUrl: env.ENGINE_URL,
   apiKey: env.RELAYER_API_KEY,
   timeoutMs: env.ENGINE_TIMEOUT_MS,
+  // Called only once the relayer runs, so `relayer` is defined by then.
+  onRetry: () => relayer.metrics.httpRetries.inc({ target: 'engine' }),
 });
 const relayer = createRelayer({
   engine,
