@@ -4,6 +4,7 @@ import {
   marketData,
   positions,
   seedBalance,
+  waitFor,
   waitForSnapshot,
 } from '../../test-support/fixtures.js';
 import { bearer, startTestEngine, type TestEngine } from '../../test-support/harness.js';
@@ -155,6 +156,18 @@ describe('positions and margin', () => {
     expect(admin.statusCode).toBe(403);
     const missing = await req('POST', '/v1/accounts/acc_nope/positions', protoA, { positions: [] });
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('reports job durations and attestation-to-margin latency observed from queue events', async () => {
+    const metrics = await waitFor(async () => {
+      const body = (await app().inject({ method: 'GET', url: '/metrics' })).body;
+      return /xmargin_job_duration_seconds_count\{queue="recompute-account",outcome="completed"\} [1-9]/.test(
+        body,
+      )
+        ? body
+        : undefined;
+    });
+    expect(metrics).toMatch(/xmargin_attestation_to_margin_seconds_count [1-9]/);
   });
 
   it('GET margin: 404 API__NO_SNAPSHOT before any recompute, LEDGER__NOT_FOUND for an unknown account', async () => {
