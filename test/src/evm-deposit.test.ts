@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { signVaa } from '@xmargin/attestation/testing';
 import type { XmarginClient } from '@xmargin/client';
 import { isAppError } from '@xmargin/errors';
@@ -10,6 +11,7 @@ import {
   type MarginStream,
   openMarginStream,
   type Stack,
+  startRelayerProcess,
   startStack,
   waitFor,
   waitForMargin,
@@ -62,6 +64,14 @@ describe('EVM vault collateral end to end (ganache -> guardians -> relayer -> en
     });
     await stack.startRelayer();
   });
+
+  async function expectUnchanged(before: Awaited<ReturnType<XmarginClient['margin']['explain']>>) {
+    const after = await protocol.margin.explain(ALICE);
+    expect(after.chains.map((c) => c.assets)).toEqual(before.chains.map((c) => c.assets));
+    expect(after.attestations.map((a) => a.replayKey)).toEqual(before.attestations.map((a) => a.replayKey));
+    expect(after.summary.equity).toBeCloseTo(before.summary.equity, 2);
+    expect(after.summary.maintenanceRequirement).toBeCloseTo(before.summary.maintenanceRequirement, 2);
+  }
 
   afterAll(async () => {
     stream?.close();
@@ -121,7 +131,7 @@ describe('EVM vault collateral end to end (ganache -> guardians -> relayer -> en
   it('a replayed VAA is a no-op and forged VAAs are rejected with their codes', async () => {
     const vault = stack.evm.contracts.vault;
     const deposit = await stack.guardians.waitForVaa(2, vault, 0n);
-    const before = await protocol.margin.get(ALICE);
+    const before = await protocol.margin.explain(ALICE);
 
     // Replay: the same signed body again (as another relayer would) is acknowledged, not applied.
     const replay = await relayerClient.attestations.postVaa({ vaa: toHex(deposit) });
@@ -166,9 +176,36 @@ describe('EVM vault collateral end to end (ganache -> guardians -> relayer -> en
       'ATTESTATION__EMITTER_NOT_ALLOWED',
     );
 
-    const after = await protocol.margin.get(ALICE);
-    expect(after.inputHash).toBe(before.inputHash);
-    expect(after.summary).toEqual(before.summary);
+    // Nothing was applied: same collateral, same attestations, same margin (a periodic recompute may
+    // have moved as-of by a few seconds, hence "close" for the floats).
+    await expectUnchanged(before);
+  });
+
+  it('a second relayer replaying every VAA from sequence 0 changes nothing', async () => {
+    const before = await protocol.margin.explain(ALICE);
+    const second = await startRelayerProcess({
+      engineUrl: stack.engine.url,
+      apiKey: stack.relayerKey,
+      guardianUrl: stack.guardians.url,
+      emitters: [{ chain: 2, emitter: stack.evm.contracts.vault }],
+      cursorFile: join(stack.dataDir, 'second-relayer-cursors.json'),
+    });
+    try {
+      const replayed = await waitFor(
+        async () => {
+          const events = second.events().filter((e) => e.msg === 'vaa-posted');
+          return events.length >= 2 ? events : undefined;
+        },
+        { what: 'the second relayer to post both VAAs' },
+      );
+      expect(replayed.map((e) => [e.sequence, e.outcome])).toEqual([
+        ['0', 'duplicate'],
+        ['1', 'duplicate'],
+      ]);
+    } finally {
+      await second.stop();
+    }
+    await expectUnchanged(before);
   });
 
   it('the relayer delivered every vault message exactly once', async () => {
