@@ -1,48 +1,79 @@
 import { randomBytes } from 'node:crypto';
-import { createEvmCollateralSource, type EvmCollateralSource } from '@xmargin/chain-evm';
-import type { AccountId, EvmAddress } from '@xmargin/core';
+import { createEvmCollateralSource } from '@xmargin/chain-evm';
+import { createSolanaCollateralSource } from '@xmargin/chain-solana';
+import type { AccountId, CollateralPollResult, CollateralSource, EvmAddress } from '@xmargin/core';
 import { AppError } from '@xmargin/errors';
 import type { IndexNetwork } from '@xmargin/schemas/env';
 import type { EngineContext } from '../context.js';
 
 export interface ChainIndexer {
   readonly chains: readonly string[];
-  /** One polling round of a network: new final vault events into the ledger, in one transaction. */
+  /** One polling round of a network: what became final goes into the ledger, in one transaction. */
   indexChain(chain: string): Promise<{ applied: number; accounts: string[] }>;
   close(): Promise<void>;
 }
 
+type Links = ReadonlyMap<string, AccountId>;
+
 /**
- * Drives the EVM adapters from the `index-chain` job. Holders map to accounts through the linked EVM
- * addresses (reloaded each round, so a link made a second ago counts). A Redis lock per network keeps
- * two workers from polling the same network at once (the job repeats; a slow round must not overlap
- * the next).
+ * Drives the chain adapters from the `index-chain` job. EVM holders map to accounts through the linked
+ * EVM addresses; Solana wallets linked to accounts are registered as token-account owners. Links are
+ * reloaded each round, so a link made a second ago counts (the Solana source is rebuilt when they
+ * change). A Redis lock per network keeps two workers from polling the same network at once (the job
+ * repeats; a slow round must not overlap the next).
  */
 export function createChainIndexer(ctx: EngineContext, networks: readonly IndexNetwork[]): ChainIndexer {
-  const links = new Map<string, AccountId>();
-  const sources = new Map<string, EvmCollateralSource>();
   const byChain = new Map(networks.map((n) => [n.chain, n]));
+  const evmLinks = new Map<string, AccountId>();
+  const sources = new Map<string, { source: CollateralSource; key: string }>();
 
-  function source(chain: string): EvmCollateralSource {
-    let s = sources.get(chain);
-    if (!s) {
-      const n = byChain.get(chain);
-      if (!n)
-        throw new AppError('CHAIN__INVALID_CONFIG', {
-          context: { chain, reason: 'network is not configured' },
-        });
-      s = createEvmCollateralSource({
+  async function links(platform: 'evm' | 'solana'): Promise<Links> {
+    const { rows } = await ctx.store.db.query<{ address: string; account_id: string }>(
+      'SELECT address, account_id FROM linked_addresses WHERE chain = $1 ORDER BY address',
+      [platform],
+    );
+    return new Map(rows.map((r) => [r.address, r.account_id as AccountId]));
+  }
+
+  async function source(chain: string): Promise<CollateralSource | undefined> {
+    const n = byChain.get(chain);
+    if (!n)
+      throw new AppError('CHAIN__INVALID_CONFIG', {
+        context: { chain, reason: 'network is not configured' },
+      });
+    if (n.platform === 'evm') {
+      evmLinks.clear();
+      for (const [a, id] of await links('evm')) evmLinks.set(a, id);
+      const existing = sources.get(chain);
+      if (existing) return existing.source;
+      const created = createEvmCollateralSource({
         chain: n.chain,
         rpcUrl: n.rpcUrl,
         vaults: n.vaults.map((v) => ({ address: v.address as EvmAddress, startBlock: v.startBlock })),
         tokens: n.tokens,
-        resolveAccount: (holder) => links.get(holder),
+        resolveAccount: (holder) => evmLinks.get(holder),
         ...(n.multicallAddress === undefined ? {} : { multicallAddress: n.multicallAddress as EvmAddress }),
         ...(n.finalityDepth === undefined ? {} : { finalityDepth: n.finalityDepth }),
       });
-      sources.set(chain, s);
+      sources.set(chain, { source: created, key: '' });
+      return created;
     }
-    return s;
+    const owners = await links('solana');
+    if (owners.size === 0) return undefined; // nobody to index yet
+    const key = [...owners].map(([a, id]) => `${a}=${id}`).join(',');
+    const existing = sources.get(chain);
+    if (existing && existing.key === key) return existing.source;
+    await existing?.source.close();
+    const byAccount = new Map<AccountId, string[]>();
+    for (const [address, id] of owners) byAccount.set(id, [...(byAccount.get(id) ?? []), address]);
+    const created = createSolanaCollateralSource({
+      chain: n.chain,
+      rpcUrl: n.rpcUrl,
+      mints: n.mints,
+      accounts: [...byAccount].map(([account, list]) => ({ account, owners: list })),
+    });
+    sources.set(chain, { source: created, key });
+    return created;
   }
 
   return {
@@ -53,22 +84,23 @@ export function createChainIndexer(ctx: EngineContext, networks: readonly IndexN
       if ((await ctx.redis.set(lockKey, token, 'PX', 120_000, 'NX')) !== 'OK')
         return { applied: 0, accounts: [] };
       try {
-        const { rows } = await ctx.store.db.query<{ address: string; account_id: string }>(
-          "SELECT address, account_id FROM linked_addresses WHERE chain = 'evm'",
-        );
-        links.clear();
-        for (const r of rows) links.set(r.address, r.account_id as AccountId);
+        const src = await source(chain);
+        if (!src) return { applied: 0, accounts: [] };
         const cursor = (await ctx.store.cursors.get(chain)) ?? undefined;
-        const result = await source(chain).poll(cursor);
+        const result: CollateralPollResult = await src.poll(cursor);
         const ingested = await ctx.store.balances.ingestPoll(result);
-        const accounts = [...new Set(result.observations.map((o) => o.account as string))].sort();
+        // Nothing applied (every observation already known) means no account changed.
+        const changed = ingested.applied + ingested.rolledBack > 0;
+        const accounts = changed
+          ? [...new Set(result.observations.map((o) => o.account as string))].sort()
+          : [];
         return { applied: ingested.applied + ingested.rolledBack, accounts };
       } finally {
         if ((await ctx.redis.get(lockKey)) === token) await ctx.redis.del(lockKey);
       }
     },
     async close() {
-      await Promise.all([...sources.values()].map((s) => s.close()));
+      await Promise.all([...sources.values()].map((s) => s.source.close()));
     },
   };
 }

@@ -19,32 +19,37 @@ const numberList = z
     return [...new Set([0, ...values])].sort((a, b) => a - b);
   });
 
-/** One EVM network the `index-chain` job polls (vault Deposit/Withdraw events). */
-export const indexNetwork = z
+const evmAddressString = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+const tokenConfig = z
+  .object({ asset: z.string().min(1), decimals: z.number().int().min(0).max(36) })
+  .strict();
+
+/** An EVM network the `index-chain` job polls (vault Deposit/Withdraw events). */
+export const evmIndexNetwork = z
   .object({
+    platform: z.literal('evm').default('evm'),
     chain: z.string().min(1),
     rpcUrl: z.string().url(),
     vaults: z
-      .array(
-        z
-          .object({
-            address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
-            startBlock: z.coerce.bigint().nonnegative(),
-          })
-          .strict(),
-      )
+      .array(z.object({ address: evmAddressString, startBlock: z.coerce.bigint().nonnegative() }).strict())
       .min(1),
-    tokens: z.record(
-      z.string().regex(/^0x[0-9a-fA-F]{40}$/),
-      z.object({ asset: z.string().min(1), decimals: z.number().int().min(0).max(36) }).strict(),
-    ),
-    multicallAddress: z
-      .string()
-      .regex(/^0x[0-9a-fA-F]{40}$/)
-      .optional(),
+    tokens: z.record(evmAddressString, tokenConfig),
+    multicallAddress: evmAddressString.optional(),
     finalityDepth: z.number().int().nonnegative().optional(),
   })
   .strict();
+
+/** A Solana network: SPL token balances of the linked Solana wallets, for the listed mints. */
+export const solanaIndexNetwork = z
+  .object({
+    platform: z.literal('solana'),
+    chain: z.string().min(1),
+    rpcUrl: z.string().url(),
+    mints: z.record(z.string().min(32).max(44), tokenConfig),
+  })
+  .strict();
+
+export const indexNetwork = z.union([solanaIndexNetwork, evmIndexNetwork]);
 export type IndexNetwork = z.infer<typeof indexNetwork>;
 
 /** JSON array of networks (e.g. from a secret store); empty = no chain indexing. */

@@ -1,1 +1,8 @@
-export { type EngineEnv, engineEnv, type IndexNetwork, indexNetwork } from './engine-env.js';
+export {
+  type EngineEnv,
+  engineEnv,
+  evmIndexNetwork,
+  type IndexNetwork,
+  indexNetwork,
+  solanaIndexNetwork,
+} from './engine-env.js';

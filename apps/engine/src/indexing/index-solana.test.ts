@@ -1,0 +1,73 @@
+import { Keypair, PublicKey } from '@solana/web3.js';
+import { type SolanaDevnet, startSolanaDevnet } from '@xmargin/devnet';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fromScratch, marketData, waitFor } from '../test-support/fixtures.js';
+import { bearer, startTestEngine, type TestEngine } from '../test-support/harness.js';
+
+let devnet: SolanaDevnet;
+let t: TestEngine;
+let mint: string;
+
+beforeAll(async () => {
+  devnet = await startSolanaDevnet();
+  mint = (await devnet.createMint(6)).toBase58();
+  t = await startTestEngine('index-solana', {
+    role: 'all',
+    env: {
+      INDEX_EVERY_MS: '1000',
+      INDEX_NETWORKS: JSON.stringify([
+        {
+          platform: 'solana',
+          chain: 'solana-devnet',
+          rpcUrl: devnet.rpcUrl,
+          mints: { [mint]: { asset: 'USDC', decimals: 6 } },
+        },
+      ]),
+    },
+  });
+  const protocol = await t.key('protocol', 'proto_a');
+  await t.engine.app!.inject({
+    method: 'PUT',
+    url: '/v1/market-data',
+    headers: bearer(t.adminKey),
+    payload: marketData(),
+  });
+  await t.engine.app!.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    headers: bearer(protocol),
+    payload: { accountId: 'acc_sol' },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await t?.close();
+  await devnet?.stop();
+});
+
+it('index-chain reads SPL balances of linked Solana wallets and the margin follows them', async () => {
+  const wallet = Keypair.generate();
+  const tokenAccount = await devnet.createTokenAccount(wallet.publicKey, new PublicKey(mint));
+  await devnet.mintTo(new PublicKey(mint), tokenAccount, 2_500_000_000n);
+  await t.engine.context.store.accounts.linkAddress({
+    account: 'acc_sol' as never,
+    chain: 'solana',
+    address: wallet.publicKey.toBase58(),
+  });
+  const snap = await waitFor(async () => {
+    const s = await t.engine.context.marginCache.get('acc_sol');
+    return s && s.result.equity > 0 ? s : undefined;
+  }, 30_000);
+  expect(snap.result.equity).toBeCloseTo(2_500, 6);
+  expect(snap.freshness.map((f) => f.chain)).toEqual(['solana-devnet']);
+  const scratch = await fromScratch(t.engine.context.store, 'acc_sol', snap.asOf);
+  expect(snap.inputHash).toBe(scratch.inputHash);
+
+  // A later burn (withdraw-like) is picked up by the next round.
+  await devnet.burn(tokenAccount, wallet, 1_000_000_000n);
+  const after = await waitFor(async () => {
+    const s = await t.engine.context.marginCache.get('acc_sol');
+    return s && Math.abs(s.result.equity - 1_500) < 1e-6 ? s : undefined;
+  }, 30_000);
+  expect(after.result.equity).toBeCloseTo(1_500, 6);
+}, 90_000);
