@@ -191,6 +191,17 @@ try {
     }),
   };
   await autocannon({ url: base, connections: 10, duration: 3, requests: [randomAccount] }); // warm-up
+  // Baseline on the same machine and load: a route that does nothing (no auth, no Redis).
+  const floor = await autocannon({
+    url: `${base}/healthz`,
+    connections: 32,
+    duration: 5,
+    overallRate: 2_000,
+  });
+  line(
+    'baseline GET /healthz @2,000 req/s: p50 / p99',
+    `${fmt(floor.latency.p50)} ms / ${fmt(floor.latency.p99)} ms`,
+  );
   const rated = await autocannon({
     url: base,
     connections: 32,
