@@ -1,7 +1,9 @@
 import { accountId as toAccountId } from '@xmargin/core';
-import { liquidationPriority } from '@xmargin/jobs';
+import { isAppError } from '@xmargin/errors';
+import { HIGHEST_PRIORITY, liquidationPriority } from '@xmargin/jobs';
 import { computeMargin } from '@xmargin/risk';
 import type { RecomputeReason } from '@xmargin/schemas/jobs';
+import { UnrecoverableError } from 'bullmq';
 import type { EngineContext } from '../context.js';
 import { type MarginEvent, publishMarginEvents } from '../stream/margin-events.js';
 import { buildMarginDocument, exposureOf } from './build-document.js';
@@ -35,7 +37,21 @@ export async function recomputeAccount(
   ]);
   const computedAt = ctx.now();
   const { document, positionKeys } = buildMarginDocument({ ...inputs, asOf: Math.floor(computedAt / 1000) });
-  const result = computeMargin(document);
+  let result: ReturnType<typeof computeMargin>;
+  try {
+    result = computeMargin(document);
+  } catch (err) {
+    // Missing market data or an invalid input cannot succeed on retry. Index the account's exposure
+    // anyway, so the market data write that fixes it fans out to this account.
+    if (isAppError(err) && err.code.startsWith('RISK__')) {
+      await ctx.producers.accountIndex.setAccountState(id, {
+        underlyings: exposureOf(document),
+        priority: HIGHEST_PRIORITY,
+      });
+      throw new UnrecoverableError(err.message);
+    }
+    throw err;
+  }
   const summary = summarize(result);
   const snapshot: MarginSnapshot = {
     accountId: id,

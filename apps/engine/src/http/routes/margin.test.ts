@@ -232,3 +232,25 @@ describe('positions and margin', () => {
     expect(e.attestations).toEqual([]);
   });
 });
+
+describe('missing market data', () => {
+  it('fails the recompute without retries, and the market write that fixes it fans out to the account', async () => {
+    await req('POST', '/v1/accounts', protoA, { accountId: 'acc_btc' });
+    await req('POST', '/v1/accounts/acc_btc/positions', protoA, {
+      positions: [{ id: 'btc', type: 'perp', underlying: 'BTC', quantity: 1, entryPrice: 60_000 }],
+    });
+    const queue = t.engine.context.producers.queues['recompute-account'];
+    const failed = await waitFor(async () => {
+      const jobs = await queue.getFailed();
+      return jobs.find((j) => j.data.accountId === 'acc_btc');
+    });
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.failedReason).toContain('RISK__');
+    const since = Date.now();
+    await req('PUT', '/v1/market-data', oracle, {
+      markets: { BTC: { spot: 60_500, spotConfidence: 1, perp: { price: 60_500, confidence: 1 } } },
+    });
+    const snap = await waitForSnapshot(t.engine, 'acc_btc', since);
+    expect(snap.result.markToMarket).toBeCloseTo(500, 6);
+  });
+});
