@@ -9,12 +9,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-it('asks relayers to re-attest balances older than the horizon and recomputes their accounts', async () => {
+it('asks relayers to re-attest balances expiring within the horizon and recomputes their accounts', async () => {
   const { store, redis, producers } = t.engine.context;
   const now = Math.floor(Date.now() / 1000);
   for (const [id, source, observedAt] of [
-    ['acc_old', 'vaa', now - 3_600],
-    ['acc_fresh', 'vaa', now - 10],
+    // Default params: attested balances expire after 3,600 s; with a 600 s horizon, 3,000 s old is due.
+    ['acc_old', 'vaa', now - 3_100],
+    ['acc_fresh', 'vaa', now - 2_000],
     ['acc_indexed', 'indexer', now - 3_600],
   ] as const) {
     await store.accounts.create({ id: accountId(id) });

@@ -1,15 +1,19 @@
+import { resolveParams } from '@xmargin/risk';
 import type { EngineContext } from '../context.js';
 
 /**
- * Balances proven by attestations (VAA, Wormhole Queries) count only while fresh (the risk parameters'
- * collateralMaxAgeSeconds). This finds accounts whose attested balances will be older than the horizon
- * soon and asks for a re-attestation by publishing them on a Redis stream that relayers consume
- * (`<prefix>:reverify-requests`); it also recomputes those accounts so a stale balance stops counting
- * as soon as it expires.
+ * Balances proven by attestations (VAA, Wormhole Queries) count only while fresh: the active risk
+ * parameters' `collateralMaxAgeSeconds`. This finds attested balances that will expire within the
+ * horizon and asks for a re-attestation by publishing them on a Redis stream that relayers consume
+ * (`<prefix>:reverify-requests`); it also recomputes those accounts so a balance that does expire stops
+ * counting as soon as the next snapshot is taken.
  */
 export async function reverifyExpiring(ctx: EngineContext, horizonSeconds: number) {
+  const { params } = await ctx.globalInputs.get();
+  const maxAge = resolveParams(params).collateralMaxAgeSeconds;
+  if (maxAge === null) return { requested: 0, accounts: 0 }; // attested balances never expire
   const now = Math.floor(ctx.now() / 1000);
-  const cutoff = now - horizonSeconds;
+  const cutoff = now - Math.max(0, maxAge - horizonSeconds);
   const { rows } = await ctx.store.db.query<{
     account_id: string;
     chain: string;
