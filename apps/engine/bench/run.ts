@@ -190,7 +190,14 @@ try {
       path: `/v1/accounts/acc_b${n++ % ACCOUNTS}/margin`,
     }),
   };
-  await autocannon({ url: base, connections: 10, duration: 3, requests: [randomAccount] }); // warm-up
+  // Warm-up at the measured rate (JIT, connection pools, Redis) so the figures are steady state.
+  await autocannon({
+    url: base,
+    connections: 32,
+    duration: 5,
+    overallRate: 2_000,
+    requests: [randomAccount],
+  });
   // Baseline on the same machine and load: a route that does nothing (no auth, no Redis).
   const floor = await autocannon({
     url: `${base}/healthz`,
