@@ -7,17 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { deserializeVaa } from '@xmargin/attestation';
 import type { XmarginClient } from '@xmargin/client';
 import { createXmarginClient } from '@xmargin/client';
+import { type DevnetGuardians, type EvmDevnet, startDevnetGuardians, startEvmDevnet } from '@xmargin/devnet';
 import type { Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayer, type Relayer } from './create-relayer.js';
 import { createMemoryCursorStore } from './cursor/cursor-store.js';
 import type { RelayerEvent } from './events.js';
-import {
-  type DevnetGuardians,
-  type EvmDevnet,
-  startDevnetGuardians,
-  startEvmDevnet,
-} from './test-support/devnet.js';
 import { linkedAccount, registerDevnet } from './test-support/devnet-setup.js';
 import { startTestEngine, type TestEngine } from './test-support/start-test-engine.js';
 import { emitterKey } from './vaa/emitter-watcher.js';

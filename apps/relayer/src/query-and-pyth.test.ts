@@ -3,11 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { buildPythUpdate } from '@xmargin/attestation/testing';
 import type { XmarginClient } from '@xmargin/client';
 import { accountId } from '@xmargin/core';
-import type { Address } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRelayer } from './create-relayer.js';
-import type { RelayerEvent } from './events.js';
-import { createHermesSource } from './pyth/hermes-source.js';
 import {
   type DevnetGuardians,
   type EvmDevnet,
@@ -15,7 +10,12 @@ import {
   startDevnetGuardians,
   startEvmDevnet,
   startSolanaDevnet,
-} from './test-support/devnet.js';
+} from '@xmargin/devnet';
+import type { Address } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRelayer } from './create-relayer.js';
+import type { RelayerEvent } from './events.js';
+import { createHermesSource } from './pyth/hermes-source.js';
 import { linkedAccount, linkedSolanaAccount, registerDevnet } from './test-support/devnet-setup.js';
 import { startTestEngine, type TestEngine } from './test-support/start-test-engine.js';
 

@@ -2,8 +2,8 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { trustStoreToJson } from '@xmargin/attestation';
 import { devnetTrustStore } from '@xmargin/attestation/testing';
 import type { XmarginClient } from '@xmargin/client';
+import type { EvmDevnet } from '@xmargin/devnet';
 import { type Address, stringToHex } from 'viem';
-import type { EvmDevnet } from './devnet.js';
 
 /** Trusts the devnet guardians and registers the devnet vault and its tokens with the engine. */
 export async function registerDevnet(
