@@ -55,6 +55,62 @@ describe('operations endpoints', () => {
   });
 });
 
+describe('every /v1 route', () => {
+  const sample: Record<string, string> = {
+    accountId: 'acc_x',
+    positionId: 'p1',
+    version: '1',
+    queue: 'recompute-account',
+    jobId: 'job1',
+    id: 'key_x',
+  };
+  const routes = async () => {
+    const doc = (await app().inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    return Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([path, methods]) =>
+        Object.keys(methods).map((m) => ({
+          method: m.toUpperCase() as 'GET',
+          url: path.replace(/\{(\w+)\}/g, (_, name: string) => sample[name] ?? 'x'),
+        })),
+      );
+  };
+
+  it('is documented in the OpenAPI document', async () => {
+    const all = (await routes()).map((r) => `${r.method} ${r.url}`);
+    expect(all.length).toBeGreaterThanOrEqual(30);
+    for (const expected of [
+      'POST /v1/accounts',
+      'POST /v1/accounts/acc_x/positions',
+      'PUT /v1/market-data',
+      'POST /v1/attestations/vaa',
+      'POST /v1/attestations/query',
+      'POST /v1/attestations/pyth',
+      'GET /v1/accounts/acc_x/margin',
+      'POST /v1/accounts/acc_x/margin/what-if',
+      'GET /v1/accounts/acc_x/margin/explain',
+      'GET /v1/stream/margin',
+      'POST /v1/admin/params/1/activate',
+      'DELETE /v1/admin/queues/recompute-account/failed/job1',
+    ]) {
+      expect(all).toContain(expected);
+    }
+  });
+
+  it('answers 401 API__UNAUTHENTICATED without a key, before reading the body', async () => {
+    for (const r of await routes()) {
+      const res = await app().inject({
+        ...r,
+        payload: r.method === 'GET' || r.method === 'DELETE' ? undefined : '{',
+      });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
+      expect(res.json().error.code).toBe('API__UNAUTHENTICATED');
+    }
+  });
+});
+
 describe('errors, auth and limits', () => {
   it('unknown routes are API__NOT_FOUND', async () => {
     const r = await app().inject({ method: 'GET', url: '/v1/nope' });
