@@ -101,10 +101,8 @@ describe('every /v1 route', () => {
 
   it('answers 401 API__UNAUTHENTICATED without a key, before reading the body', async () => {
     for (const r of await routes()) {
-      const res = await app().inject({
-        ...r,
-        payload: r.method === 'GET' || r.method === 'DELETE' ? undefined : '{',
-      });
+      const withBody = r.method !== 'GET' && r.method !== 'DELETE';
+      const res = await app().inject({ method: r.method, url: r.url, ...(withBody ? { payload: '{' } : {}) });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
       expect(res.json().error.code).toBe('API__UNAUTHENTICATED');
     }
