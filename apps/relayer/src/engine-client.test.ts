@@ -128,6 +128,32 @@ describe('createXmarginClient against the engine', () => {
     expect((await protocol.positions.list('acc_c1')).positions).toHaveLength(1);
   });
 
+  it('streams margin events over SSE: a snapshot on connect, then every recompute', async () => {
+    const controller = new AbortController();
+    const stream = await protocol.stream.margin({ accountId: 'acc_c1' }, { signal: controller.signal });
+    const first = await stream.next();
+    expect(first.value).toMatchObject({ event: 'snapshot' });
+    expect(JSON.parse(first.done ? '{}' : first.value.data)).toMatchObject({ accountId: 'acc_c1' });
+
+    await protocol.positions.upsert('acc_c1', {
+      positions: [{ id: 'perp2', type: 'perp', underlying: 'ETH', quantity: -1, entryPrice: 2010 }],
+    });
+    let margin: unknown;
+    for await (const e of stream) {
+      if (e.event !== 'margin') continue;
+      margin = JSON.parse(e.data);
+      break;
+    }
+    expect(margin).toMatchObject({ accountId: 'acc_c1', summary: expect.any(Object) });
+    controller.abort();
+
+    // The whole book is for admin keys only; the refusal arrives when opening.
+    expect(await failure(protocol.stream.margin({}))).toMatchObject({ code: 'API__FORBIDDEN' });
+    expect(await failure(protocol.stream.margin({ accountId: 'acc_nobody' }))).toMatchObject({
+      code: 'LEDGER__NOT_FOUND',
+    });
+  });
+
   it('validates request bodies on the server and names the failing path', async () => {
     const err = await failure(oracle.marketData.update({ prices: { USDC: { price: 1, confidence: 2 } } }));
     expect(err).toMatchObject({

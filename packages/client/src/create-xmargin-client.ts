@@ -27,7 +27,9 @@ import type {
 import * as dto from '@xmargin/schemas/http';
 import { z } from 'zod';
 import { createHttpTransport, type HttpMethod, type HttpTransportOptions } from './http-transport.js';
+import { openEventStream } from './open-event-stream.js';
 import { parseResponse } from './parse-response.js';
+import type { ServerSentEvent } from './read-event-stream.js';
 
 /** Request body type of a DTO schema (what the caller writes: defaults may be omitted). */
 type In<S extends z.ZodType> = z.input<S>;
@@ -100,6 +102,17 @@ export interface XmarginClient {
       opts?: CallOptions,
     ): Promise<Out<typeof attestationAcceptedDto>>;
     postPyth(body: In<typeof postPythBody>, opts?: CallOptions): Promise<Out<typeof attestationAcceptedDto>>;
+  };
+  readonly stream: {
+    /**
+     * `GET /v1/stream/margin` (Server-Sent Events): `snapshot` on connect, `margin` on every recompute,
+     * `threshold` when an excess crosses 0, a configured level or one of `thresholds`. `data` is JSON.
+     * Resolves once the engine accepted the subscription; abort `opts.signal` (or `return()`) to close.
+     */
+    margin(
+      query: { readonly accountId?: string; readonly thresholds?: readonly number[] },
+      opts?: CallOptions,
+    ): Promise<AsyncGenerator<ServerSentEvent>>;
   };
   readonly admin: {
     createApiKey(body: In<typeof createApiKeyBody>, opts?: CallOptions): Promise<Out<typeof apiKeyDto>>;
@@ -186,6 +199,19 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
         call('POST', '/v1/attestations/query', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
       postPyth: (body, opts) =>
         call('POST', '/v1/attestations/pyth', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
+    },
+    stream: {
+      margin: (query, opts) =>
+        openEventStream({
+          baseUrl: options.baseUrl,
+          apiKey: options.apiKey,
+          fetch: options.fetch,
+          mapError: options.mapError,
+          connectTimeoutMs: options.timeoutMs,
+          path: '/v1/stream/margin',
+          query: { accountId: query.accountId, thresholds: query.thresholds?.join(',') },
+          signal: opts?.signal,
+        }),
     },
     admin: {
       createApiKey: (body, opts) => call('POST', '/v1/admin/api-keys', dto.apiKeyDto, { body, opts }),

@@ -9,5 +9,6 @@ it('exports exactly the documented names', () => {
     'createXmarginClient',
     'mapErrorResponse',
     'parseRetryAfter',
+    'readEventStream',
   ]);
 });

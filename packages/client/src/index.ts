@@ -15,3 +15,4 @@ export {
   type RetryInfo,
 } from './http-transport.js';
 export { type ErrorResponse, type MapErrorResponse, mapErrorResponse } from './map-error-response.js';
+export { readEventStream, type ServerSentEvent } from './read-event-stream.js';
