@@ -48,6 +48,8 @@ export {
 export {
   chainFreshness,
   explainDto,
+  historyQuery,
+  marginHistoryDto,
   marginSnapshotDto,
   marginSummary,
   whatIfBody,

@@ -125,3 +125,22 @@ export const explainDto = z.object({
   ),
   warnings: z.array(z.object({ code: z.string(), path: z.string(), message: z.string() })),
 });
+
+export const historyQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  /** Unix milliseconds: only snapshots computed strictly before (pagination). */
+  before: z.coerce.number().int().nonnegative().optional(),
+});
+
+/** Snapshot history from Postgres, latest first. */
+export const marginHistoryDto = z.object({
+  accountId: accountIdString,
+  snapshots: z.array(
+    z.object({
+      computedAt: z.number().describe('unix milliseconds'),
+      inputHash: z.string(),
+      paramsVersion: z.number().int().nullable(),
+      summary: marginSummary,
+    }),
+  ),
+});

@@ -189,6 +189,21 @@ describe('positions and margin', () => {
     expect(after.json().summary).toEqual(before.summary);
   });
 
+  it('history lists the Postgres snapshots, latest first, with pagination', async () => {
+    const r = await req('GET', '/v1/accounts/acc_m1/margin/history?limit=50', protoA);
+    expect(r.statusCode).toBe(200);
+    const { snapshots } = r.json() as { snapshots: { computedAt: number; inputHash: string }[] };
+    expect(snapshots.length).toBeGreaterThanOrEqual(1);
+    const times = snapshots.map((s) => s.computedAt);
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    const latest = (await req('GET', '/v1/accounts/acc_m1/margin', protoA)).json();
+    expect(snapshots[0]?.inputHash).toBe(latest.inputHash);
+    const older = await req('GET', `/v1/accounts/acc_m1/margin/history?before=${times[0]}`, protoA);
+    expect(older.json().snapshots.every((s: { computedAt: number }) => s.computedAt < times[0]!)).toBe(true);
+    expect((await req('GET', '/v1/accounts/acc_m1/margin/history?limit=0', protoA)).statusCode).toBe(400);
+    expect((await req('GET', '/v1/accounts/acc_nope/margin/history', protoA)).statusCode).toBe(404);
+  });
+
   it('what-if evaluates proposed changes against the stored account without storing them', async () => {
     const r = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
       positions: {

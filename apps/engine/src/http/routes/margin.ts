@@ -3,6 +3,8 @@ import {
   accountParams,
   errorBody,
   explainDto,
+  historyQuery,
+  marginHistoryDto,
   marginSnapshotDto,
   whatIfBody,
   whatIfDto,
@@ -11,6 +13,7 @@ import type { EngineContext } from '../../context.js';
 import { explainMargin } from '../../margin/explain.js';
 import { latestSnapshot } from '../../margin/latest-snapshot.js';
 import { marginView } from '../../margin/margin-cache.js';
+import type { MarginSummary } from '../../margin/snapshot.js';
 import { whatIf } from '../../margin/what-if.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
@@ -50,6 +53,39 @@ export function marginRoutes(ctx: EngineContext) {
         // The hot read path: the view was validated when the worker wrote it, so the body is sent as
         // JSON text and skips the response schema's re-validation (the schema still documents it).
         return reply.type('application/json; charset=utf-8').send(JSON.stringify(body) as never);
+      },
+    );
+
+    app.get(
+      '/accounts/:accountId/margin/history',
+      {
+        config: { roles: readers },
+        schema: {
+          tags: ['margin'],
+          summary: 'Snapshot history (Postgres), latest first',
+          security: bearerSecurity,
+          params: accountParams,
+          querystring: historyQuery,
+          response: { 200: marginHistoryDto, 404: errorBody, ...authErrors },
+        },
+      },
+      async (request) => {
+        const id = accountId(request.params.accountId);
+        await ctx.store.accounts.require(id);
+        const { limit, before } = request.query;
+        const rows = await ctx.store.snapshots.history<{ summary: MarginSummary }>(id, {
+          limit,
+          ...(before === undefined ? {} : { before: new Date(before) }),
+        });
+        return {
+          accountId: id,
+          snapshots: rows.map((r) => ({
+            computedAt: r.computedAt.getTime(),
+            inputHash: r.inputHash,
+            paramsVersion: r.paramsVersion,
+            summary: r.result.summary,
+          })),
+        };
       },
     );
 
