@@ -59,6 +59,38 @@ describeEachDriver('snapshots', ({ store, account }) => {
     ]);
   });
 
+  it('appends several snapshots in one statement', async () => {
+    const a = await account();
+    const b = await account();
+    const s = store().snapshots;
+    const row = (acc: typeof a, i: number, equity: number) => ({
+      account: acc,
+      computedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+      inputHash: `m${i}`,
+      paramsVersion: i === 0 ? null : 2,
+      equity,
+      initialRequirement: 10,
+      maintenanceRequirement: 5,
+      result: result(equity),
+    });
+    expect(await s.insertMany([])).toBe(0);
+    expect(await s.insertMany([row(a, 0, 1), row(b, 1, 2.5), row(a, 2, -3)])).toBe(3);
+    expect((await s.history(a)).map((h) => [h.inputHash, h.equity, h.paramsVersion])).toEqual([
+      ['m2', -3, 2],
+      ['m0', 1, null],
+    ]);
+    expect(await s.latest<{ equity: number }>(b)).toMatchObject({
+      inputHash: 'm1',
+      maintenanceExcess: -2.5,
+      result: { equity: 2.5 },
+    });
+    // One bad row refuses the whole statement: nothing of it is stored.
+    await expect(s.insertMany([row(b, 3, 1), { ...row(b, 4, 1), equity: Number.NaN }])).rejects.toSatisfy(
+      (err: unknown) => isAppError(err, 'LEDGER__INVALID_INPUT'),
+    );
+    expect((await s.history(b)).map((h) => h.inputHash)).toEqual(['m1']);
+  });
+
   it('refuses non-finite figures', async () => {
     const acc = await account();
     try {

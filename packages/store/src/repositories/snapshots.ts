@@ -57,6 +57,11 @@ export interface ListLatestSnapshotsParameters {
 
 export interface SnapshotsRepository {
   insert(params: InsertMarginSnapshotParameters): Promise<MarginSnapshotRecord>;
+  /**
+   * Appends several snapshots in one statement (one round trip, one commit) and returns how many were
+   * stored. Returns nothing else: the recompute workers write history in batches and never read it back.
+   */
+  insertMany(params: readonly InsertMarginSnapshotParameters[]): Promise<number>;
   latest<T = JsonValue>(account: AccountId): Promise<MarginSnapshotRecord<T> | null>;
   /** Latest first. */
   history<T = JsonValue>(
@@ -106,6 +111,20 @@ const toSnapshot = <T>(r: SnapshotRow): MarginSnapshotRecord<T> => {
 // NUMERIC takes JS number text as is (including exponent form); finite numbers only.
 const num = (field: string, v: number): string => String(checkFiniteNumber(field, v));
 
+const rowValues = (p: InsertMarginSnapshotParameters): unknown[] => [
+  p.account,
+  p.computedAt,
+  checkNonEmpty('inputHash', p.inputHash),
+  p.paramsVersion ?? null,
+  num('equity', p.equity),
+  num('initialRequirement', p.initialRequirement),
+  num('maintenanceRequirement', p.maintenanceRequirement),
+  toJsonParam('result', p.result),
+];
+
+// Postgres allows 65 535 parameters per statement: 8 per row.
+const MAX_ROWS_PER_STATEMENT = 8_000;
+
 export function createSnapshotsRepository(ex: Executor): SnapshotsRepository {
   return {
     async insert(p) {
@@ -113,18 +132,28 @@ export function createSnapshotsRepository(ex: Executor): SnapshotsRepository {
         `INSERT INTO margin_snapshots (account_id, computed_at, input_hash, params_version, equity,
                                        initial_requirement, maintenance_requirement, result)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING ${COLUMNS}`,
-        [
-          p.account,
-          p.computedAt,
-          checkNonEmpty('inputHash', p.inputHash),
-          p.paramsVersion ?? null,
-          num('equity', p.equity),
-          num('initialRequirement', p.initialRequirement),
-          num('maintenanceRequirement', p.maintenanceRequirement),
-          toJsonParam('result', p.result),
-        ],
+        rowValues(p),
       );
       return toSnapshot<JsonValue>(rows[0]!);
+    },
+    async insertMany(items) {
+      let stored = 0;
+      for (let start = 0; start < items.length; start += MAX_ROWS_PER_STATEMENT) {
+        const chunk = items.slice(start, start + MAX_ROWS_PER_STATEMENT);
+        const params = chunk.flatMap(rowValues);
+        const tuples = chunk.map((_, i) => {
+          const o = i * 8;
+          return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}::jsonb)`;
+        });
+        const { rowCount } = await ex.query(
+          `INSERT INTO margin_snapshots (account_id, computed_at, input_hash, params_version, equity,
+                                         initial_requirement, maintenance_requirement, result)
+           VALUES ${tuples.join(', ')}`,
+          params,
+        );
+        stored += rowCount;
+      }
+      return stored;
     },
     async latest<T>(account: AccountId) {
       const { rows } = await ex.query<SnapshotRow>(
