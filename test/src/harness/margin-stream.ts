@@ -1,3 +1,5 @@
+import { createXmarginClient } from '@xmargin/client';
+
 export interface StreamEvent {
   readonly event: string;
   readonly data: unknown;
@@ -12,8 +14,9 @@ export interface MarginStream {
 }
 
 /**
- * Subscribes to `GET /v1/stream/margin` (Server-Sent Events) as a protocol would, with plain fetch:
- * resolves once the server answered 200, then collects `snapshot`, `margin` and `threshold` events.
+ * Subscribes to `GET /v1/stream/margin` (Server-Sent Events) through the typed client, as a protocol
+ * would: resolves once the engine accepted the subscription, then collects `snapshot`, `margin` and
+ * `threshold` events (their JSON data parsed) in the background.
  */
 export async function openMarginStream(p: {
   readonly baseUrl: string;
@@ -21,55 +24,33 @@ export async function openMarginStream(p: {
   readonly accountId?: string;
   readonly thresholds?: readonly number[];
 }): Promise<MarginStream> {
-  const query = new URLSearchParams();
-  if (p.accountId !== undefined) query.set('accountId', p.accountId);
-  if (p.thresholds !== undefined && p.thresholds.length > 0) query.set('thresholds', p.thresholds.join(','));
   const controller = new AbortController();
-  const res = await fetch(`${p.baseUrl}/v1/stream/margin?${query}`, {
-    headers: { authorization: `Bearer ${p.apiKey}`, accept: 'text/event-stream' },
-    signal: controller.signal,
-  });
-  if (res.status !== 200 || !res.body) {
-    const text = await res.text().catch(() => '');
-    throw new Error(`margin stream answered ${res.status}: ${text}`);
-  }
+  const client = createXmarginClient({ baseUrl: p.baseUrl, apiKey: p.apiKey });
+  const events = await client.stream.margin(
+    {
+      ...(p.accountId === undefined ? {} : { accountId: p.accountId }),
+      ...(p.thresholds === undefined || p.thresholds.length === 0 ? {} : { thresholds: p.thresholds }),
+    },
+    { signal: controller.signal },
+  );
   const received: StreamEvent[] = [];
   const waiters = new Set<{ match: (e: StreamEvent) => boolean; resolve: (e: StreamEvent) => void }>();
-  const dispatch = (block: string) => {
-    let event = 'message';
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) continue;
-      if (line.startsWith('event:')) event = line.slice(6).trim();
-      else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-    }
-    if (data.length === 0) return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data.join('\n'));
-    } catch {
-      parsed = data.join('\n');
-    }
-    const e = { event, data: parsed };
-    received.push(e);
-    for (const w of waiters) {
-      if (w.match(e)) {
-        waiters.delete(w);
-        w.resolve(e);
-      }
-    }
-  };
   void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let cut = buffer.indexOf('\n\n');
-        while (cut >= 0) {
-          dispatch(buffer.slice(0, cut));
-          buffer = buffer.slice(cut + 2);
-          cut = buffer.indexOf('\n\n');
+      for await (const raw of events) {
+        let data: unknown;
+        try {
+          data = JSON.parse(raw.data);
+        } catch {
+          data = raw.data;
+        }
+        const e = { event: raw.event, data };
+        received.push(e);
+        for (const w of waiters) {
+          if (w.match(e)) {
+            waiters.delete(w);
+            w.resolve(e);
+          }
         }
       }
     } catch {
