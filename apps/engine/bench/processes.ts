@@ -8,7 +8,10 @@ export function startEngineProcess(
   role: 'api' | 'worker',
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; url: string | undefined }> {
-  const child = spawn('node', ['--conditions=source', '--import', 'tsx', 'src/main.ts', '--role', role], {
+  // BENCH_NODE_ARGS: extra node flags for the engine processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const args = [...extra, '--conditions=source', '--import', 'tsx', 'src/main.ts', '--role', role];
+  const child = spawn('node', args, {
     cwd: engineDir,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

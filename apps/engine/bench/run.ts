@@ -1,5 +1,8 @@
 // `pnpm bench` (or `pnpm --filter @xmargin/engine bench`): the engine on loopback as real processes
 // (one API process, worker processes), real Redis and Postgres. Prints figures; asserts nothing.
+// BENCH_SECTIONS=recompute,get,whatif,attestation picks sections (default all); BENCH_ROUNDS (default 2)
+// repeats the 1-vs-2 worker comparison and the GET rounds, since the machine is shared and noisy.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { encodeCollateralMessage } from '@xmargin/attestation';
@@ -11,11 +14,17 @@ import autocannon from 'autocannon';
 import { privateKeyToAccount } from 'viem/accounts';
 import { createAttestationRegistryStore } from '../src/attestations/registry-store.js';
 import { marketData, positions } from '../src/test-support/fixtures.js';
+import { cpuMs, cpuSpent, pidsNamed } from './cpu.js';
+import type { LoadResult, LoadSpec } from './load.js';
 import { startEngineProcess, stopProcess } from './processes.js';
 
 const REDIS_URL = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 2_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const SECTIONS = new Set(
+  (process.env.BENCH_SECTIONS ?? 'recompute,get,whatif,attestation').split(',').map((x) => x.trim()),
+);
 const suffix = randomBytes(4).toString('hex');
 const prefix = `bench-${suffix}`;
 const schema = `bench_${suffix}`;
@@ -129,104 +138,76 @@ const busySince = (a: { idle: number; total: number }) => {
   return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
 };
 
-/** Enqueues every account while the queue is paused, resumes, and times the drain. */
-async function recomputeAll(ids: string[]): Promise<{ rate: number; busy: number }> {
+interface RecomputeRun {
+  readonly rate: number;
+  readonly busy: number;
+  /** CPU milliseconds per recomputed account, by process group. */
+  readonly perAccount: Record<string, number>;
+}
+
+/**
+ * Enqueues every account while the queue is paused, resumes, and times the drain. Also accounts the
+ * CPU spent meanwhile by the worker processes, Postgres (all backends: other users of the server count
+ * too), Redis, this driver, and the whole machine.
+ */
+async function recomputeAll(ids: string[], workerPids: number[], redisPid: number): Promise<RecomputeRun> {
   await queue.pause();
   for (let i = 0; i < ids.length; i += 500) {
     await Promise.all(
       ids.slice(i, i + 500).map((id) => producers.enqueueRecompute(id, { reason: 'manual' })),
     );
   }
+  const groups = {
+    workers: () => workerPids,
+    postgres: () => pidsNamed('postgres'),
+    redis: () => [redisPid],
+  };
   const start = performance.now();
   const cpu = cpuSample();
+  const before = cpuMs(groups);
+  const self = process.cpuUsage();
   await queue.resume();
   for (;;) {
     if ((await queue.getJobCountByTypes('waiting', 'prioritized', 'active', 'paused')) === 0) break;
     await sleep(20);
   }
-  return { rate: ids.length / ((performance.now() - start) / 1000), busy: busySince(cpu) };
+  const seconds = (performance.now() - start) / 1000;
+  const after = cpuMs(groups);
+  const driver = process.cpuUsage(self);
+  const end = cpuSample();
+  const machine = end.total - cpu.total - (end.idle - cpu.idle);
+  const perAccount: Record<string, number> = {};
+  for (const [k, ms] of Object.entries(cpuSpent(before, after))) perAccount[k] = ms / ids.length;
+  perAccount.driver = (driver.user + driver.system) / 1000 / ids.length;
+  perAccount.machine = machine / ids.length;
+  return { rate: ids.length / seconds, busy: busySince(cpu), perAccount };
 }
 
-try {
-  process.stdout.write(
-    `engine bench: ${ACCOUNTS} accounts (10-19 positions each), Postgres + Redis on loopback; ` +
-      `${cpus().length} cores, load average ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')} (shared machine: compare ratios within one run)\n`,
-  );
-  const seedStart = performance.now();
-  const ids = await seed();
-  line('seed', `${fmt((performance.now() - seedStart) / 1000, 1)} s`);
+const cpuLine = (r: RecomputeRun) =>
+  Object.entries(r.perAccount)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join(', ');
 
-  // --- recompute throughput: 1 worker process, then 2 -----------------------------------------
-  const w1 = await startEngineProcess('worker', env);
-  children.push(w1.child);
-  await recomputeAll(ids.slice(0, 200)); // warm-up (JIT, pools)
-  const one = await recomputeAll(ids);
-  line(
-    'recompute throughput, 1 worker process',
-    `${fmt(one.rate, 0)} accounts/s (all cores ${fmt(one.busy * 100, 0)}% busy)`,
-  );
-  const w2 = await startEngineProcess('worker', env);
-  children.push(w2.child);
-  await recomputeAll(ids.slice(0, 200));
-  const two = await recomputeAll(ids);
-  line(
-    'recompute throughput, 2 worker processes',
-    `${fmt(two.rate, 0)} accounts/s (${fmt(two.rate / one.rate)}x one; all cores ${fmt(two.busy * 100, 0)}% busy)`,
-  );
+/** One autocannon load in its own process (see load.ts). */
+function load(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'node',
+      ['--conditions=source', '--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)],
+      { cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load exited ${code}`)),
+    );
+  });
+}
 
-  // --- API process ------------------------------------------------------------------------------
-  const api = await startEngineProcess('api', env);
-  children.push(api.child);
-  const base = api.url!;
-  const auth = { authorization: `Bearer ${readerKey}` };
-  let n = 0;
-  const randomAccount = {
-    method: 'GET',
-    headers: auth,
-    setupRequest: (req: { path?: string }) => ({
-      ...req,
-      path: `/v1/accounts/acc_b${n++ % ACCOUNTS}/margin`,
-    }),
-  };
-  // Warm-up at the measured rate (JIT, connection pools, Redis) so the figures are steady state.
-  await autocannon({
-    url: base,
-    connections: 32,
-    duration: 5,
-    overallRate: 2_000,
-    requests: [randomAccount],
-  });
-  // Baseline on the same machine and load: a route that does nothing (no auth, no Redis).
-  const floor = await autocannon({
-    url: `${base}/healthz`,
-    connections: 32,
-    duration: 5,
-    overallRate: 2_000,
-  });
-  line(
-    'baseline GET /healthz @2,000 req/s: p50 / p99',
-    `${fmt(floor.latency.p50)} ms / ${fmt(floor.latency.p99)} ms`,
-  );
-  const rated = await autocannon({
-    url: base,
-    connections: 32,
-    duration: 10,
-    overallRate: 2_000,
-    requests: [randomAccount],
-  });
-  line(
-    'GET margin @2,000 req/s: p50 / p99',
-    `${fmt(rated.latency.p50)} ms / ${fmt(rated.latency.p99)} ms (${fmt(rated.requests.average, 0)} req/s, non-2xx ${rated.non2xx}, errors ${rated.errors})`,
-  );
-  const max = await autocannon({ url: base, connections: 64, duration: 10, requests: [randomAccount] });
-  line(
-    'GET margin max throughput: req/s (p50 / p99)',
-    `${fmt(max.requests.average, 0)} req/s (${fmt(max.latency.p50)} ms / ${fmt(max.latency.p99)} ms, non-2xx ${max.non2xx})`,
-  );
-
-  // --- what-if on a 50-position account -----------------------------------------------------------
+/** what-if on a 50-position account: one connection, sequential requests. */
+async function benchWhatIf(base: string, auth: Record<string, string>) {
   const whatIfBody = JSON.stringify({
     positions: {
       upsert: [{ id: 'new', type: 'perp', underlying: 'ETH', quantity: -3, entryPrice: 2000 }],
@@ -246,8 +227,14 @@ try {
     'what-if, 50 positions: p50 / p99',
     `${fmt(wi.latency.p50)} ms / ${fmt(wi.latency.p99)} ms (non-2xx ${wi.non2xx})`,
   );
+}
 
-  // --- attestation POST -> new margin readable ------------------------------------------------------
+/**
+ * Attestation POST to new margin readable: each VAA changes acc_b0's balance; time until GET margin
+ * returns a snapshot computed after the POST. Polls every millisecond rather than spinning, so the
+ * poller does not take the CPU the worker needs.
+ */
+async function benchAttestation(base: string, auth: Record<string, string>) {
   const registry = createAttestationRegistryStore(redis, prefix);
   await registry.setTrustStore(devnetTrustStore());
   await registry.setRegistry({
@@ -293,6 +280,7 @@ try {
     for (;;) {
       const r = await fetch(`${base}/v1/accounts/acc_b0/margin`, { headers: auth });
       if (r.status === 200 && ((await r.json()) as { computedAt: number }).computedAt >= postedAt) break;
+      await sleep(1);
     }
     samples.push(performance.now() - t0);
   }
@@ -300,6 +288,96 @@ try {
     'attestation POST -> margin readable: p50 / p99',
     `${fmt(pct(samples, 50))} ms / ${fmt(pct(samples, 99))} ms (n=${samples.length})`,
   );
+}
+
+try {
+  process.stdout.write(
+    `engine bench: ${ACCOUNTS} accounts (10-19 positions each), Postgres + Redis on loopback; ` +
+      `${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (shared machine: compare ratios within one run)\n`,
+  );
+  const seedStart = performance.now();
+  const ids = await seed();
+  line('seed', `${fmt((performance.now() - seedStart) / 1000, 1)} s`);
+
+  // --- recompute throughput: 1 worker process vs 2, alternated ---------------------------------
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1] ?? 0);
+  const workers = [await startEngineProcess('worker', env)];
+  children.push(workers[0]!.child);
+  const pidsOf = () => workers.map((w) => w.child.pid ?? 0);
+  if (SECTIONS.has('recompute')) {
+    const ratios: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Same work for both configurations: every account, same ledger state, after a warm-up.
+      while (workers.length > 1) await stopProcess(workers.pop()!.child);
+      await recomputeAll(ids.slice(0, 200), pidsOf(), redisPid); // warm-up (JIT, pools)
+      const one = await recomputeAll(ids, pidsOf(), redisPid);
+      line(
+        `recompute, 1 worker process (round ${round + 1})`,
+        `${fmt(one.rate, 0)} accounts/s (all cores ${fmt(one.busy * 100, 0)}% busy)`,
+      );
+      line('  CPU ms per account', cpuLine(one));
+      const w2 = await startEngineProcess('worker', env);
+      children.push(w2.child);
+      workers.push(w2);
+      await recomputeAll(ids.slice(0, 200), pidsOf(), redisPid);
+      const two = await recomputeAll(ids, pidsOf(), redisPid);
+      ratios.push(fmt(two.rate / one.rate));
+      line(
+        `recompute, 2 worker processes (round ${round + 1})`,
+        `${fmt(two.rate, 0)} accounts/s (${fmt(two.rate / one.rate)}x one; all cores ${fmt(two.busy * 100, 0)}% busy)`,
+      );
+      line('  CPU ms per account', cpuLine(two));
+    }
+    line('recompute, 2 workers vs 1 (per round)', `${ratios.join('x, ')}x`);
+  } else {
+    // Later sections need recomputed snapshots (GET margin) and a second worker like the full run.
+    await recomputeAll(ids, pidsOf(), redisPid);
+    const w2 = await startEngineProcess('worker', env);
+    children.push(w2.child);
+    workers.push(w2);
+  }
+
+  // --- API process ------------------------------------------------------------------------------
+  const api = await startEngineProcess('api', env);
+  children.push(api.child);
+  const base = api.url!;
+  const auth = { authorization: `Bearer ${readerKey}` };
+  if (SECTIONS.has('get')) {
+    const margin: LoadSpec = {
+      url: base,
+      connections: 32,
+      duration: 5,
+      overallRate: 2_000,
+      headers: auth,
+      marginAccounts: { prefix: 'acc_b', count: ACCOUNTS },
+    };
+    const show = (r: LoadResult) =>
+      `${fmt(r.p50)} ms / ${fmt(r.p99)} ms (max ${fmt(r.max)} ms, ${fmt(r.rps, 0)} req/s, non-2xx ${r.non2xx}, errors ${r.errors})`;
+    // Warm-up at the measured rate (JIT, connection pools, Redis) so the figures are steady state.
+    await load(margin);
+    for (let round = 0; round < ROUNDS + 1; round++) {
+      // Baseline on the same machine and load: a route that does nothing (no auth, no Redis), measured
+      // right before each GET margin round by the same out-of-process load generator.
+      line(
+        `GET /healthz @2,000 req/s (round ${round + 1}): p50/p99`,
+        show(await load({ url: `${base}/healthz`, connections: 32, duration: 5, overallRate: 2_000 })),
+      );
+      line(`GET margin @2,000 req/s (round ${round + 1}): p50/p99`, show(await load(margin)));
+    }
+    const { overallRate: _rate, ...unrated } = margin;
+    line(
+      'GET margin max throughput: p50/p99',
+      show(await load({ ...unrated, connections: 64, duration: 10 })),
+    );
+  }
+
+  // --- what-if on a 50-position account -----------------------------------------------------------
+  if (SECTIONS.has('whatif')) await benchWhatIf(base, auth);
+
+  // --- attestation POST -> new margin readable ------------------------------------------------------
+  if (SECTIONS.has('attestation')) await benchAttestation(base, auth);
 } finally {
   for (const c of children) await stopProcess(c).catch(() => undefined);
   await queue.obliterate({ force: true }).catch(() => undefined);

@@ -5,6 +5,7 @@ import type { AttestationRegistryStore } from './attestations/registry-store.js'
 import type { Metrics } from './http/metrics.js';
 import type { GlobalInputsCache } from './margin/global-inputs.js';
 import type { MarginCache } from './margin/margin-cache.js';
+import type { SnapshotHistoryWriter } from './margin/snapshot-history-writer.js';
 
 /** Settings the services need (derived from the validated env, overridable by tests). */
 export interface EngineSettings {
@@ -24,6 +25,8 @@ export interface EngineContext {
   readonly redis: Redis;
   readonly producers: JobProducers;
   readonly marginCache: MarginCache;
+  /** Appends snapshots to the Postgres history, grouping concurrent recomputes into one INSERT. */
+  readonly snapshotHistory: SnapshotHistoryWriter;
   /** Market data and active parameters, cached per process (see global-inputs.ts). */
   readonly globalInputs: GlobalInputsCache;
   readonly registry: AttestationRegistryStore;

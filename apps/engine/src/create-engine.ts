@@ -13,6 +13,7 @@ import { registerRoutes } from './http/routes/index.js';
 import { type ChainIndexer, createChainIndexer } from './indexing/create-chain-indexer.js';
 import { createGlobalInputsCache } from './margin/global-inputs.js';
 import { createMarginCache } from './margin/margin-cache.js';
+import { createSnapshotHistoryWriter } from './margin/snapshot-history-writer.js';
 import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
@@ -79,6 +80,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     redis,
     producers,
     marginCache: createMarginCache(redis, env.QUEUE_PREFIX),
+    snapshotHistory: createSnapshotHistoryWriter(store.snapshots),
     globalInputs: createGlobalInputsCache(store, redis, env.QUEUE_PREFIX),
     registry: createAttestationRegistryStore(redis, env.QUEUE_PREFIX),
     metrics,

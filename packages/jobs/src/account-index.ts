@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 
 /**
  * Redis index of which accounts are exposed to which underlying, plus each account's current queue
@@ -12,6 +12,15 @@ export interface AccountIndex {
     accountId: string,
     state: { underlyings: readonly string[]; priority: number },
   ): Promise<void>;
+  /**
+   * Queues the same update on a pipeline or MULTI of this index's connection, so a recompute sends its
+   * cache, index and event writes in one round trip (the caller executes it and checks the replies).
+   */
+  queueAccountState(
+    pipeline: ChainableCommander,
+    accountId: string,
+    state: { underlyings: readonly string[]; priority: number },
+  ): void;
   accountsExposedTo(underlying: string): Promise<string[]>;
   /** Priorities of the given accounts (undefined where none is recorded). */
   priorities(accountIds: readonly string[]): Promise<(number | undefined)[]>;
@@ -36,24 +45,34 @@ redis.call('HSET', prioKey, account, priority)
 return #ARGV - 3
 `;
 
+// Registered as a script command: ioredis sends EVALSHA (not the script text) on every call, loading
+// the script first where the server lacks it, in pipelines too.
+const COMMAND = 'xmarginSetAccountState';
+type WithCommand = { [COMMAND](...args: string[]): Promise<unknown> };
+
 export function createAccountIndex(redis: Redis, prefix: string): AccountIndex {
   const base = `${prefix}:account-index`;
   const exposurePrefix = `${base}:exposure:`;
   const accountKey = (a: string) => `${base}:account:${a}`;
   const priorityKey = `${base}:priority`;
+  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: SET_STATE });
+  const args = (
+    accountId: string,
+    { underlyings, priority }: { underlyings: readonly string[]; priority: number },
+  ) => [
+    accountKey(accountId),
+    priorityKey,
+    exposurePrefix,
+    accountId,
+    String(priority),
+    ...new Set(underlyings),
+  ];
   return {
-    async setAccountState(accountId, { underlyings, priority }) {
-      const unique = [...new Set(underlyings)];
-      await redis.eval(
-        SET_STATE,
-        2,
-        accountKey(accountId),
-        priorityKey,
-        exposurePrefix,
-        accountId,
-        String(priority),
-        ...unique,
-      );
+    async setAccountState(accountId, state) {
+      await (redis as unknown as WithCommand)[COMMAND](...args(accountId, state));
+    },
+    queueAccountState(pipeline, accountId, state) {
+      (pipeline as unknown as WithCommand)[COMMAND](...args(accountId, state));
     },
     async accountsExposedTo(underlying) {
       return (await redis.smembers(`${exposurePrefix}${underlying}`)).sort();

@@ -141,6 +141,20 @@ describe('market-move fan-out', () => {
     await queue.drain();
   });
 
+  it('queues an exposure update on a MULTI, applied with the transaction', async () => {
+    const idx = producers.accountIndex;
+    await idx.setAccountState('acc_tx', { underlyings: ['ETH', 'BTC'], priority: 5 });
+    const tx = connection.multi().get(`${prefix}:unrelated`);
+    idx.queueAccountState(tx, 'acc_tx', { underlyings: ['SOL', 'SOL', 'ETH'], priority: 42 });
+    // Nothing changes before the transaction runs.
+    expect(await idx.underlyingsOf('acc_tx')).toEqual(['BTC', 'ETH']);
+    const replies = await tx.exec();
+    expect(replies?.map(([err]) => err)).toEqual([null, null]);
+    expect(await idx.underlyingsOf('acc_tx')).toEqual(['ETH', 'SOL']);
+    expect(await idx.accountsExposedTo('BTC')).not.toContain('acc_tx');
+    expect(await idx.priorities(['acc_tx'])).toEqual([42]);
+  });
+
   it('market-move jobs for one underlying coalesce', async () => {
     const a = await producers.enqueueMarketMove('ETH', 1);
     const b = await producers.enqueueMarketMove('ETH', 2);

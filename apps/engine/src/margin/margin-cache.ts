@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { MarginSnapshot } from './snapshot.js';
 
 /** What GET margin returns, minus the ages computed at read time: a few hundred bytes. */
@@ -29,6 +29,8 @@ export interface MarginCache {
   get(accountId: string): Promise<MarginSnapshot | null>;
   getView(accountId: string): Promise<MarginView | null>;
   set(snapshot: MarginSnapshot): Promise<void>;
+  /** Queues the same writes on a pipeline or MULTI of the cache's connection (the caller runs it). */
+  queueSet(pipeline: ChainableCommander, snapshot: MarginSnapshot): void;
 }
 
 export function createMarginCache(redis: Redis, prefix: string): MarginCache {
@@ -44,11 +46,14 @@ export function createMarginCache(redis: Redis, prefix: string): MarginCache {
       return raw === null ? null : (JSON.parse(raw) as MarginView);
     },
     async set(snapshot) {
-      await redis
-        .multi()
+      const tx = redis.multi();
+      this.queueSet(tx, snapshot);
+      await tx.exec();
+    },
+    queueSet(pipeline, snapshot) {
+      pipeline
         .set(full(snapshot.accountId), JSON.stringify(snapshot))
-        .set(view(snapshot.accountId), JSON.stringify(marginView(snapshot)))
-        .exec();
+        .set(view(snapshot.accountId), JSON.stringify(marginView(snapshot)));
     },
   };
 }

@@ -5,12 +5,15 @@ import { computeMargin } from '@xmargin/risk';
 import type { RecomputeReason } from '@xmargin/schemas/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { EngineContext } from '../context.js';
-import { type MarginEvent, publishMarginEvents } from '../stream/margin-events.js';
+import { type MarginEvent, queueMarginEvents } from '../stream/margin-events.js';
 import { buildMarginDocument, exposureOf } from './build-document.js';
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { canonicalJsonWithShared, sha256Hex } from './canonical-json.js';
 import { loadMarginInputs } from './load-margin-inputs.js';
 import { freshnessOf, type MarginSnapshot, summarize } from './snapshot.js';
 import { thresholdCrossings } from './thresholds.js';
+
+// Document members that come unchanged from the per-process global inputs (see canonicalJsonWithShared).
+const SHARED_MEMBERS: ReadonlySet<string> = new Set(['params', 'stable', 'prices', 'markets']);
 
 export interface RecomputeAccountParameters {
   readonly accountId: string;
@@ -57,7 +60,7 @@ export async function recomputeAccount(
     accountId: id,
     computedAt,
     asOf: document.asOf,
-    inputHash: sha256Hex(canonicalJson(document)),
+    inputHash: sha256Hex(canonicalJsonWithShared(document, SHARED_MEMBERS)),
     paramsVersion: inputs.paramsVersion,
     summary,
     freshness: freshnessOf(document.account.collateral ?? []),
@@ -77,10 +80,18 @@ export async function recomputeAccount(
   for (const crossing of thresholdCrossings(previous?.summary, summary, ctx.settings.thresholds)) {
     events.push({ type: 'threshold', accountId: id, computedAt, summary, crossing });
   }
-  // Redis commands go out in this order on one connection, so a subscriber reacting to the event
-  // already reads the new cache; a failed history insert fails the job, which is retried.
+  // The history row joins the process's next grouped INSERT; the Redis writes (cache, fan-out index,
+  // events) go out as one MULTI, in this order, so a subscriber reacting to the event already reads the
+  // new cache. A failed history insert or Redis write fails the job, which is retried.
+  const tx = ctx.redis.multi();
+  ctx.marginCache.queueSet(tx, snapshot);
+  ctx.producers.accountIndex.queueAccountState(tx, id, {
+    underlyings: exposureOf(document),
+    priority: liquidationPriority(summary),
+  });
+  queueMarginEvents(tx, ctx.settings.queuePrefix, events);
   await Promise.all([
-    ctx.store.snapshots.insert({
+    ctx.snapshotHistory.append({
       account: id,
       computedAt: new Date(computedAt),
       inputHash: snapshot.inputHash,
@@ -90,12 +101,10 @@ export async function recomputeAccount(
       maintenanceRequirement: summary.maintenanceRequirement,
       result: { summary, result, positionKeys, freshness: snapshot.freshness, asOf: snapshot.asOf },
     }),
-    ctx.marginCache.set(snapshot),
-    ctx.producers.accountIndex.setAccountState(id, {
-      underlyings: exposureOf(document),
-      priority: liquidationPriority(summary),
+    tx.exec().then((replies) => {
+      const failed = replies?.find(([err]) => err !== null)?.[0];
+      if (failed) throw failed;
     }),
-    publishMarginEvents(ctx.redis, ctx.settings.queuePrefix, events),
   ]);
   return snapshot;
 }

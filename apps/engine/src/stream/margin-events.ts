@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { MarginSummary } from '../margin/snapshot.js';
 import type { ThresholdCrossing } from '../margin/thresholds.js';
 
@@ -23,10 +23,19 @@ export async function publishMarginEvents(
   events: readonly MarginEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  const channel = marginEventsChannel(prefix);
   const pipeline = redis.pipeline();
-  for (const e of events) pipeline.publish(channel, JSON.stringify(e));
+  queueMarginEvents(pipeline, prefix, events);
   await pipeline.exec();
+}
+
+/** Queues the events' PUBLISH commands on a pipeline or MULTI (the caller runs it). */
+export function queueMarginEvents(
+  pipeline: ChainableCommander,
+  prefix: string,
+  events: readonly MarginEvent[],
+): void {
+  const channel = marginEventsChannel(prefix);
+  for (const e of events) pipeline.publish(channel, JSON.stringify(e));
 }
 
 export type MarginEventListener = (event: MarginEvent) => void;
