@@ -22,6 +22,9 @@ const REDIS_URL = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 2_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+// Recomputes before each measured drain: enough for a freshly started worker process to be JIT-warm
+// (with 200 the second process measured ~50% more CPU per account than the warm first one).
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 800);
 const SECTIONS = new Set(
   (process.env.BENCH_SECTIONS ?? 'recompute,get,whatif,attestation').split(',').map((x) => x.trim()),
 );
@@ -311,7 +314,7 @@ try {
     for (let round = 0; round < ROUNDS; round++) {
       // Same work for both configurations: every account, same ledger state, after a warm-up.
       while (workers.length > 1) await stopProcess(workers.pop()!.child);
-      await recomputeAll(ids.slice(0, 200), pidsOf(), redisPid); // warm-up (JIT, pools)
+      await recomputeAll(ids.slice(0, WARMUP), pidsOf(), redisPid); // warm-up (JIT, pools)
       const one = await recomputeAll(ids, pidsOf(), redisPid);
       line(
         `recompute, 1 worker process (round ${round + 1})`,
@@ -321,7 +324,7 @@ try {
       const w2 = await startEngineProcess('worker', env);
       children.push(w2.child);
       workers.push(w2);
-      await recomputeAll(ids.slice(0, 200), pidsOf(), redisPid);
+      await recomputeAll(ids.slice(0, WARMUP), pidsOf(), redisPid);
       const two = await recomputeAll(ids, pidsOf(), redisPid);
       ratios.push(fmt(two.rate / one.rate));
       line(
