@@ -13,6 +13,7 @@ it('exports exactly the documented names', () => {
     'createQueueAdmin',
     'createRedisConnection',
     'defaultJobOptions',
+    'deleteKeysWithPrefix',
     'indexChainSchedulerKey',
     'liquidationPriority',
     'marketMoveJobKey',

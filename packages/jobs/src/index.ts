@@ -1,6 +1,7 @@
 export { type AccountIndex, createAccountIndex } from './account-index.js';
 export { type CreateRedisConnectionOptions, createRedisConnection } from './connection.js';
 export { type CreateJobWorkerParameters, createJobWorker, type JobHandler } from './create-job-worker.js';
+export { deleteKeysWithPrefix } from './delete-keys-with-prefix.js';
 export {
   indexChainSchedulerKey,
   marketMoveJobKey,

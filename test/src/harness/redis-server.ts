@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { deleteKeysWithPrefix } from '@xmargin/jobs';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port.js';
 import { waitFor } from './wait-for.js';
@@ -92,12 +93,7 @@ export async function deleteRedisPrefix(url: string, prefix: string): Promise<vo
   redis.on('error', () => undefined);
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, prefix);
   } catch {
     // Unreachable: nothing to delete.
   } finally {

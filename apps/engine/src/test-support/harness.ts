@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deleteKeysWithPrefix } from '@xmargin/jobs';
 import { dropSchema, hashApiKey } from '@xmargin/store';
 import { Redis } from 'ioredis';
 import { createEngine, type Engine, type EngineConfig, type EngineRole } from '../create-engine.js';
@@ -96,12 +97,7 @@ export async function startTestEngine(
 
 export async function deletePrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL_TEST, { maxRetriesPerRequest: null });
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeysWithPrefix(redis, prefix);
   redis.disconnect();
 }
 

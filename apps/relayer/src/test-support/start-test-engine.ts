@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createXmarginClient, type XmarginClient } from '@xmargin/client';
 import { createEngine, type Engine, loadEnv } from '@xmargin/engine';
+import { deleteKeysWithPrefix } from '@xmargin/jobs';
 import { dropSchema } from '@xmargin/store';
 
 const REDIS_URL_TEST = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379';
@@ -60,12 +61,7 @@ export async function startTestEngine(
       const { redis, producers } = engine.context;
       for (const q of Object.values(producers.queues))
         await q.obliterate({ force: true }).catch(() => undefined);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        if (keys.length > 0) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      await deleteKeysWithPrefix(redis, prefix);
       await engine.close();
       await dropSchema(DATABASE_URL_TEST, schema);
     },

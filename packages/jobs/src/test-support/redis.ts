@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { deleteKeysWithPrefix } from '../delete-keys-with-prefix.js';
 
 export const REDIS_URL_TEST = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379';
 
@@ -13,11 +14,6 @@ export function uniquePrefix(label: string): string {
 export async function cleanupPrefix(prefix: string, queues: readonly Queue[]): Promise<void> {
   for (const q of queues) await q.obliterate({ force: true }).catch(() => undefined);
   const redis = new Redis(REDIS_URL_TEST, { maxRetriesPerRequest: null });
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeysWithPrefix(redis, prefix);
   redis.disconnect();
 }
