@@ -98,6 +98,22 @@ describeEachDriver('balances', ({ store, account }) => {
     ).toEqual(['ethereum/indexer/1', 'ethereum/indexer/4', 'ethereum/vaa/2', 'solana/indexer/3']);
   });
 
+  it('reads several accounts in one query, each as listByAccount returns it', async () => {
+    const a = await account();
+    const b = await account();
+    const empty = await account();
+    await store().balances.upsert(obs(a, { amount: 1n }));
+    await store().balances.upsert(obs(a, { amount: 3n, chain: 'solana' }));
+    await store().balances.upsert(obs(a, { amount: 2n, source: 'vaa' }));
+    await store().balances.upsert(obs(b, { amount: 7n }));
+    const many = await store().balances.listByAccounts([b, empty, a, a]);
+    expect([...many.keys()]).toEqual([b, empty, a]);
+    expect(many.get(a)).toEqual(await store().balances.listByAccount(a));
+    expect(many.get(b)?.map((x) => x.amount)).toEqual([7n]);
+    expect(many.get(empty)).toEqual([]);
+    expect((await store().balances.listByAccounts([])).size).toBe(0);
+  });
+
   it('rolls back a reorg: drops observations above the height and restores the prior balance', async () => {
     const acc = await account();
     const chain = `reorgchain${acc.slice(4, 10)}`;

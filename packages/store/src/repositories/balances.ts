@@ -92,6 +92,11 @@ export interface BalancesRepository {
   rollback(params: RollbackBalancesParameters): Promise<RollbackBalancesResult>;
   /** Current balances of an account, ordered by chain, asset, source, holder. */
   listByAccount(account: AccountId): Promise<BalanceRecord[]>;
+  /**
+   * Current balances of several accounts in one query (the recompute workers read a batch at once);
+   * every requested account is a key of the map, with an empty list where it holds nothing.
+   */
+  listByAccounts(accounts: readonly AccountId[]): Promise<Map<AccountId, BalanceRecord[]>>;
   /** Accounts holding a balance of any of these assets (for market-move fan-out). */
   accountsHoldingAssets(assets: readonly string[]): Promise<AccountId[]>;
   /**
@@ -276,6 +281,17 @@ export function createBalancesRepository(
         [account],
       );
       return rows.map(toBalance);
+    },
+    async listByAccounts(accounts) {
+      const out = new Map<AccountId, BalanceRecord[]>(accounts.map((a) => [a, []]));
+      if (accounts.length === 0) return out;
+      const { rows } = await ex.query<BalanceRow>(
+        `SELECT ${COLUMNS} FROM balances WHERE account_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+         ORDER BY account_id, chain, asset, source, holder`,
+        [JSON.stringify([...out.keys()])],
+      );
+      for (const r of rows) out.get(r.account_id as AccountId)?.push(toBalance(r));
+      return out;
     },
     async accountsHoldingAssets(assets) {
       const { rows } = await ex.query<{ account_id: string }>(

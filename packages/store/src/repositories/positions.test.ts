@@ -63,6 +63,39 @@ describeEachDriver('positions', ({ store, account }) => {
     expect((await store().positions.listByAccount(acc)).map((p) => p.protocol)).toEqual(['beta']);
   });
 
+  it('reads several accounts in one query, each as listByAccount returns it', async () => {
+    const a = await account();
+    const b = await account();
+    const none = await account();
+    await store().positions.replace({
+      protocol: 'beta',
+      account: a,
+      positions: [{ positionId: 'z', underlying: 'SOL', doc: perp(3) }],
+    });
+    await store().positions.replace({
+      protocol: 'alpha',
+      account: a,
+      positions: [
+        { positionId: 'p2', underlying: 'ETH', doc: perp(2) },
+        { positionId: 'p1', underlying: 'ETH', doc: perp(1) },
+      ],
+    });
+    await store().positions.upsert({
+      protocol: 'alpha',
+      account: b,
+      position: { positionId: 'q', underlying: 'ETH', doc: perp(-1) },
+    });
+    const many = await store().positions.listByAccounts<{ quantity: number }>([a, b, none]);
+    expect(many.get(a)).toEqual(await store().positions.listByAccount(a));
+    expect(many.get(a)?.map((p) => `${p.protocol}/${p.positionId}`)).toEqual([
+      'alpha/p1',
+      'alpha/p2',
+      'beta/z',
+    ]);
+    expect(many.get(b)?.map((p) => p.doc.quantity)).toEqual([-1]);
+    expect(many.get(none)).toEqual([]);
+  });
+
   it('finds accounts exposed to an underlying', async () => {
     const a = await account();
     const b = await account();

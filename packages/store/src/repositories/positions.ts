@@ -48,6 +48,8 @@ export interface PositionsRepository {
   remove(params: RemovePositionParameters): Promise<boolean>;
   /** All protocols' positions of the account. */
   listByAccount<T = JsonValue>(account: AccountId): Promise<PositionRecord<T>[]>;
+  /** All protocols' positions of several accounts in one query; every requested account is a key. */
+  listByAccounts<T = JsonValue>(accounts: readonly AccountId[]): Promise<Map<AccountId, PositionRecord<T>[]>>;
   listByProtocol<T = JsonValue>(protocol: string, account: AccountId): Promise<PositionRecord<T>[]>;
   /** Accounts with a position on any of these underlyings (for market-move fan-out). */
   accountsWithUnderlyings(underlyings: readonly string[]): Promise<AccountId[]>;
@@ -120,6 +122,17 @@ export function createPositionsRepository(
         [account],
       );
       return rows.map((r) => toPosition<T>(r));
+    },
+    async listByAccounts<T>(accounts: readonly AccountId[]) {
+      const out = new Map<AccountId, PositionRecord<T>[]>(accounts.map((a) => [a, []]));
+      if (accounts.length === 0) return out;
+      const { rows } = await ex.query<PositionRow>(
+        `SELECT ${COLUMNS} FROM positions WHERE account_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+         ORDER BY account_id, protocol, position_id`,
+        [JSON.stringify([...out.keys()])],
+      );
+      for (const r of rows) out.get(r.account_id as AccountId)?.push(toPosition<T>(r));
+      return out;
     },
     async listByProtocol<T>(protocol: string, account: AccountId) {
       const { rows } = await ex.query<PositionRow>(

@@ -43,6 +43,46 @@ describeEachDriver('snapshots', ({ store, account }) => {
     expect((await s.history(acc)).map((h) => h.inputHash)).toEqual(['h2']);
   });
 
+  it('stores the result deflated and still reads rows written as JSONB before migration 2', async () => {
+    const acc = await account();
+    const s = store().snapshots;
+    const doc = { equity: 1.5, nested: { list: [1, 'two', null, true] }, text: 'é ✓' };
+    const base = {
+      account: acc,
+      inputHash: 'h',
+      equity: 1.5,
+      initialRequirement: 1,
+      maintenanceRequirement: 0.5,
+    };
+    await s.insertMany([{ ...base, computedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 1)), result: doc }]);
+    // A row as migration 1 wrote it: JSONB result, no deflated column.
+    await store().db.query(
+      `INSERT INTO margin_snapshots (account_id, computed_at, input_hash, equity, initial_requirement,
+                                     maintenance_requirement, result)
+       VALUES ($1, $2, 'legacy', 2, 1, 0.5, $3::jsonb)`,
+      [acc, new Date(Date.UTC(2026, 0, 1)), JSON.stringify({ equity: 2, legacy: true })],
+    );
+    const { rows } = await store().db.query<{ input_hash: string; plain: unknown; packed: boolean }>(
+      `SELECT input_hash, result AS plain, result_deflate IS NOT NULL AS packed
+       FROM margin_snapshots WHERE account_id = $1 ORDER BY computed_at`,
+      [acc],
+    );
+    expect(rows).toEqual([
+      { input_hash: 'legacy', plain: { equity: 2, legacy: true }, packed: false },
+      { input_hash: 'h', plain: null, packed: true },
+    ]);
+    expect((await s.history(acc)).map((h) => h.result)).toEqual([doc, { equity: 2, legacy: true }]);
+    // Neither or both columns set is refused, so no row is ever unreadable.
+    await expect(
+      store().db.query(
+        `INSERT INTO margin_snapshots (account_id, computed_at, input_hash, equity, initial_requirement,
+                                       maintenance_requirement)
+         VALUES ($1, now(), 'none', 0, 0, 0)`,
+        [acc],
+      ),
+    ).rejects.toThrow();
+  });
+
   it('lists the latest snapshot per account, closest to liquidation first', async () => {
     const a = await account();
     const b = await account();

@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { AccountId } from '@xmargin/core';
 import type { Executor } from '../db/types.js';
 import {
@@ -83,11 +84,14 @@ interface SnapshotRow {
   equity: unknown;
   initial_requirement: unknown;
   maintenance_requirement: unknown;
-  result: JsonValue;
+  /** Rows written before migration 2. */
+  result: JsonValue | null;
+  /** Raw-deflated JSON text (every row written since migration 2). */
+  result_deflate: Uint8Array | null;
 }
 
 const COLUMNS =
-  'id, account_id, computed_at, input_hash, params_version, equity, initial_requirement, maintenance_requirement, result';
+  'id, account_id, computed_at, input_hash, params_version, equity, initial_requirement, maintenance_requirement, result, result_deflate';
 
 const toSnapshot = <T>(r: SnapshotRow): MarginSnapshotRecord<T> => {
   const equity = toNumber(r.equity);
@@ -104,9 +108,16 @@ const toSnapshot = <T>(r: SnapshotRow): MarginSnapshotRecord<T> => {
     maintenanceRequirement,
     initialExcess: equity - initialRequirement,
     maintenanceExcess: equity - maintenanceRequirement,
-    result: r.result as T,
+    result: (r.result_deflate === null
+      ? r.result
+      : JSON.parse(inflateRawSync(r.result_deflate).toString('utf8'))) as T,
   };
 };
+
+// Level 1: the history is written on every recompute and read rarely; higher levels cost the writing
+// worker several times the CPU for a few percent less space.
+const deflateJson = (field: string, value: unknown): Buffer =>
+  deflateRawSync(Buffer.from(toJsonParam(field, value), 'utf8'), { level: 1 });
 
 // NUMERIC takes JS number text as is (including exponent form); finite numbers only.
 const num = (field: string, v: number): string => String(checkFiniteNumber(field, v));
@@ -119,7 +130,7 @@ const rowValues = (p: InsertMarginSnapshotParameters): unknown[] => [
   num('equity', p.equity),
   num('initialRequirement', p.initialRequirement),
   num('maintenanceRequirement', p.maintenanceRequirement),
-  toJsonParam('result', p.result),
+  deflateJson('result', p.result),
 ];
 
 // Postgres allows 65 535 parameters per statement: 8 per row.
@@ -130,8 +141,8 @@ export function createSnapshotsRepository(ex: Executor): SnapshotsRepository {
     async insert(p) {
       const { rows } = await ex.query<SnapshotRow>(
         `INSERT INTO margin_snapshots (account_id, computed_at, input_hash, params_version, equity,
-                                       initial_requirement, maintenance_requirement, result)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING ${COLUMNS}`,
+                                       initial_requirement, maintenance_requirement, result_deflate)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
         rowValues(p),
       );
       return toSnapshot<JsonValue>(rows[0]!);
@@ -143,11 +154,11 @@ export function createSnapshotsRepository(ex: Executor): SnapshotsRepository {
         const params = chunk.flatMap(rowValues);
         const tuples = chunk.map((_, i) => {
           const o = i * 8;
-          return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}::jsonb)`;
+          return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8})`;
         });
         const { rowCount } = await ex.query(
           `INSERT INTO margin_snapshots (account_id, computed_at, input_hash, params_version, equity,
-                                         initial_requirement, maintenance_requirement, result)
+                                         initial_requirement, maintenance_requirement, result_deflate)
            VALUES ${tuples.join(', ')}`,
           params,
         );
