@@ -16,8 +16,11 @@ function ticksOf(pid: number): number {
   }
 }
 
-/** Pids whose command name is `name` (e.g. every Postgres backend: `postgres`). */
-export function pidsNamed(name: string): number[] {
+/**
+ * Pids whose command name is `name` (e.g. every Postgres process: `postgres`), optionally only those
+ * whose command line passes `filter` (Postgres retitles its processes: `postgres: 15/main: walwriter`).
+ */
+export function pidsNamed(name: string, filter?: (cmdline: string) => boolean): number[] {
   const out: number[] = [];
   let entries: string[] = [];
   try {
@@ -28,7 +31,9 @@ export function pidsNamed(name: string): number[] {
   for (const e of entries) {
     if (!/^\d+$/.test(e)) continue;
     try {
-      if (readFileSync(`/proc/${e}/comm`, 'utf8').trim() === name) out.push(Number(e));
+      if (readFileSync(`/proc/${e}/comm`, 'utf8').trim() !== name) continue;
+      if (filter && !filter(readFileSync(`/proc/${e}/cmdline`, 'utf8').replaceAll('\0', ' '))) continue;
+      out.push(Number(e));
     } catch {
       // exited meanwhile
     }

@@ -123,6 +123,10 @@ async function seed() {
       doc,
     })),
   });
+  // Fresh tables have no planner statistics until autovacuum gets to them: without these, the batched
+  // reads of 2,000 seeded accounts were planned as sequential scans. A running deployment's tables are
+  // analyzed; so are the bench's.
+  await store.db.query('ANALYZE');
   return ids;
 }
 
@@ -140,6 +144,9 @@ const busySince = (a: { idle: number; total: number }) => {
   const b = cpuSample();
   return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
 };
+
+const PG_BACKGROUND =
+  /: (checkpointer|background writer|walwriter|autovacuum|logical replication|stats|archiver)/;
 
 interface RecomputeRun {
   readonly rate: number;
@@ -162,7 +169,10 @@ async function recomputeAll(ids: string[], workerPids: number[], redisPid: numbe
   }
   const groups = {
     workers: () => workerPids,
-    postgres: () => pidsNamed('postgres'),
+    // Backends (the queries, commits) apart from the server's own processes (WAL writer, checkpointer,
+    // background writer, autovacuum), which the writes cost too.
+    postgres: () => pidsNamed('postgres', (cmd) => PG_BACKGROUND.test(cmd) === false),
+    'postgres background': () => pidsNamed('postgres', (cmd) => PG_BACKGROUND.test(cmd)),
     redis: () => [redisPid],
   };
   const start = performance.now();

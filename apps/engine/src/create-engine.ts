@@ -167,6 +167,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     const started = startWorkers(context, {
       redisUrl: env.REDIS_URL,
       concurrency: env.WORKER_CONCURRENCY,
+      recomputeConcurrency: env.RECOMPUTE_CONCURRENCY,
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
       onError: () => undefined,

@@ -1,11 +1,35 @@
 import type { AccountId } from '@xmargin/core';
 import type { Position } from '@xmargin/risk';
-import type { StoreRepositories } from '@xmargin/store';
+import type { BalanceRecord, PositionRecord, StoreRepositories } from '@xmargin/store';
 import type { BuildDocumentParameters } from './build-document.js';
 import { type GlobalInputs, loadGlobalInputs } from './global-inputs.js';
 
 export interface MarginInputs extends Omit<BuildDocumentParameters, 'asOf'> {
   readonly paramsVersion: number | null;
+}
+
+/** One account's ledger rows plus the shared inputs, as the document builder takes them. */
+export function toMarginInputs(
+  balances: readonly BalanceRecord[],
+  positions: readonly PositionRecord<Position>[],
+  shared: GlobalInputs,
+): MarginInputs {
+  return {
+    params: shared.params,
+    paramsVersion: shared.paramsVersion,
+    balances: balances.map((b) => ({
+      chain: b.chain,
+      asset: b.asset,
+      amount: b.amount,
+      decimals: b.decimals,
+      source: b.source,
+      holder: b.holder,
+      height: b.height,
+      observedAt: b.observedAt,
+    })),
+    positions: positions.map((p) => ({ protocol: p.protocol, positionId: p.positionId, position: p.doc })),
+    market: shared.market,
+  };
 }
 
 /**
@@ -23,20 +47,5 @@ export async function loadMarginInputs(
     store.positions.listByAccount<Position>(accountId),
     global ? global() : loadGlobalInputs(store),
   ]);
-  return {
-    params: shared.params,
-    paramsVersion: shared.paramsVersion,
-    balances: balances.map((b) => ({
-      chain: b.chain,
-      asset: b.asset,
-      amount: b.amount,
-      decimals: b.decimals,
-      source: b.source,
-      holder: b.holder,
-      height: b.height,
-      observedAt: b.observedAt,
-    })),
-    positions: positions.map((p) => ({ protocol: p.protocol, positionId: p.positionId, position: p.doc })),
-    market: shared.market,
-  };
+  return toMarginInputs(balances, positions, shared);
 }

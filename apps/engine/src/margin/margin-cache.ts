@@ -28,6 +28,8 @@ export function marginView(s: MarginSnapshot): MarginView {
 export interface MarginCache {
   get(accountId: string): Promise<MarginSnapshot | null>;
   getView(accountId: string): Promise<MarginView | null>;
+  /** Several views in one round trip (MGET), in the order asked. */
+  getViews(accountIds: readonly string[]): Promise<(MarginView | null)[]>;
   set(snapshot: MarginSnapshot): Promise<void>;
   /** Queues the same writes on a pipeline or MULTI of the cache's connection (the caller runs it). */
   queueSet(pipeline: ChainableCommander, snapshot: MarginSnapshot): void;
@@ -44,6 +46,11 @@ export function createMarginCache(redis: Redis, prefix: string): MarginCache {
     async getView(accountId) {
       const raw = await redis.get(view(accountId));
       return raw === null ? null : (JSON.parse(raw) as MarginView);
+    },
+    async getViews(accountIds) {
+      if (accountIds.length === 0) return [];
+      const raws = await redis.mget(...accountIds.map(view));
+      return raws.map((raw) => (raw === null ? null : (JSON.parse(raw) as MarginView)));
     },
     async set(snapshot) {
       const tx = redis.multi();

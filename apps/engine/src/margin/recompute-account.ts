@@ -1,14 +1,15 @@
-import { accountId as toAccountId } from '@xmargin/core';
-import { isAppError } from '@xmargin/errors';
+import { type AccountId, accountId as toAccountId } from '@xmargin/core';
+import { AppError, isAppError } from '@xmargin/errors';
 import { HIGHEST_PRIORITY, liquidationPriority } from '@xmargin/jobs';
-import { computeMargin } from '@xmargin/risk';
+import { computeMargin, type Position } from '@xmargin/risk';
 import type { RecomputeReason } from '@xmargin/schemas/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { EngineContext } from '../context.js';
 import { type MarginEvent, queueMarginEvents } from '../stream/margin-events.js';
 import { buildMarginDocument, exposureOf } from './build-document.js';
 import { canonicalJsonWithShared, sha256Hex } from './canonical-json.js';
-import { loadMarginInputs } from './load-margin-inputs.js';
+import { toMarginInputs } from './load-margin-inputs.js';
+import type { MarginView } from './margin-cache.js';
 import { freshnessOf, type MarginSnapshot, summarize } from './snapshot.js';
 import { thresholdCrossings } from './thresholds.js';
 
@@ -21,90 +22,148 @@ export interface RecomputeAccountParameters {
   readonly requestedAt: number;
 }
 
+/** One account's result within a batch: its snapshot, or why it failed (the job fails with it). */
+export type RecomputeOutcome =
+  | { readonly ok: true; readonly snapshot: MarginSnapshot }
+  | { readonly ok: false; readonly error: unknown };
+
 /**
- * Recomputes one account from the ledger: builds the spec section 6 document, runs the risk engine,
- * stores the snapshot (Postgres history, then the Redis cache read by GET margin), refreshes the
- * account's exposure and priority in the fan-out index, and publishes stream events, including
- * threshold crossings against the previous snapshot. Idempotent: running it twice on the same ledger
- * state stores the same result.
+ * Recomputes one account from the ledger (see `recomputeAccounts`). Idempotent: running it twice on
+ * the same ledger state stores the same result.
  */
 export async function recomputeAccount(
   ctx: EngineContext,
   p: RecomputeAccountParameters,
 ): Promise<MarginSnapshot> {
-  const id = toAccountId(p.accountId);
-  // Independent reads in parallel: the job's latency is mostly round trips, not computation.
-  const [inputs, previous] = await Promise.all([
-    loadMarginInputs(ctx.store, id, ctx.globalInputs.get),
-    ctx.marginCache.getView(id),
-  ]);
-  const computedAt = ctx.now();
-  const { document, positionKeys } = buildMarginDocument({ ...inputs, asOf: Math.floor(computedAt / 1000) });
-  let result: ReturnType<typeof computeMargin>;
+  const [outcome] = await recomputeAccounts(ctx, [p]);
+  if (!outcome) throw new Error('recomputeAccounts returned no outcome');
+  if (!outcome.ok) throw outcome.error;
+  return outcome.snapshot;
+}
+
+/**
+ * Recomputes a batch of accounts from the ledger: for each, builds the spec section 6 document, runs
+ * the risk engine, stores the snapshot (Postgres history, then the Redis cache read by GET margin),
+ * refreshes the account's exposure and priority in the fan-out index, and publishes stream events,
+ * including threshold crossings against the previous snapshot.
+ *
+ * The I/O is per batch, not per account: one query for the balances and one for the positions of every
+ * account, one MGET of the previous views, one history INSERT and one Redis MULTI. Those costs land on
+ * Postgres and Redis, which every worker process shares, so batching them is what lets worker processes
+ * scale. The risk computation stays per account (each snapshot carries its full §6 result).
+ *
+ * Never rejects: each request gets its own outcome. An account that does not exist or whose inputs
+ * cannot be computed (missing market data, invalid position) fails alone with UnrecoverableError; a failed read or write fails
+ * every account of the batch with that error, and their jobs are retried.
+ */
+export async function recomputeAccounts(
+  ctx: EngineContext,
+  requests: readonly RecomputeAccountParameters[],
+): Promise<RecomputeOutcome[]> {
   try {
-    result = computeMargin(document);
-  } catch (err) {
-    // Missing market data or an invalid input cannot succeed on retry. Index the account's exposure
-    // anyway, so the market data write that fixes it fans out to this account.
-    if (isAppError(err) && err.code.startsWith('RISK__')) {
-      await ctx.producers.accountIndex.setAccountState(id, {
-        underlyings: exposureOf(document),
-        priority: HIGHEST_PRIORITY,
-      });
-      throw new UnrecoverableError(err.message);
-    }
-    throw err;
+    return await recomputeBatch(ctx, requests);
+  } catch (error) {
+    return requests.map(() => ({ ok: false, error }));
   }
-  const summary = summarize(result);
-  const snapshot: MarginSnapshot = {
-    accountId: id,
-    computedAt,
-    asOf: document.asOf,
-    inputHash: sha256Hex(canonicalJsonWithShared(document, SHARED_MEMBERS)),
-    paramsVersion: inputs.paramsVersion,
-    summary,
-    freshness: freshnessOf(document.account.collateral ?? []),
-    positionKeys,
-    result,
-    requestedAt: p.requestedAt,
-  };
-  const events: MarginEvent[] = [
-    {
-      type: 'margin',
+}
+
+async function recomputeBatch(
+  ctx: EngineContext,
+  requests: readonly RecomputeAccountParameters[],
+): Promise<RecomputeOutcome[]> {
+  if (requests.length === 0) return [];
+  const ids = [...new Set(requests.map((r) => toAccountId(r.accountId)))];
+  // Independent reads in parallel: the batch's latency is mostly round trips, not computation.
+  const [existing, balances, positions, shared, previousViews] = await Promise.all([
+    ctx.store.accounts.existing(ids),
+    ctx.store.balances.listByAccounts(ids),
+    ctx.store.positions.listByAccounts<Position>(ids),
+    ctx.globalInputs.get(),
+    ctx.marginCache.getViews(ids),
+  ]);
+  const previous = new Map<AccountId, MarginView | null>(ids.map((id, i) => [id, previousViews[i] ?? null]));
+
+  // The history rows join the process's next grouped INSERT; the Redis writes (cache, fan-out index,
+  // events) of the whole batch go out as one MULTI, each account's in this order, so a subscriber
+  // reacting to an event already reads the new cache.
+  const tx = ctx.redis.multi();
+  const history: Promise<void>[] = [];
+  const outcomes: RecomputeOutcome[] = requests.map((p) => {
+    const id = toAccountId(p.accountId);
+    // A job for an account that does not exist (deleted meanwhile) can never succeed, and its history
+    // row would fail the INSERT it shares with the rest of the batch.
+    if (!existing.has(id)) {
+      const err = new AppError('LEDGER__NOT_FOUND', { context: { entity: 'account', id } });
+      return { ok: false, error: new UnrecoverableError(err.message) };
+    }
+    const inputs = toMarginInputs(balances.get(id) ?? [], positions.get(id) ?? [], shared);
+    const computedAt = ctx.now();
+    const { document, positionKeys } = buildMarginDocument({
+      ...inputs,
+      asOf: Math.floor(computedAt / 1000),
+    });
+    let result: ReturnType<typeof computeMargin>;
+    try {
+      result = computeMargin(document);
+    } catch (err) {
+      // Missing market data or an invalid input cannot succeed on retry. Index the account's exposure
+      // anyway, so the market data write that fixes it fans out to this account.
+      if (isAppError(err) && err.code.startsWith('RISK__')) {
+        ctx.producers.accountIndex.queueAccountState(tx, id, {
+          underlyings: exposureOf(document),
+          priority: HIGHEST_PRIORITY,
+        });
+        return { ok: false, error: new UnrecoverableError(err.message) };
+      }
+      return { ok: false, error: err };
+    }
+    const summary = summarize(result);
+    const snapshot: MarginSnapshot = {
       accountId: id,
       computedAt,
+      asOf: document.asOf,
+      inputHash: sha256Hex(canonicalJsonWithShared(document, SHARED_MEMBERS)),
+      paramsVersion: inputs.paramsVersion,
       summary,
-      ...(previous ? { previous: previous.summary } : {}),
-    },
-  ];
-  for (const crossing of thresholdCrossings(previous?.summary, summary, ctx.settings.thresholds)) {
-    events.push({ type: 'threshold', accountId: id, computedAt, summary, crossing });
-  }
-  // The history row joins the process's next grouped INSERT; the Redis writes (cache, fan-out index,
-  // events) go out as one MULTI, in this order, so a subscriber reacting to the event already reads the
-  // new cache. A failed history insert or Redis write fails the job, which is retried.
-  const tx = ctx.redis.multi();
-  ctx.marginCache.queueSet(tx, snapshot);
-  ctx.producers.accountIndex.queueAccountState(tx, id, {
-    underlyings: exposureOf(document),
-    priority: liquidationPriority(summary),
+      freshness: freshnessOf(document.account.collateral ?? []),
+      positionKeys,
+      result,
+      requestedAt: p.requestedAt,
+    };
+    const before = previous.get(id);
+    const events: MarginEvent[] = [
+      { type: 'margin', accountId: id, computedAt, summary, ...(before ? { previous: before.summary } : {}) },
+    ];
+    for (const crossing of thresholdCrossings(before?.summary, summary, ctx.settings.thresholds)) {
+      events.push({ type: 'threshold', accountId: id, computedAt, summary, crossing });
+    }
+    ctx.marginCache.queueSet(tx, snapshot);
+    ctx.producers.accountIndex.queueAccountState(tx, id, {
+      underlyings: exposureOf(document),
+      priority: liquidationPriority(summary),
+    });
+    queueMarginEvents(tx, ctx.settings.queuePrefix, events);
+    history.push(
+      ctx.snapshotHistory.append({
+        account: id,
+        computedAt: new Date(computedAt),
+        inputHash: snapshot.inputHash,
+        paramsVersion: snapshot.paramsVersion,
+        equity: summary.equity,
+        initialRequirement: summary.initialRequirement,
+        maintenanceRequirement: summary.maintenanceRequirement,
+        result: { summary, result, positionKeys, freshness: snapshot.freshness, asOf: snapshot.asOf },
+      }),
+    );
+    return { ok: true, snapshot };
   });
-  queueMarginEvents(tx, ctx.settings.queuePrefix, events);
+  // A failed history insert or Redis write fails the whole batch (caught by recomputeAccounts).
   await Promise.all([
-    ctx.snapshotHistory.append({
-      account: id,
-      computedAt: new Date(computedAt),
-      inputHash: snapshot.inputHash,
-      paramsVersion: snapshot.paramsVersion,
-      equity: summary.equity,
-      initialRequirement: summary.initialRequirement,
-      maintenanceRequirement: summary.maintenanceRequirement,
-      result: { summary, result, positionKeys, freshness: snapshot.freshness, asOf: snapshot.asOf },
-    }),
+    ...history,
     tx.exec().then((replies) => {
       const failed = replies?.find(([err]) => err !== null)?.[0];
       if (failed) throw failed;
     }),
   ]);
-  return snapshot;
+  return outcomes;
 }

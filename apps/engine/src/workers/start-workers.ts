@@ -2,12 +2,19 @@ import { createJobWorker, createRedisConnection } from '@xmargin/jobs';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EngineContext } from '../context.js';
-import { recomputeAccount } from '../margin/recompute-account.js';
+import { recomputeAccounts } from '../margin/recompute-account.js';
+import { createRecomputeBatcher } from '../margin/recompute-batcher.js';
 import { reverifyExpiring } from './reverify-expiring.js';
 
 export interface WorkerSettings {
   readonly redisUrl: string;
+  /** Jobs of the small queues (market-move, index-chain, reverify) one process runs at once. */
   readonly concurrency: number;
+  /**
+   * Recompute jobs one process holds at once; they are recomputed in batches of up to this many (one
+   * query, one INSERT, one MULTI per batch).
+   */
+  readonly recomputeConcurrency: number;
   readonly lockDurationMs: number;
   readonly stalledIntervalMs: number;
   /** Logs a worker-level error (connection loss, lock renewal failure); never throws. */
@@ -40,15 +47,18 @@ export function startWorkers(
     const value = await fn();
     return { ...value, durationMs: performance.now() - start };
   };
+  const batcher = createRecomputeBatcher((requests) => recomputeAccounts(ctx, requests), {
+    maxBatch: s.recomputeConcurrency,
+  });
   const workers: Worker[] = [
     createJobWorker({
       ...common,
       queue: 'recompute-account',
       connection: conn('recompute'),
-      concurrency: s.concurrency,
+      concurrency: s.recomputeConcurrency,
       handler: (payload) =>
         timed(async () => {
-          const snap = await recomputeAccount(ctx, payload);
+          const snap = await batcher.recompute(payload);
           return { accountId: snap.accountId, inputHash: snap.inputHash, requestedAt: payload.requestedAt };
         }),
     }),

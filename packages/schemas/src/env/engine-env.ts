@@ -94,6 +94,8 @@ export const engineEnv = z.object({
   RATE_LIMIT_PER_SECOND: int(1_000, 1),
   RATE_LIMIT_BURST: int(2_000, 1),
   WORKER_CONCURRENCY: int(4, 1),
+  /** recompute-account jobs one worker process holds at once, recomputed in batches of up to this many. */
+  RECOMPUTE_CONCURRENCY: int(64, 1),
   WORKER_LOCK_DURATION_MS: int(30_000, 500),
   WORKER_STALLED_INTERVAL_MS: int(30_000, 200),
   /** Guardian network whose trust store verifies attestations. */

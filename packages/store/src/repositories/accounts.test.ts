@@ -20,6 +20,9 @@ describeEachDriver('accounts and link challenges', ({ store, account }) => {
     const page = await store().accounts.list({ after: id, limit: 10_000 });
     expect(page.every((a) => a.id > id)).toBe(true);
     expect(await store().accounts.get(freshAccountId())).toBeNull();
+    const missing = freshAccountId();
+    expect(await store().accounts.existing([id, missing, other, id])).toEqual(new Set([id, other]));
+    expect(await store().accounts.existing([])).toEqual(new Set());
     await expect(store().accounts.require(freshAccountId())).rejects.toSatisfy((e) =>
       isAppError(e, 'LEDGER__NOT_FOUND'),
     );

@@ -1,5 +1,6 @@
 import type { AccountId } from '@xmargin/core';
 import { AppError, isAppError } from '@xmargin/errors';
+import { anyOfJsonArray } from '../db/params.js';
 import type { Executor } from '../db/types.js';
 import { checkNonEmpty, toDate } from '../db/values.js';
 
@@ -44,6 +45,8 @@ export interface AccountsRepository {
   get(id: AccountId): Promise<AccountRecord | null>;
   /** Like `get`, but LEDGER__NOT_FOUND when missing. */
   require(id: AccountId): Promise<AccountRecord>;
+  /** Which of these accounts exist (one query; the recompute workers check a batch at once). */
+  existing(ids: readonly AccountId[]): Promise<Set<AccountId>>;
   /** Accounts in id order (keyset pagination). */
   list(params?: ListAccountsParameters): Promise<AccountRecord[]>;
   /**
@@ -115,6 +118,14 @@ export function createAccountsRepository(ex: Executor): AccountsRepository {
       const found = await get(id);
       if (!found) throw new AppError('LEDGER__NOT_FOUND', { context: { entity: 'account', id } });
       return found;
+    },
+    async existing(ids) {
+      if (ids.length === 0) return new Set();
+      const { rows } = await ex.query<{ id: string }>(
+        `SELECT id FROM accounts WHERE id = ${anyOfJsonArray(1)}`,
+        [JSON.stringify(ids)],
+      );
+      return new Set(rows.map((r) => r.id as AccountId));
     },
     async list({ limit = 100, after } = {}) {
       const { rows } = await ex.query<AccountRow>(

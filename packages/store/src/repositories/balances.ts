@@ -1,5 +1,6 @@
 import type { AccountId, CollateralPollResult, ObservationSource } from '@xmargin/core';
 import { AppError } from '@xmargin/errors';
+import { anyOfJsonArray } from '../db/params.js';
 import type { Executor } from '../db/types.js';
 import { checkHeight, checkNonEmpty, checkU256, toBigInt, toDate, toNumber } from '../db/values.js';
 import { setCursor } from './cursors.js';
@@ -286,7 +287,7 @@ export function createBalancesRepository(
       const out = new Map<AccountId, BalanceRecord[]>(accounts.map((a) => [a, []]));
       if (accounts.length === 0) return out;
       const { rows } = await ex.query<BalanceRow>(
-        `SELECT ${COLUMNS} FROM balances WHERE account_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+        `SELECT ${COLUMNS} FROM balances WHERE account_id = ${anyOfJsonArray(1)}
          ORDER BY account_id, chain, asset, source, holder`,
         [JSON.stringify([...out.keys()])],
       );
@@ -295,7 +296,7 @@ export function createBalancesRepository(
     },
     async accountsHoldingAssets(assets) {
       const { rows } = await ex.query<{ account_id: string }>(
-        'SELECT DISTINCT account_id FROM balances WHERE asset IN (SELECT jsonb_array_elements_text($1::jsonb)) AND amount > 0 ORDER BY account_id',
+        `SELECT DISTINCT account_id FROM balances WHERE asset = ${anyOfJsonArray(1)} AND amount > 0 ORDER BY account_id`,
         [JSON.stringify(assets)],
       );
       return rows.map((r) => r.account_id as AccountId);

@@ -1,4 +1,5 @@
 import type { AccountId } from '@xmargin/core';
+import { anyOfJsonArray } from '../db/params.js';
 import type { Executor } from '../db/types.js';
 import { checkNonEmpty, toDate, toJsonParam } from '../db/values.js';
 import type { JsonValue } from '../json.js';
@@ -127,7 +128,7 @@ export function createPositionsRepository(
       const out = new Map<AccountId, PositionRecord<T>[]>(accounts.map((a) => [a, []]));
       if (accounts.length === 0) return out;
       const { rows } = await ex.query<PositionRow>(
-        `SELECT ${COLUMNS} FROM positions WHERE account_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+        `SELECT ${COLUMNS} FROM positions WHERE account_id = ${anyOfJsonArray(1)}
          ORDER BY account_id, protocol, position_id`,
         [JSON.stringify([...out.keys()])],
       );
@@ -144,7 +145,7 @@ export function createPositionsRepository(
     async accountsWithUnderlyings(underlyings) {
       const { rows } = await ex.query<{ account_id: string }>(
         `SELECT DISTINCT account_id FROM positions
-         WHERE underlying IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY account_id`,
+         WHERE underlying = ${anyOfJsonArray(1)} ORDER BY account_id`,
         [JSON.stringify(underlyings)],
       );
       return rows.map((r) => r.account_id as AccountId);
