@@ -1,7 +1,8 @@
 // `pnpm bench` (or `pnpm --filter @xmargin/engine bench`): the engine on loopback as real processes
 // (one API process, worker processes), real Redis and Postgres. Prints figures; asserts nothing.
 // BENCH_SECTIONS=recompute,get,whatif,attestation picks sections (default all); BENCH_ROUNDS (default 2)
-// repeats the 1-vs-2 worker comparison and the GET rounds, since the machine is shared and noisy.
+// repeats the 1-vs-2 worker comparison and the GET rounds, since the machine is shared and noisy;
+// BENCH_ACCOUNTS (2,000), BENCH_MIN_POSITIONS (10: accounts hold 10-19 positions), BENCH_WARMUP.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -21,10 +22,12 @@ import { startEngineProcess, stopProcess } from './processes.js';
 const REDIS_URL = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 2_000);
+const MIN_POSITIONS = Number(process.env.BENCH_MIN_POSITIONS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-// Recomputes before each measured drain: enough for a freshly started worker process to be JIT-warm
-// (with 200 the second process measured ~50% more CPU per account than the warm first one).
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 800);
+// Recomputes before each measured drain, so a freshly started worker process is measured JIT-warm and
+// with its heap grown to steady state: with 800 (split between two processes) the second process still
+// spent 20-30% more CPU per account than the first; with 6,000-8,000 they are within 10%.
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 6_000);
 const SECTIONS = new Set(
   (process.env.BENCH_SECTIONS ?? 'recompute,get,whatif,attestation').split(',').map((x) => x.trim()),
 );
@@ -87,7 +90,7 @@ async function seed() {
       ids.slice(i, i + 50).map(async (id, j) => {
         const acc = accountId(id);
         await store.accounts.create({ id: acc });
-        const ps = positions(10 + ((i + j) % 10));
+        const ps = positions(MIN_POSITIONS + ((i + j) % 10));
         await store.positions.replace({
           protocol: 'proto_a',
           account: acc,
@@ -194,6 +197,12 @@ async function recomputeAll(ids: string[], workerPids: number[], redisPid: numbe
   perAccount.driver = (driver.user + driver.system) / 1000 / ids.length;
   perAccount.machine = machine / ids.length;
   return { rate: ids.length / seconds, busy: busySince(cpu), perAccount };
+}
+
+/** WARMUP recomputes, in drains of at most every account once (a drain coalesces repeated ids). */
+async function warmUp(ids: string[], workerPids: number[], redisPid: number): Promise<void> {
+  for (let left = WARMUP; left > 0; left -= ids.length)
+    await recomputeAll(ids.slice(0, Math.min(left, ids.length)), workerPids, redisPid);
 }
 
 const cpuLine = (r: RecomputeRun) =>
@@ -305,7 +314,7 @@ async function benchAttestation(base: string, auth: Record<string, string>) {
 
 try {
   process.stdout.write(
-    `engine bench: ${ACCOUNTS} accounts (10-19 positions each), Postgres + Redis on loopback; ` +
+    `engine bench: ${ACCOUNTS} accounts (${MIN_POSITIONS}-${MIN_POSITIONS + 9} positions each), Postgres + Redis on loopback; ` +
       `${cpus().length} cores, load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')} (shared machine: compare ratios within one run)\n`,
@@ -324,7 +333,7 @@ try {
     for (let round = 0; round < ROUNDS; round++) {
       // Same work for both configurations: every account, same ledger state, after a warm-up.
       while (workers.length > 1) await stopProcess(workers.pop()!.child);
-      await recomputeAll(ids.slice(0, WARMUP), pidsOf(), redisPid); // warm-up (JIT, pools)
+      await warmUp(ids, pidsOf(), redisPid); // warm-up (JIT, pools)
       const one = await recomputeAll(ids, pidsOf(), redisPid);
       line(
         `recompute, 1 worker process (round ${round + 1})`,
@@ -334,7 +343,7 @@ try {
       const w2 = await startEngineProcess('worker', env);
       children.push(w2.child);
       workers.push(w2);
-      await recomputeAll(ids.slice(0, WARMUP), pidsOf(), redisPid);
+      await warmUp(ids, pidsOf(), redisPid);
       const two = await recomputeAll(ids, pidsOf(), redisPid);
       ratios.push(fmt(two.rate / one.rate));
       line(
