@@ -1,7 +1,7 @@
 import type { XmarginClient } from '@xmargin/client';
 import { abortableSleep } from '@xmargin/client';
 import { type CursorStore, createMemoryCursorStore } from './cursor/cursor-store.js';
-import type { OnRelayerEvent } from './events.js';
+import { errorCodeOf, type OnRelayerEvent } from './events.js';
 import { createGuardianClient, type GuardianClient } from './guardian/guardian-client.js';
 import { createGuardianPool } from './guardian/guardian-pool.js';
 import { createRelayerMetrics, type RelayerMetrics } from './ops/metrics.js';
@@ -132,6 +132,33 @@ export function createRelayer(config: RelayerConfig): Relayer {
       })
     : null;
 
+  // The engine's re-attestation feed (`reverify-expiring`), read from the relayer's start: the job
+  // publishes every expiring balance again on each run, so nothing older is needed.
+  let reverifyCursor: string | null = `${now()}-0`;
+  async function pollReverify(signal: AbortSignal): Promise<void> {
+    if ((config.queries ?? []).length === 0) return;
+    try {
+      const page = await engine.attestations.reverifyRequests(
+        { after: reverifyCursor, limit: 1_000 },
+        { signal },
+      );
+      reverifyCursor = page.next ?? reverifyCursor;
+      let expedited = 0;
+      for (const r of page.requests) {
+        // Only Queries-proven balances can be re-attested by a relayer (a VAA balance needs the vault
+        // to publish again).
+        if (r.source !== 'query') continue;
+        expedited += queries.expedite((t) => t.accountId === r.accountId && t.chain === r.chain);
+      }
+      if (page.requests.length > 0)
+        onEvent({ type: 'reverify-requested', requests: page.requests.length, expedited });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      onEvent({ type: 'error', source: 'reverify-requests', code: errorCodeOf(err), message });
+    }
+  }
+
   let controller = new AbortController();
   let running = false;
   let loop: Promise<void> | undefined;
@@ -144,6 +171,7 @@ export function createRelayer(config: RelayerConfig): Relayer {
     const end = metrics.rounds.startTimer();
     // Emitters are independent: a slow or failing one must not hold up the others.
     await Promise.all(watchers.map((w) => w.round(signal)));
+    await pollReverify(signal);
     await queries.round(signal);
     await pyth?.round(signal);
     end();

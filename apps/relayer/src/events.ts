@@ -28,6 +28,12 @@ export type RelayerEvent =
       readonly code?: string;
     }
   | {
+      /** The engine's re-attestation requests brought these query targets forward. */
+      readonly type: 'reverify-requested';
+      readonly requests: number;
+      readonly expedited: number;
+    }
+  | {
       readonly type: 'pyth-posted';
       readonly outcome: 'accepted' | 'duplicate' | 'rejected';
       readonly code?: string;

@@ -144,6 +144,58 @@ describe('Wormhole Queries for un-escrowed balances', () => {
     ]);
   });
 
+  it("re-attests ahead of its own schedule when the engine's reverify-expiring job asks for it", async () => {
+    const wallet = evm.accounts[6] ?? '0x';
+    await linkedAccount(t.admin, evm, 'acc_reverify', wallet);
+    await evm.mint({ token: 'USDC', to: wallet, amount: 5_000_000n });
+    const events: RelayerEvent[] = [];
+    const relayer = createRelayer({
+      engine: relayerClient,
+      guardian: guardians.url,
+      emitters: [],
+      queries: [
+        {
+          kind: 'evm-balance',
+          accountId: 'acc_reverify',
+          chain: 'evm-devnet',
+          wormholeChainId: 2,
+          rpcUrl: evm.rpcUrl,
+          token: evm.token('USDC').address,
+          holder: wallet,
+          validitySeconds: 3_600,
+          refreshBeforeExpirySeconds: 600,
+        },
+      ],
+      onEvent: (e) => events.push(e),
+    });
+    const posts = () => events.filter((e) => e.type === 'query-posted');
+    await relayer.runOnce();
+    await relayer.runOnce();
+    expect(posts()).toHaveLength(1); // by its own schedule, next due in ~50 minutes
+    expect(relayer.status().queries[0]?.dueAt).toBeGreaterThan(Date.now() + 2_000_000);
+
+    // The engine's job (run by its worker, as its scheduler would) with a horizon covering the whole
+    // validity: every attested balance is due for re-attestation, and is published for relayers.
+    await t.engine.context.producers.queues['reverify-expiring'].add('reverify-expiring', {
+      horizonSeconds: 3_600,
+    });
+    for (let i = 0; ; i++) {
+      const page = await relayerClient.attestations.reverifyRequests();
+      if (page.requests.some((r) => r.accountId === 'acc_reverify' && r.source === 'query')) break;
+      if (i > 200) throw new Error('no re-attestation request published');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await evm.mint({ token: 'USDC', to: wallet, amount: 1_000_000n });
+    await relayer.runOnce();
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'reverify-requested', expedited: 1, requests: expect.any(Number) }),
+    );
+    expect(posts()).toHaveLength(2);
+    expect(posts()[1]).toMatchObject({ outcome: 'accepted' });
+    const balances = await t.engine.context.store.balances.listByAccount(accountId('acc_reverify'));
+    expect(balances.find((b) => b.source === 'query')?.amount).toBe(6_000_000n);
+  });
+
   it('backs off a target the guardians cannot answer and reports it', async () => {
     const events: RelayerEvent[] = [];
     const relayer = createRelayer({

@@ -19,6 +19,7 @@ import type {
   postPythBody,
   postQueryBody,
   postVaaBody,
+  reverifyRequestsDto,
   trustStoreBody,
   upsertPositionsBody,
   whatIfBody,
@@ -102,6 +103,14 @@ export interface XmarginClient {
       opts?: CallOptions,
     ): Promise<Out<typeof attestationAcceptedDto>>;
     postPyth(body: In<typeof postPythBody>, opts?: CallOptions): Promise<Out<typeof attestationAcceptedDto>>;
+    /**
+     * `GET /v1/attestations/reverify-requests`: attested balances about to expire, oldest first, after
+     * the cursor `after` (exclusive); poll again from the answer's `next`.
+     */
+    reverifyRequests(
+      query?: { readonly after?: string | null; readonly limit?: number },
+      opts?: CallOptions,
+    ): Promise<Out<typeof reverifyRequestsDto>>;
   };
   readonly stream: {
     /**
@@ -199,6 +208,13 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
         call('POST', '/v1/attestations/query', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
       postPyth: (body, opts) =>
         call('POST', '/v1/attestations/pyth', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
+      reverifyRequests: (query = {}, opts) => {
+        const params = new URLSearchParams();
+        if (query.after) params.set('after', query.after);
+        if (query.limit !== undefined) params.set('limit', String(query.limit));
+        const qs = params.size > 0 ? `?${params}` : '';
+        return call('GET', `/v1/attestations/reverify-requests${qs}`, dto.reverifyRequestsDto, { opts });
+      },
     },
     stream: {
       margin: (query, opts) =>

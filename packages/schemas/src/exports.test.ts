@@ -54,6 +54,8 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
     'pythFeedEntry',
     'queueParams',
     'queueStatsDto',
+    'reverifyRequestsDto',
+    'reverifyRequestsQuery',
     'roleEnum',
     'storedPosition',
     'tokenEntry',

@@ -1,5 +1,46 @@
 import { resolveParams } from '@xmargin/risk';
+import type { Redis } from 'ioredis';
 import type { EngineContext } from '../context.js';
+
+export const reverifyStream = (prefix: string): string => `${prefix}:reverify-requests`;
+
+export interface ReverifyRequest {
+  /** Stream entry id: the feed's cursor. */
+  readonly id: string;
+  readonly accountId: string;
+  readonly chain: string;
+  readonly asset: string;
+  readonly source: 'vaa' | 'query';
+  readonly holder: string;
+  readonly observedAt: number;
+}
+
+/**
+ * Reads the re-attestation requests after `after` (exclusive), oldest first, for relayers
+ * (`GET /v1/attestations/reverify-requests`). `next` is the id of the last entry read, or `after` when
+ * there was none; an entry that does not parse (written by an older version) is skipped but still
+ * advances the cursor, since the job publishes every expiring balance again on its next run.
+ */
+export async function readReverifyRequests(
+  redis: Redis,
+  prefix: string,
+  after: string | undefined,
+  limit: number,
+): Promise<{ requests: ReverifyRequest[]; next: string | null }> {
+  const entries = await redis.xrange(reverifyStream(prefix), after ? `(${after}` : '-', '+', 'COUNT', limit);
+  const requests: ReverifyRequest[] = [];
+  for (const [id, fields] of entries) {
+    const f = new Map<string, string>();
+    for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
+    const source = f.get('source');
+    const observedAt = Number(f.get('observedAt'));
+    const [accountId, chain, asset, holder] = ['account', 'chain', 'asset', 'holder'].map((k) => f.get(k));
+    if (!accountId || !chain || !asset || holder === undefined) continue;
+    if ((source !== 'vaa' && source !== 'query') || !Number.isSafeInteger(observedAt)) continue;
+    requests.push({ id, accountId, chain, asset, source, holder, observedAt });
+  }
+  return { requests, next: entries.at(-1)?.[0] ?? after ?? null };
+}
 
 /**
  * Balances proven by attestations (VAA, Wormhole Queries) count only while fresh: the active risk
@@ -18,14 +59,16 @@ export async function reverifyExpiring(ctx: EngineContext, horizonSeconds: numbe
     account_id: string;
     chain: string;
     asset: string;
+    source: string;
+    holder: string;
     observed_at: string;
   }>(
-    `SELECT account_id, chain, asset, observed_at::text AS observed_at FROM balances
+    `SELECT account_id, chain, asset, source, holder, observed_at::text AS observed_at FROM balances
      WHERE source IN ('vaa', 'query') AND amount > 0 AND observed_at <= $1
      ORDER BY observed_at LIMIT 10000`,
     [cutoff],
   );
-  const stream = `${ctx.settings.queuePrefix}:reverify-requests`;
+  const stream = reverifyStream(ctx.settings.queuePrefix);
   const pipeline = ctx.redis.pipeline();
   const accounts = new Set<string>();
   for (const r of rows) {
@@ -42,6 +85,10 @@ export async function reverifyExpiring(ctx: EngineContext, horizonSeconds: numbe
       r.chain,
       'asset',
       r.asset,
+      'source',
+      r.source,
+      'holder',
+      r.holder,
       'observedAt',
       r.observed_at,
     );

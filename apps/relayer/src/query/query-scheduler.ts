@@ -44,6 +44,11 @@ export interface QueryScheduler {
   status(): QueryTargetStatus[];
   /** Requests and posts every target whose previous attestation is about to expire. */
   round(signal: AbortSignal): Promise<void>;
+  /**
+   * Makes the matching targets due now (the engine asked for a re-attestation: its expiry may come
+   * before this relayer's own schedule). Returns how many targets were brought forward.
+   */
+  expedite(match: (target: QueryTarget) => boolean): number;
 }
 
 interface Slot {
@@ -173,6 +178,16 @@ export function createQueryScheduler(
         lastBlockTime: s.lastBlockTime,
         lastError: s.lastError,
       })),
+    expedite(match) {
+      let n = 0;
+      const t = deps.now();
+      for (const slot of slots) {
+        if (!match(slot.target) || slot.dueAt <= t) continue;
+        slot.dueAt = t;
+        n++;
+      }
+      return n;
+    },
     async round(signal) {
       for (const slot of slots) {
         if (slot.dueAt > deps.now()) continue;

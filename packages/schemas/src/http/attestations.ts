@@ -42,3 +42,35 @@ export const attestationAcceptedDto = z.object({
   accountIds: z.array(z.string()),
   applied: z.number().int().nonnegative(),
 });
+
+/** Redis stream entry id (`<ms>-<seq>`): the cursor of the re-attestation request feed. */
+const streamId = z.string().regex(/^\d{1,20}-\d{1,20}$/, 'expected a stream id like 1732176000000-0');
+
+export const reverifyRequestsQuery = z.object({
+  /** Only requests after this id (exclusive); omitted: from the oldest kept. */
+  after: streamId.optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+});
+
+/**
+ * Attested balances about to stop counting (published by the `reverify-expiring` job), oldest first:
+ * a relayer re-attests what it can (a fresh Wormhole Queries response for `source: "query"`) and
+ * polls again from `next`.
+ */
+export const reverifyRequestsDto = z.object({
+  requests: z.array(
+    z.object({
+      id: streamId,
+      accountId: z.string(),
+      chain: z.string(),
+      asset: z.string(),
+      source: z.enum(['vaa', 'query']),
+      /** The balance's holder as stored (32-byte universal address). */
+      holder: z.string(),
+      /** When the attested balance was observed (unix seconds). */
+      observedAt: z.number().int(),
+    }),
+  ),
+  /** Pass as `after` on the next call (the `after` given when there was nothing new). */
+  next: streamId.nullable(),
+});

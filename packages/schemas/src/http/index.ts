@@ -32,7 +32,14 @@ export {
   trustStoreBody,
   versionParams,
 } from './admin.js';
-export { attestationAcceptedDto, postPythBody, postQueryBody, postVaaBody } from './attestations.js';
+export {
+  attestationAcceptedDto,
+  postPythBody,
+  postQueryBody,
+  postVaaBody,
+  reverifyRequestsDto,
+  reverifyRequestsQuery,
+} from './attestations.js';
 export {
   accountIdString,
   accountParams,

@@ -4,11 +4,14 @@ import {
   postPythBody,
   postQueryBody,
   postVaaBody,
+  reverifyRequestsDto,
+  reverifyRequestsQuery,
 } from '@xmargin/schemas/http';
 import { applyPyth } from '../../attestations/apply-pyth.js';
 import { applyQuery } from '../../attestations/apply-query.js';
 import { applyVaa } from '../../attestations/apply-vaa.js';
 import type { EngineContext } from '../../context.js';
+import { readReverifyRequests } from '../../workers/reverify-expiring.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 
 const posters = ['relayer', 'admin'] as const;
@@ -75,6 +78,23 @@ export function attestationRoutes(ctx: EngineContext) {
         const outcome = await applyPyth(ctx, request.body.update);
         return reply.status(outcome.status === 'accepted' ? 202 : 200).send(outcome);
       },
+    );
+
+    app.get(
+      '/attestations/reverify-requests',
+      {
+        config: { roles: posters },
+        schema: {
+          tags: ['attestations'],
+          summary:
+            'Attested balances about to expire (published by reverify-expiring), oldest first: poll from `next`',
+          security: bearerSecurity,
+          querystring: reverifyRequestsQuery,
+          response: { 200: reverifyRequestsDto, ...authErrors },
+        },
+      },
+      async (request) =>
+        readReverifyRequests(ctx.redis, ctx.settings.queuePrefix, request.query.after, request.query.limit),
     );
   };
 }
