@@ -1,7 +1,7 @@
 import { type EvmDevnet, startEvmDevnet } from '@xmargin/devnet';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fromScratch, marketData, waitFor } from '../test-support/fixtures.js';
-import { bearer, startTestEngine, type TestEngine } from '../test-support/harness.js';
+import { fromScratch, seedMarketAndAccount, waitFor } from '../test-support/fixtures.js';
+import { startTestEngine, type TestEngine } from '../test-support/harness.js';
 
 let devnet: EvmDevnet;
 let t: TestEngine;
@@ -27,19 +27,7 @@ beforeAll(async () => {
       ]),
     },
   });
-  const protocol = await t.key('protocol', 'proto_a');
-  await t.engine.app!.inject({
-    method: 'PUT',
-    url: '/v1/market-data',
-    headers: bearer(t.adminKey),
-    payload: marketData(),
-  });
-  await t.engine.app!.inject({
-    method: 'POST',
-    url: '/v1/accounts',
-    headers: bearer(protocol),
-    payload: { accountId: 'acc_idx' },
-  });
+  await seedMarketAndAccount(t, 'acc_idx');
 }, 120_000);
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { Keypair, PublicKey } from '@solana/web3.js';
 import { type SolanaDevnet, startSolanaDevnet } from '@xmargin/devnet';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fromScratch, marketData, waitFor } from '../test-support/fixtures.js';
-import { bearer, startTestEngine, type TestEngine } from '../test-support/harness.js';
+import { fromScratch, seedMarketAndAccount, waitFor } from '../test-support/fixtures.js';
+import { startTestEngine, type TestEngine } from '../test-support/harness.js';
 
 let devnet: SolanaDevnet;
 let t: TestEngine;
@@ -25,19 +25,7 @@ beforeAll(async () => {
       ]),
     },
   });
-  const protocol = await t.key('protocol', 'proto_a');
-  await t.engine.app!.inject({
-    method: 'PUT',
-    url: '/v1/market-data',
-    headers: bearer(t.adminKey),
-    payload: marketData(),
-  });
-  await t.engine.app!.inject({
-    method: 'POST',
-    url: '/v1/accounts',
-    headers: bearer(protocol),
-    payload: { accountId: 'acc_sol' },
-  });
+  await seedMarketAndAccount(t, 'acc_sol');
 }, 120_000);
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { buildMarginDocument } from '../margin/build-document.js';
 import { canonicalJson, sha256Hex } from '../margin/canonical-json.js';
 import { loadMarginInputs } from '../margin/load-margin-inputs.js';
 import type { MarginSnapshot } from '../margin/snapshot.js';
+import { bearer, type TestEngine } from './harness.js';
 
 const DAY = 86_400;
 /** Expiries on a day boundary 30 and 90 days ahead, so fixtures stay valid whenever tests run. */
@@ -139,4 +140,28 @@ export async function waitForSnapshot(engine: Engine, id: string, sinceMs: numbe
     const s = await engine.context.marginCache.get(id);
     return s && s.requestedAt >= sinceMs ? s : undefined;
   });
+}
+
+/**
+ * Through the API, as a deployment would: the fixture market data (admin) and an empty account created
+ * by a `proto_a` protocol key.
+ */
+export async function seedMarketAndAccount(t: TestEngine, id: string): Promise<void> {
+  const protocol = await t.key('protocol', 'proto_a');
+  const app = t.engine.app;
+  if (!app) throw new Error('seedMarketAndAccount needs an engine with the api role');
+  const md = await app.inject({
+    method: 'PUT',
+    url: '/v1/market-data',
+    headers: bearer(t.adminKey),
+    payload: marketData(),
+  });
+  const acc = await app.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    headers: bearer(protocol),
+    payload: { accountId: id },
+  });
+  if (md.statusCode !== 200 || acc.statusCode !== 201)
+    throw new Error(`seeding failed: market data ${md.statusCode}, account ${acc.statusCode} ${acc.body}`);
 }
