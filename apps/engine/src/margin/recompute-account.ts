@@ -81,7 +81,9 @@ async function recomputeBatch(
     ctx.globalInputs.get(),
     ctx.marginCache.getViews(ids),
   ]);
-  const previous = new Map<AccountId, MarginView | null>(ids.map((id, i) => [id, previousViews[i] ?? null]));
+  const previous = new Map<AccountId, Pick<MarginView, 'summary'> | null>(
+    ids.map((id, i) => [id, previousViews[i] ?? null]),
+  );
 
   // The history rows join the process's next grouped INSERT; the Redis writes (cache, fan-out index,
   // events) of the whole batch go out as one MULTI, each account's in this order, so a subscriber
@@ -98,39 +100,43 @@ async function recomputeBatch(
     }
     const inputs = toMarginInputs(balances.get(id) ?? [], positions.get(id) ?? [], shared);
     const computedAt = ctx.now();
-    const { document, positionKeys } = buildMarginDocument({
-      ...inputs,
-      asOf: Math.floor(computedAt / 1000),
-    });
-    let result: ReturnType<typeof computeMargin>;
+    // Everything that can throw for this account's data comes before its first queued write, so a
+    // failure here stays this account's alone.
+    let built: ReturnType<typeof buildMarginDocument> | undefined;
+    let snapshot: MarginSnapshot;
     try {
-      result = computeMargin(document);
+      built = buildMarginDocument({ ...inputs, asOf: Math.floor(computedAt / 1000) });
+      const { document, positionKeys } = built;
+      const result = computeMargin(document);
+      snapshot = {
+        accountId: id,
+        computedAt,
+        asOf: document.asOf,
+        inputHash: sha256Hex(canonicalJsonWithShared(document, SHARED_MEMBERS)),
+        paramsVersion: inputs.paramsVersion,
+        summary: summarize(result),
+        freshness: freshnessOf(document.account.collateral ?? []),
+        positionKeys,
+        result,
+        requestedAt: p.requestedAt,
+      };
     } catch (err) {
       // Missing market data or an invalid input cannot succeed on retry. Index the account's exposure
       // anyway, so the market data write that fixes it fans out to this account.
-      if (isAppError(err) && err.code.startsWith('RISK__')) {
+      if (built && isAppError(err) && err.code.startsWith('RISK__')) {
         ctx.producers.accountIndex.queueAccountState(tx, id, {
-          underlyings: exposureOf(document),
+          underlyings: exposureOf(built.document),
           priority: HIGHEST_PRIORITY,
         });
         return { ok: false, error: new UnrecoverableError(err.message) };
       }
       return { ok: false, error: err };
     }
-    const summary = summarize(result);
-    const snapshot: MarginSnapshot = {
-      accountId: id,
-      computedAt,
-      asOf: document.asOf,
-      inputHash: sha256Hex(canonicalJsonWithShared(document, SHARED_MEMBERS)),
-      paramsVersion: inputs.paramsVersion,
-      summary,
-      freshness: freshnessOf(document.account.collateral ?? []),
-      positionKeys,
-      result,
-      requestedAt: p.requestedAt,
-    };
+    const { summary, result, positionKeys } = snapshot;
+    const document = built.document;
     const before = previous.get(id);
+    // The same account twice in one batch: the second run's previous is the first's.
+    previous.set(id, { summary });
     const events: MarginEvent[] = [
       { type: 'margin', accountId: id, computedAt, summary, ...(before ? { previous: before.summary } : {}) },
     ];

@@ -1,9 +1,11 @@
 import { accountId } from '@xmargin/core';
 import { HIGHEST_PRIORITY, liquidationPriority } from '@xmargin/jobs';
 import { UnrecoverableError } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type MarginEvent, marginEventsChannel } from '../stream/margin-events.js';
 import { fromScratch, marketData, positions, seedBalance } from '../test-support/fixtures.js';
-import { startTestEngine, type TestEngine } from '../test-support/harness.js';
+import { REDIS_URL_TEST, startTestEngine, type TestEngine } from '../test-support/harness.js';
 import { recomputeAccounts } from './recompute-account.js';
 
 // One batch through the real Postgres and Redis, with no worker running (role api), so every write seen
@@ -136,4 +138,37 @@ it('a failed read or history write fails every account of the batch (their jobs 
   };
   expect(messages(await recomputeAccounts(writeFails, batch))).toEqual(['insert failed', 'insert failed']);
   expect(await count()).toBe(rows);
+});
+
+it('publishes each recompute on the stream; an account twice in a batch sees the first run as previous', async () => {
+  const ctx = t.engine.context;
+  const sub = new Redis(REDIS_URL_TEST);
+  const events: MarginEvent[] = [];
+  sub.on('message', (_channel: string, message: string) => events.push(JSON.parse(message) as MarginEvent));
+  await sub.subscribe(marginEventsChannel(t.prefix));
+  try {
+    const before = await ctx.marginCache.getView('acc_b2');
+    // More collateral since the cached snapshot, so this batch's summaries differ from it.
+    await seedBalance(ctx.store, 'acc_b2', {
+      chain: 'evm-devnet',
+      asset: 'USDC',
+      amount: 7_000_000n,
+      decimals: 6,
+    });
+    const outcomes = await recomputeAccounts(ctx, [
+      { accountId: 'acc_b2', reason: 'manual', requestedAt: 3_000 },
+      { accountId: 'acc_b2', reason: 'manual', requestedAt: 3_001 },
+    ]);
+    const [first, second] = outcomes.map((o) => (o.ok ? o.snapshot : undefined));
+    for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    const margin = events.filter((e) => e.type === 'margin' && e.accountId === 'acc_b2');
+    expect(margin).toHaveLength(2);
+    expect(first?.summary.equity).toBeGreaterThan(before?.summary.equity ?? Number.POSITIVE_INFINITY);
+    expect(margin[0]?.previous).toEqual(before?.summary);
+    expect(margin[0]?.summary).toEqual(first?.summary);
+    expect(margin[1]?.previous).toEqual(first?.summary);
+    expect(margin[1]?.summary).toEqual(second?.summary);
+  } finally {
+    sub.disconnect();
+  }
 });
