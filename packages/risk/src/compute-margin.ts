@@ -1,3 +1,4 @@
+import { AppError } from '@xmargin/errors';
 import { resolveCollateral } from './model/collateral.js';
 import { createContext, type MarginContext } from './model/context.js';
 import { type PositionDetail, positionDetails } from './model/details.js';
@@ -77,6 +78,7 @@ export function computeMargin(doc: MarginDocument): MarginResult {
     initialExcess: equity - initialRequirement,
     maintenanceExcess: equity - maintenanceRequirement,
   };
+  checkFinite({ equity, initialRequirement, maintenanceRequirement, markToMarket: mtm });
   const isolated = isolatedMode(ctx, positions, col, equity);
   return {
     equity,
@@ -118,6 +120,7 @@ export function computeMarginSummary(doc: MarginDocument): MarginSummary {
   const equity = (doc.account.cash ?? 0) + mtm + otherValue / ctx.stablePrice;
   const initialRequirement = im + haircuts.im;
   const maintenanceRequirement = mm + haircuts.mm;
+  checkFinite({ equity, initialRequirement, maintenanceRequirement, markToMarket: mtm });
   return {
     equity,
     initialRequirement,
@@ -126,4 +129,19 @@ export function computeMarginSummary(doc: MarginDocument): MarginSummary {
     maintenanceExcess: equity - maintenanceRequirement,
     markToMarket: mtm,
   };
+}
+
+/**
+ * Inputs at the edge of the double range (a quantity of 1e308) overflow to Infinity or NaN: such a
+ * result cannot be stored, compared or serialized (JSON has no Infinity), so it is refused like any
+ * other input outside the model domain.
+ */
+function checkFinite(figures: Readonly<Record<string, number>>): void {
+  for (const [name, value] of Object.entries(figures)) {
+    if (!Number.isFinite(value)) {
+      throw new AppError('RISK__INVALID_INPUT', {
+        context: { path: `account.${name}`, reason: `overflows the double range (${value})` },
+      });
+    }
+  }
 }

@@ -37,6 +37,10 @@ beforeAll(async () => {
   await put('acc_none', []);
   // BTC has no market data: this account cannot be computed.
   await put('acc_bad', [{ id: 'x', type: 'perp', underlying: 'BTC', quantity: 1, entryPrice: 1 } as never]);
+  // Finite input whose figures overflow the double range: refused by the risk engine, alone.
+  await put('acc_huge', [
+    { id: 'h', type: 'perp', underlying: 'ETH', quantity: 1e308, entryPrice: 1 } as never,
+  ]);
   await seedBalance(store, 'acc_b1', {
     chain: 'evm-devnet',
     asset: 'USDC',
@@ -54,12 +58,12 @@ afterAll(() => t.close());
 
 it('recomputes a batch: each account as a from-scratch recompute, failures confined to their account', async () => {
   const ctx = t.engine.context;
-  const ids = ['acc_b1', 'acc_bad', 'acc_b2', 'acc_none', 'acc_missing', 'acc_b1'];
+  const ids = ['acc_b1', 'acc_bad', 'acc_b2', 'acc_none', 'acc_missing', 'acc_b1', 'acc_huge'];
   const outcomes = await recomputeAccounts(
     ctx,
     ids.map((id, i) => ({ accountId: id, reason: 'manual' as const, requestedAt: 1_000 + i })),
   );
-  expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true, false, true]);
+  expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true, false, true, false]);
 
   const errorOf = (i: number) => {
     const o = outcomes[i];
@@ -69,6 +73,8 @@ it('recomputes a batch: each account as a from-scratch recompute, failures confi
   expect(errorOf(1)?.message).toContain('RISK__');
   expect(errorOf(4)).toBeInstanceOf(UnrecoverableError);
   expect(errorOf(4)?.message).toContain('LEDGER__NOT_FOUND');
+  expect(errorOf(6)).toBeInstanceOf(UnrecoverableError);
+  expect(errorOf(6)?.message).toContain('RISK__INVALID_INPUT');
 
   for (const [i, id] of ids.entries()) {
     const o = outcomes[i];
