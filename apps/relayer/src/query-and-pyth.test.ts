@@ -60,6 +60,19 @@ afterAll(async () => {
   await Promise.all([evm?.stop(), solana?.stop()]);
 });
 
+/** An EVM balanceOf target on the devnet's USDC, refreshed 600 s before its 3,600 s validity ends. */
+const usdcBalance = (accountId: string, wallet: Address, over: { wormholeChainId?: number } = {}) => ({
+  kind: 'evm-balance' as const,
+  accountId,
+  chain: 'evm-devnet',
+  wormholeChainId: over.wormholeChainId ?? 2,
+  rpcUrl: evm.rpcUrl,
+  token: evm.token('USDC').address,
+  holder: wallet,
+  validitySeconds: 3_600,
+  refreshBeforeExpirySeconds: 600,
+});
+
 describe('Wormhole Queries for un-escrowed balances', () => {
   it('requests a balanceOf query from the guardians, posts it, and refreshes it before it expires', async () => {
     const events: RelayerEvent[] = [];
@@ -68,19 +81,7 @@ describe('Wormhole Queries for un-escrowed balances', () => {
       engine: relayerClient,
       guardian: guardians.url,
       emitters: [],
-      queries: [
-        {
-          kind: 'evm-balance',
-          accountId: 'acc_wallet',
-          chain: 'evm-devnet',
-          wormholeChainId: 2,
-          rpcUrl: evm.rpcUrl,
-          token: evm.token('USDC').address,
-          holder,
-          validitySeconds: 3_600,
-          refreshBeforeExpirySeconds: 600,
-        },
-      ],
+      queries: [usdcBalance('acc_wallet', holder)],
       now: () => clock,
       onEvent: (e) => events.push(e),
     });
@@ -153,19 +154,7 @@ describe('Wormhole Queries for un-escrowed balances', () => {
       engine: relayerClient,
       guardian: guardians.url,
       emitters: [],
-      queries: [
-        {
-          kind: 'evm-balance',
-          accountId: 'acc_reverify',
-          chain: 'evm-devnet',
-          wormholeChainId: 2,
-          rpcUrl: evm.rpcUrl,
-          token: evm.token('USDC').address,
-          holder: wallet,
-          validitySeconds: 3_600,
-          refreshBeforeExpirySeconds: 600,
-        },
-      ],
+      queries: [usdcBalance('acc_reverify', wallet)],
       onEvent: (e) => events.push(e),
     });
     const posts = () => events.filter((e) => e.type === 'query-posted');
@@ -203,18 +192,8 @@ describe('Wormhole Queries for un-escrowed balances', () => {
       guardian: guardians.url,
       emitters: [],
       queries: [
-        {
-          kind: 'evm-balance',
-          accountId: 'acc_wallet',
-          chain: 'evm-devnet',
-          // No devnet chain answers for this Wormhole chain id.
-          wormholeChainId: 6,
-          rpcUrl: evm.rpcUrl,
-          token: evm.token('USDC').address,
-          holder,
-          validitySeconds: 3_600,
-          refreshBeforeExpirySeconds: 600,
-        },
+        // No devnet chain answers for this Wormhole chain id.
+        usdcBalance('acc_wallet', holder, { wormholeChainId: 6 }),
       ],
       retryBaseMs: 60_000,
       onEvent: (e) => events.push(e),
