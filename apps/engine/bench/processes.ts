@@ -1,7 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const engineDir = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The node flags of `pnpm start` (package.json), so the bench measures the processes a deployment runs:
+ * e.g. the 64 MB young generation (`--max-semi-space-size=64`): fewer scavenges for the allocation-heavy
+ * recompute worker (one process 1,745-1,860 -> 1,883-2,000 accounts/s here).
+ */
+const startFlags: string[] = (() => {
+  const pkg = JSON.parse(readFileSync(join(engineDir, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('src/main.ts'));
+})();
 
 /** Starts `src/main.ts --role <role>` as its own process; resolves once it reports it is up. */
 export function startEngineProcess(
@@ -10,18 +25,7 @@ export function startEngineProcess(
 ): Promise<{ child: ChildProcess; url: string | undefined }> {
   // BENCH_NODE_ARGS: extra node flags for the engine processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  // The flags of `pnpm start` (package.json): a 64 MB young generation halves the scavenges of an
-  // allocation-heavy recompute worker (1,745-1,860 -> 1,883-2,000 accounts/s for one process here).
-  const args = [
-    '--max-semi-space-size=64',
-    ...extra,
-    '--conditions=source',
-    '--import',
-    'tsx',
-    'src/main.ts',
-    '--role',
-    role,
-  ];
+  const args = [...startFlags, ...extra, 'src/main.ts', '--role', role];
   const child = spawn('node', args, {
     cwd: engineDir,
     env: { PATH: process.env.PATH ?? '', ...env },

@@ -28,20 +28,6 @@ export type RecomputeOutcome =
   | { readonly ok: false; readonly error: unknown };
 
 /**
- * Recomputes one account from the ledger (see `recomputeAccounts`). Idempotent: running it twice on
- * the same ledger state stores the same result.
- */
-export async function recomputeAccount(
-  ctx: EngineContext,
-  p: RecomputeAccountParameters,
-): Promise<MarginSnapshot> {
-  const [outcome] = await recomputeAccounts(ctx, [p]);
-  if (!outcome) throw new Error('recomputeAccounts returned no outcome');
-  if (!outcome.ok) throw outcome.error;
-  return outcome.snapshot;
-}
-
-/**
  * Recomputes a batch of accounts from the ledger: for each, builds the spec section 6 document, runs
  * the risk engine, stores the snapshot (Postgres history, then the Redis cache read by GET margin),
  * refreshes the account's exposure and priority in the fan-out index, and publishes stream events,
