@@ -1,7 +1,12 @@
 import { AppError } from '@xmargin/errors';
 import type { MarginContext } from '../model/context.js';
 import type { MarginSummary } from '../types.js';
-import { FUTURE, type InstrumentTable, PERP } from './instrument-table.js';
+import { FUTURE as FUTURE_KIND, type InstrumentTable, PERP as PERP_KIND } from './instrument-table.js';
+
+// Local copies: a transpiled import can be a getter call on every read, and these are read per leg.
+const PERP = PERP_KIND;
+const FUTURE = FUTURE_KIND;
+
 import type { RiskArrays } from './risk-arrays.js';
 
 /**
@@ -13,8 +18,6 @@ import type { RiskArrays } from './risk-arrays.js';
 export interface KernelParams {
   readonly n: number;
   readonly weight: Float64Array;
-  /** Scenarios (1, none): the expiry value is its mark, not a repricing. */
-  readonly isMark: Uint8Array;
   readonly perpPercent: number;
   readonly basePercent: number;
   readonly optionPercent: number;
@@ -35,7 +38,6 @@ export function kernelParams(ctx: MarginContext): KernelParams {
   return {
     n,
     weight: Float64Array.from(scenarios, (s) => s.weight),
-    isMark: Uint8Array.from(scenarios, (s) => (s.spotShock === 1 && s.vol === 'none' ? 1 : 0)),
     perpPercent: contingency.perpPercent,
     basePercent: contingency.basePercent,
     optionPercent: contingency.optionPercent,
@@ -51,10 +53,10 @@ export function kernelParams(ctx: MarginContext): KernelParams {
 
 /** An account's holdings: (instrument, quantity, mark constant) sorted as `InstrumentTable.compare`. */
 export interface RunLegs {
-  readonly inst: Int32Array;
-  readonly qty: Float64Array;
+  readonly inst: readonly number[];
+  readonly qty: readonly number[];
   /** Mark-to-market constant of a linear leg: -qty*entry (+ funding), so its mark is qty*price + konst. */
-  readonly konst: Float64Array;
+  readonly konst: readonly number[];
 }
 
 /** One underlying of an account: legs [lo, hi) of its run and its risk-cancelling collateral. */
@@ -105,9 +107,10 @@ export function aggregateSegment(
   trace?: UnderlyingTrace,
 ): void {
   const { inst, qty, konst } = run;
-  const { n, pnl: scen, value: V, isMark } = k;
+  const { n, pnl: scen, value: V } = k;
   const R = a.stride;
   const arr = a.values;
+  const { kind, group, strike: strikeOf } = t;
   const u = seg.u;
   const b = seg.base;
   const hi = seg.hi;
@@ -121,7 +124,7 @@ export function aggregateSegment(
   // Sum over expiries of (1 - c_e) * |options in e|, for the expiries below the confidence threshold.
   let optionsByConfidence = 0;
   let i = seg.lo;
-  for (; i < hi && t.kind[inst[i]!] === PERP; i++) {
+  for (; i < hi && kind[inst[i]!] === PERP; i++) {
     const q = qty[i]!;
     const o = inst[i]! * R;
     qp += q;
@@ -131,7 +134,7 @@ export function aggregateSegment(
   linearQty += Math.abs(qp);
   const cPort = qp !== 0 ? Math.min(a.spotConfidence[u]!, a.perpConfidence[u]!) : a.spotConfidence[u]!;
   while (i < hi) {
-    const g = t.group[inst[i]!]!;
+    const g = group[inst[i]!]!;
     V.fill(0);
     let up = 0;
     let down = 0;
@@ -142,11 +145,11 @@ export function aggregateSegment(
     let absOptions = 0;
     let strike = Number.NaN;
     let net = 0;
-    for (; i < hi && t.group[inst[i]!] === g; i++) {
+    for (; i < hi && group[inst[i]!] === g; i++) {
       const id = inst[i]!;
       const q = qty[i]!;
       const o = id * R;
-      if (t.kind[id] === FUTURE) {
+      if (kind[id] === FUTURE) {
         fq += q;
         mtm += q * arr[o + n + 2]! + konst[i]!;
         fu += q * arr[o + n]!;
@@ -160,9 +163,9 @@ export function aggregateSegment(
       mtmE += q * arr[o + n + 2]!;
       absOptions += Math.abs(q);
       // Calls and puts at one strike are adjacent in a run: net them for the naked shorts.
-      if (t.strike[id] !== strike) {
+      if (strikeOf[id] !== strike) {
         naked += Math.max(0, -net);
-        strike = t.strike[id]!;
+        strike = strikeOf[id]!;
         net = 0;
       }
       net += q;
@@ -170,7 +173,8 @@ export function aggregateSegment(
     naked += Math.max(0, -net);
     const D = a.staticDiscount[g]!;
     for (let s = 0; s < n; s++) {
-      const v = isMark[s] ? mtmE : V[s]!;
+      // A (1, none) scenario's risk array entry is the mark itself, so V[s] is the expiry mark there.
+      const v = V[s]!;
       // Static discount haircuts only a net-long (positive) shocked expiry value.
       scen[s]! += (v > 0 ? v * D : v) - mtmE;
     }
@@ -184,8 +188,7 @@ export function aggregateSegment(
       if (ce < k.confidenceThreshold) optionsByConfidence += (1 - ce) * absOptions;
     }
     if (trace) {
-      const scenarioValue = new Float64Array(n);
-      for (let s = 0; s < n; s++) scenarioValue[s] = isMark[s] ? mtmE : V[s]!;
+      const scenarioValue = Float64Array.from(V);
       trace.expiries.push({ expiry: t.groupExpiry[g]!, scenarioValue, basisUp, basisDown });
     }
   }
@@ -193,9 +196,10 @@ export function aggregateSegment(
   let min = bc;
   let worst = -1;
   const move = a.baseMove[u]!;
+  const weight = k.weight;
   for (let s = 0; s < n; s++) {
-    const pnl = k.weight[s]! * (scen[s]! + b * move[s]!);
-    if (trace) trace.scenarioPnl[s] = pnl;
+    const pnl = weight[s]! * (scen[s]! + b * move[s]!);
+    scen[s] = pnl;
     if (pnl < min) {
       min = pnl;
       worst = s;
@@ -210,6 +214,7 @@ export function aggregateSegment(
   seg.im = -k.imFactor * minSpan + cc + 0;
   seg.mtm = mtm;
   if (trace) {
+    trace.scenarioPnl.set(scen);
     trace.basisContingency = bc;
     trace.staticContingency = sc;
     trace.confidenceContingency = cc;
@@ -240,54 +245,81 @@ export interface AccountTerms {
   readonly haircutIm: number;
 }
 
+/** Whole-account totals; the excesses follow as equity less each requirement. */
+export interface AccountTotals {
+  equity: number;
+  initialRequirement: number;
+  maintenanceRequirement: number;
+  markToMarket: number;
+}
+
 /**
- * Whole-account figures (spec section 4) from the aggregated segments (summed in underlying name
- * order) and the collateral terms. Results that overflow the double range (a quantity of 1e308) are
- * refused: Infinity cannot be stored, compared or serialized (JSON has no Infinity).
+ * Whole-account totals (spec section 4) from the aggregated segments (summed in underlying name
+ * order) and the collateral terms, written into `out`. Returns false when one is not finite.
  */
-export function accountSummary(
+export function accountTotals(
   k: KernelParams,
   terms: AccountTerms,
   segments: readonly Segment[],
-): MarginSummary {
+  out: AccountTotals,
+): boolean {
   let mtm = 0;
   let im = 0;
   let mm = 0;
-  for (const s of segments) {
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
     mtm += s.mtm;
     im += s.im;
     mm += s.mm;
   }
   const P = k.stablePrice;
   const equity = terms.cash + mtm + terms.otherValue / P;
-  const initialRequirement = im + terms.haircutIm / P;
-  const maintenanceRequirement = mm + terms.haircutMm / P;
-  if (
-    !(
-      Number.isFinite(equity) &&
-      Number.isFinite(initialRequirement) &&
-      Number.isFinite(maintenanceRequirement) &&
-      Number.isFinite(mtm)
-    )
-  ) {
-    checkFinite({ equity, initialRequirement, maintenanceRequirement, markToMarket: mtm });
-  }
+  out.equity = equity;
+  out.initialRequirement = im + terms.haircutIm / P;
+  out.maintenanceRequirement = mm + terms.haircutMm / P;
+  out.markToMarket = mtm;
+  return (
+    Number.isFinite(equity) &&
+    Number.isFinite(out.initialRequirement) &&
+    Number.isFinite(out.maintenanceRequirement) &&
+    Number.isFinite(mtm)
+  );
+}
+
+/** The headline figures of finite totals. */
+export function summaryOf(t: AccountTotals): MarginSummary {
   return {
-    equity,
-    initialRequirement,
-    maintenanceRequirement,
-    initialExcess: equity - initialRequirement,
-    maintenanceExcess: equity - maintenanceRequirement,
-    markToMarket: mtm,
+    equity: t.equity,
+    initialRequirement: t.initialRequirement,
+    maintenanceRequirement: t.maintenanceRequirement,
+    initialExcess: t.equity - t.initialRequirement,
+    maintenanceExcess: t.equity - t.maintenanceRequirement,
+    markToMarket: t.markToMarket,
   };
 }
 
-function checkFinite(figures: Readonly<Record<string, number>>): void {
-  for (const [name, value] of Object.entries(figures)) {
+/**
+ * Totals that overflow the double range (a quantity of 1e308) are refused: Infinity cannot be
+ * stored, compared or serialized (JSON has no Infinity). The error names the first such figure.
+ */
+export function overflowError(t: AccountTotals): AppError<'RISK__INVALID_INPUT'> {
+  for (const [name, value] of Object.entries(t)) {
     if (!Number.isFinite(value)) {
-      throw new AppError('RISK__INVALID_INPUT', {
+      return new AppError('RISK__INVALID_INPUT', {
         context: { path: `account.${name}`, reason: `overflows the double range (${value})` },
       });
     }
   }
+  throw new Error('overflowError called on finite totals');
+}
+
+/** Whole-account figures (spec section 4); throws RISK__INVALID_INPUT when they overflow. */
+export function accountSummary(
+  k: KernelParams,
+  terms: AccountTerms,
+  segments: readonly Segment[],
+): MarginSummary {
+  const t: AccountTotals = { equity: 0, initialRequirement: 0, maintenanceRequirement: 0, markToMarket: 0 };
+  if (!accountTotals(k, terms, segments, t)) throw overflowError(t);
+  return summaryOf(t);
 }

@@ -18,7 +18,7 @@ export interface AccountEvaluation {
   readonly kernel: KernelParams;
   readonly table: InstrumentTable;
   readonly arrays: RiskArrays;
-  readonly run: AccountRun & { readonly positionInstrument: Int32Array };
+  readonly run: AccountRun & { readonly positionInstrument: readonly number[] };
   readonly summary: MarginSummary;
   /** Per segment of the run (same order), when traced. */
   readonly traces: readonly UnderlyingTrace[];
