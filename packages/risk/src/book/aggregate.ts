@@ -32,7 +32,19 @@ export interface KernelParams {
   readonly value: Float64Array;
 }
 
+// One per parameter set (and stable price): their scratch rows are reused by every aggregation, which
+// never re-enters itself.
+const kernelCache = new WeakMap<object, KernelParams>();
+
 export function kernelParams(ctx: MarginContext): KernelParams {
+  const hit = kernelCache.get(ctx.params);
+  if (hit && hit.stablePrice === ctx.stablePrice && hit.imFactor === ctx.imFactor) return hit;
+  const k = buildKernelParams(ctx);
+  kernelCache.set(ctx.params, k);
+  return k;
+}
+
+function buildKernelParams(ctx: MarginContext): KernelParams {
   const { scenarios, contingency, confidence } = ctx.params;
   const n = scenarios.length;
   return {

@@ -36,8 +36,9 @@ export function evaluateAccount(
   collateral?: ResolvedCollateral,
 ): AccountEvaluation {
   const kernel = kernelParams(ctx);
-  const table = createInstrumentTable();
-  const arrays = createRiskArrays(kernel.n);
+  const capacity = Math.max(1, account.positions?.length ?? 0);
+  const table = createInstrumentTable(capacity);
+  const arrays = createRiskArrays(kernel.n, capacity);
   const run = buildAccountRun(ctx, table, account, collateral);
   valueNew(arrays, table, ctx);
   const traces: UnderlyingTrace[] = [];
