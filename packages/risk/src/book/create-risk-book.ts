@@ -199,6 +199,7 @@ export function createRiskBook(
     }
     slot.account = account;
     rebuild(slot);
+    table.sweep();
     return entryOf(slot);
   }
 
