@@ -147,7 +147,9 @@ export function aggregateSegment(
   const cPort = qp !== 0 ? Math.min(a.spotConfidence[u]!, a.perpConfidence[u]!) : a.spotConfidence[u]!;
   while (i < hi) {
     const g = group[inst[i]!]!;
-    V.fill(0);
+    // V holds the expiry's option value per scenario once an option leg has been seen (no fill pass:
+    // most expiries of an account hold one option).
+    let options = false;
     let up = 0;
     let down = 0;
     let mtmE = 0;
@@ -169,7 +171,9 @@ export function aggregateSegment(
         for (let s = 0; s < n; s++) scen[s]! += q * arr[o + s]!;
         continue;
       }
-      for (let s = 0; s < n; s++) V[s]! += q * arr[o + s]!;
+      if (options) for (let s = 0; s < n; s++) V[s]! += q * arr[o + s]!;
+      else for (let s = 0; s < n; s++) V[s] = q * arr[o + s]!;
+      options = true;
       up += q * arr[o + n]!;
       down += q * arr[o + n + 1]!;
       mtmE += q * arr[o + n + 2]!;
@@ -183,12 +187,14 @@ export function aggregateSegment(
       net += q;
     }
     naked += Math.max(0, -net);
-    const D = a.staticDiscount[g]!;
-    for (let s = 0; s < n; s++) {
-      // A (1, none) scenario's risk array entry is the mark itself, so V[s] is the expiry mark there.
-      const v = V[s]!;
-      // Static discount haircuts only a net-long (positive) shocked expiry value.
-      scen[s]! += (v > 0 ? v * D : v) - mtmE;
+    if (options) {
+      const D = a.staticDiscount[g]!;
+      for (let s = 0; s < n; s++) {
+        // A (1, none) scenario's risk array entry is the mark itself, so V[s] is the expiry mark there.
+        const v = V[s]!;
+        // Static discount haircuts only a net-long (positive) shocked expiry value.
+        scen[s]! += (v > 0 ? v * D : v) - mtmE;
+      }
     }
     const basisUp = up - mtmE + fu;
     const basisDown = down - mtmE + fd;
@@ -200,7 +206,7 @@ export function aggregateSegment(
       if (ce < k.confidenceThreshold) optionsByConfidence += (1 - ce) * absOptions;
     }
     if (trace) {
-      const scenarioValue = Float64Array.from(V);
+      const scenarioValue = options ? Float64Array.from(V) : new Float64Array(n);
       trace.expiries.push({ expiry: t.groupExpiry[g]!, scenarioValue, basisUp, basisDown });
     }
   }
