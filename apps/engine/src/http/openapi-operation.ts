@@ -1,8 +1,6 @@
 /** Marks a response schema as a Server-Sent Events body instead of JSON in the OpenAPI document. */
 export const EVENT_STREAM = 'text/event-stream';
 
-type Transformed = { schema: Record<string, unknown>; url: string };
-
 /**
  * A stable operationId from the method and the route: `GET /v1/accounts/:accountId/margin` is
  * `getAccountsByAccountIdMargin`. Routes are contracts, so ids derived from them are as stable as they;
@@ -23,8 +21,11 @@ export function operationIdFor(method: string, url: string): string {
  * Completes one operation produced by the zod transform: its operationId, and `text/event-stream` as
  * the media type of any response whose schema is described as {@link EVENT_STREAM} (SSE routes).
  */
-export function openApiOperation(out: Transformed, method: string | readonly string[]): Transformed {
-  const schema = out.schema;
+export function openApiOperation<T extends { schema: object; url: string }>(
+  out: T,
+  method: string | readonly string[],
+): T {
+  const schema = out.schema as Record<string, unknown>;
   if (schema.hide === true) return out;
   const m = Array.isArray(method) ? (method[0] as string) : (method as string);
   if (schema.operationId === undefined) schema.operationId = operationIdFor(m, out.url);
