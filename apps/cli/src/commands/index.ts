@@ -1,6 +1,7 @@
 import type { Command } from '../io.js';
 import { ccqCommand } from './ccq.js';
 import { guardiansCommand } from './guardians.js';
+import { liquidationCommand } from './liquidation.js';
 import { marginCommand } from './margin.js';
 import { pythCommand } from './pyth.js';
 import { vaaCommand } from './vaa.js';
@@ -8,6 +9,7 @@ import { vaaCommand } from './vaa.js';
 /** Every `xmargin` subcommand, by name. */
 export const commands: readonly Command[] = [
   marginCommand,
+  liquidationCommand,
   guardiansCommand,
   vaaCommand,
   ccqCommand,

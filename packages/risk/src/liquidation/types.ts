@@ -21,7 +21,7 @@ export interface AuctionParams {
 
 /** `params` of an auction: a preset with overrides, or all eight fields. */
 export type AuctionParamsSpec =
-  | { preset: string; overrides?: Partial<AuctionParams> | undefined }
+  | { preset: string; overrides?: { [K in keyof AuctionParams]?: number | undefined } | undefined }
   | AuctionParams;
 
 export type AuctionKind = 'solvent' | 'insolvent';

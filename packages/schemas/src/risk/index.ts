@@ -5,12 +5,26 @@ export {
   marketSchema,
   positionSchema,
 } from './document.js';
+export {
+  auctionParamsSpecSchema,
+  fullAuctionParamsSchema,
+  liquidationActionSchema,
+  liquidationDocumentSchema,
+  marketUpdateSchema,
+  presetAuctionParamsSchema,
+} from './liquidation.js';
+export {
+  auctionTransitionSchema,
+  liquidationActionResultSchema,
+  liquidationSimulationSchema,
+} from './liquidation-result.js';
 export { fullParamsSchema, paramsOverridesSchema, paramsSpecSchema, presetParamsSchema } from './params.js';
 export {
   type DocumentIssue,
   documentIssues,
   formatIssuePath,
   parseJson,
+  parseLiquidationDocument,
   parseMarginDocument,
   parseWhatIfDocument,
 } from './parse.js';

@@ -1,7 +1,8 @@
 import { AppError } from '@xmargin/errors';
-import type { MarginDocument, WhatIfChange, WhatIfOptions } from '@xmargin/risk';
+import type { LiquidationDocument, MarginDocument, WhatIfChange, WhatIfOptions } from '@xmargin/risk';
 import type { z } from 'zod';
 import { marginDocumentSchema } from './document.js';
+import { liquidationDocumentSchema } from './liquidation.js';
 import { whatIfDocumentSchema } from './what-if.js';
 
 /** One validation problem, with the JSON path of the offending value (`$` is the document root). */
@@ -52,6 +53,13 @@ export function parseWhatIfDocument(input: unknown): { changes: WhatIfChange[]; 
   if (!r.success) throw invalid(r.error, 'What-if document');
   const { changes, ...options } = r.data;
   return { changes, options };
+}
+
+/** Validates a `liquidation simulate` input (liquidation spec section 6). Throws DOCUMENT__INVALID. */
+export function parseLiquidationDocument(input: unknown): LiquidationDocument {
+  const r = liquidationDocumentSchema.safeParse(input);
+  if (!r.success) throw invalid(r.error, 'Liquidation document');
+  return r.data;
 }
 
 /** JSON.parse with the stable DOCUMENT__UNPARSABLE error. */
