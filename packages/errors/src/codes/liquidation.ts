@@ -1,5 +1,8 @@
 import { code } from '../spec.js';
 
+/** The spec section-6 action object of a rejected bid, carried in the error so a client sees the figures. */
+type BidOutcome = Readonly<Record<string, unknown>>;
+
 /** Liquidation auctions (shared/spec/liquidation.md): parameters, prices, bids, the insurance fund. */
 export const liquidationCodes = {
   LIQUIDATION__INVALID_PARAMS: code<{ path: string; reason: string }>(
@@ -14,13 +17,22 @@ export const liquidationCodes = {
     422,
     'Reserved cash exceeds the mark-to-market',
   ),
-  LIQUIDATION__NO_AUCTION: code<{ auctionId?: string; accountId?: string }>(409, 'No ongoing auction'),
-  LIQUIDATION__PRICE_ZERO: code<{ auctionId?: string }>(409, 'The auction price is zero'),
-  LIQUIDATION__INSUFFICIENT_CASH: code<{ required: number; available: number }>(
+  LIQUIDATION__NO_AUCTION: code<{ auctionId?: string; accountId?: string; action?: BidOutcome }>(
+    409,
+    'No ongoing auction',
+  ),
+  LIQUIDATION__PRICE_ZERO: code<{ auctionId?: string; action?: BidOutcome }>(
+    409,
+    'The auction price is zero',
+  ),
+  LIQUIDATION__INSUFFICIENT_CASH: code<{ required: number; available: number; action?: BidOutcome }>(
     409,
     'The bidder has too little cash for the bid',
   ),
-  LIQUIDATION__PRICE_LIMIT: code<{ price: number; maxPrice: number }>(409, 'The bid price exceeds maxPrice'),
+  LIQUIDATION__PRICE_LIMIT: code<{ price: number; maxPrice: number; action?: BidOutcome }>(
+    409,
+    'The bid price exceeds maxPrice',
+  ),
   LIQUIDATION__STALE_SEQUENCE: code<{ expected: number; actual: number }>(
     409,
     'The auction moved on since the sequence the bid expected',
