@@ -3,6 +3,7 @@ import * as api from './index.js';
 
 it('exports exactly the documented names', () => {
   expect(Object.keys(api).sort()).toEqual([
+    'STRESS_MODES',
     'applyChanges',
     'black76',
     'black76Greeks',
@@ -17,6 +18,7 @@ it('exports exactly the documented names', () => {
     'normPdf',
     'presets',
     'resolveParams',
+    'runStress',
     'whatIf',
   ]);
 });

@@ -1,5 +1,26 @@
 export { type BookMarket, type BookResult, createRiskBook, type RiskBook } from './book/create-risk-book.js';
 export { computeMargin, computeMarginSummary } from './compute-margin.js';
+export { runStress } from './contagion/run-stress.js';
+export {
+  type CpammDepth,
+  type DepthModel,
+  type ExpDepth,
+  type LinearDepth,
+  type RunStressOptions,
+  STRESS_MODES,
+  type StressAccount,
+  type StressChainFigures,
+  type StressCollateral,
+  type StressDocument,
+  type StressLiquidation,
+  type StressMode,
+  type StressModeResult,
+  type StressPolicy,
+  type StressPosition,
+  type StressResult,
+  type StressRound,
+  type StressWarning,
+} from './contagion/types.js';
 export { resolveParams } from './params/resolve-params.js';
 export { presets } from './presets/index.js';
 export {

@@ -12,7 +12,16 @@ export {
   formatIssuePath,
   parseJson,
   parseMarginDocument,
+  parseStressDocument,
   parseWhatIfDocument,
 } from './parse.js';
 export { marginResultSchema, marginSummarySchema, whatIfResultSchema } from './result.js';
+export {
+  depthModelSchema,
+  stressAccountSchema,
+  stressDocumentSchema,
+  stressModeSchema,
+  stressPolicySchema,
+  stressPositionSchema,
+} from './stress.js';
 export { whatIfChangeSchema, whatIfDocumentSchema } from './what-if.js';

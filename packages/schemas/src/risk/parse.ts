@@ -1,7 +1,8 @@
 import { AppError } from '@xmargin/errors';
-import type { MarginDocument, WhatIfChange, WhatIfOptions } from '@xmargin/risk';
+import type { MarginDocument, StressDocument, WhatIfChange, WhatIfOptions } from '@xmargin/risk';
 import type { z } from 'zod';
 import { marginDocumentSchema } from './document.js';
+import { stressDocumentSchema } from './stress.js';
 import { whatIfDocumentSchema } from './what-if.js';
 
 /** One validation problem, with the JSON path of the offending value (`$` is the document root). */
@@ -64,4 +65,11 @@ export function parseJson(text: string): unknown {
       cause,
     });
   }
+}
+
+/** Validates a stress document (contagion spec section 1). Throws DOCUMENT__INVALID with every issue. */
+export function parseStressDocument(input: unknown): StressDocument {
+  const r = stressDocumentSchema.safeParse(input);
+  if (!r.success) throw invalid(r.error, 'Stress document');
+  return r.data;
 }
