@@ -3,11 +3,13 @@ import { ccqCommand } from './ccq.js';
 import { guardiansCommand } from './guardians.js';
 import { marginCommand } from './margin.js';
 import { pythCommand } from './pyth.js';
+import { stressCommand } from './stress.js';
 import { vaaCommand } from './vaa.js';
 
 /** Every `xmargin` subcommand, by name. */
 export const commands: readonly Command[] = [
   marginCommand,
+  stressCommand,
   guardiansCommand,
   vaaCommand,
   ccqCommand,
