@@ -1,7 +1,6 @@
 import { AppError } from '@xmargin/errors';
 import type { MarginContext } from '../model/context.js';
-import { volFor } from '../model/holdings.js';
-import { optionValue } from '../model/underlying.js';
+import { optionValue, volFor } from '../model/option-value.js';
 import { black76Greeks } from '../pricing/greeks.js';
 import type { AssetUniverse } from './price-state.js';
 import type { StressUnit } from './units.js';

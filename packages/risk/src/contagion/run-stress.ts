@@ -3,6 +3,7 @@ import { createContext } from '../model/context.js';
 import { resolveParams } from '../params/resolve-params.js';
 import { createDepth, type Depth } from './depth.js';
 import type { PriceState, UnitEvaluator } from './evaluator.js';
+import { fastEvaluator } from './fast-evaluator.js';
 import { assetUniverse, marketDataAt } from './price-state.js';
 import { referenceEvaluator } from './reference-evaluator.js';
 import { type ResolvedPolicy, type StressSetup, simulateMode } from './simulate-mode.js';
@@ -99,6 +100,11 @@ function checkAccounts(doc: StressDocument, marketOf: (asset: string) => boolean
  * outside the model domain and RISK__DEPTH_EXHAUSTED when a buy empties constant-product pools.
  */
 export function runStress(doc: StressDocument, opts: RunStressOptions = {}): StressResult {
+  return runStressWith(doc, opts, (mode, _units, setup) => fastEvaluator(mode, setup.stateAt(setup.initial)));
+}
+
+/** `runStress` by the definition: `computeMargin` of every unit's document (tests and benches). */
+export function runStressReference(doc: StressDocument, opts: RunStressOptions = {}): StressResult {
   return runStressWith(doc, opts, (mode) => referenceEvaluator(doc, mode));
 }
 
