@@ -9,7 +9,6 @@ import {
   resolveCollateral,
 } from '../model/collateral.js';
 import type { MarginContext } from '../model/context.js';
-import { isolatedMode } from '../model/modes.js';
 import type { Account, Position } from '../types.js';
 import type { PriceState, UnitEvaluator } from './evaluator.js';
 import type { StressMode } from './types.js';
@@ -57,6 +56,82 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
   let current: PriceState = initial;
   const slots = new Map<StressUnit, UnitSlot>();
   const cross = initial.ctx.params.cross;
+  // Isolated mode: the maintenance requirement of a lone position is |q| times its instrument's
+  // requirement per unit for its sign (section 8), and a lone risk-cancelling balance b times its
+  // underlying's per unit; both kept per underlying version, recomputed after a revaluation.
+  let loneLong = new Float64Array(64);
+  let loneShort = new Float64Array(64);
+  let loneVersion = new Int32Array(64).fill(-1);
+  const version: number[] = [];
+  const baseLone: number[] = [];
+  const baseVersion: number[] = [];
+  const oneLeg = { inst: new Int32Array(1), qty: new Float64Array(1), konst: new Float64Array(1) };
+  const noLegs = { inst: new Int32Array(0), qty: new Float64Array(0), konst: new Float64Array(0) };
+
+  function loneRequirement(u: number, legs: typeof oneLeg, hi: number, base: number): number {
+    const seg = { u, lo: 0, hi, base, im: 0, mm: 0, mtm: 0 };
+    aggregateSegment(kernel, table, arrays, legs, seg);
+    return seg.mm;
+  }
+
+  function lone(id: number, q: number): number {
+    if (id >= loneVersion.length) {
+      const size = Math.max(id + 1, loneVersion.length * 2);
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(size);
+        b.set(a);
+        return b;
+      };
+      loneLong = grow(loneLong);
+      loneShort = grow(loneShort);
+      const v = new Int32Array(size).fill(-1);
+      v.set(loneVersion);
+      loneVersion = v;
+    }
+    const u = table.underlying[id]!;
+    const current = version[u] ?? 0;
+    if (loneVersion[id] !== current) {
+      oneLeg.inst[0] = id;
+      oneLeg.qty[0] = 1;
+      loneLong[id] = loneRequirement(u, oneLeg, 1, 0);
+      oneLeg.qty[0] = -1;
+      loneShort[id] = loneRequirement(u, oneLeg, 1, 0);
+      loneVersion[id] = current;
+    }
+    return q > 0 ? q * loneLong[id]! : -q * loneShort[id]!;
+  }
+
+  function loneBase(u: number, b: number): number {
+    const current = version[u] ?? 0;
+    if (baseVersion[u] !== current) {
+      baseLone[u] = loneRequirement(u, noLegs, 0, 1);
+      baseVersion[u] = current;
+    }
+    return b * baseLone[u]!;
+  }
+
+  /** Mark-to-market of a segment, summed in the order of `aggregateSegment`. */
+  function segmentMtm(run: AccountRun, lo: number, hi: number, u: number, b: number): number {
+    const n = kernel.n;
+    const R = arrays.stride;
+    const v = arrays.values;
+    let mtm = (b * arrays.spot[u]!) / kernel.stablePrice;
+    let i = lo;
+    for (; i < hi && table.kind[run.inst[i]!] === PERP; i++) {
+      mtm += run.qty[i]! * v[run.inst[i]! * R + n + 2]! + run.konst[i]!;
+    }
+    while (i < hi) {
+      const g = table.group[run.inst[i]!]!;
+      let mtmE = 0;
+      for (; i < hi && table.group[run.inst[i]!] === g; i++) {
+        const id = run.inst[i]!;
+        if (table.kind[id] === FUTURE) mtm += run.qty[i]! * v[id * R + n + 2]! + run.konst[i]!;
+        else mtmE += run.qty[i]! * v[id * R + n + 2]!;
+      }
+      mtm += mtmE;
+    }
+    return mtm;
+  }
 
   function accountOf(u: StressUnit): Account {
     return {
@@ -99,6 +174,7 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
       const spot = state.ctx.markets.get(table.underlyings[u]!)?.spot;
       if (spot !== arrays.spot[u]) {
         revalueUnderlying(arrays, table, state.ctx, u);
+        version[u] = (version[u] ?? 0) + 1;
         underlyings.add(u);
       }
     }
@@ -142,14 +218,24 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
     const col = resolveCollateral(ctx, slot.account.collateral ?? []);
     const terms = termsOf(slot.account.cash ?? 0, col);
     const { run } = slot;
-    for (const seg of run.segments) aggregateSegment(kernel, table, arrays, run, seg);
+    if (mode === 'portfolio') {
+      for (const seg of run.segments) aggregateSegment(kernel, table, arrays, run, seg);
+    } else {
+      // The other modes need the segments' marks only, not their scenario aggregation.
+      for (const seg of run.segments) seg.mtm = segmentMtm(run, seg.lo, seg.hi, seg.u, seg.base);
+    }
     const summary = accountSummary(kernel, terms, run.segments);
     slot.equity = summary.equity;
     if (mode === 'portfolio') slot.maintenance = summary.maintenanceRequirement;
     else if (mode === 'cross') slot.maintenance = crossRequirement(ctx, slot, col);
     else {
-      const ev = { kernel, table, arrays, run: { ...run, terms }, summary, traces: [] };
-      slot.maintenance = isolatedMode(ev, slot.positions, summary.equity).maintenanceRequirement;
+      // As model/modes.ts `isolatedMode`: haircuts, each position alone, each underlying's base alone.
+      let mm = terms.haircutMm / kernel.stablePrice;
+      slot.positions.forEach((p, i) => {
+        mm += lone(run.positionInstrument[i]!, p.quantity);
+      });
+      for (const seg of run.segments) if (seg.base !== 0) mm += loneBase(seg.u, seg.base);
+      slot.maintenance = mm;
     }
     slot.dirty = false;
   }
