@@ -9,6 +9,8 @@ export interface PriceState {
   readonly prices: Float64Array;
   readonly market: MarketData;
   readonly ctx: MarginContext;
+  /** Unit value and spot delta per option instrument at this state, priced once (holding-figures.ts). */
+  readonly options: Map<string, readonly [number, number]>;
 }
 
 /** E (equity) and M (maintenance requirement of the mode) of units at a price state. */

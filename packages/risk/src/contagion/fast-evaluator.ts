@@ -21,6 +21,9 @@ interface UnitSlot {
   /** Underlying indexes (positions and risk-cancelling collateral) and other collateral assets. */
   underlyings: Int32Array;
   assets: readonly string[];
+  /** Collateral resolved at the state of `terms` (re-resolved when an asset it holds moves). */
+  col: ResolvedCollateral;
+  terms: AccountTerms;
   equity: number;
   maintenance: number;
   /** The figures are stale: the unit changed, or it was never evaluated. */
@@ -56,58 +59,15 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
   let current: PriceState = initial;
   const slots = new Map<StressUnit, UnitSlot>();
   const cross = initial.ctx.params.cross;
-  // Isolated mode: the maintenance requirement of a lone position is |q| times its instrument's
-  // requirement per unit for its sign (section 8), and a lone risk-cancelling balance b times its
-  // underlying's per unit; both kept per underlying version, recomputed after a revaluation.
-  let loneLong = new Float64Array(64);
-  let loneShort = new Float64Array(64);
-  let loneVersion = new Int32Array(64).fill(-1);
-  const version: number[] = [];
-  const baseLone: number[] = [];
-  const baseVersion: number[] = [];
+  // Isolated mode: each position alone, and each underlying's risk-cancelling balance alone, through
+  // the kernel on a one-leg run (as model/modes.ts `isolatedMode`, without its allocations).
   const oneLeg = { inst: new Int32Array(1), qty: new Float64Array(1), konst: new Float64Array(1) };
   const noLegs = { inst: new Int32Array(0), qty: new Float64Array(0), konst: new Float64Array(0) };
 
-  function loneRequirement(u: number, legs: typeof oneLeg, hi: number, base: number): number {
+  function alone(u: number, legs: typeof oneLeg, hi: number, base: number): number {
     const seg = { u, lo: 0, hi, base, im: 0, mm: 0, mtm: 0 };
     aggregateSegment(kernel, table, arrays, legs, seg);
     return seg.mm;
-  }
-
-  function lone(id: number, q: number): number {
-    if (id >= loneVersion.length) {
-      const size = Math.max(id + 1, loneVersion.length * 2);
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(size);
-        b.set(a);
-        return b;
-      };
-      loneLong = grow(loneLong);
-      loneShort = grow(loneShort);
-      const v = new Int32Array(size).fill(-1);
-      v.set(loneVersion);
-      loneVersion = v;
-    }
-    const u = table.underlying[id]!;
-    const current = version[u] ?? 0;
-    if (loneVersion[id] !== current) {
-      oneLeg.inst[0] = id;
-      oneLeg.qty[0] = 1;
-      loneLong[id] = loneRequirement(u, oneLeg, 1, 0);
-      oneLeg.qty[0] = -1;
-      loneShort[id] = loneRequirement(u, oneLeg, 1, 0);
-      loneVersion[id] = current;
-    }
-    return q > 0 ? q * loneLong[id]! : -q * loneShort[id]!;
-  }
-
-  function loneBase(u: number, b: number): number {
-    const current = version[u] ?? 0;
-    if (baseVersion[u] !== current) {
-      baseLone[u] = loneRequirement(u, noLegs, 0, 1);
-      baseVersion[u] = current;
-    }
-    return b * baseLone[u]!;
   }
 
   /** Mark-to-market of a segment, summed in the order of `aggregateSegment`. */
@@ -144,7 +104,8 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
   function build(u: StressUnit, old: UnitSlot | undefined): UnitSlot {
     const account = accountOf(u);
     const ctx = current.ctx;
-    const run = buildAccountRun(ctx, table, account, resolveCollateral(ctx, account.collateral ?? []));
+    const col = resolveCollateral(ctx, account.collateral ?? []);
+    const run = buildAccountRun(ctx, table, account, col);
     valueNew(arrays, table, ctx);
     // The old run's references go after the new one took its own, so shared instruments stay valued.
     if (old) releaseAccountRun(table, old.run);
@@ -159,6 +120,8 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
       run,
       underlyings: Int32Array.from(run.segments, (s) => s.u),
       assets: [...others],
+      col,
+      terms: termsOf(account.cash ?? 0, col),
       equity: 0,
       maintenance: 0,
       dirty: true,
@@ -174,7 +137,6 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
       const spot = state.ctx.markets.get(table.underlyings[u]!)?.spot;
       if (spot !== arrays.spot[u]) {
         revalueUnderlying(arrays, table, state.ctx, u);
-        version[u] = (version[u] ?? 0) + 1;
         underlyings.add(u);
       }
     }
@@ -215,9 +177,7 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
 
   function margin(slot: UnitSlot): void {
     const ctx = current.ctx;
-    const col = resolveCollateral(ctx, slot.account.collateral ?? []);
-    const terms = termsOf(slot.account.cash ?? 0, col);
-    const { run } = slot;
+    const { run, col, terms } = slot;
     if (mode === 'portfolio') {
       for (const seg of run.segments) aggregateSegment(kernel, table, arrays, run, seg);
     } else {
@@ -231,10 +191,14 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
     else {
       // As model/modes.ts `isolatedMode`: haircuts, each position alone, each underlying's base alone.
       let mm = terms.haircutMm / kernel.stablePrice;
-      slot.positions.forEach((p, i) => {
-        mm += lone(run.positionInstrument[i]!, p.quantity);
-      });
-      for (const seg of run.segments) if (seg.base !== 0) mm += loneBase(seg.u, seg.base);
+      const { positions } = slot;
+      for (let i = 0; i < positions.length; i++) {
+        const id = run.positionInstrument[i]!;
+        oneLeg.inst[0] = id;
+        oneLeg.qty[0] = positions[i]!.quantity;
+        mm += alone(table.underlying[id]!, oneLeg, 1, 0);
+      }
+      for (const seg of run.segments) if (seg.base !== 0) mm += alone(seg.u, noLegs, 0, seg.base);
       slot.maintenance = mm;
     }
     slot.dirty = false;
@@ -251,10 +215,12 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
           slot = build(u, undefined);
           slots.set(u, slot);
         }
-        if (!slot.dirty) {
-          for (const x of slot.underlyings) if (moved.underlyings.has(x)) slot.dirty = true;
-          for (const a of slot.assets) if (moved.assets.has(a)) slot.dirty = true;
+        if (slot.assets.length > 0 && slot.assets.some((a) => moved.assets.has(a))) {
+          slot.col = resolveCollateral(current.ctx, slot.account.collateral ?? []);
+          slot.terms = termsOf(slot.account.cash ?? 0, slot.col);
+          slot.dirty = true;
         }
+        if (!slot.dirty) for (const x of slot.underlyings) if (moved.underlyings.has(x)) slot.dirty = true;
         if (slot.dirty) margin(slot);
         equity[i] = slot.equity;
         maintenance[i] = slot.maintenance;

@@ -1,7 +1,7 @@
 import { AppError } from '@xmargin/errors';
-import type { MarginContext } from '../model/context.js';
 import { optionValue, volFor } from '../model/option-value.js';
 import { black76Greeks } from '../pricing/greeks.js';
+import type { PriceState } from './evaluator.js';
 import type { AssetUniverse } from './price-state.js';
 import type { StressUnit } from './units.js';
 
@@ -18,7 +18,8 @@ export interface HoldingFigures {
   readonly value: number[];
 }
 
-export function holdingFigures(ctx: MarginContext, universe: AssetUniverse, u: StressUnit): HoldingFigures {
+export function holdingFigures(state: PriceState, universe: AssetUniverse, u: StressUnit): HoldingFigures {
+  const { ctx } = state;
   const out: HoldingFigures = { chain: [], notional: [], asset: [], flow: [], value: [] };
   const P = ctx.stablePrice;
   const push = (chain: string, n: number, asset: string, phi: number, v: number) => {
@@ -75,18 +76,23 @@ export function holdingFigures(ctx: MarginContext, universe: AssetUniverse, u: S
       push(chain, n, p.underlying, p.quantity * forwardPerSpot, p.quantity * (e.forward - p.entryPrice));
       return;
     }
-    const vol = volFor(e, p.strike);
-    const value = optionValue(ctx, e, { strike: p.strike, right: p.right, vol }, 1, 1, false);
-    const g = black76Greeks({
-      forward: e.forward,
-      strike: p.strike,
-      time: e.time,
-      vol,
-      right: p.right,
-      rate: ctx.params.discountOptionValues ? e.rate : 0,
-      forwardPerSpot,
-    });
-    push(chain, n, p.underlying, p.quantity * g.delta, p.quantity * value);
+    const key = `${p.underlying}|${p.expiry}|${p.strike}|${p.right}`;
+    let unit = state.options.get(key);
+    if (!unit) {
+      const vol = volFor(e, p.strike);
+      const g = black76Greeks({
+        forward: e.forward,
+        strike: p.strike,
+        time: e.time,
+        vol,
+        right: p.right,
+        rate: ctx.params.discountOptionValues ? e.rate : 0,
+        forwardPerSpot,
+      });
+      unit = [optionValue(ctx, e, { strike: p.strike, right: p.right, vol }, 1, 1, false), g.delta];
+      state.options.set(key, unit);
+    }
+    push(chain, n, p.underlying, p.quantity * unit[1], p.quantity * unit[0]);
   });
   return out;
 }

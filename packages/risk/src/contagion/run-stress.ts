@@ -165,7 +165,7 @@ export function runStressWith(
       if (!s) {
         const market = marketDataAt(doc, universe, prices);
         const ctx = createContext({ asOf: doc.asOf, params: doc.params, stable: doc.stable, ...market });
-        s = { prices, market, ctx };
+        s = { prices, market, ctx, options: new Map() };
         states.set(key, s);
       }
       return s;

@@ -151,7 +151,7 @@ export function simulateMode(
       const e = equity[i]!;
       const m = maintenance[i]!;
       if (!(e - m < 0)) return;
-      const figures = holdingFigures(atOracle.ctx, universe, unit);
+      const figures = holdingFigures(atOracle, universe, unit);
       const notional = sum(figures.notional);
       liquidatable.push({
         unit,
@@ -211,7 +211,7 @@ export function simulateMode(
     let penalties = 0;
     let badDebt = 0;
     for (const { c, f } of chosen) {
-      const value = sum(holdingFigures(atExecution.ctx, universe, c.unit).value);
+      const value = sum(holdingFigures(atExecution, universe, c.unit).value);
       totals.addHoldings(f, c.figures, isTraded);
       const u = c.unit;
       let p = policy.penalty * f * c.notional;
