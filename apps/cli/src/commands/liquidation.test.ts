@@ -112,7 +112,7 @@ describe('xmargin liquidation simulate (in process)', () => {
 });
 
 describe('pnpm -s xmargin liquidation simulate (real process)', () => {
-  it('prints the fixture case through the package script', () => {
+  it('prints the fixture case through the package script', { timeout: 120_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'xmargin-liq-'));
     const file = join(dir, 'case.json');
     writeFileSync(file, JSON.stringify(examples.simulations[1]!.input));
