@@ -1,2 +1,2 @@
 export { runCli } from './cli.js';
-export { type CliIo, type Command, EXIT } from './io.js';
+export { type CliIo, type Command, EXIT, type OptionSpec } from './io.js';

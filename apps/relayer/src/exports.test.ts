@@ -13,5 +13,6 @@ it('exports exactly the documented names', () => {
     'createMemoryCursorStore',
     'createRelayer',
     'emitterKey',
+    'relayerEnv',
   ]);
 });

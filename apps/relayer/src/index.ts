@@ -9,6 +9,7 @@ export {
   createFileCursorStore,
   createMemoryCursorStore,
 } from './cursor/cursor-store.js';
+export { type RelayerEnv, relayerEnv } from './env.js';
 export type { OnRelayerEvent, RelayerEvent } from './events.js';
 export {
   createGuardianClient,

@@ -6,6 +6,7 @@ import { configCodes } from './codes/config.js';
 import { coreCodes } from './codes/core.js';
 import { documentCodes } from './codes/document.js';
 import { ledgerCodes } from './codes/ledger.js';
+import { liquidationCodes } from './codes/liquidation.js';
 import { queueCodes } from './codes/queue.js';
 import { riskCodes } from './codes/risk.js';
 import type { CodeSpec, HttpStatus } from './spec.js';
@@ -25,6 +26,7 @@ export const errorCodes = {
   ...apiCodes,
   ...configCodes,
   ...clientCodes,
+  ...liquidationCodes,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,5 +1,58 @@
 export { type BookEntry, type BookMarket, createRiskBook, type RiskBook } from './book/create-risk-book.js';
 export { computeMargin, computeMarginSummary } from './compute-margin.js';
+export { runStress } from './contagion/run-stress.js';
+export {
+  type CpammDepth,
+  type DepthModel,
+  type ExpDepth,
+  type LinearDepth,
+  type RunStressOptions,
+  STRESS_MODES,
+  type StressAccount,
+  type StressChainFigures,
+  type StressCollateral,
+  type StressDocument,
+  type StressLiquidation,
+  type StressMode,
+  type StressModeResult,
+  type StressPolicy,
+  type StressPosition,
+  type StressResult,
+  type StressRound,
+  type StressWarning,
+} from './contagion/types.js';
+export { applyBid } from './liquidation/apply-bid.js';
+export { auctionDiscount } from './liquidation/auction-discount.js';
+export { auctionPresets } from './liquidation/auction-presets.js';
+export { type BufferMarginParameters, bufferMargin } from './liquidation/buffer-margin.js';
+export { evaluateAuction } from './liquidation/evaluate-auction.js';
+export { type InsolventBidPriceParameters, insolventBidPrice } from './liquidation/insolvent-bid-price.js';
+export { type LiquidationFeeParameters, liquidationFee } from './liquidation/liquidation-fee.js';
+export { type MaxFractionParameters, maxFraction } from './liquidation/max-fraction.js';
+export { auctionParamsIssues, resolveAuctionParams } from './liquidation/resolve-auction-params.js';
+export { simulateLiquidation } from './liquidation/simulate-liquidation.js';
+export { type SolventBidPriceParameters, solventBidPrice } from './liquidation/solvent-bid-price.js';
+export { type SplitAccountReturnType, splitAccount } from './liquidation/split-account.js';
+export type {
+  ApplyBidParameters,
+  ApplyBidReturnType,
+  AuctionKind,
+  AuctionParams,
+  AuctionParamsSpec,
+  AuctionState,
+  AuctionTransition,
+  BidRejection,
+  EvaluateAuctionParameters,
+  EvaluateAuctionReturnType,
+  FiguresOf,
+  LiquidationAction,
+  LiquidationActionResult,
+  LiquidationDocument,
+  LiquidationFigures,
+  LiquidationSimulation,
+  MarketUpdate,
+  TerminationReason,
+} from './liquidation/types.js';
 export { resolveParams } from './params/resolve-params.js';
 export { presets } from './presets/index.js';
 export {

@@ -41,6 +41,29 @@ export type {
   LinkChallengeRecord,
 } from './repositories/challenges.js';
 export type { ChainCursorRecord, CursorsRepository } from './repositories/cursors.js';
+export type { LiquidationParamsRepository } from './repositories/liquidation-params.js';
+export type {
+  AuctionBidRecord,
+  AuctionEventRecord,
+  AuctionEventType,
+  AuctionKindValue,
+  AuctionRecord,
+  AuctionStatus,
+  CashReason,
+  CollateralAdjustment,
+  InsertAuctionBidParameters,
+  InsertAuctionParameters,
+  InsertPositionTransferParameters,
+  InsertSettlementInstructionParameters,
+  InsuranceFundEntry,
+  InsuranceFundEntryKind,
+  LiquidationsRepository,
+  ListAuctionsParameters,
+  PositionTransferRecord,
+  SettlementInstructionRecord,
+  SettlementStatus,
+  UpdateAuctionParameters,
+} from './repositories/liquidations.js';
 export type {
   MarketDataKind,
   MarketDataRecord,

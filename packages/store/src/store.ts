@@ -6,6 +6,11 @@ import { type AttestationsRepository, createAttestationsRepository } from './rep
 import { type BalancesRepository, createBalancesRepository } from './repositories/balances.js';
 import { type ChallengesRepository, createChallengesRepository } from './repositories/challenges.js';
 import { type CursorsRepository, createCursorsRepository } from './repositories/cursors.js';
+import {
+  createLiquidationParamsRepository,
+  type LiquidationParamsRepository,
+} from './repositories/liquidation-params.js';
+import { createLiquidationsRepository, type LiquidationsRepository } from './repositories/liquidations.js';
 import { createMarketDataRepository, type MarketDataRepository } from './repositories/market-data.js';
 import { createPositionsRepository, type PositionsRepository } from './repositories/positions.js';
 import { createRiskParamsRepository, type RiskParamsRepository } from './repositories/risk-params.js';
@@ -23,6 +28,8 @@ export interface StoreRepositories {
   readonly snapshots: SnapshotsRepository;
   readonly apiKeys: ApiKeysRepository;
   readonly cursors: CursorsRepository;
+  readonly liquidations: LiquidationsRepository;
+  readonly liquidationParams: LiquidationParamsRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -57,6 +64,8 @@ function repositories(
     snapshots: createSnapshotsRepository(ex),
     apiKeys: createApiKeysRepository(ex),
     cursors: createCursorsRepository(ex),
+    liquidations: createLiquidationsRepository(ex),
+    liquidationParams: createLiquidationParamsRepository(ex, inTransaction),
   };
 }
 

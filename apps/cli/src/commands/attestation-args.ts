@@ -1,49 +1,31 @@
+// Flag helpers shared by the attestation commands (vaa, ccq, pyth, guardians).
 import { decodeBinaryInput, type TrustStore, toHex, trustStoreFromJson } from '@xmargin/attestation';
 import { AppError, isAppError } from '@xmargin/errors';
-import type { CliIo } from '../io.js';
+import { usageError } from '../args.js';
+import type { CliIo, OptionSpec, OptionValues } from '../io.js';
 
-/** Parsed `--flag value` pairs plus positionals; every flag takes exactly one value. */
-export interface ParsedArgs {
-  readonly positionals: readonly string[];
-  readonly flags: ReadonlyMap<string, string>;
-}
+/** Flags every verify command takes. */
+export const verifyOptions = {
+  trust: {
+    type: 'string',
+    value: 'STORE.json',
+    description: 'trust store JSON (from `xmargin guardians bootstrap`)',
+  },
+  now: { type: 'string', value: 'UNIX', description: 'the time to verify at (default: the clock)' },
+  'max-age': { type: 'string', value: 'SECONDS', description: 'refuse attestations older than this' },
+  emitter: { type: 'string', value: 'CHAIN:0xADDR', description: 'the only emitter allowed' },
+} as const satisfies Record<string, OptionSpec>;
 
-export function usageError(command: string, reason: string): AppError {
-  return new AppError('CLI__USAGE', { shortMessage: reason, context: { command, reason } });
-}
-
-/** Strict flag parser: unknown flags, repeated flags and flags without a value are usage errors. */
-export function parseArgs(command: string, args: readonly string[], known: readonly string[]): ParsedArgs {
-  const positionals: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (!known.includes(name)) throw usageError(command, `unknown option --${name}`);
-    if (flags.has(name)) throw usageError(command, `--${name} given twice`);
-    const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
-    if (value === undefined || (eq === -1 && value.startsWith('--'))) {
-      throw usageError(command, `--${name} needs a value`);
-    }
-    flags.set(name, value);
-  }
-  return { positionals, flags };
-}
-
-export function requireFlag(command: string, parsed: ParsedArgs, name: string): string {
-  const value = parsed.flags.get(name);
-  if (value === undefined) throw usageError(command, `--${name} is required`);
+/** The value of a string flag that must be given. */
+export function requireFlag(command: string, values: OptionValues, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string') throw usageError(command, `--${name} is required`);
   return value;
 }
 
-export function integerFlag(command: string, parsed: ParsedArgs, name: string): number | undefined {
-  const raw = parsed.flags.get(name);
-  if (raw === undefined) return undefined;
+export function integerFlag(command: string, values: OptionValues, name: string): number | undefined {
+  const raw = values[name];
+  if (typeof raw !== 'string') return undefined;
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
     throw usageError(command, `--${name} must be a non-negative integer`);
   }
@@ -51,8 +33,8 @@ export function integerFlag(command: string, parsed: ParsedArgs, name: string): 
 }
 
 /** `--now UNIX` or the wall clock: the CLI is where the clock is read, never the attestation package. */
-export function nowFlag(command: string, parsed: ParsedArgs): number {
-  return integerFlag(command, parsed, 'now') ?? Math.floor(Date.now() / 1000);
+export function nowFlag(command: string, values: OptionValues): number {
+  return integerFlag(command, values, 'now') ?? Math.floor(Date.now() / 1000);
 }
 
 /** Reads a file through the injected io, reporting any failure as CLI__FILE_NOT_FOUND. */

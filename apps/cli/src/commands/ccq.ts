@@ -1,21 +1,18 @@
 import { type ExpectedQuery, verifyQueryResponse } from '@xmargin/attestation';
+import { usageError } from '../args.js';
 import type { Command } from '../io.js';
 import {
   binaryArg,
   integerFlag,
   loadTrustStore,
   nowFlag,
-  parseArgs,
+  readInputFile,
   requireFlag,
   toJson,
-  usageError,
+  verifyOptions,
 } from './attestation-args.js';
 
 const NAME = 'ccq';
-const USAGE =
-  'xmargin ccq verify --trust STORE.json --response HEX|@FILE --signatures HEX,HEX,... [--now UNIX] ' +
-  '[--guardian-set N] [--expect-evm CHAIN:0xTOKEN:0xHOLDER | --expect-spl CHAIN:ACCOUNT:MINT:OWNER] ' +
-  '[--max-age SECONDS] [--last-height N]';
 
 function expectedArg(evm: string | undefined, spl: string | undefined): ExpectedQuery | undefined {
   if (evm !== undefined && spl !== undefined)
@@ -36,29 +33,55 @@ function expectedArg(evm: string | undefined, spl: string | undefined): Expected
 export const ccqCommand: Command = {
   name: NAME,
   summary: 'verify a Wormhole Queries response and its guardian signatures',
-  usage: USAGE,
-  async run(args, io) {
-    const parsed = parseArgs(NAME, args, [
-      'trust',
-      'response',
-      'signatures',
-      'now',
-      'guardian-set',
-      'expect-evm',
-      'expect-spl',
-      'max-age',
-      'last-height',
-    ]);
-    const [sub, ...extra] = parsed.positionals;
+  synopsis: [
+    'ccq verify --trust STORE.json --response HEX|@FILE --signatures HEX,HEX,...|@FILE [--now UNIX] ' +
+      '[--guardian-set N] [--expect-evm CHAIN:0xTOKEN:0xHOLDER | --expect-spl CHAIN:ACCOUNT:MINT:OWNER] ' +
+      '[--max-age SECONDS] [--last-height N]',
+  ],
+  options: {
+    trust: verifyOptions.trust,
+    now: verifyOptions.now,
+    'max-age': verifyOptions['max-age'],
+    response: { type: 'string', value: 'HEX|@FILE', description: 'the serialised Queries response' },
+    signatures: {
+      type: 'string',
+      value: 'HEX,...|@FILE',
+      description: 'guardian signatures (65-byte hex with index), comma-separated or one per line in @FILE',
+    },
+    'guardian-set': {
+      type: 'string',
+      value: 'N',
+      description: 'guardian set that signed (default: current)',
+    },
+    'expect-evm': {
+      type: 'string',
+      value: 'CHAIN:0xTOKEN:0xHOLDER',
+      description: 'require a balanceOf(HOLDER) call to TOKEN on CHAIN',
+    },
+    'expect-spl': {
+      type: 'string',
+      value: 'CHAIN:ACCOUNT:MINT:OWNER',
+      description: 'require the SPL token ACCOUNT of MINT owned by OWNER',
+    },
+    'last-height': { type: 'string', value: 'N', description: 'refuse responses at or below this height' },
+  },
+  async run({ values: parsed, positionals }, io) {
+    const [sub, ...extra] = positionals;
     if (sub !== 'verify') throw usageError(NAME, 'expected the subcommand `verify`');
     if (extra.length > 0) throw usageError(NAME, `unexpected argument ${extra[0]}`);
     const trustStore = await loadTrustStore(io, requireFlag(NAME, parsed, 'trust'));
     const response = await binaryArg(io, requireFlag(NAME, parsed, 'response'), 'Queries response');
-    const signatures = requireFlag(NAME, parsed, 'signatures')
-      .split(',')
+    const signaturesArg = requireFlag(NAME, parsed, 'signatures');
+    const signatures = (
+      signaturesArg.startsWith('@') ? await readInputFile(io, signaturesArg.slice(1)) : signaturesArg
+    )
+      .split(/[\s,]+/)
       .map((s) => s.trim())
       .filter(Boolean);
-    const expected = expectedArg(parsed.flags.get('expect-evm'), parsed.flags.get('expect-spl'));
+    const expected = expectedArg(
+      parsed['expect-evm'] as string | undefined,
+      parsed['expect-spl'] as string | undefined,
+    );
     const guardianSetIndex = integerFlag(NAME, parsed, 'guardian-set');
     const maxAge = integerFlag(NAME, parsed, 'max-age');
     const lastHeight = integerFlag(NAME, parsed, 'last-height');

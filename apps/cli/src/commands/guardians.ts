@@ -4,21 +4,11 @@ import {
   trustStoreToJson,
   type WormholeNetwork,
 } from '@xmargin/attestation';
+import { usageError } from '../args.js';
 import type { Command } from '../io.js';
-import {
-  integerFlag,
-  nowFlag,
-  parseArgs,
-  readInputFile,
-  requireFlag,
-  toJson,
-  usageError,
-} from './attestation-args.js';
+import { integerFlag, nowFlag, readInputFile, requireFlag, toJson } from './attestation-args.js';
 
 const NAME = 'guardians';
-const USAGE =
-  'xmargin guardians bootstrap --genesis 0xADDR[,0xADDR...] --upgrades FILE [--genesis-index N] ' +
-  '[--network mainnet|testnet|devnet] [--ttl SECONDS] [--now UNIX]';
 const NETWORKS: readonly WormholeNetwork[] = ['mainnet', 'testnet', 'devnet'];
 
 /**
@@ -41,13 +31,35 @@ export function parseUpgradesFile(text: string): Uint8Array[] {
 export const guardiansCommand: Command = {
   name: NAME,
   summary: 'bootstrap a guardian-set trust store from GuardianSetUpgrade VAAs',
-  usage: USAGE,
-  async run(args, io) {
-    const parsed = parseArgs(NAME, args, ['genesis', 'upgrades', 'genesis-index', 'network', 'ttl', 'now']);
-    const [sub, ...extra] = parsed.positionals;
+  synopsis: [
+    'guardians bootstrap --genesis 0xADDR[,0xADDR...] --upgrades FILE [--genesis-index N] ' +
+      '[--network mainnet|testnet|devnet] [--ttl SECONDS] [--now UNIX]',
+  ],
+  description:
+    'Verifies each GuardianSetUpgrade VAA of FILE against the set before it, starting from the pinned ' +
+    'genesis set, and prints the trust store JSON. Progress goes to stderr on a terminal.',
+  options: {
+    genesis: {
+      type: 'string',
+      value: '0xADDR,...',
+      description: 'guardian addresses of the pinned genesis set',
+    },
+    upgrades: {
+      type: 'string',
+      value: 'FILE',
+      description: 'upgrade VAAs: one hex/base64 VAA per line, or name,vaa CSV rows (# comments)',
+    },
+    'genesis-index': { type: 'string', value: 'N', description: 'index of the genesis set (default 0)' },
+    network: { type: 'string', value: 'NAME', description: 'mainnet (default), testnet or devnet' },
+    ttl: { type: 'string', value: 'SECONDS', description: 'how long a replaced set stays valid' },
+    now: { type: 'string', value: 'UNIX', description: 'the time to verify at (default: the clock)' },
+  },
+  async run({ values, positionals }, io) {
+    const parsed = values;
+    const [sub, ...extra] = positionals;
     if (sub !== 'bootstrap') throw usageError(NAME, 'expected the subcommand `bootstrap`');
     if (extra.length > 0) throw usageError(NAME, `unexpected argument ${extra[0]}`);
-    const network = (parsed.flags.get('network') ?? 'mainnet') as WormholeNetwork;
+    const network = ((values.network as string | undefined) ?? 'mainnet') as WormholeNetwork;
     if (!NETWORKS.includes(network))
       throw usageError(NAME, `--network must be one of ${NETWORKS.join(', ')}`);
     const genesis = requireFlag(NAME, parsed, 'genesis')
@@ -55,7 +67,8 @@ export const guardiansCommand: Command = {
       .map((a) => a.trim())
       .filter(Boolean);
     if (genesis.length === 0) throw usageError(NAME, '--genesis needs at least one address');
-    const upgrades = parseUpgradesFile(await readInputFile(io, requireFlag(NAME, parsed, 'upgrades')));
+    const upgradesFile = requireFlag(NAME, parsed, 'upgrades');
+    const upgrades = parseUpgradesFile(await readInputFile(io, upgradesFile));
     const ttl = integerFlag(NAME, parsed, 'ttl');
     const store = bootstrapTrustStore({
       network,
@@ -65,6 +78,11 @@ export const guardiansCommand: Command = {
       now: nowFlag(NAME, parsed),
       ...(ttl === undefined ? {} : { previousSetTtlSeconds: ttl }),
     });
+    if (io.interactive) {
+      io.stderr(
+        `verified ${upgrades.length} upgrade(s) from ${upgradesFile}: current set ${store.current}\n`,
+      );
+    }
     io.stdout(`${toJson(trustStoreToJson(store))}\n`);
     return 0;
   },

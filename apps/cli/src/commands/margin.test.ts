@@ -47,13 +47,18 @@ describe('xmargin margin (in process)', () => {
     expect(whatIfResultSchema.parse(JSON.parse(io.out))).toEqual(expected);
   });
 
-  it('invalid documents: exit 2, every issue with its JSON path on stderr, nothing on stdout', async () => {
+  it('invalid documents: exit 2, every issue with its JSON path on stderr, the valid ones still printed', async () => {
     const bad = JSON.parse(spec);
     bad.account.positions[0].quantity = 'one';
     bad.surprise = 1;
     const io = memoryIo({ 'a.json': spec, 'bad.json': JSON.stringify(bad), 'broken.json': '{"version":' });
-    expect(await runCli(['margin', 'a.json', 'bad.json', 'broken.json'], io)).toBe(2);
-    expect(io.out).toBe('');
+    expect(await runCli(['margin', 'a.json', 'bad.json', 'broken.json', 'a.json'], io)).toBe(2);
+    const printed = io.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; equity: number });
+    expect(printed.map((r) => r.file)).toEqual(['a.json', 'a.json']);
+    expect(printed[0]?.equity).toBeCloseTo(1394.467377, 5);
     expect(io.err).toContain('bad.json: invalid document (2 issues)');
     expect(io.err).toContain('$.account.positions[0].quantity: ');
     expect(io.err).toMatch(/\$: .*surprise.* \(unrecognized_keys\)/);
@@ -71,6 +76,7 @@ describe('xmargin margin (in process)', () => {
     const io = memoryIo({ 'a.json': spec });
     expect(await runCli(['margin'], io)).toBe(2);
     expect(await runCli(['margin', 'a.json', '--bogus'], io)).toBe(2);
+    expect(io.err).toContain("Unknown option '--bogus'");
     expect(await runCli(['margin', 'a.json', 'a.json', '--what-if', 'c.json'], io)).toBe(2);
     expect(await runCli(['margin', 'missing.json'], io)).toBe(2);
     expect(io.out).toBe('');

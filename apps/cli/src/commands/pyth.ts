@@ -1,4 +1,5 @@
 import { verifyPythUpdate } from '@xmargin/attestation';
+import { usageError } from '../args.js';
 import type { Command } from '../io.js';
 import {
   binaryArg,
@@ -6,30 +7,36 @@ import {
   integerFlag,
   loadTrustStore,
   nowFlag,
-  parseArgs,
   requireFlag,
   toJson,
-  usageError,
+  verifyOptions,
 } from './attestation-args.js';
 import { describeVaa } from './vaa.js';
 
 const NAME = 'pyth';
-const USAGE =
-  'xmargin pyth verify --trust STORE.json --update BASE64|HEX|@FILE [--now UNIX] [--max-age SECONDS] ' +
-  '[--emitter CHAIN:0xADDR]';
 
 export const pythCommand: Command = {
   name: NAME,
   summary: 'verify a Pyth accumulator update and print its price messages',
-  usage: USAGE,
-  async run(args, io) {
-    const parsed = parseArgs(NAME, args, ['trust', 'update', 'now', 'max-age', 'emitter']);
-    const [sub, ...extra] = parsed.positionals;
+  synopsis: [
+    'pyth verify --trust STORE.json --update BASE64|HEX|@FILE [--now UNIX] [--max-age SECONDS] ' +
+      '[--emitter CHAIN:0xADDR]',
+  ],
+  options: {
+    ...verifyOptions,
+    update: {
+      type: 'string',
+      value: 'BASE64|HEX|@FILE',
+      description: 'the accumulator update (Hermes binary)',
+    },
+  },
+  async run({ values: parsed, positionals }, io) {
+    const [sub, ...extra] = positionals;
     if (sub !== 'verify') throw usageError(NAME, 'expected the subcommand `verify`');
     if (extra.length > 0) throw usageError(NAME, `unexpected argument ${extra[0]}`);
     const trustStore = await loadTrustStore(io, requireFlag(NAME, parsed, 'trust'));
     const update = await binaryArg(io, requireFlag(NAME, parsed, 'update'), 'Pyth update');
-    const emitter = parsed.flags.get('emitter');
+    const emitter = parsed.emitter as string | undefined;
     const maxAge = integerFlag(NAME, parsed, 'max-age');
     const verified = verifyPythUpdate({
       update,

@@ -1,4 +1,5 @@
 import { decodeKnownPayload, type Emitter, toHex, type VerifiedVaa, verifyVaa } from '@xmargin/attestation';
+import { usageError } from '../args.js';
 import type { Command } from '../io.js';
 import {
   binaryArg,
@@ -6,16 +7,12 @@ import {
   integerFlag,
   loadTrustStore,
   nowFlag,
-  parseArgs,
   requireFlag,
   toJson,
-  usageError,
+  verifyOptions,
 } from './attestation-args.js';
 
 const NAME = 'vaa';
-const USAGE =
-  'xmargin vaa verify --trust STORE.json --vaa HEX|BASE64|@FILE [--now UNIX] [--max-age SECONDS] ' +
-  '[--emitter CHAIN:0xADDR --kind KIND]';
 
 /** Renders SDK values (UniversalAddress and friends) through their own toString. */
 function plain(value: unknown): unknown {
@@ -60,16 +57,27 @@ export function describeVaa(vaa: VerifiedVaa) {
 export const vaaCommand: Command = {
   name: NAME,
   summary: 'verify a VAA against a trust store and print its fields',
-  usage: USAGE,
-  async run(args, io) {
-    const parsed = parseArgs(NAME, args, ['trust', 'vaa', 'now', 'max-age', 'emitter', 'kind']);
-    const [sub, ...extra] = parsed.positionals;
+  synopsis: [
+    'vaa verify --trust STORE.json --vaa HEX|BASE64|@FILE [--now UNIX] [--max-age SECONDS] ' +
+      '[--emitter CHAIN:0xADDR --kind KIND]',
+  ],
+  options: {
+    ...verifyOptions,
+    vaa: { type: 'string', value: 'HEX|BASE64|@FILE', description: 'the VAA, inline or @file' },
+    kind: {
+      type: 'string',
+      value: 'KIND',
+      description: 'payload kind the emitter is allowed for (collateral)',
+    },
+  },
+  async run({ values: parsed, positionals }, io) {
+    const [sub, ...extra] = positionals;
     if (sub !== 'verify') throw usageError(NAME, 'expected the subcommand `verify`');
     if (extra.length > 0) throw usageError(NAME, `unexpected argument ${extra[0]}`);
     const trustStore = await loadTrustStore(io, requireFlag(NAME, parsed, 'trust'));
     const bytes = await binaryArg(io, requireFlag(NAME, parsed, 'vaa'), 'VAA');
-    const emitter = parsed.flags.get('emitter');
-    const kind = parsed.flags.get('kind');
+    const emitter = parsed.emitter as string | undefined;
+    const kind = parsed.kind as string | undefined;
     if (kind !== undefined && emitter === undefined) throw usageError(NAME, '--kind needs --emitter');
     const maxAge = integerFlag(NAME, parsed, 'max-age');
     const allowed: Emitter[] = emitter === undefined ? [] : [emitterArg(NAME, emitter)];

@@ -5,6 +5,7 @@ import { errorBody } from '@xmargin/schemas/http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -13,6 +14,7 @@ import { z } from 'zod';
 import { type FindPrincipal, registerAuth } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
 import type { Metrics } from './metrics.js';
+import { openApiOperation } from './openapi-operation.js';
 import { createRateLimiter } from './rate-limit.js';
 
 /** The engine's Fastify instance: plain HTTP/1.1, zod schemas as the type provider. */
@@ -82,7 +84,10 @@ export async function buildApp(params: BuildAppParameters): Promise<App> {
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
     },
-    transform: jsonSchemaTransform,
+    // Route schemas become operations (with a stable operationId); the zod schemas registered with an id
+    // become components.schemas, which the operations' $refs point into.
+    transform: (input) => openApiOperation(jsonSchemaTransform(input), input.route.method),
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

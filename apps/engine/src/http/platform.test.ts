@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestEngine, type TestEngine } from '../test-support/harness.js';
 
@@ -52,6 +53,44 @@ describe('operations endpoints', () => {
     const docs = await app().inject({ method: 'GET', url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('swagger');
+  });
+});
+
+describe('the OpenAPI document', () => {
+  const document = async () =>
+    (await app().inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>>;
+      components: { schemas?: Record<string, unknown> };
+    };
+
+  it('is a valid OpenAPI 3.1 document (real validator), every $ref resolving', async () => {
+    const doc = await document();
+    const result = await new Validator().validate(doc as unknown as Parameters<Validator['validate']>[0]);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
+      (m) => m[1] as string,
+    );
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of new Set(refs)) expect(doc.components.schemas, ref).toHaveProperty([ref]);
+  });
+
+  it('gives every operation a unique, stable operationId', async () => {
+    const ops = Object.entries((await document()).paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ path, method, id: op.operationId })),
+    );
+    const ids = ops.map((o) => o.id);
+    for (const o of ops) expect(o.id, `${o.method} ${o.path}`).toMatch(/^[a-z][A-Za-z0-9]+$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toContain('getAccountsByAccountIdMargin');
+    expect(ids).toContain('postAttestationsVaa');
+  });
+
+  it('declares the margin stream as text/event-stream', async () => {
+    const op = (await document()).paths['/v1/stream/margin']?.get;
+    expect(op?.responses?.['200']).toMatchObject({
+      content: { 'text/event-stream': { schema: { type: 'string' } } },
+    });
   });
 });
 

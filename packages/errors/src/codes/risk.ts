@@ -13,4 +13,8 @@ export const riskCodes = {
   ),
   RISK__MISSING_PRICE: code<{ asset: string }>(422, 'Collateral asset has no price'),
   RISK__INVALID_INPUT: code<{ path: string; reason: string }>(422, 'Input is outside the model domain'),
+  RISK__DEPTH_EXHAUSTED: code<{ asset: string; bought: number; available: number }>(
+    422,
+    'A stress round buys at least all the base reserve of the constant-product pools',
+  ),
 } as const;

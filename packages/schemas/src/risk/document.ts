@@ -81,7 +81,8 @@ export const accountSchema = z.strictObject({
 
 type Doc = z.output<typeof documentShape>;
 
-const documentShape = z.strictObject({
+/** The document's fields without the cross-section checks (extended by the liquidation document). */
+export const documentShape = z.strictObject({
   version: z.literal(1),
   asOf: unixSeconds,
   params: paramsSpecSchema,
@@ -93,7 +94,7 @@ const documentShape = z.strictObject({
 
 // References between sections (a position's market, expiry, vol and perp mark; a collateral asset's
 // price; the preset name) are checked here too, so a document that parses can be computed.
-function checkReferences(doc: Doc, ctx: z.RefinementCtx): void {
+export function checkReferences(doc: Doc, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) =>
     ctx.addIssue({ code: 'custom', path, message });
   (doc.account.positions ?? []).forEach((p, i) => {

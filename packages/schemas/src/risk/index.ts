@@ -5,14 +5,37 @@ export {
   marketSchema,
   positionSchema,
 } from './document.js';
+export {
+  auctionParamsSpecSchema,
+  fullAuctionParamsSchema,
+  liquidationActionSchema,
+  liquidationDocumentSchema,
+  marketUpdateSchema,
+  presetAuctionParamsSchema,
+} from './liquidation.js';
+export {
+  auctionTransitionSchema,
+  liquidationActionResultSchema,
+  liquidationSimulationSchema,
+} from './liquidation-result.js';
 export { fullParamsSchema, paramsOverridesSchema, paramsSpecSchema, presetParamsSchema } from './params.js';
 export {
   type DocumentIssue,
   documentIssues,
   formatIssuePath,
   parseJson,
+  parseLiquidationDocument,
   parseMarginDocument,
+  parseStressDocument,
   parseWhatIfDocument,
 } from './parse.js';
 export { marginResultSchema, marginSummarySchema, whatIfResultSchema } from './result.js';
+export {
+  depthModelSchema,
+  stressAccountSchema,
+  stressDocumentSchema,
+  stressModeSchema,
+  stressPolicySchema,
+  stressPositionSchema,
+} from './stress.js';
 export { whatIfChangeSchema, whatIfDocumentSchema } from './what-if.js';

@@ -1,7 +1,15 @@
 import { AppError } from '@xmargin/errors';
-import type { MarginDocument, WhatIfChange, WhatIfOptions } from '@xmargin/risk';
+import type {
+  LiquidationDocument,
+  MarginDocument,
+  StressDocument,
+  WhatIfChange,
+  WhatIfOptions,
+} from '@xmargin/risk';
 import type { z } from 'zod';
 import { marginDocumentSchema } from './document.js';
+import { liquidationDocumentSchema } from './liquidation.js';
+import { stressDocumentSchema } from './stress.js';
 import { whatIfDocumentSchema } from './what-if.js';
 
 /** One validation problem, with the JSON path of the offending value (`$` is the document root). */
@@ -54,6 +62,13 @@ export function parseWhatIfDocument(input: unknown): { changes: WhatIfChange[]; 
   return { changes, options };
 }
 
+/** Validates a `liquidation simulate` input (liquidation spec section 6). Throws DOCUMENT__INVALID. */
+export function parseLiquidationDocument(input: unknown): LiquidationDocument {
+  const r = liquidationDocumentSchema.safeParse(input);
+  if (!r.success) throw invalid(r.error, 'Liquidation document');
+  return r.data;
+}
+
 /** JSON.parse with the stable DOCUMENT__UNPARSABLE error. */
 export function parseJson(text: string): unknown {
   try {
@@ -64,4 +79,11 @@ export function parseJson(text: string): unknown {
       cause,
     });
   }
+}
+
+/** Validates a stress document (contagion spec section 1). Throws DOCUMENT__INVALID with every issue. */
+export function parseStressDocument(input: unknown): StressDocument {
+  const r = stressDocumentSchema.safeParse(input);
+  if (!r.success) throw invalid(r.error, 'Stress document');
+  return r.data;
 }

@@ -1,0 +1,183 @@
+// Contagion bench (spec contagion.md section 8), run by `pnpm bench risk` after the book figures: a
+// 100,000-account book (20 positions each over 1,000 instruments, pmrm-v1-mainnet's 23 scenarios)
+// through a 3-mode stress run of up to 10 rounds, next to one full-book margin refresh of the same
+// book in the same process. Target: a mode of R rounds costs at most about R + 1 refreshes.
+import { performance } from 'node:perf_hooks';
+import {
+  createRiskBook,
+  type Market,
+  runStress,
+  type StressAccount,
+  type StressDocument,
+  type StressMode,
+  type StressPosition,
+} from '../src/index.js';
+
+const ACCOUNTS = Number(process.env.XMARGIN_BENCH_ACCOUNTS ?? 100_000);
+const POSITIONS = 20;
+const AS_OF = 1_700_000_000;
+const DAY = 86_400;
+const CHAINS = ['arbitrum', 'ethereum', 'solana'] as const;
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = prng(7);
+
+const EXPIRY_DAYS = [7, 14, 21, 30, 60, 90, 180, 365];
+const STRIKES = 31;
+
+function market(spot: number, rate: number): Market & { expiries: NonNullable<Market['expiries']> } {
+  return {
+    spot,
+    spotConfidence: 1,
+    perp: { price: spot * 1.0005, confidence: 1 },
+    expiries: EXPIRY_DAYS.map((d) => {
+      const T = d / 365;
+      const vols = [];
+      for (let j = 0; j < STRIKES; j++) {
+        const strike = Math.round(spot * (0.5 + j / (STRIKES - 1)));
+        vols.push({ strike, vol: 0.45 + 0.3 * Math.abs(Math.log(strike / spot)) + 0.05 * Math.sqrt(T) });
+      }
+      return { expiry: AS_OF + d * DAY, forward: spot * Math.exp(rate * T), rate, defaultVol: 0.5, vols };
+    }),
+  };
+}
+
+const markets: Record<string, Market & { expiries: NonNullable<Market['expiries']> }> = {
+  ETH: market(2000, 0.03),
+  BTC: market(37000, 0.03),
+};
+
+// 1,000 instruments: per underlying 1 perp, 3 dated futures, 8 expiries x 31 strikes x call/put.
+const instruments: { make: (q: number, chain: string) => StressPosition; size: number }[] = [];
+for (const [u, m] of Object.entries(markets)) {
+  const size = u === 'BTC' ? 0.05 : 1;
+  instruments.push({
+    make: (q, chain) => ({ type: 'perp', underlying: u, quantity: q, entryPrice: m.spot, funding: 0, chain }),
+    size,
+  });
+  for (const e of m.expiries.slice(0, 3)) {
+    instruments.push({
+      make: (q, chain) => ({
+        type: 'future',
+        underlying: u,
+        expiry: e.expiry,
+        quantity: q,
+        entryPrice: e.forward,
+        chain,
+      }),
+      size,
+    });
+  }
+  for (const e of m.expiries) {
+    for (const v of e.vols ?? []) {
+      for (const right of ['call', 'put'] as const) {
+        instruments.push({
+          make: (q, chain) => ({
+            type: 'option',
+            underlying: u,
+            expiry: e.expiry,
+            strike: v.strike,
+            right,
+            quantity: q,
+            chain,
+          }),
+          size,
+        });
+      }
+    }
+  }
+}
+
+const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+const accounts: StressAccount[] = [];
+for (let a = 0; a < ACCOUNTS; a++) {
+  const positions: StressPosition[] = [];
+  for (let p = 0; p < POSITIONS; p++) {
+    const ins = pick(instruments);
+    const q = Math.round((rand() * 20 - 10) * 100) / 100 || 1;
+    positions.push(ins.make(q * ins.size, pick(CHAINS)));
+  }
+  const collateral = [{ asset: 'USDC', chain: pick(CHAINS), amount: Math.round(rand() * 400_000) }];
+  if (rand() < 0.3) collateral.push({ asset: 'ETH', chain: pick(CHAINS), amount: Math.round(rand() * 50) });
+  const cash: Record<string, number> = {};
+  for (const c of CHAINS) cash[c] = Math.round(rand() * 60_000 - 10_000);
+  accounts.push({ id: `account-${String(a).padStart(6, '0')}`, cash, collateral, positions });
+}
+
+const doc: StressDocument = {
+  version: 1,
+  asOf: AS_OF,
+  params: { preset: 'pmrm-v1-mainnet' },
+  stable: { price: 1, confidence: 1 },
+  prices: { USDC: { price: 1 } },
+  markets,
+  accounts,
+  shocks: { ETH: 0.8, BTC: 0.85 },
+  depth: {
+    ETH: { model: 'exp', usdFor2pct: 4e8 },
+    BTC: { model: 'linear', usdFor2pct: 3e8 },
+  },
+  policy: { kind: 'toTarget', buffer: 0.1, penalty: 0.01, closeFactor: 0.5, insuranceFund: 1e7 },
+  maxRounds: 10,
+};
+
+const write = (s: string) => process.stdout.write(`${s}\n`);
+
+// One full-book margin refresh of the same book (an account per book entry, its chains pooled):
+// every instrument revalued, every account re-aggregated.
+const book = createRiskBook(
+  { asOf: AS_OF, params: doc.params, stable: doc.stable, prices: doc.prices, markets },
+  accounts.map((a) => [
+    a.id,
+    {
+      cash: Object.values(a.cash ?? {}).reduce((x, y) => x + y, 0),
+      collateral: a.collateral ?? [],
+      positions: (a.positions ?? []).map(({ chain: _chain, ...p }) => p),
+    },
+  ]),
+);
+let refresh = Number.POSITIVE_INFINITY;
+for (let r = 0; r < 3; r++) {
+  const t = performance.now();
+  book.updateMarket({ markets });
+  refresh = Math.min(refresh, performance.now() - t);
+}
+
+const marks: { mode: StressMode; round: number; at: number }[] = [];
+const t0 = performance.now();
+const result = runStress(doc, {
+  onRound: (mode, round) => marks.push({ mode, round, at: performance.now() }),
+});
+const total = performance.now() - t0;
+
+write(
+  `\ncontagion: ${ACCOUNTS.toLocaleString('en-US')} accounts x ${POSITIONS} positions on ${CHAINS.length} chains, ${instruments.length} instruments, ETH -20% BTC -15%, exp/linear depth, toTarget, maxRounds 10`,
+);
+write(
+  `one full-book margin refresh (book.updateMarket, every instrument and account): ${refresh.toFixed(0)} ms`,
+);
+let start = t0;
+for (const mode of ['isolated', 'cross', 'portfolio'] as const) {
+  const m = result.modes[mode]!;
+  const own = marks.filter((x) => x.mode === mode);
+  // A mode ends with the evaluation that finds the fixed point (or maxRounds): up to the next mode.
+  const next = marks.find((x) => x.at > (own.at(-1)?.at ?? start) && x.mode !== mode);
+  const end = next ? Math.min(next.at, t0 + total) : t0 + total;
+  const ms = (mode === 'portfolio' ? t0 + total : end) - start;
+  write(
+    `  ${mode.padEnd(9)}: ${m.roundCount} rounds (${m.converged ? 'converged' : 'maxRounds'}), ${m.liquidations.toLocaleString('en-US')} liquidations, ETH ${m.prices.ETH!.toFixed(1)} BTC ${m.prices.BTC!.toFixed(0)}: ${ms.toFixed(0)} ms = ${(ms / refresh).toFixed(1)} refreshes (target <= ${m.roundCount + 1})`,
+  );
+  start += ms;
+}
+write(
+  `3-mode contagion run: ${total.toFixed(0)} ms (${(total / 1000).toFixed(1)} s; target < 10 s on one core)`,
+);

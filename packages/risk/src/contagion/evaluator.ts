@@ -1,0 +1,59 @@
+import type { MarginContext } from '../model/context.js';
+import type { MarginDocument } from '../types.js';
+import type { MarketData } from './price-state.js';
+import type { StressMode } from './types.js';
+import type { StressUnit } from './units.js';
+
+/** A price vector with its market data and resolved margin context. */
+export interface PriceState {
+  readonly prices: Float64Array;
+  readonly market: MarketData;
+  readonly ctx: MarginContext;
+  /** Unit value and spot delta per option instrument at this state, priced once (holding-figures.ts). */
+  readonly options: Map<string, readonly [number, number]>;
+}
+
+/** E (equity) and M (maintenance requirement of the mode) of units at a price state. */
+export interface UnitFigures {
+  readonly equity: Float64Array;
+  readonly maintenance: Float64Array;
+}
+
+/**
+ * How a run margins its units: the reference evaluator calls `computeMargin` on each unit's document;
+ * a fast one keeps shared per-instrument arrays. Both must give the same figures.
+ */
+export interface UnitEvaluator {
+  evaluate(state: PriceState, units: readonly StressUnit[]): UnitFigures;
+  /** The unit's holdings or cash were rewritten by a settlement. */
+  changed(unit: StressUnit): void;
+}
+
+/** The section-6 document of a unit at a price state. */
+export function unitDocument(
+  base: Pick<MarginDocument, 'asOf' | 'params' | 'stable'>,
+  state: PriceState,
+  u: StressUnit,
+): MarginDocument {
+  return {
+    version: 1,
+    asOf: base.asOf,
+    params: base.params,
+    ...(base.stable ? { stable: base.stable } : {}),
+    prices: state.market.prices,
+    markets: state.market.markets,
+    account: {
+      cash: u.cash,
+      collateral: u.collateral.map((c) => ({ asset: c.asset, chain: c.chain, amount: c.amount })),
+      positions: u.positions.map((p) => p.position),
+    },
+  };
+}
+
+/** The maintenance requirement of `mode` in a margin result (top level for `portfolio`). */
+export function maintenanceOf(
+  r: { maintenanceRequirement: number; modes: Record<StressMode, { maintenanceRequirement: number }> },
+  mode: StressMode,
+): number {
+  return mode === 'portfolio' ? r.maintenanceRequirement : r.modes[mode].maintenanceRequirement;
+}

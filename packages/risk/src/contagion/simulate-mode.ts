@@ -1,0 +1,327 @@
+import type { Depth } from './depth.js';
+import type { PriceState, UnitEvaluator } from './evaluator.js';
+import { type HoldingFigures, holdingFigures } from './holding-figures.js';
+import { type AssetUniverse, byAsset, samePrices } from './price-state.js';
+import type {
+  StressChainFigures,
+  StressLiquidation,
+  StressMode,
+  StressModeResult,
+  StressRound,
+} from './types.js';
+import { holdsAnything, inputCashWeights, type StressUnit, scaleHoldings } from './units.js';
+
+/** Section 4 with its defaults applied; no capacity is `Infinity`. */
+export interface ResolvedPolicy {
+  readonly kind: 'full' | 'toTarget';
+  readonly buffer: number;
+  readonly penalty: number;
+  readonly closeFactor: number;
+  readonly capacity: number;
+  readonly oracleLag: number;
+  readonly insuranceFund: number;
+}
+
+/** Everything a mode's run shares with the other modes of the same document. */
+export interface StressSetup {
+  readonly universe: AssetUniverse;
+  /** Depth per asset index; undefined: the asset never moves. */
+  readonly depth: readonly (Depth | undefined)[];
+  readonly policy: ResolvedPolicy;
+  readonly maxRounds: number;
+  /** Shock factor s per asset (1 when unshocked). */
+  readonly shocks: Float64Array;
+  /** P0 = R * s. */
+  readonly initial: Float64Array;
+  /** The price state of a vector (market data and margin context), cached per vector. */
+  stateAt(prices: Float64Array): PriceState;
+}
+
+interface Candidate {
+  readonly unit: StressUnit;
+  readonly equity: number;
+  readonly excess: number;
+  readonly figures: HoldingFigures;
+  readonly notional: number;
+  readonly fraction: number;
+}
+
+const byId = (a: { unit: StressUnit }, b: { unit: StressUnit }) =>
+  a.unit.id < b.unit.id ? -1 : a.unit.id > b.unit.id ? 1 : 0;
+
+function sum(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
+}
+
+/** Liquidation fraction before capacity (section 3, step 3). */
+function fractionOf(p: ResolvedPolicy, equity: number, maintenance: number, notional: number): number {
+  if (equity <= 0) return 1;
+  if (p.kind === 'full') return p.closeFactor;
+  const target = (1 + p.buffer) * maintenance;
+  const denominator = target - p.penalty * notional;
+  const restoring = denominator <= 0 ? 1 : (target - equity) / denominator;
+  return Math.min(1, restoring, p.closeFactor);
+}
+
+class ChainTotals {
+  readonly byChain = new Map<string, { notional: number; sold: Map<number, number>; badDebt: number }>();
+  private of(chain: string) {
+    let c = this.byChain.get(chain);
+    if (!c) {
+      c = { notional: 0, sold: new Map(), badDebt: 0 };
+      this.byChain.set(chain, c);
+    }
+    return c;
+  }
+  addHoldings(f: number, h: HoldingFigures, traded: (asset: number) => boolean): void {
+    for (let i = 0; i < h.chain.length; i++) {
+      const c = this.of(h.chain[i]!);
+      c.notional += f * h.notional[i]!;
+      const a = h.asset[i]!;
+      if (traded(a)) c.sold.set(a, (c.sold.get(a) ?? 0) + f * h.flow[i]!);
+    }
+  }
+  addBadDebt(chain: string, amount: number): void {
+    this.of(chain).badDebt += amount;
+  }
+  result(universe: AssetUniverse): Record<string, StressChainFigures> {
+    const out: Record<string, StressChainFigures> = {};
+    for (const chain of [...this.byChain.keys()].sort()) {
+      const c = this.byChain.get(chain)!;
+      const sold: Record<string, number> = {};
+      for (const a of [...c.sold.keys()].sort((x, y) => x - y)) sold[universe.names[a]!] = c.sold.get(a)!;
+      out[chain] = { notional: c.notional, sold, badDebt: c.badDebt };
+    }
+    return out;
+  }
+}
+
+/** An account's bad debt split over chains: by notional per chain at O, else by input |cash|. */
+function splitBadDebt(totals: ChainTotals, c: Candidate, badDebt: number): void {
+  if (c.unit.chain !== undefined) {
+    totals.addBadDebt(c.unit.chain, badDebt);
+    return;
+  }
+  const weights = new Map<string, number>();
+  let total = 0;
+  if (c.notional > 0) {
+    c.figures.chain.forEach((chain, i) => {
+      weights.set(chain, (weights.get(chain) ?? 0) + c.figures.notional[i]!);
+    });
+    total = c.notional;
+  } else {
+    for (const [chain, w] of inputCashWeights(c.unit.account)) {
+      weights.set(chain, w);
+      total += w;
+    }
+  }
+  if (total > 0) for (const [chain, w] of weights) totals.addBadDebt(chain, (badDebt * w) / total);
+}
+
+/**
+ * Runs one mode (section 3) from P0 to its fixed point or `maxRounds`, rewriting `units` in place.
+ * `units` must be sorted by id; `evaluator` margins them.
+ */
+export function simulateMode(
+  setup: StressSetup,
+  mode: StressMode,
+  units: StressUnit[],
+  evaluator: UnitEvaluator,
+  onRound?: (mode: StressMode, round: number) => void,
+): StressModeResult {
+  const { universe, policy, depth } = setup;
+  const nAssets = universe.names.length;
+  const history: Float64Array[] = [setup.initial];
+  let market = setup.initial;
+  let fund = policy.insuranceFund;
+  const rounds: StressRound[] = [];
+  const totals = new ChainTotals();
+  const soldTotal = new Map<number, number>();
+  const liquidatedIds = new Set<string>();
+  let converged = false;
+  for (let k = 1; ; k++) {
+    const oracle = history[Math.max(0, k - 1 - policy.oracleLag)]!;
+    const atOracle = setup.stateAt(oracle);
+    const active = units.filter((u) => holdsAnything(u) || u.cash < 0);
+    const { equity, maintenance } = evaluator.evaluate(atOracle, active);
+    const liquidatable: Candidate[] = [];
+    active.forEach((unit, i) => {
+      const e = equity[i]!;
+      const m = maintenance[i]!;
+      if (!(e - m < 0)) return;
+      const figures = holdingFigures(atOracle, universe, unit);
+      const notional = sum(figures.notional);
+      liquidatable.push({
+        unit,
+        equity: e,
+        excess: e - m,
+        figures,
+        notional,
+        fraction: fractionOf(policy, e, m, notional),
+      });
+    });
+    if (liquidatable.length === 0 && samePrices(oracle, market)) {
+      converged = true;
+      break;
+    }
+    if (k === setup.maxRounds + 1) break;
+
+    // Capacity goes to the deepest shortfalls first (ties by id).
+    const byShortfall = [...liquidatable].sort((a, b) => a.excess - b.excess || byId(a, b));
+    let left = policy.capacity;
+    const chosen: { c: Candidate; f: number }[] = [];
+    for (const c of byShortfall) {
+      let f = c.fraction;
+      if (c.notional > 0 && left / c.notional <= f) {
+        f = left / c.notional;
+        left = 0;
+      } else if (c.notional > 0) {
+        left -= f * c.notional;
+      }
+      if (f > 0) chosen.push({ c, f });
+    }
+    chosen.sort((a, b) => byId(a.c, b.c));
+
+    // Net flow per asset with depth, summed over units in id order.
+    const q = new Float64Array(nAssets);
+    for (const { c, f } of chosen) {
+      const perAsset = new Float64Array(nAssets);
+      c.figures.asset.forEach((a, i) => {
+        perAsset[a]! += c.figures.flow[i]!;
+      });
+      for (let a = 0; a < nAssets; a++) if (depth[a] && perAsset[a] !== 0) q[a]! += f * perAsset[a]!;
+    }
+    const next = new Float64Array(market);
+    const execution = new Float64Array(market);
+    const traded: number[] = [];
+    for (let a = 0; a < nAssets; a++) {
+      const d = depth[a];
+      if (!d || q[a] === 0) continue;
+      const cleared = d.clear(market[a]!, q[a]!);
+      next[a] = cleared.price;
+      execution[a] = cleared.execution;
+      traded.push(a);
+    }
+    const isTraded = (a: number) => depth[a] !== undefined && q[a] !== 0;
+    const atExecution = setup.stateAt(execution);
+
+    const liquidated: StressLiquidation[] = [];
+    let penalties = 0;
+    let badDebt = 0;
+    for (const { c, f } of chosen) {
+      const value = sum(holdingFigures(atExecution, universe, c.unit).value);
+      totals.addHoldings(f, c.figures, isTraded);
+      const u = c.unit;
+      let p = policy.penalty * f * c.notional;
+      let bad = 0;
+      if (f < 1) {
+        scaleHoldings(u, 1 - f);
+        u.cash += f * value - p;
+      } else {
+        const t = u.cash + value;
+        if (t >= 0) {
+          p = Math.min(p, t);
+          u.cash = t - p;
+        } else {
+          p = 0;
+          bad = -t;
+          u.cash = 0;
+          splitBadDebt(totals, c, bad);
+        }
+        u.collateral = [];
+        u.positions = [];
+      }
+      evaluator.changed(u);
+      penalties += p;
+      badDebt += bad;
+      liquidatedIds.add(u.id);
+      liquidated.push({ unit: u.id, fraction: f, notional: f * c.notional, penalty: p, badDebt: bad });
+    }
+    fund += penalties;
+    const draw = Math.min(fund, badDebt);
+    fund -= draw;
+    for (const a of traded) soldTotal.set(a, (soldTotal.get(a) ?? 0) + q[a]!);
+    let roundNotional = 0;
+    for (const l of liquidated) roundNotional += l.notional;
+    let shortfall = 0;
+    for (const c of liquidatable) shortfall += -c.excess;
+    rounds.push({
+      round: k,
+      oraclePrices: byAsset(universe, oracle),
+      executionPrices: byAsset(universe, execution, traded),
+      prices: byAsset(universe, next),
+      sold: byAsset(universe, q, traded),
+      liquidations: liquidated.length,
+      notional: roundNotional,
+      shortfall,
+      penalties,
+      badDebt,
+      insuranceDraw: draw,
+      insuranceFund: fund,
+      socialisedLoss: badDebt - draw,
+      liquidated,
+    });
+    history.push(next);
+    market = next;
+    onRound?.(mode, k);
+  }
+  return modeResult(setup, market, fund, rounds, totals, soldTotal, liquidatedIds.size, converged);
+}
+
+function modeResult(
+  setup: StressSetup,
+  final: Float64Array,
+  fund: number,
+  rounds: StressRound[],
+  totals: ChainTotals,
+  soldTotal: Map<number, number>,
+  liquidatedUnits: number,
+  converged: boolean,
+): StressModeResult {
+  const { universe } = setup;
+  const drop: Record<string, number> = {};
+  const amplification: Record<string, number | null> = {};
+  universe.names.forEach((a, i) => {
+    const r = universe.reference[i]!;
+    const d = 1 - final[i]! / r;
+    drop[a] = d;
+    const s = setup.shocks[i]!;
+    amplification[a] = s === 1 ? null : d / (1 - s);
+  });
+  const sold: Record<string, number> = {};
+  for (const a of [...soldTotal.keys()].sort((x, y) => x - y)) sold[universe.names[a]!] = soldTotal.get(a)!;
+  let liquidations = 0;
+  let notional = 0;
+  let penalties = 0;
+  let badDebt = 0;
+  let insuranceDraw = 0;
+  let socialisedLoss = 0;
+  for (const r of rounds) {
+    liquidations += r.liquidations;
+    notional += r.notional;
+    penalties += r.penalties;
+    badDebt += r.badDebt;
+    insuranceDraw += r.insuranceDraw;
+    socialisedLoss += r.socialisedLoss;
+  }
+  return {
+    converged,
+    roundCount: rounds.length,
+    prices: byAsset(universe, final),
+    drop,
+    amplification,
+    liquidations,
+    liquidatedUnits,
+    notional,
+    sold,
+    penalties,
+    badDebt,
+    insuranceDraw,
+    insuranceFund: fund,
+    socialisedLoss,
+    perChain: totals.result(universe),
+    rounds,
+  };
+}
