@@ -28,7 +28,7 @@ export interface EngineConfig {
   readonly logger?: false | { readonly level: string; readonly stream?: { write(line: string): void } };
   /** Clock in unix ms (tests pin it). */
   readonly now?: () => number;
-  /** VAAs older than this are rejected (seconds). */
+  /** Overrides every kind's attestation age limit from the env (seconds). */
   readonly attestationMaxAgeSeconds?: number;
   readonly indexChain?: WorkerSettings['indexChain'];
 }
@@ -73,7 +73,18 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       queuePrefix: env.QUEUE_PREFIX,
       thresholds: env.MARGIN_THRESHOLDS,
       wormholeNetwork: env.WORMHOLE_NETWORK,
-      attestationMaxAgeSeconds: config.attestationMaxAgeSeconds,
+      attestationMaxAge: {
+        vaa:
+          config.attestationMaxAgeSeconds ??
+          env.ATTESTATION_MAX_AGE_SECONDS_VAA ??
+          env.ATTESTATION_MAX_AGE_SECONDS,
+        query:
+          config.attestationMaxAgeSeconds ??
+          env.ATTESTATION_MAX_AGE_SECONDS_QUERY ??
+          env.ATTESTATION_MAX_AGE_SECONDS,
+        pyth: config.attestationMaxAgeSeconds ?? env.ATTESTATION_MAX_AGE_SECONDS_PYTH,
+      },
+      marketDataMaxAgeSeconds: env.MARKET_DATA_MAX_AGE_SECONDS,
       reverifyHorizonSeconds: env.REVERIFY_HORIZON_SECONDS,
     },
     store,
