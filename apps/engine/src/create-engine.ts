@@ -93,10 +93,13 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     marginCache: createMarginCache(redis, env.QUEUE_PREFIX),
     snapshotHistory: createSnapshotHistoryWriter(store.snapshots),
     globalInputs: createGlobalInputsCache(store, redis, env.QUEUE_PREFIX),
-    registry: createAttestationRegistryStore(redis, env.QUEUE_PREFIX),
+    registry: createAttestationRegistryStore(redis, env.QUEUE_PREFIX, store.trustConfig),
     metrics,
     now: config.now ?? Date.now,
   };
+
+  // Redis may have restarted empty: the trust root comes back from Postgres before anything verifies.
+  await context.registry.rebuild();
 
   if (env.XMARGIN_ADMIN_KEY !== undefined) {
     const keyHash = hashApiKey(env.XMARGIN_ADMIN_KEY);

@@ -59,6 +59,7 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
     'roleEnum',
     'storedPosition',
     'tokenEntry',
+    'trustAuditDto',
     'trustStoreBody',
     'unixSeconds',
     'upsertPositionsBody',

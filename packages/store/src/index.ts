@@ -74,4 +74,11 @@ export type {
   MarginSnapshotRecord,
   SnapshotsRepository,
 } from './repositories/snapshots.js';
+export type {
+  PutTrustConfigParameters,
+  TrustConfigAuditEntry,
+  TrustConfigName,
+  TrustConfigRecord,
+  TrustConfigRepository,
+} from './repositories/trust-config.js';
 export type { Store, StoreRepositories } from './store.js';

@@ -10,6 +10,7 @@ import { createMarketDataRepository, type MarketDataRepository } from './reposit
 import { createPositionsRepository, type PositionsRepository } from './repositories/positions.js';
 import { createRiskParamsRepository, type RiskParamsRepository } from './repositories/risk-params.js';
 import { createSnapshotsRepository, type SnapshotsRepository } from './repositories/snapshots.js';
+import { createTrustConfigRepository, type TrustConfigRepository } from './repositories/trust-config.js';
 
 /** Every repository, bound either to the pool/instance (`Store`) or to one transaction. */
 export interface StoreRepositories {
@@ -23,6 +24,7 @@ export interface StoreRepositories {
   readonly snapshots: SnapshotsRepository;
   readonly apiKeys: ApiKeysRepository;
   readonly cursors: CursorsRepository;
+  readonly trustConfig: TrustConfigRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -57,6 +59,7 @@ function repositories(
     snapshots: createSnapshotsRepository(ex),
     apiKeys: createApiKeysRepository(ex),
     cursors: createCursorsRepository(ex),
+    trustConfig: createTrustConfigRepository(ex, inTransaction),
   };
 }
 

@@ -29,6 +29,7 @@ export {
   queueParams,
   queueStatsDto,
   tokenEntry,
+  trustAuditDto,
   trustStoreBody,
   versionParams,
 } from './admin.js';
