@@ -22,6 +22,8 @@ export interface EngineSettings {
   readonly attestationMaxAge: AttestationMaxAge;
   /** Market-data writes observed longer ago than this (seconds) are refused. */
   readonly marketDataMaxAgeSeconds: number;
+  readonly maxAccountsPerKey: number;
+  readonly maxStreamsPerKey: number;
   readonly reverifyHorizonSeconds: number;
 }
 

@@ -85,6 +85,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         pyth: config.attestationMaxAgeSeconds ?? env.ATTESTATION_MAX_AGE_SECONDS_PYTH,
       },
       marketDataMaxAgeSeconds: env.MARKET_DATA_MAX_AGE_SECONDS,
+      maxAccountsPerKey: env.MAX_ACCOUNTS_PER_KEY,
+      maxStreamsPerKey: env.MAX_STREAMS_PER_KEY,
       reverifyHorizonSeconds: env.REVERIFY_HORIZON_SECONDS,
     },
     store,

@@ -36,11 +36,13 @@ export type {
   UpsertBalanceResult,
 } from './repositories/balances.js';
 export type {
+  ChallengePurpose,
   ChallengesRepository,
   CreateChallengeParameters,
   LinkChallengeRecord,
 } from './repositories/challenges.js';
 export type { ChainCursorRecord, CursorsRepository } from './repositories/cursors.js';
+export type { GrantProtocolParameters, GrantRecord, GrantsRepository } from './repositories/grants.js';
 export type {
   MarketDataKind,
   MarketDataRecord,

@@ -6,6 +6,7 @@ import { type AttestationsRepository, createAttestationsRepository } from './rep
 import { type BalancesRepository, createBalancesRepository } from './repositories/balances.js';
 import { type ChallengesRepository, createChallengesRepository } from './repositories/challenges.js';
 import { type CursorsRepository, createCursorsRepository } from './repositories/cursors.js';
+import { createGrantsRepository, type GrantsRepository } from './repositories/grants.js';
 import { createMarketDataRepository, type MarketDataRepository } from './repositories/market-data.js';
 import { createPositionsRepository, type PositionsRepository } from './repositories/positions.js';
 import { createRiskParamsRepository, type RiskParamsRepository } from './repositories/risk-params.js';
@@ -25,6 +26,7 @@ export interface StoreRepositories {
   readonly apiKeys: ApiKeysRepository;
   readonly cursors: CursorsRepository;
   readonly trustConfig: TrustConfigRepository;
+  readonly grants: GrantsRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -60,6 +62,7 @@ function repositories(
     apiKeys: createApiKeysRepository(ex),
     cursors: createCursorsRepository(ex),
     trustConfig: createTrustConfigRepository(ex, inTransaction),
+    grants: createGrantsRepository(ex),
   };
 }
 

@@ -116,6 +116,15 @@ export const engineEnv = z.object({
   ATTESTATION_MAX_AGE_SECONDS_VAA: z.coerce.number().int().min(1).optional(),
   ATTESTATION_MAX_AGE_SECONDS_QUERY: z.coerce.number().int().min(1).optional(),
   ATTESTATION_MAX_AGE_SECONDS_PYTH: int(60, 1),
+  /** Accounts one API key may create, and margin streams it may hold open at once (per API process). */
+  MAX_ACCOUNTS_PER_KEY: int(100_000, 1),
+  MAX_STREAMS_PER_KEY: int(100, 1),
+  /**
+   * Failed authentications (missing, unknown or revoked key) per client IP per API process: sustained
+   * per second and burst. Past it, requests from that IP get 429 before any key lookup.
+   */
+  AUTH_FAILURES_PER_SECOND: int(5, 1),
+  AUTH_FAILURES_BURST: int(50, 1),
   /** Oldest market-data observation an oracle may write (its `observedAt`); future beyond 60 s is refused. */
   MARKET_DATA_MAX_AGE_SECONDS: int(3_600, 1),
 });

@@ -54,6 +54,14 @@ export {
   unixSeconds,
 } from './common.js';
 export {
+  grantChallengeBody,
+  grantDto,
+  grantParams,
+  grantsDto,
+  protocolName,
+  signedGrantBody,
+} from './grants.js';
+export {
   chainFreshness,
   explainDto,
   historyQuery,

@@ -26,6 +26,10 @@ CREATE TABLE account_grants (
   PRIMARY KEY (account_id, protocol)
 );
 
+-- Protocols already reporting positions keep reporting them (grandfathered, marked as such).
+INSERT INTO account_grants (account_id, protocol, granted_by)
+  SELECT DISTINCT account_id, protocol, 'migration' FROM positions;
+
 ALTER TABLE link_challenges ADD COLUMN purpose TEXT NOT NULL DEFAULT 'link'
   CHECK (purpose IN ('link', 'grant', 'revoke'));
 ALTER TABLE link_challenges ADD COLUMN protocol TEXT;
