@@ -136,8 +136,7 @@ export function accountRoutes(ctx: EngineContext) {
         const address = normalizeAddress(chain, request.body.address);
         const pending = await ctx.store.challenges.get(challengeId);
         if (
-          !pending ||
-          pending.purpose !== 'link' ||
+          pending?.purpose !== 'link' ||
           pending.account !== id ||
           pending.chain !== chain ||
           pending.address !== address
