@@ -257,13 +257,17 @@ async function benchWhatIf(base: string, auth: Record<string, string>) {
  * poller does not take the CPU the worker needs.
  */
 async function benchAttestation(base: string, auth: Record<string, string>) {
-  const registry = createAttestationRegistryStore(redis, prefix);
-  await registry.setTrustStore(devnetTrustStore());
-  await registry.setRegistry({
-    emitters: [{ kind: 'collateral', emitterChain: 2, emitterAddress: VAULT, chain: 'evm-devnet' }],
-    tokens: [{ chain: 'evm-devnet', token: USDC, asset: 'USDC', decimals: 6 }],
-    pythFeeds: [],
-  });
+  const registry = createAttestationRegistryStore(redis, prefix, store.trustConfig);
+  const change = { actor: 'bench', action: 'replace' };
+  await registry.setTrustStore(devnetTrustStore(), change);
+  await registry.setRegistry(
+    {
+      emitters: [{ kind: 'collateral', emitterChain: 2, emitterAddress: VAULT, chain: 'evm-devnet' }],
+      tokens: [{ chain: 'evm-devnet', token: USDC, asset: 'USDC', decimals: 6 }],
+      pythFeeds: [],
+    },
+    change,
+  );
   const trader = privateKeyToAccount(`0x${'42'.repeat(32)}`);
   await store.accounts.linkAddress({
     account: accountId('acc_b0'),

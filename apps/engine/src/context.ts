@@ -7,13 +7,23 @@ import type { GlobalInputsCache } from './margin/global-inputs.js';
 import type { MarginCache } from './margin/margin-cache.js';
 import type { SnapshotHistoryWriter } from './margin/snapshot-history-writer.js';
 
+export interface AttestationMaxAge {
+  readonly vaa: number;
+  readonly query: number;
+  readonly pyth: number;
+}
+
 /** Settings the services need (derived from the validated env, overridable by tests). */
 export interface EngineSettings {
   readonly queuePrefix: string;
   readonly thresholds: readonly number[];
   readonly wormholeNetwork: 'mainnet' | 'testnet' | 'devnet';
-  /** VAAs older than this are rejected as stale (seconds); undefined = no limit. */
-  readonly attestationMaxAgeSeconds: number | undefined;
+  /** Attestations older than this (seconds, by kind) are rejected as stale. */
+  readonly attestationMaxAge: AttestationMaxAge;
+  /** Market-data writes observed longer ago than this (seconds) are refused. */
+  readonly marketDataMaxAgeSeconds: number;
+  readonly maxAccountsPerKey: number;
+  readonly maxStreamsPerKey: number;
   readonly reverifyHorizonSeconds: number;
 }
 

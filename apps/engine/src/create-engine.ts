@@ -28,7 +28,7 @@ export interface EngineConfig {
   readonly logger?: false | { readonly level: string; readonly stream?: { write(line: string): void } };
   /** Clock in unix ms (tests pin it). */
   readonly now?: () => number;
-  /** VAAs older than this are rejected (seconds). */
+  /** Overrides every kind's attestation age limit from the env (seconds). */
   readonly attestationMaxAgeSeconds?: number;
   readonly indexChain?: WorkerSettings['indexChain'];
 }
@@ -73,7 +73,20 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       queuePrefix: env.QUEUE_PREFIX,
       thresholds: env.MARGIN_THRESHOLDS,
       wormholeNetwork: env.WORMHOLE_NETWORK,
-      attestationMaxAgeSeconds: config.attestationMaxAgeSeconds,
+      attestationMaxAge: {
+        vaa:
+          config.attestationMaxAgeSeconds ??
+          env.ATTESTATION_MAX_AGE_SECONDS_VAA ??
+          env.ATTESTATION_MAX_AGE_SECONDS,
+        query:
+          config.attestationMaxAgeSeconds ??
+          env.ATTESTATION_MAX_AGE_SECONDS_QUERY ??
+          env.ATTESTATION_MAX_AGE_SECONDS,
+        pyth: config.attestationMaxAgeSeconds ?? env.ATTESTATION_MAX_AGE_SECONDS_PYTH,
+      },
+      marketDataMaxAgeSeconds: env.MARKET_DATA_MAX_AGE_SECONDS,
+      maxAccountsPerKey: env.MAX_ACCOUNTS_PER_KEY,
+      maxStreamsPerKey: env.MAX_STREAMS_PER_KEY,
       reverifyHorizonSeconds: env.REVERIFY_HORIZON_SECONDS,
     },
     store,
@@ -82,10 +95,13 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     marginCache: createMarginCache(redis, env.QUEUE_PREFIX),
     snapshotHistory: createSnapshotHistoryWriter(store.snapshots),
     globalInputs: createGlobalInputsCache(store, redis, env.QUEUE_PREFIX),
-    registry: createAttestationRegistryStore(redis, env.QUEUE_PREFIX),
+    registry: createAttestationRegistryStore(redis, env.QUEUE_PREFIX, store.trustConfig),
     metrics,
     now: config.now ?? Date.now,
   };
+
+  // Redis may have restarted empty: the trust root comes back from Postgres before anything verifies.
+  await context.registry.rebuild();
 
   if (env.XMARGIN_ADMIN_KEY !== undefined) {
     const keyHash = hashApiKey(env.XMARGIN_ADMIN_KEY);

@@ -17,3 +17,9 @@ export const upgrade3to4 = (): Uint8Array => Uint8Array.from(Buffer.from(upgrade
 
 /** The fixture VAA's own timestamp: 2024-04-16T15:30:00Z. */
 export const UPGRADE_3_TO_4_TIME = 1713281400;
+
+export const upgrade0to1 = (): Uint8Array =>
+  Uint8Array.from(Buffer.from(fixture('mainnet-vaa-guardian-set-upgrade-0-to-1.hex').trim(), 'hex'));
+
+/** Mainnet guardian set 0, the pinned genesis of the mainnet chain of upgrades. */
+export const MAINNET_SET_0 = ['0x58cc3ae5c097b213ce3c81979e1b9f9570746aa5'] as const;

@@ -9,6 +9,7 @@ import { ledgerCodes } from './codes/ledger.js';
 import { liquidationCodes } from './codes/liquidation.js';
 import { queueCodes } from './codes/queue.js';
 import { riskCodes } from './codes/risk.js';
+import { tenancyCodes } from './codes/tenancy.js';
 import type { CodeSpec, HttpStatus } from './spec.js';
 
 /**
@@ -27,6 +28,7 @@ export const errorCodes = {
   ...configCodes,
   ...clientCodes,
   ...liquidationCodes,
+  ...tenancyCodes,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

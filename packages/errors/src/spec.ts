@@ -1,5 +1,5 @@
 /** HTTP statuses an error may map to. Keep this list short: clients branch on `code`, not status. */
-export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 502 | 503 | 504;
+export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 414 | 422 | 429 | 431 | 500 | 502 | 503 | 504;
 
 /**
  * Declaration of one error code: its HTTP status, a one-line summary, and (as a phantom type)

@@ -36,6 +36,7 @@ export type {
   UpsertBalanceResult,
 } from './repositories/balances.js';
 export type {
+  ChallengePurpose,
   ChallengesRepository,
   CreateChallengeParameters,
   LinkChallengeRecord,
@@ -64,6 +65,7 @@ export type {
   SettlementStatus,
   UpdateAuctionParameters,
 } from './repositories/liquidations.js';
+export type { GrantProtocolParameters, GrantRecord, GrantsRepository } from './repositories/grants.js';
 export type {
   MarketDataKind,
   MarketDataRecord,
@@ -97,4 +99,11 @@ export type {
   MarginSnapshotRecord,
   SnapshotsRepository,
 } from './repositories/snapshots.js';
+export type {
+  PutTrustConfigParameters,
+  TrustConfigAuditEntry,
+  TrustConfigName,
+  TrustConfigRecord,
+  TrustConfigRepository,
+} from './repositories/trust-config.js';
 export type { Store, StoreRepositories } from './store.js';

@@ -11,10 +11,12 @@ import {
   type LiquidationParamsRepository,
 } from './repositories/liquidation-params.js';
 import { createLiquidationsRepository, type LiquidationsRepository } from './repositories/liquidations.js';
+import { createGrantsRepository, type GrantsRepository } from './repositories/grants.js';
 import { createMarketDataRepository, type MarketDataRepository } from './repositories/market-data.js';
 import { createPositionsRepository, type PositionsRepository } from './repositories/positions.js';
 import { createRiskParamsRepository, type RiskParamsRepository } from './repositories/risk-params.js';
 import { createSnapshotsRepository, type SnapshotsRepository } from './repositories/snapshots.js';
+import { createTrustConfigRepository, type TrustConfigRepository } from './repositories/trust-config.js';
 
 /** Every repository, bound either to the pool/instance (`Store`) or to one transaction. */
 export interface StoreRepositories {
@@ -30,6 +32,8 @@ export interface StoreRepositories {
   readonly cursors: CursorsRepository;
   readonly liquidations: LiquidationsRepository;
   readonly liquidationParams: LiquidationParamsRepository;
+  readonly trustConfig: TrustConfigRepository;
+  readonly grants: GrantsRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -66,6 +70,8 @@ function repositories(
     cursors: createCursorsRepository(ex),
     liquidations: createLiquidationsRepository(ex),
     liquidationParams: createLiquidationParamsRepository(ex, inTransaction),
+    trustConfig: createTrustConfigRepository(ex, inTransaction),
+    grants: createGrantsRepository(ex),
   };
 }
 

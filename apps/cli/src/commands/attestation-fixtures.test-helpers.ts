@@ -15,3 +15,5 @@ export const UPGRADE_HEX = (): string => fixture('mainnet-vaa-guardian-set-upgra
 
 export const set3StoreJson = (): string =>
   JSON.stringify({ network: 'mainnet', current: 3, sets: [{ index: 3, keys: SET3(), expiresAt: null }] });
+
+export const UPGRADE_0_TO_1_HEX = (): string => fixture('mainnet-vaa-guardian-set-upgrade-0-to-1.hex').trim();

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
 import { memoryIo } from '../memory-io.js';
-import { SET3, set3StoreJson, UPGRADE_HEX } from './attestation-fixtures.test-helpers.js';
+import { SET3, set3StoreJson, UPGRADE_0_TO_1_HEX, UPGRADE_HEX } from './attestation-fixtures.test-helpers.js';
 import { parseUpgradesFile } from './guardians.js';
 
 const genesis = () => SET3().join(',');
@@ -39,6 +39,28 @@ describe('xmargin guardians bootstrap', () => {
       [3, 1800086400],
       [4, null],
     ]);
+    expect(store.sets[1].keys).toHaveLength(19);
+  });
+
+  it('bootstraps mainnet from set 0 with the real 0 -> 1 upgrade (governance: no finality rule)', async () => {
+    const io = memoryIo({ 'up.txt': `${UPGRADE_0_TO_1_HEX()}\n` });
+    const code = await runCli(
+      [
+        'guardians',
+        'bootstrap',
+        '--genesis',
+        '0x58cc3ae5c097b213ce3c81979e1b9f9570746aa5',
+        '--upgrades',
+        'up.txt',
+        '--now',
+        '1800000000',
+      ],
+      io,
+    );
+    expect(io.err).toBe('');
+    expect(code).toBe(0);
+    const store = JSON.parse(io.out);
+    expect(store.current).toBe(1);
     expect(store.sets[1].keys).toHaveLength(19);
   });
 

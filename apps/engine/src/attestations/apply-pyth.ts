@@ -28,9 +28,7 @@ export async function applyPyth(ctx: EngineContext, input: string): Promise<Atte
     now,
     digestCache,
     ...(emitter ? { emitter: { chain: emitter.emitterChain, address: emitter.emitterAddress } } : {}),
-    ...(ctx.settings.attestationMaxAgeSeconds === undefined
-      ? {}
-      : { maxAgeSeconds: ctx.settings.attestationMaxAgeSeconds }),
+    maxAgeSeconds: ctx.settings.attestationMaxAge.pyth,
   });
   const replayKey = verified.vaa.replayKey;
   if (await ctx.store.attestations.has(replayKey)) return duplicate('pyth', replayKey);

@@ -80,9 +80,7 @@ export async function applyQuery(ctx: EngineContext, q: PostedQuery): Promise<At
             mint: q.token,
             owner: q.owner ?? '',
           },
-    ...(ctx.settings.attestationMaxAgeSeconds === undefined
-      ? {}
-      : { maxAgeSeconds: ctx.settings.attestationMaxAgeSeconds }),
+    maxAgeSeconds: ctx.settings.attestationMaxAge.query,
     lastAppliedHeight: previous?.height ?? null,
   });
   if (await ctx.store.attestations.has(verified.replayKey)) return duplicate('query', verified.replayKey);

@@ -31,9 +31,7 @@ export async function applyVaa(ctx: EngineContext, input: string): Promise<Attes
     },
     kind: 'collateral',
     digestCache,
-    ...(ctx.settings.attestationMaxAgeSeconds === undefined
-      ? {}
-      : { maxAgeSeconds: ctx.settings.attestationMaxAgeSeconds }),
+    maxAgeSeconds: ctx.settings.attestationMaxAge.vaa,
   });
   if (await ctx.store.attestations.has(vaa.replayKey)) return duplicate('vaa', vaa.replayKey);
 

@@ -17,6 +17,8 @@ export interface BuildGuardianSetUpgradeParameters {
   readonly chain?: number;
   readonly emitterChain?: number;
   readonly emitterAddress?: string;
+  /** Default 32; governance VAAs on mainnet carry 0 (guardians sign them directly, no finality). */
+  readonly consistencyLevel?: number;
 }
 
 /** A signed core governance GuardianSetUpgrade VAA, serialized with the SDK's governance layout. */
@@ -33,7 +35,7 @@ export function buildGuardianSetUpgradeVaa(p: BuildGuardianSetUpgradeParameters)
     emitterChain: p.emitterChain ?? GOVERNANCE_EMITTER.chain,
     emitterAddress: p.emitterAddress ?? GOVERNANCE_EMITTER.address,
     sequence: p.sequence ?? BigInt(p.newIndex),
-    consistencyLevel: 32,
+    consistencyLevel: p.consistencyLevel ?? 32,
     payload,
     guardianSetIndex: p.guardianSetIndex ?? 0,
     ...(p.keys ? { keys: p.keys } : {}),

@@ -1,6 +1,6 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { mainnetSet3, upgrade3to4 } from '../../test/fixtures.js';
+import { MAINNET_SET_0, mainnetSet3, upgrade0to1, upgrade3to4 } from '../../test/fixtures.js';
 import { expectCode, first } from '../../test/helpers.js';
 import { toHex } from '../internal/bytes.js';
 import {
@@ -69,6 +69,31 @@ describe('bootstrapTrustStore', () => {
       now: NOW,
     });
     expect(store.current).toBe(4);
+  });
+
+  it('bootstraps mainnet from set 0 with the real 2021 upgrade 0 -> 1 (consistency level 0: governance)', () => {
+    const store = bootstrapTrustStore({
+      network: 'mainnet',
+      genesis: [...MAINNET_SET_0],
+      upgrades: [upgrade0to1()],
+      now: NOW,
+    });
+    expect(store.current).toBe(1);
+    expect(store.sets.map((s) => [s.index, s.keys.length, s.expiresAt])).toEqual([
+      [0, 1, NOW + 86_400],
+      [1, 19, null],
+    ]);
+  });
+
+  it('applies no consistency-level rule to upgrades, while other VAAs keep it', () => {
+    const level0 = buildGuardianSetUpgradeVaa({
+      newIndex: 1,
+      newKeys: set1Keys.map(addressOfPrivateKey),
+      consistencyLevel: 0,
+    });
+    expect(bootstrapTrustStore({ ...base, upgrades: [level0] }).current).toBe(1);
+    const genesisOnly = bootstrapTrustStore({ ...base, upgrades: [] });
+    expectCode(() => verifyVaa(level0, { trustStore: genesisOnly, now: NOW }), 'ATTESTATION__NOT_FINAL');
   });
 
   it('rejects an upgrade that skips an index -> UPGRADE_INVALID', () => {

@@ -81,6 +81,9 @@ export function applyGuardianSetUpgrade(
     now: opts.now,
     emitters: governanceAllowList,
     kind: 'governance',
+    // Governance VAAs are signed by the guardians directly, not observed on a source chain: they carry
+    // no finality (mainnet's 0 -> 1 upgrade has level 0) and Wormhole's core contracts apply no rule.
+    skipFinality: true,
     ...(opts.digestCache ? { digestCache: opts.digestCache } : {}),
   });
   const upgrade = decodeGuardianSetUpgrade(vaa.payload, position);

@@ -32,4 +32,19 @@ export const apiCodes = {
     'Attestation is valid but carries nothing this engine applies',
   ),
   API__NO_SNAPSHOT: code<{ accountId: string }>(404, 'No margin snapshot for this account yet'),
+  API__URI_TOO_LONG: code<{ limit: number }>(414, 'Request URL too long'),
+  API__HEADERS_TOO_LARGE: code(431, 'Request headers too large'),
+  API__UNAVAILABLE: code<{ dependency: string }>(503, 'A service the engine depends on is unavailable'),
+  API__QUOTA_EXCEEDED: code<{ resource: string; limit: number }>(
+    403,
+    'The API key holds as many of this resource as it may',
+  ),
+  API__OBSERVATION_TIME_INVALID: code<{ observedAt: number; now: number; reason: string }>(
+    422,
+    'Observation time is in the future or too old',
+  ),
+  API__POSITION_UNMARGINABLE: code<{ issues: readonly { path: string; message: string }[] }>(
+    422,
+    'Position cannot be margined with the current market data',
+  ),
 } as const;

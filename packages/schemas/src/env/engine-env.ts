@@ -107,6 +107,26 @@ export const engineEnv = z.object({
   REVERIFY_EVERY_MS: int(60_000, 1_000),
   INDEX_EVERY_MS: int(15_000, 1_000),
   INDEX_NETWORKS: indexNetworks,
+  /**
+   * Oldest attestation accepted, by its own timestamp (VAA timestamp, Queries block time, Pyth publish
+   * time): the default for every kind; `_VAA` / `_QUERY` override it per kind. Pyth has its own, short
+   * default so a relayer cannot pick a favourable old price. Timestamps more than 60 s ahead are refused.
+   */
+  ATTESTATION_MAX_AGE_SECONDS: int(3_600, 1),
+  ATTESTATION_MAX_AGE_SECONDS_VAA: z.coerce.number().int().min(1).optional(),
+  ATTESTATION_MAX_AGE_SECONDS_QUERY: z.coerce.number().int().min(1).optional(),
+  ATTESTATION_MAX_AGE_SECONDS_PYTH: int(60, 1),
+  /** Accounts one API key may create, and margin streams it may hold open at once (per API process). */
+  MAX_ACCOUNTS_PER_KEY: int(100_000, 1),
+  MAX_STREAMS_PER_KEY: int(100, 1),
+  /**
+   * Failed authentications (missing, unknown or revoked key) per client IP per API process: sustained
+   * per second and burst. Past it, requests from that IP get 429 before any key lookup.
+   */
+  AUTH_FAILURES_PER_SECOND: int(5, 1),
+  AUTH_FAILURES_BURST: int(50, 1),
+  /** Oldest market-data observation an oracle may write (its `observedAt`); future beyond 60 s is refused. */
+  MARKET_DATA_MAX_AGE_SECONDS: int(3_600, 1),
 });
 
 export type EngineEnv = z.infer<typeof engineEnv>;

@@ -63,6 +63,20 @@ export const paramsAuditDto = z.object({
   ),
 });
 
+/** Audit log of the trust root (guardian trust store and attestation registry), latest first. */
+export const trustAuditDto = z.object({
+  entries: z.array(
+    z.object({
+      name: z.enum(['trust-store', 'registry']),
+      version: z.number().int(),
+      action: z.string(),
+      actor: z.string(),
+      at: unixSeconds,
+      diff: z.unknown(),
+    }),
+  ),
+});
+
 export const versionParams = z.object({ version: z.coerce.number().int().positive() });
 export const diffQuery = z.object({ against: z.coerce.number().int().positive().optional() });
 

@@ -29,6 +29,7 @@ export {
   queueParams,
   queueStatsDto,
   tokenEntry,
+  trustAuditDto,
   trustStoreBody,
   versionParams,
 } from './admin.js';
@@ -52,6 +53,14 @@ export {
   roleEnum,
   unixSeconds,
 } from './common.js';
+export {
+  grantChallengeBody,
+  grantDto,
+  grantParams,
+  grantsDto,
+  protocolName,
+  signedGrantBody,
+} from './grants.js';
 export {
   chainFreshness,
   explainDto,

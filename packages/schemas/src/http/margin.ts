@@ -93,6 +93,18 @@ export const explainDto = z.object({
       greeks: z.record(z.string(), finite),
     }),
   ),
+  /**
+   * Positions not itemised for this caller (a protocol sees its own positions one by one and the other
+   * protocols' only in aggregate; a relayer sees aggregates only). Absent when everything is itemised.
+   */
+  otherPositions: z
+    .object({
+      count: z.number().int().nonnegative(),
+      markToMarket: finite,
+      worstScenarioPnl: finite,
+      greeks: z.record(z.string(), finite),
+    })
+    .optional(),
   underlyings: z.record(
     z.string(),
     z.object({

@@ -29,7 +29,19 @@ export const marketBody = z
     spot: finite.positive(),
     spotConfidence: confidence.optional(),
     perp: priceQuote.optional(),
-    expiries: z.array(expiryMarket).max(200).optional(),
+    expiries: z
+      .array(expiryMarket)
+      .max(200)
+      .optional()
+      .superRefine((expiries, ctx) => {
+        // Two entries for one expiry would leave which forward and vols apply to chance.
+        const seen = new Set<number>();
+        for (const [i, e] of (expiries ?? []).entries()) {
+          if (seen.has(e.expiry))
+            ctx.addIssue({ code: 'custom', path: [i, 'expiry'], message: 'duplicate expiry' });
+          seen.add(e.expiry);
+        }
+      }),
   })
   .strict();
 

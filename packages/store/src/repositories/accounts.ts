@@ -22,6 +22,8 @@ export interface LinkedAddressRecord {
 export interface CreateAccountParameters {
   readonly id: AccountId;
   readonly label?: string | null;
+  /** API key that created it (per-key account caps). */
+  readonly createdByKey?: string | null;
 }
 
 export interface ListAccountsParameters {
@@ -40,6 +42,8 @@ export interface LinkAddressParameters {
 export interface AccountsRepository {
   /** Creates an account; LEDGER__CONFLICT when the id exists. */
   create(params: CreateAccountParameters): Promise<AccountRecord>;
+  /** How many accounts this API key created. */
+  countCreatedBy(keyId: string): Promise<number>;
   /** Creates the account when missing; returns it either way. */
   ensure(params: CreateAccountParameters): Promise<AccountRecord>;
   get(id: AccountId): Promise<AccountRecord | null>;
@@ -93,11 +97,11 @@ export function createAccountsRepository(ex: Executor): AccountsRepository {
     return rows[0] ? toAccount(rows[0]) : null;
   };
   return {
-    async create({ id, label = null }) {
+    async create({ id, label = null, createdByKey = null }) {
       try {
         const { rows } = await ex.query<AccountRow>(
-          'INSERT INTO accounts (id, label) VALUES ($1, $2) RETURNING id, label, created_at',
-          [checkNonEmpty('id', id), label],
+          'INSERT INTO accounts (id, label, created_by_key) VALUES ($1, $2, $3) RETURNING id, label, created_at',
+          [checkNonEmpty('id', id), label, createdByKey],
         );
         return toAccount(rows[0]!);
       } catch (err) {
@@ -105,6 +109,13 @@ export function createAccountsRepository(ex: Executor): AccountsRepository {
           throw new AppError('LEDGER__CONFLICT', { context: { entity: 'account', id }, cause: err });
         throw err;
       }
+    },
+    async countCreatedBy(keyId) {
+      const { rows } = await ex.query<{ n: unknown }>(
+        'SELECT count(*) AS n FROM accounts WHERE created_by_key = $1',
+        [keyId],
+      );
+      return Number(rows[0]?.n ?? 0);
     },
     async ensure({ id, label = null }) {
       await ex.query('INSERT INTO accounts (id, label) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [

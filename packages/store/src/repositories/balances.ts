@@ -43,7 +43,16 @@ export interface BalanceRecord {
   readonly source: ObservationSource;
   readonly holder: string;
   readonly token: string;
+  /**
+   * The amount that counts: the proved amount, or 0 while a wallet proof is superseded by a later vault
+   * observation of the same holder and token (`supersededAtHeight`), so funds moved into the vault are
+   * not counted twice.
+   */
   readonly amount: bigint;
+  /** The amount the observation proved. */
+  readonly provedAmount: bigint;
+  /** Height of the vault observation that made this wallet proof count at zero; null when it counts. */
+  readonly supersededAtHeight: bigint | null;
   readonly decimals: number;
   readonly height: bigint;
   readonly ordinal: bigint;
@@ -123,10 +132,11 @@ interface BalanceRow {
   ref: string;
   replay_key: string | null;
   updated_at: unknown;
+  superseded_at_height: unknown;
 }
 
 const COLUMNS =
-  'account_id, chain, asset, source, holder, token, amount, decimals, height, ordinal, block_hash, observed_at, ref, replay_key, updated_at';
+  'account_id, chain, asset, source, holder, token, amount, decimals, height, ordinal, block_hash, observed_at, ref, replay_key, updated_at, superseded_at_height';
 
 const toBalance = (r: BalanceRow): BalanceRecord => ({
   account: r.account_id as AccountId,
@@ -135,7 +145,9 @@ const toBalance = (r: BalanceRow): BalanceRecord => ({
   source: r.source as ObservationSource,
   holder: r.holder,
   token: r.token,
-  amount: toBigInt(r.amount),
+  amount: r.superseded_at_height === null ? toBigInt(r.amount) : 0n,
+  provedAmount: toBigInt(r.amount),
+  supersededAtHeight: r.superseded_at_height === null ? null : toBigInt(r.superseded_at_height),
   decimals: toNumber(r.decimals),
   height: toBigInt(r.height),
   ordinal: toBigInt(r.ordinal),
@@ -195,14 +207,22 @@ export async function upsertBalance(
   const { rows } = await ex.query<BalanceRow>(
     `WITH up AS (
        INSERT INTO balances (account_id, chain, asset, source, holder, token, amount, decimals, height, ordinal,
-                             block_hash, observed_at, ref, replay_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                             block_hash, observed_at, ref, replay_key, superseded_at_height)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+               CASE WHEN $4 = 'query' THEN (SELECT max(v.height) FROM balances v
+                 WHERE v.source = 'vaa' AND v.chain = $2 AND v.holder = $5 AND v.token = $6 AND v.height > $9)
+               END)
        ON CONFLICT (account_id, chain, asset, source, holder) DO UPDATE SET
          token = EXCLUDED.token, amount = EXCLUDED.amount, decimals = EXCLUDED.decimals,
          height = EXCLUDED.height, ordinal = EXCLUDED.ordinal, block_hash = EXCLUDED.block_hash,
          observed_at = EXCLUDED.observed_at, ref = EXCLUDED.ref, replay_key = EXCLUDED.replay_key,
-         updated_at = now()
-       WHERE (balances.height, balances.ordinal) <= (EXCLUDED.height, EXCLUDED.ordinal)
+         superseded_at_height = EXCLUDED.superseded_at_height, updated_at = now()
+       -- The same (height, ordinal) again applies only as a re-delivery of the same observation: another
+       -- attestation claiming that slot (a different VAA with the same height and vault nonce) must not
+       -- overwrite the balance.
+       WHERE (balances.height, balances.ordinal) < (EXCLUDED.height, EXCLUDED.ordinal)
+          OR ((balances.height, balances.ordinal) = (EXCLUDED.height, EXCLUDED.ordinal)
+              AND balances.replay_key IS NOT DISTINCT FROM EXCLUDED.replay_key)
        RETURNING ${COLUMNS}
      ), history AS (
        INSERT INTO balance_observations (account_id, chain, asset, source, holder, token, amount, decimals,
@@ -217,7 +237,19 @@ export async function upsertBalance(
      SELECT ${COLUMNS} FROM up`,
     params,
   );
-  if (rows[0]) return { applied: true, balance: toBalance(rows[0]) };
+  if (rows[0]) {
+    // Funds observed in the vault may have come from the wallet: its older proofs of the token stop
+    // counting until the wallet is proved again at or after this height.
+    if (update.source === 'vaa') {
+      await ex.query(
+        `UPDATE balances SET superseded_at_height = $4, updated_at = now()
+         WHERE source = 'query' AND chain = $1 AND holder = $2 AND token = $3 AND height < $4
+           AND (superseded_at_height IS NULL OR superseded_at_height < $4)`,
+        [params[1], params[4], params[5], params[8]],
+      );
+    }
+    return { applied: true, balance: toBalance(rows[0]) };
+  }
   const current = await ex.query<BalanceRow>(
     `SELECT ${COLUMNS} FROM balances
      WHERE account_id = $1 AND chain = $2 AND asset = $3 AND source = $4 AND holder = $5`,

@@ -2,8 +2,14 @@ import type { AccountId } from '@xmargin/core';
 import type { Executor } from '../db/types.js';
 import { checkNonEmpty, toDate, toNullableDate } from '../db/values.js';
 
+/** What a signed challenge authorises: linking its address, or granting / revoking a protocol. */
+export type ChallengePurpose = 'link' | 'grant' | 'revoke';
+
 /** A pending proof-of-ownership for linking an address: the engine issues and verifies, the store keeps. */
 export interface LinkChallengeRecord {
+  readonly purpose: ChallengePurpose;
+  /** The protocol a grant or revoke challenge names (null for links). */
+  readonly protocol: string | null;
   readonly nonce: string;
   readonly account: AccountId;
   readonly chain: string;
@@ -16,6 +22,9 @@ export interface LinkChallengeRecord {
 }
 
 export interface CreateChallengeParameters {
+  /** Default 'link'. */
+  readonly purpose?: ChallengePurpose;
+  readonly protocol?: string | null;
   readonly nonce: string;
   readonly account: AccountId;
   readonly chain: string;
@@ -38,6 +47,8 @@ export interface ChallengesRepository {
 }
 
 interface ChallengeRow {
+  purpose: string;
+  protocol: string | null;
   nonce: string;
   account_id: string;
   chain: string;
@@ -48,9 +59,12 @@ interface ChallengeRow {
   consumed_at: unknown;
 }
 
-const COLUMNS = 'nonce, account_id, chain, address, message, created_at, expires_at, consumed_at';
+const COLUMNS =
+  'purpose, protocol, nonce, account_id, chain, address, message, created_at, expires_at, consumed_at';
 
 const toChallenge = (r: ChallengeRow): LinkChallengeRecord => ({
+  purpose: r.purpose as ChallengePurpose,
+  protocol: r.protocol,
   nonce: r.nonce,
   account: r.account_id as AccountId,
   chain: r.chain,
@@ -63,11 +77,11 @@ const toChallenge = (r: ChallengeRow): LinkChallengeRecord => ({
 
 export function createChallengesRepository(ex: Executor): ChallengesRepository {
   return {
-    async create({ nonce, account, chain, address, message, expiresAt }) {
+    async create({ purpose = 'link', protocol = null, nonce, account, chain, address, message, expiresAt }) {
       const { rows } = await ex.query<ChallengeRow>(
-        `INSERT INTO link_challenges (nonce, account_id, chain, address, message, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [checkNonEmpty('nonce', nonce), account, chain, address, message, expiresAt],
+        `INSERT INTO link_challenges (purpose, protocol, nonce, account_id, chain, address, message, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+        [purpose, protocol, checkNonEmpty('nonce', nonce), account, chain, address, message, expiresAt],
       );
       return toChallenge(rows[0]!);
     },

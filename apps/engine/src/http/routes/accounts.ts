@@ -13,10 +13,12 @@ import {
   linkedAddress,
 } from '@xmargin/schemas/http';
 import { challengeMessage } from '../../accounts/challenge-message.js';
+import { checkAccountQuota } from '../../accounts/check-account-quota.js';
 import { normalizeAddress } from '../../accounts/normalize-address.js';
 import { verifyAddressSignature } from '../../accounts/verify-address-signature.js';
 import type { EngineContext } from '../../context.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
+import { principalOf } from '../auth.js';
 
 const CHALLENGE_TTL_SECONDS = 300;
 const writers = ['protocol', 'admin'] as const;
@@ -53,7 +55,14 @@ export function accountRoutes(ctx: EngineContext) {
       },
       async (request, reply) => {
         const id = accountId(request.body.accountId ?? `acc_${randomBytes(12).toString('hex')}`);
-        await ctx.store.accounts.create({ id });
+        const p = principalOf(request);
+        await checkAccountQuota(ctx.store.accounts, p, ctx.settings.maxAccountsPerKey);
+        await ctx.store.transaction(async (tx) => {
+          await tx.accounts.create({ id, createdByKey: p.keyId });
+          // The protocol that opens an account reports its positions until the account revokes it.
+          if (p.role === 'protocol' && p.scope)
+            await tx.grants.grant({ account: id, protocol: p.scope, grantedBy: `creator:${p.keyId}` });
+        });
         return reply.status(201).send(await accountView(ctx, id));
       },
     );
@@ -93,6 +102,8 @@ export function accountRoutes(ctx: EngineContext) {
         const address = normalizeAddress(chain, request.body.address);
         const nonce = randomBytes(16).toString('hex');
         const expiresAt = Math.floor(ctx.now() / 1000) + CHALLENGE_TTL_SECONDS;
+        // Expired challenges are deleted as new ones are issued (indexed on expires_at: cheap).
+        await ctx.store.challenges.purgeExpired(new Date(ctx.now()));
         const message = challengeMessage({ accountId: id, chain, address, nonce, expiresAt });
         await ctx.store.challenges.create({
           nonce,
@@ -124,7 +135,12 @@ export function accountRoutes(ctx: EngineContext) {
         const { chain, challengeId, signature } = request.body;
         const address = normalizeAddress(chain, request.body.address);
         const pending = await ctx.store.challenges.get(challengeId);
-        if (!pending || pending.account !== id || pending.chain !== chain || pending.address !== address) {
+        if (
+          pending?.purpose !== 'link' ||
+          pending.account !== id ||
+          pending.chain !== chain ||
+          pending.address !== address
+        ) {
           throw new AppError('API__CHALLENGE_INVALID', { context: { challengeId } });
         }
         if (!(await verifyAddressSignature({ chain, address, message: pending.message, signature }))) {

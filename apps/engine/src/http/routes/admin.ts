@@ -24,6 +24,7 @@ import {
   proposeParamsBody,
   queueParams,
   queueStatsDto,
+  trustAuditDto,
   trustStoreBody,
   versionParams,
 } from '@xmargin/schemas/http';
@@ -260,7 +261,7 @@ export function adminRoutes(ctx: EngineContext, queueAdmin: QueueAdmin) {
       },
       async (request) => {
         const store = trustStoreFromJson(request.body);
-        await ctx.registry.setTrustStore(store);
+        await ctx.registry.setTrustStore(store, { actor: principalOf(request).name, action: 'replace' });
         return trustStoreToJson(store) as z.infer<typeof trustStoreBody>;
       },
     );
@@ -282,9 +283,31 @@ export function adminRoutes(ctx: EngineContext, queueAdmin: QueueAdmin) {
         const next = applyGuardianSetUpgrade(current, decodeBinaryInput(request.body.vaa, 'vaa'), {
           now: Math.floor(ctx.now() / 1000),
         });
-        await ctx.registry.setTrustStore(next);
+        await ctx.registry.setTrustStore(next, {
+          actor: principalOf(request).name,
+          action: `upgrade to set ${next.current}`,
+        });
         return trustStoreToJson(next) as z.infer<typeof trustStoreBody>;
       },
+    );
+    app.get(
+      '/admin/trust-audit',
+      {
+        config: { roles: admin },
+        schema: schema('Audit log of the guardian trust store and the attestation registry, latest first', {
+          response: { 200: trustAuditDto, ...authErrors },
+        }),
+      },
+      async () => ({
+        entries: (await ctx.store.trustConfig.audit({ limit: 500 })).map((e) => ({
+          name: e.name,
+          version: e.version,
+          action: e.action,
+          actor: e.actor,
+          at: Math.floor(e.at.getTime() / 1000),
+          diff: e.diff,
+        })),
+      }),
     );
     app.get(
       '/admin/attestation-registry',
@@ -306,7 +329,7 @@ export function adminRoutes(ctx: EngineContext, queueAdmin: QueueAdmin) {
         }),
       },
       async (request) => {
-        await ctx.registry.setRegistry(request.body);
+        await ctx.registry.setRegistry(request.body, { actor: principalOf(request).name, action: 'replace' });
         return ctx.registry.registry();
       },
     );

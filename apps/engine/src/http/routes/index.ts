@@ -5,6 +5,7 @@ import type { App } from '../app.js';
 import { accountRoutes } from './accounts.js';
 import { adminRoutes } from './admin.js';
 import { attestationRoutes } from './attestations.js';
+import { grantRoutes } from './grants.js';
 import { marginRoutes } from './margin.js';
 import { marketDataRoutes } from './market-data.js';
 import { positionRoutes } from './positions.js';
@@ -18,7 +19,14 @@ export interface RouteDeps {
 
 /** Every /v1 route, grouped by resource. */
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
-  for (const routes of [accountRoutes, positionRoutes, marketDataRoutes, attestationRoutes, marginRoutes]) {
+  for (const routes of [
+    accountRoutes,
+    grantRoutes,
+    positionRoutes,
+    marketDataRoutes,
+    attestationRoutes,
+    marginRoutes,
+  ]) {
     routes(deps.ctx)(app);
   }
   streamRoutes(deps.ctx, deps.hub)(app);

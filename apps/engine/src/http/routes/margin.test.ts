@@ -118,6 +118,8 @@ describe('positions and margin', () => {
   });
 
   it("a protocol cannot see or touch another protocol's positions", async () => {
+    // proto_b reports for acc_m1 with an operator grant (tenancy is tested in grants.test.ts).
+    expect((await req('PUT', '/v1/accounts/acc_m1/grants/proto_b', t.adminKey)).statusCode).toBe(200);
     const b = await req('POST', '/v1/accounts/acc_m1/positions', protoB, {
       positions: [{ id: 'p0', type: 'perp', underlying: 'ETH', quantity: 5, entryPrice: 2000 }],
     });
@@ -251,8 +253,24 @@ describe('positions and margin', () => {
 describe('missing market data', () => {
   it('fails the recompute without retries, and the market write that fixes it fans out to the account', async () => {
     await req('POST', '/v1/accounts', protoA, { accountId: 'acc_btc' });
-    await req('POST', '/v1/accounts/acc_btc/positions', protoA, {
+    // The API refuses a position without a market (grants.test.ts); one stored before that check, or
+    // whose market was removed since, reaches the recompute like this.
+    const refused = await req('POST', '/v1/accounts/acc_btc/positions', protoA, {
       positions: [{ id: 'btc', type: 'perp', underlying: 'BTC', quantity: 1, entryPrice: 60_000 }],
+    });
+    expect(refused.json().error.code).toBe('API__POSITION_UNMARGINABLE');
+    await t.engine.context.store.positions.upsert({
+      protocol: 'proto_a',
+      account: 'acc_btc' as never,
+      position: {
+        positionId: 'btc',
+        underlying: 'BTC',
+        doc: { type: 'perp', underlying: 'BTC', quantity: 1, entryPrice: 60_000 },
+      },
+    });
+    await t.engine.context.producers.enqueueRecompute('acc_btc' as never, {
+      reason: 'positions',
+      requestedAt: Date.now(),
     });
     const queue = t.engine.context.producers.queues['recompute-account'];
     const failed = await waitFor(async () => {

@@ -15,6 +15,7 @@ import { latestSnapshot } from '../../margin/latest-snapshot.js';
 import { marginView } from '../../margin/margin-cache.js';
 import type { MarginSummary } from '../../margin/snapshot.js';
 import { whatIf } from '../../margin/what-if.js';
+import { scopeExplain } from '../../positions/scope-explain.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
 
@@ -121,7 +122,8 @@ export function marginRoutes(ctx: EngineContext) {
           response: { 200: explainDto, 404: errorBody, 422: errorBody, ...authErrors },
         },
       },
-      async (request) => explainMargin(ctx, accountId(request.params.accountId)),
+      async (request) =>
+        scopeExplain(await explainMargin(ctx, accountId(request.params.accountId)), principalOf(request)),
     );
   };
 }

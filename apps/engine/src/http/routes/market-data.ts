@@ -3,6 +3,7 @@ import type { Market, PriceQuote } from '@xmargin/risk';
 import { errorBody, marketDataBody, marketDataDto, marketDataWriteDto } from '@xmargin/schemas/http';
 import type { EngineContext } from '../../context.js';
 import { STABLE_KEY } from '../../margin/build-document.js';
+import { checkObservationTime } from '../../time/check-observation-time.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
 
@@ -17,14 +18,17 @@ export function marketDataRoutes(ctx: EngineContext) {
           summary: 'Write prices, forwards, vol points and rates (with confidences); moves fan out',
           security: bearerSecurity,
           body: marketDataBody,
-          response: { 200: marketDataWriteDto, 409: errorBody, ...authErrors },
+          response: { 200: marketDataWriteDto, 409: errorBody, 422: errorBody, ...authErrors },
         },
       },
       async (request) => {
         const requestedAt = ctx.now();
         const { stable, prices = {}, markets = {}, observedAt } = request.body;
         const source = principalOf(request).name;
-        const at = observedAt ?? Math.floor(requestedAt / 1000);
+        const nowSeconds = Math.floor(requestedAt / 1000);
+        if (observedAt !== undefined)
+          checkObservationTime(observedAt, nowSeconds, ctx.settings.marketDataMaxAgeSeconds);
+        const at = observedAt ?? nowSeconds;
         const writes: { kind: 'stable' | 'price' | 'market'; key: string; doc: unknown; move: string }[] = [
           ...(stable ? [{ kind: 'stable' as const, key: 'stable', doc: stable, move: STABLE_KEY }] : []),
           ...Object.entries(prices).map(([k, doc]) => ({ kind: 'price' as const, key: k, doc, move: k })),

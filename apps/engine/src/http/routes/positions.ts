@@ -9,7 +9,9 @@ import {
   upsertPositionsBody,
 } from '@xmargin/schemas/http';
 import type { FastifyRequest } from 'fastify';
+import { requireGrant } from '../../accounts/require-grant.js';
 import type { EngineContext } from '../../context.js';
+import { checkMarginable } from '../../positions/check-marginable.js';
 import { toPositionBody, toRiskPosition } from '../../positions/to-risk-position.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
@@ -54,7 +56,7 @@ export function positionRoutes(ctx: EngineContext) {
           security: bearerSecurity,
           params: accountParams,
           body: upsertPositionsBody,
-          response: { 200: positionsDto, 404: errorBody, ...authErrors },
+          response: { 200: positionsDto, 404: errorBody, 422: errorBody, ...authErrors },
         },
       },
       async (request) => {
@@ -62,6 +64,8 @@ export function positionRoutes(ctx: EngineContext) {
         const id = accountId(request.params.accountId);
         const requestedAt = ctx.now();
         await ctx.store.accounts.require(id);
+        await requireGrant(ctx.store.grants, id, protocol);
+        checkMarginable(request.body.positions, (await ctx.globalInputs.get()).market.markets);
         const inputs = request.body.positions.map((b) => {
           const { id: positionId, position } = toRiskPosition(b);
           return { positionId, underlying: position.underlying, doc: position };
@@ -114,6 +118,7 @@ export function positionRoutes(ctx: EngineContext) {
         const protocol = protocolOf(request);
         const id = accountId(request.params.accountId);
         const requestedAt = ctx.now();
+        // No grant needed: a protocol may always withdraw its own report (a revoked one too).
         const removed = await ctx.store.positions.remove({
           protocol,
           account: id,
