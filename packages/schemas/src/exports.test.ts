@@ -39,6 +39,8 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
     'marketDataBody',
     'marketDataDto',
     'marketDataWriteDto',
+    'nearLiquidationDto',
+    'nearLiquidationQuery',
     'okBody',
     'paramsAuditDto',
     'paramsDiffDto',
@@ -60,6 +62,7 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
     'storedPosition',
     'tokenEntry',
     'trustStoreBody',
+    'uncomputableAccountsDto',
     'unixSeconds',
     'upsertPositionsBody',
     'versionParams',
@@ -69,13 +72,7 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
 });
 
 it('@xmargin/schemas/jobs exports exactly the documented names', () => {
-  expect(Object.keys(jobs).sort()).toEqual([
-    'indexChainPayload',
-    'marketMovePayload',
-    'recomputeAccountPayload',
-    'recomputeReason',
-    'reverifyExpiringPayload',
-  ]);
+  expect(Object.keys(jobs).sort()).toEqual(['indexChainPayload', 'reverifyExpiringPayload']);
 });
 
 it('@xmargin/schemas/env exports exactly the documented names', () => {

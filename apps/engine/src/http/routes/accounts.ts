@@ -54,6 +54,8 @@ export function accountRoutes(ctx: EngineContext) {
       async (request, reply) => {
         const id = accountId(request.body.accountId ?? `acc_${randomBytes(12).toString('hex')}`);
         await ctx.store.accounts.create({ id });
+        // Its shard's owner adds it to the book: a new account has a (zero) margin at once.
+        await ctx.shardEvents.accountsChanged([id], ctx.now());
         return reply.status(201).send(await accountView(ctx, id));
       },
     );
