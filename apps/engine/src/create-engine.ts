@@ -69,9 +69,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   // Worker-level failures (Redis or Postgres unreachable: the work is retried) go to the log as JSON
   // lines, like the HTTP server's; silent in tests (logger: false) and at LOG_LEVEL=silent.
   const logError =
-    (config.logger === false && !process.env.XM_DEBUG) ||
-    env.LOG_LEVEL === 'silent' ||
-    env.LOG_LEVEL === 'fatal'
+    config.logger === false || env.LOG_LEVEL === 'silent' || env.LOG_LEVEL === 'fatal'
       ? () => undefined
       : (err: unknown, where: string) =>
           process.stderr.write(
