@@ -381,6 +381,9 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
     history,
     reload: (ids) =>
       serial(async () => {
+        // Forget what was published: the views are compared with Redis again, so a wrong or missing
+        // cached view is rewritten even when this process believes it published the right one.
+        for (const id of ids) state.views.delete(id);
         const rows = await readAccounts(ids);
         const installed = install(rows);
         await publish(installed, () => p.now());
