@@ -35,8 +35,17 @@ export interface PublishMarginsParameters {
   readonly accounts: readonly {
     readonly resident: ResidentAccount;
     readonly entry: BookEntry;
-    /** When the newest change behind this recompute was accepted (unix ms). */
+    /**
+     * When the newest change behind this recompute was accepted (unix ms); 0 for a reload that answers
+     * no particular change (takeover, reconciliation).
+     */
     readonly requestedAt: number;
+    /**
+     * An account event: its view is republished with the new `requestedAt` even when nothing changed,
+     * so a writer waiting for its change to be reflected sees it. A replayed event carries its original
+     * `requestedAt`, not newer than the view's: still a no-op.
+     */
+    readonly acknowledge?: boolean;
   }[];
 }
 
@@ -70,7 +79,7 @@ export async function publishMargins(p: PublishMarginsParameters): Promise<numbe
   const rows: InsertMarginSnapshotParameters[] = [];
   const rowAt = new Map<string, LastHistoryRow>();
 
-  for (const { resident: r, entry, requestedAt } of p.accounts) {
+  for (const { resident: r, entry, requestedAt: changeAt, acknowledge } of p.accounts) {
     const prev = p.state.views.get(r.id);
     let summary: MarginSummary | null;
     let stale: StaleReason | undefined;
@@ -89,9 +98,11 @@ export async function publishMargins(p: PublishMarginsParameters): Promise<numbe
       prev.inputHash === r.inputHash &&
       prev.paramsVersion === p.paramsVersion &&
       sameSummary(prev.summary, summary) &&
-      prev.stale?.code === stale?.code
+      prev.stale?.code === stale?.code &&
+      !(acknowledge && changeAt > prev.requestedAt)
     )
       continue;
+    const requestedAt = Math.max(prev?.requestedAt ?? 0, changeAt);
     const view: MarginView = {
       accountId: r.id,
       computedAt: now,

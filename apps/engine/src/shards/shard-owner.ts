@@ -195,7 +195,11 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
     state.history.delete(id);
   }
 
-  async function publish(ids: Iterable<string>, requestedAtOf: (id: string) => number): Promise<void> {
+  async function publish(
+    ids: Iterable<string>,
+    requestedAtOf: (id: string) => number,
+    acknowledged?: ReadonlyMap<string, number>,
+  ): Promise<void> {
     if (!global || !book) return;
     // Views not known to this process (a shard just taken over) are read from Redis first, so only
     // differences are written.
@@ -226,7 +230,16 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       accounts: [...ids].flatMap((id) => {
         const r = residents.get(id);
         const entry = b.get(id);
-        return r && entry ? [{ resident: r, entry, requestedAt: requestedAtOf(id) }] : [];
+        return r && entry
+          ? [
+              {
+                resident: r,
+                entry,
+                requestedAt: requestedAtOf(id),
+                acknowledge: acknowledged?.has(id) ?? false,
+              },
+            ]
+          : [];
       }),
     });
   }
@@ -234,7 +247,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
   // Shards being loaded (leased, not yet held): their accounts may be installed.
   const loading = new Set<number>();
 
-  async function loadShards(shards: readonly number[], requestedAt: number): Promise<string[]> {
+  async function loadShards(shards: readonly number[]): Promise<string[]> {
     const wanted = new Set(shards);
     const ids: string[] = [];
     let after: AccountId | undefined;
@@ -246,7 +259,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       if (mine.length > 0) ids.push(...install(await readAccounts(mine)));
       if (page.length < p.pageSize) break;
     }
-    await publish(ids, () => requestedAt);
+    await publish(ids, () => 0);
     return ids;
   }
 
@@ -258,7 +271,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       if (!global) applyGlobal(await readGlobal());
       for (const s of shards) loading.add(s);
       try {
-        await loadShards(shards, p.now());
+        await loadShards(shards);
         for (const [s, id] of from) cursors.set(s, id);
       } catch (err) {
         for (const s of shards) for (const id of [...(byShard.get(s) ?? [])]) drop(id);
@@ -306,7 +319,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
     const changed = new Set<string>(nextGlobal ? applyGlobal(nextGlobal) : []);
     if (rows) for (const id of install(rows)) changed.add(id);
     for (const id of accounts.keys()) if (!residents.has(id)) changed.delete(id);
-    await publish(changed, (id) => Math.max(accounts.get(id) ?? 0, globalAt ?? 0));
+    await publish(changed, (id) => Math.max(accounts.get(id) ?? 0, globalAt ?? 0), accounts);
   }
 
   async function run(): Promise<void> {
@@ -362,8 +375,8 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
           p.onError(new Error(`shard ${s}: events trimmed before they were applied; reloading`), 'reconcile');
       }
       const changedByMarket = applyGlobal(await readGlobal(), true);
-      const ids = await loadShards(shards, p.now());
-      await publish(changedByMarket, () => p.now());
+      const ids = await loadShards(shards);
+      await publish(changedByMarket, () => 0);
       // Events up to `from` are covered by the reload.
       for (const [s, id] of from) {
         const cur = cursors.get(s);
@@ -386,7 +399,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
         for (const id of ids) state.views.delete(id);
         const rows = await readAccounts(ids);
         const installed = install(rows);
-        await publish(installed, () => p.now());
+        await publish(installed, () => 0);
       }),
     reconcile,
     start() {

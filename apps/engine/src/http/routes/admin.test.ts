@@ -44,6 +44,8 @@ describe('admin: API keys', () => {
       ['GET', '/v1/admin/guardian-sets'],
       ['GET', '/v1/admin/attestation-registry'],
       ['GET', '/v1/admin/queues'],
+      ['GET', '/v1/admin/margin/uncomputable'],
+      ['GET', '/v1/admin/margin/near-liquidation'],
     ] as const) {
       const r = await req(method, url, undefined, protocol);
       expect(r.statusCode).toBe(403);
@@ -76,9 +78,10 @@ describe('admin: risk parameters', () => {
     const act = await req('POST', `/v1/admin/params/${n2}/activate`);
     expect(act.statusCode).toBe(200);
     expect(act.json()).toMatchObject({ version: n2, status: 'active', recomputing: 1 });
-    const snap = await waitFor(
-      async () => (await t.engine.context.marginCache.getView('acc_p1')) ?? undefined,
-    );
+    const snap = await waitFor(async () => {
+      const v = await t.engine.context.marginCache.getView('acc_p1');
+      return v && v.paramsVersion === n2 ? v : undefined;
+    });
     expect(snap.paramsVersion).toBe(n2);
     const list = await req('GET', '/v1/admin/params');
     expect(list.json().versions.map((v: { version: number }) => v.version)).toEqual([n2, n1]);
