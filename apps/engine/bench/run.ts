@@ -1,36 +1,43 @@
 // `pnpm bench` (or `pnpm --filter @xmargin/engine bench`): the engine on loopback as real processes
 // (one API process, worker processes), real Redis and Postgres. Prints figures; asserts nothing.
-// BENCH_SECTIONS=recompute,get,whatif,attestation picks sections (default all); BENCH_ROUNDS (default 2)
-// repeats the 1-vs-2 worker comparison and the GET rounds, since the machine is shared and noisy;
-// BENCH_ACCOUNTS (2,000), BENCH_MIN_POSITIONS (10: accounts hold 10-19 positions), BENCH_WARMUP.
+// BENCH_SECTIONS=market-move,get,whatif,attestation picks sections (default all); BENCH_ROUNDS (default 2)
+// repeats the GET rounds, since the machine is shared and noisy; BENCH_ACCOUNTS (2,000) and
+// BENCH_MIN_POSITIONS (10: accounts hold 10-19 positions) size the book, or BENCH_BOOK_ACCOUNTS
+// (100,000) when market-move is selected. Two worker processes hold the book (resident, sharded).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { encodeCollateralMessage } from '@xmargin/attestation';
 import { devnetTrustStore, signVaa } from '@xmargin/attestation/testing';
 import { accountId, universalAddress } from '@xmargin/core';
-import { createProducers, createRedisConnection } from '@xmargin/jobs';
+import { createRedisConnection } from '@xmargin/jobs';
+import { createRiskBook, type Market, type Position } from '@xmargin/risk';
 import { dropSchema, hashApiKey, openStore } from '@xmargin/store';
 import autocannon from 'autocannon';
 import { privateKeyToAccount } from 'viem/accounts';
 import { createAttestationRegistryStore } from '../src/attestations/registry-store.js';
+import type { MarginView } from '../src/margin/margin-cache.js';
+import { redisKeys } from '../src/redis-keys.js';
+import { type ResidentAccount, residentAccount } from '../src/shards/resident-account.js';
 import { marketData, positions } from '../src/test-support/fixtures.js';
-import { cpuMs, cpuSpent, pidsNamed } from './cpu.js';
 import type { LoadResult, LoadSpec } from './load.js';
 import { startEngineProcess, stopProcess } from './processes.js';
 
 const REDIS_URL = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 2_000);
-const MIN_POSITIONS = Number(process.env.BENCH_MIN_POSITIONS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-// Recomputes before each measured drain, so a freshly started worker process is measured JIT-warm and
-// with its heap grown to steady state: with 800 (split between two processes) the second process still
-// spent 20-30% more CPU per account than the first; with 6,000-8,000 they are within 10%.
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 6_000);
 const SECTIONS = new Set(
-  (process.env.BENCH_SECTIONS ?? 'recompute,get,whatif,attestation').split(',').map((x) => x.trim()),
+  (process.env.BENCH_SECTIONS ?? 'market-move,get,whatif,attestation').split(',').map((x) => x.trim()),
 );
+const ACCOUNTS = SECTIONS.has('market-move')
+  ? Number(process.env.BENCH_BOOK_ACCOUNTS ?? 100_000)
+  : Number(process.env.BENCH_ACCOUNTS ?? 2_000);
+// market-move: 10-20 positions per account (the issue's book); otherwise 10-19 as before.
+const MIN_POSITIONS = Number(process.env.BENCH_MIN_POSITIONS ?? 10);
+const SPREAD = SECTIONS.has('market-move') ? 11 : 10;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const suffix = randomBytes(4).toString('hex');
 const prefix = `bench-${suffix}`;
 const schema = `bench_${suffix}`;
@@ -52,7 +59,11 @@ const env = {
   RATE_LIMIT_PER_SECOND: '1000000',
   RATE_LIMIT_BURST: '1000000',
   WORKER_CONCURRENCY: '8',
+  // The bench measures event application, not the periodic jobs.
+  RECONCILE_EVERY_MS: '0',
+  CONSISTENCY_CHECK_EVERY_MS: '0',
 };
+const keys = redisKeys(prefix);
 
 const fmt = (n: number, d = 2) => n.toFixed(d);
 const pct = (xs: number[], p: number) => {
@@ -64,8 +75,6 @@ const line = (label: string, value: string) => process.stdout.write(`${label.pad
 
 const store = await openStore({ url: DATABASE_URL, schema });
 const redis = createRedisConnection(REDIS_URL);
-const producers = createProducers({ connection: redis, prefix });
-const queue = producers.queues['recompute-account'];
 const children: Awaited<ReturnType<typeof startEngineProcess>>['child'][] = [];
 
 async function seed() {
@@ -85,36 +94,45 @@ async function seed() {
       await tx.marketData.put({ kind: 'market', key: k, doc: d });
   });
   const ids = Array.from({ length: ACCOUNTS }, (_, i) => `acc_b${i}`);
-  for (let i = 0; i < ids.length; i += 50) {
-    await Promise.all(
-      ids.slice(i, i + 50).map(async (id, j) => {
-        const acc = accountId(id);
-        await store.accounts.create({ id: acc });
-        const ps = positions(MIN_POSITIONS + ((i + j) % 10));
-        await store.positions.replace({
-          protocol: 'proto_a',
-          account: acc,
-          positions: ps.map(({ id: positionId, ...doc }) => ({
-            positionId,
-            underlying: doc.underlying,
-            doc,
-          })),
-        });
-        await store.balances.upsert({
-          account: acc,
-          chain: 'evm-devnet',
-          asset: 'USDC',
-          source: 'indexer',
-          holder: universalAddress(`0x${(i + j).toString(16).padStart(40, '0')}`),
-          token: universalAddress(USDC),
-          amount: 100_000_000_000n,
-          decimals: 6,
-          height: 1n,
-          observedAt: Math.floor(Date.now() / 1000),
-        });
-      }),
-    );
-  }
+  const chunk = 100;
+  let next = 0;
+  // Through the store's repositories, 100 accounts per transaction, 4 transactions at a time.
+  const seedChunk = async () => {
+    for (;;) {
+      const i = next;
+      next += chunk;
+      if (i >= ids.length) return;
+      await store.transaction(async (tx) => {
+        for (const [j, id] of ids.slice(i, i + chunk).entries()) {
+          const acc = accountId(id);
+          await tx.accounts.create({ id: acc });
+          const ps = positions(MIN_POSITIONS + ((i + j) % SPREAD));
+          await tx.positions.replace({
+            protocol: 'proto_a',
+            account: acc,
+            positions: ps.map(({ id: positionId, ...doc }) => ({
+              positionId,
+              underlying: doc.underlying,
+              doc,
+            })),
+          });
+          await tx.balances.upsert({
+            account: acc,
+            chain: 'evm-devnet',
+            asset: 'USDC',
+            source: 'indexer',
+            holder: universalAddress(`0x${(i + j).toString(16).padStart(40, '0')}`),
+            token: universalAddress(USDC),
+            amount: 100_000_000_000n,
+            decimals: 6,
+            height: 1n,
+            observedAt: Math.floor(Date.now() / 1000),
+          });
+        }
+      });
+    }
+  };
+  await Promise.all([seedChunk(), seedChunk(), seedChunk(), seedChunk()]);
   const wi = accountId('acc_whatif');
   await store.accounts.create({ id: wi });
   await store.positions.replace({
@@ -133,82 +151,131 @@ async function seed() {
   return ids;
 }
 
-/** All cores' busy fraction between two samples (context for throughput on a shared machine). */
-function cpuSample() {
-  let idle = 0;
-  let total = 0;
-  for (const c of cpus()) {
-    idle += c.times.idle;
-    total += c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq;
+/** Every account's cached view, read straight from Redis in MGET pages (what GET margin serves). */
+async function allViews(ids: readonly string[]): Promise<(MarginView | null)[]> {
+  const out: (MarginView | null)[] = [];
+  for (let i = 0; i < ids.length; i += 2_000) {
+    const raws = await redis.mget(...ids.slice(i, i + 2_000).map((id) => keys.marginView(id)));
+    for (const r of raws) out.push(r === null ? null : (JSON.parse(r) as MarginView));
   }
-  return { idle, total };
+  return out;
 }
-const busySince = (a: { idle: number; total: number }) => {
-  const b = cpuSample();
-  return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
+
+/** Waits until every account has a view satisfying `ok`; returns the milliseconds it took. */
+async function untilViews(ids: readonly string[], ok: (v: MarginView) => boolean, timeoutMs: number) {
+  const start = performance.now();
+  let pending = [...ids];
+  while (pending.length > 0) {
+    if (performance.now() - start > timeoutMs) throw new Error(`${pending.length} accounts never got there`);
+    const views = await allViews(pending);
+    pending = pending.filter((_, i) => {
+      const v = views[i];
+      return !(v && ok(v));
+    });
+    if (pending.length > 0) await sleep(5);
+  }
+  return performance.now() - start;
+}
+
+const heapUsed = () => {
+  runInNewContext('gc')();
+  runInNewContext('gc')();
+  return process.memoryUsage().heapUsed;
 };
 
-const PG_BACKGROUND =
-  /: (checkpointer|background writer|walwriter|autovacuum|logical replication|stats|archiver)/;
-
-interface RecomputeRun {
-  readonly rate: number;
-  readonly busy: number;
-  /** CPU milliseconds per recomputed account, by process group. */
-  readonly perAccount: Record<string, number>;
-}
-
 /**
- * Enqueues every account while the queue is paused, resumes, and times the drain. Also accounts the
- * CPU spent meanwhile by the worker processes, Postgres (all backends: other users of the server count
- * too), Redis, this driver, and the whole machine.
+ * market-move: the same book refreshed in-process by packages/risk (pure), then one price update posted
+ * to the API and timed until every exposed account's cached view (GET margin's answer) carries it; a
+ * sample is confirmed over HTTP too. Also position change -> margin readable, and memory per resident
+ * account (the structures a worker keeps per account, measured on this process's heap).
  */
-async function recomputeAll(ids: string[], workerPids: number[], redisPid: number): Promise<RecomputeRun> {
-  await queue.pause();
-  for (let i = 0; i < ids.length; i += 500) {
-    await Promise.all(
-      ids.slice(i, i + 500).map((id) => producers.enqueueRecompute(id, { reason: 'manual' })),
-    );
+async function benchMarketMove(ids: readonly string[], base: string, auth: Record<string, string>) {
+  setFlagsFromString('--expose-gc');
+  const md = marketData();
+  const heapBefore = heapUsed();
+  const residents: ResidentAccount[] = [];
+  for (let i = 0; i < ids.length; i += 2_000) {
+    const page = ids.slice(i, i + 2_000).map((id) => accountId(id));
+    const [b, p] = await Promise.all([
+      store.balances.listByAccounts(page),
+      store.positions.listByAccounts<Position>(page),
+    ]);
+    for (const id of page) residents.push(residentAccount(id, 0, b.get(id) ?? [], p.get(id) ?? []));
   }
-  const groups = {
-    workers: () => workerPids,
-    // Backends (the queries, commits) apart from the server's own processes (WAL writer, checkpointer,
-    // background writer, autovacuum), which the writes cost too.
-    postgres: () => pidsNamed('postgres', (cmd) => PG_BACKGROUND.test(cmd) === false),
-    'postgres background': () => pidsNamed('postgres', (cmd) => PG_BACKGROUND.test(cmd)),
-    redis: () => [redisPid],
-  };
-  const start = performance.now();
-  const cpu = cpuSample();
-  const before = cpuMs(groups);
-  const self = process.cpuUsage();
-  await queue.resume();
-  for (;;) {
-    if ((await queue.getJobCountByTypes('waiting', 'prioritized', 'active', 'paused')) === 0) break;
-    await sleep(20);
+  const book = createRiskBook(
+    { asOf: Math.floor(Date.now() / 1000), params: { preset: 'pmrm-v1-mainnet' }, ...md },
+    residents.map((r) => r.account),
+  );
+  const heapAfter = heapUsed();
+  const moved: Market = { ...md.markets.ETH, spot: md.markets.ETH.spot * 1.01 } as Market;
+  book.updateMarket('ETH', { ...md.markets.ETH } as Market); // warm
+  const refreshes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    book.updateMarket('ETH', i % 2 === 0 ? moved : ({ ...md.markets.ETH } as Market));
+    refreshes.push(performance.now() - t0);
   }
-  const seconds = (performance.now() - start) / 1000;
-  const after = cpuMs(groups);
-  const driver = process.cpuUsage(self);
-  const end = cpuSample();
-  const machine = end.total - cpu.total - (end.idle - cpu.idle);
-  const perAccount: Record<string, number> = {};
-  for (const [k, ms] of Object.entries(cpuSpent(before, after))) perAccount[k] = ms / ids.length;
-  perAccount.driver = (driver.user + driver.system) / 1000 / ids.length;
-  perAccount.machine = machine / ids.length;
-  return { rate: ids.length / seconds, busy: busySince(cpu), perAccount };
-}
+  const pure = pct(refreshes, 50);
+  const exposed = ids.filter((_, i) =>
+    (residents[i]?.account.positions ?? []).some((p) => p.underlying === 'ETH'),
+  );
 
-/** WARMUP recomputes, in drains of at most every account once (a drain coalesces repeated ids). */
-async function warmUp(ids: string[], workerPids: number[], redisPid: number): Promise<void> {
-  for (let left = WARMUP; left > 0; left -= ids.length)
-    await recomputeAll(ids.slice(0, Math.min(left, ids.length)), workerPids, redisPid);
-}
+  const postedAt = Date.now();
+  const t0 = performance.now();
+  const put = await fetch(`${base}/v1/market-data`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ markets: { ETH: { ...md.markets.ETH, spot: md.markets.ETH.spot * 1.01 } } }),
+  });
+  if (put.status !== 200) throw new Error(`market-data PUT ${put.status}: ${await put.text()}`);
+  await untilViews(exposed, (v) => v.requestedAt >= postedAt, 600_000);
+  const e2e = performance.now() - t0;
+  // The HTTP answers agree (a sample: GET margin is one Redis GET of the same view).
+  for (const id of exposed.filter((_, i) => i % Math.max(1, Math.floor(exposed.length / 200)) === 0)) {
+    const r = (await (
+      await fetch(`${base}/v1/accounts/${id}/margin`, { headers: auth })
+    ).json()) as MarginView;
+    if (r.requestedAt < postedAt) throw new Error(`GET margin of ${id} does not reflect the move`);
+  }
+  process.stdout.write(`market-move pure book refresh: ${fmt(pure, 0)} ms
+`);
+  process.stdout.write(
+    `market-move end-to-end: ${fmt(e2e, 0)} ms until every exposed account's GET margin reflects the new price (${fmt(e2e / pure, 1)}x the pure refresh)
+`,
+  );
+  line('market-move: book / exposed accounts', `${ids.length} / ${exposed.length}`);
+  line(
+    'memory per resident account (heap)',
+    `${fmt((heapAfter - heapBefore) / ids.length / 1024, 2)} KiB (ledger form + book, measured in-process)`,
+  );
 
-const cpuLine = (r: RecomputeRun) =>
-  Object.entries(r.perAccount)
-    .map(([k, v]) => `${k} ${fmt(v)}`)
-    .join(', ');
+  // Position change -> margin readable.
+  const samples: number[] = [];
+  const protocolKey = readerKey;
+  for (let i = 0; i < 200; i++) {
+    const id = ids[(i * 7919) % ids.length]!;
+    const requested = Date.now();
+    const s0 = performance.now();
+    const r = await fetch(`${base}/v1/accounts/${id}/positions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${protocolKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        positions: [{ id: 'bench', type: 'perp', underlying: 'SOL', quantity: (i % 5) + 1, entryPrice: 150 }],
+      }),
+    });
+    if (r.status !== 200) throw new Error(`positions POST ${r.status}: ${await r.text()}`);
+    for (;;) {
+      const m = await fetch(`${base}/v1/accounts/${id}/margin`, { headers: auth });
+      if (m.status === 200 && ((await m.json()) as MarginView).requestedAt >= requested) break;
+      await sleep(1);
+    }
+    samples.push(performance.now() - s0);
+  }
+  line(
+    'position change -> margin readable: p50 / p99',
+    `${fmt(pct(samples, 50))} ms / ${fmt(pct(samples, 99))} ms (n=${samples.length})`,
+  );
+}
 
 /** One autocannon load in its own process (see load.ts). */
 function load(spec: LoadSpec): Promise<LoadResult> {
@@ -327,49 +394,30 @@ try {
   const ids = await seed();
   line('seed', `${fmt((performance.now() - seedStart) / 1000, 1)} s`);
 
-  // --- recompute throughput: 1 worker process vs 2, alternated ---------------------------------
-  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1] ?? 0);
-  const workers = [await startEngineProcess('worker', env)];
-  children.push(workers[0]!.child);
-  const pidsOf = () => workers.map((w) => w.child.pid ?? 0);
-  if (SECTIONS.has('recompute')) {
-    const ratios: string[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      // Same work for both configurations: every account, same ledger state, after a warm-up.
-      while (workers.length > 1) await stopProcess(workers.pop()!.child);
-      await warmUp(ids, pidsOf(), redisPid); // warm-up (JIT, pools)
-      const one = await recomputeAll(ids, pidsOf(), redisPid);
-      line(
-        `recompute, 1 worker process (round ${round + 1})`,
-        `${fmt(one.rate, 0)} accounts/s (all cores ${fmt(one.busy * 100, 0)}% busy)`,
-      );
-      line('  CPU ms per account', cpuLine(one));
-      const w2 = await startEngineProcess('worker', env);
-      children.push(w2.child);
-      workers.push(w2);
-      await warmUp(ids, pidsOf(), redisPid);
-      const two = await recomputeAll(ids, pidsOf(), redisPid);
-      ratios.push(fmt(two.rate / one.rate));
-      line(
-        `recompute, 2 worker processes (round ${round + 1})`,
-        `${fmt(two.rate, 0)} accounts/s (${fmt(two.rate / one.rate)}x one; all cores ${fmt(two.busy * 100, 0)}% busy)`,
-      );
-      line('  CPU ms per account', cpuLine(two));
-    }
-    line('recompute, 2 workers vs 1 (per round)', `${ratios.join('x, ')}x`);
-  } else {
-    // Later sections need recomputed snapshots (GET margin) and a second worker like the full run.
-    await recomputeAll(ids, pidsOf(), redisPid);
-    const w2 = await startEngineProcess('worker', env);
-    children.push(w2.child);
-    workers.push(w2);
-  }
+  // --- two worker processes load the book (shard leases, paged from Postgres) -----------------
+  const loadStart = performance.now();
+  const workers = [await startEngineProcess('worker', env), await startEngineProcess('worker', env)];
+  children.push(...workers.map((w) => w.child));
+  await untilViews(ids, () => true, 1_800_000);
+  line(
+    'book load, 2 worker processes',
+    `${fmt((performance.now() - loadStart) / 1000, 1)} s for ${ids.length} accounts`,
+  );
+  const rss = workers.map((w) => {
+    const status = readFileSync(`/proc/${w.child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+  });
+  line(
+    'worker RSS per resident account',
+    `${fmt(rss.reduce((a, b) => a + b, 0) / ids.length / 1024, 2)} KiB (whole processes, ${rss.map((r) => fmt(r / 2 ** 20, 0)).join(' + ')} MiB)`,
+  );
 
   // --- API process ------------------------------------------------------------------------------
   const api = await startEngineProcess('api', env);
   children.push(api.child);
   const base = api.url!;
   const auth = { authorization: `Bearer ${readerKey}` };
+  if (SECTIONS.has('market-move')) await benchMarketMove(ids, base, auth);
   if (SECTIONS.has('get')) {
     const margin: LoadSpec = {
       url: base,
@@ -406,8 +454,6 @@ try {
   if (SECTIONS.has('attestation')) await benchAttestation(base, auth);
 } finally {
   for (const c of children) await stopProcess(c).catch(() => undefined);
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await producers.close();
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);

@@ -5,7 +5,8 @@ import type { AttestationRegistryStore } from './attestations/registry-store.js'
 import type { Metrics } from './http/metrics.js';
 import type { GlobalInputsCache } from './margin/global-inputs.js';
 import type { MarginCache } from './margin/margin-cache.js';
-import type { SnapshotHistoryWriter } from './margin/snapshot-history-writer.js';
+import type { RedisKeys } from './redis-keys.js';
+import type { ShardEventPublisher } from './shards/shard-events.js';
 
 export interface AttestationMaxAge {
   readonly vaa: number;
@@ -25,18 +26,25 @@ export interface EngineSettings {
   readonly maxAccountsPerKey: number;
   readonly maxStreamsPerKey: number;
   readonly reverifyHorizonSeconds: number;
+  readonly shards: number;
 }
 
-/** Everything a route handler or job handler may use; built once by createEngine. */
+/**
+ * The services built once by createEngine. Route groups receive it whole (they are the composition
+ * edge); every function below them declares the members it uses (`Pick<EngineContext, ...>`), so its
+ * dependencies are visible and a test passes only those.
+ */
 export interface EngineContext {
   readonly settings: EngineSettings;
   readonly store: Store;
   /** Command connection (never used for blocking calls or subscriptions). */
   readonly redis: Redis;
+  /** The engine's Redis key space (redis-keys.ts). */
+  readonly keys: RedisKeys;
   readonly producers: JobProducers;
+  /** Account-changed / market / params events to the shard owners. */
+  readonly shardEvents: ShardEventPublisher;
   readonly marginCache: MarginCache;
-  /** Appends snapshots to the Postgres history, grouping concurrent recomputes into one INSERT. */
-  readonly snapshotHistory: SnapshotHistoryWriter;
   /** Market data and active parameters, cached per process (see global-inputs.ts). */
   readonly globalInputs: GlobalInputsCache;
   readonly registry: AttestationRegistryStore;

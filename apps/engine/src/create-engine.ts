@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createProducers, createQueueAdmin, createRedisConnection, type QueueName } from '@xmargin/jobs';
 import type { EngineEnv } from '@xmargin/schemas/env';
 import type { Role } from '@xmargin/schemas/http';
@@ -13,7 +15,10 @@ import { registerRoutes } from './http/routes/index.js';
 import { type ChainIndexer, createChainIndexer } from './indexing/create-chain-indexer.js';
 import { createGlobalInputsCache } from './margin/global-inputs.js';
 import { createMarginCache } from './margin/margin-cache.js';
-import { createSnapshotHistoryWriter } from './margin/snapshot-history-writer.js';
+import { redisKeys } from './redis-keys.js';
+import { createShardEventPublisher } from './shards/shard-events.js';
+import { type ShardMaintenance, startShardMaintenance } from './shards/shard-maintenance.js';
+import { createShardOwner, type ShardOwner } from './shards/shard-owner.js';
 import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
@@ -38,6 +43,9 @@ export interface Engine {
   /** The HTTP app (roles api and all). */
   readonly app: App | undefined;
   readonly workers: readonly Worker[];
+  /** This process's shards and resident book (roles worker and all). */
+  readonly shardOwner: ShardOwner | undefined;
+  readonly maintenance: ShardMaintenance | undefined;
   /** Starts listening on HOST:PORT (or the given port, 0 = any free one); returns the base URL. */
   listen(port?: number): Promise<string>;
   /** Graceful shutdown: stop accepting, let active jobs finish, close connections. */
@@ -57,6 +65,16 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     ...(dbSchema === undefined ? {} : { schema: dbSchema }),
   });
   const connections: Redis[] = [];
+  const keys = redisKeys(env.QUEUE_PREFIX);
+  // Worker-level failures (Redis or Postgres unreachable: the work is retried) go to the log as JSON
+  // lines, like the HTTP server's; silent in tests (logger: false) and at LOG_LEVEL=silent.
+  const logError =
+    config.logger === false || env.LOG_LEVEL === 'silent' || env.LOG_LEVEL === 'fatal'
+      ? () => undefined
+      : (err: unknown, where: string) =>
+          process.stderr.write(
+            `${JSON.stringify({ level: 50, time: Date.now(), msg: 'worker error', where, err: err instanceof Error ? err.message : String(err) })}\n`,
+          );
   const redis = createRedisConnection(env.REDIS_URL, { name: `xmargin-${role}` });
   connections.push(redis);
   const producers = createProducers({ connection: redis, prefix: env.QUEUE_PREFIX });
@@ -88,13 +106,15 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       maxAccountsPerKey: env.MAX_ACCOUNTS_PER_KEY,
       maxStreamsPerKey: env.MAX_STREAMS_PER_KEY,
       reverifyHorizonSeconds: env.REVERIFY_HORIZON_SECONDS,
+      shards: env.SHARDS,
     },
     store,
     redis,
+    keys,
     producers,
-    marginCache: createMarginCache(redis, env.QUEUE_PREFIX),
-    snapshotHistory: createSnapshotHistoryWriter(store.snapshots),
-    globalInputs: createGlobalInputsCache(store, redis, env.QUEUE_PREFIX),
+    shardEvents: createShardEventPublisher(redis, keys, env.SHARDS),
+    marginCache: createMarginCache(redis, keys),
+    globalInputs: createGlobalInputsCache(store, redis, keys.globalInputsVersion),
     registry: createAttestationRegistryStore(redis, env.QUEUE_PREFIX, store.trustConfig),
     metrics,
     now: config.now ?? Date.now,
@@ -122,13 +142,13 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   if (role === 'api' || role === 'all') {
     const subscriber = createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-events' });
     connections.push(subscriber);
-    hub = await createMarginEventHub(subscriber, env.QUEUE_PREFIX);
-    for (const queue of [
-      'recompute-account',
-      'market-move',
-      'reverify-expiring',
-      'index-chain',
-    ] as QueueName[]) {
+    hub = await createMarginEventHub(subscriber, keys.marginEvents);
+    // Change accepted -> margin published, measured on the events the shard owners publish.
+    hub.subscribe((e) => {
+      if (e.type === 'margin' && e.requestedAt !== undefined && e.requestedAt > 0)
+        metrics.attestationToMargin.observe(Math.max(0, (context.now() - e.requestedAt) / 1000));
+    });
+    for (const queue of ['reverify-expiring', 'index-chain'] as QueueName[]) {
       const qeConnection = createRedisConnection(env.REDIS_URL, { name: `xmargin-api-qe-${queue}` });
       connections.push(qeConnection);
       const qe = new QueueEvents(queue, {
@@ -140,9 +160,6 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         const r = returnvalue as unknown as { durationMs?: number; requestedAt?: number } | null;
         if (r && typeof r.durationMs === 'number')
           metrics.jobDuration.observe({ queue, outcome: 'completed' }, r.durationMs / 1000);
-        if (queue === 'recompute-account' && r && typeof r.requestedAt === 'number') {
-          metrics.attestationToMargin.observe(Math.max(0, (context.now() - r.requestedAt) / 1000));
-        }
       });
       queueEvents.push(qe);
     }
@@ -177,16 +194,52 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
 
   let workers: Worker[] = [];
   let indexer: ChainIndexer | undefined;
+  let shardOwner: ShardOwner | undefined;
+  let maintenance: ShardMaintenance | undefined;
   if (role === 'worker' || role === 'all') {
     if (env.INDEX_NETWORKS.length > 0) indexer = createChainIndexer(context, env.INDEX_NETWORKS);
     const idx = indexer;
+    const blocking = createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-shard-events' });
+    connections.push(blocking);
+    shardOwner = createShardOwner({
+      store,
+      redis,
+      blocking,
+      keys,
+      workerId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      shards: env.SHARDS,
+      leaseMs: env.SHARD_LEASE_MS,
+      thresholds: env.MARGIN_THRESHOLDS,
+      history: { tolerance: env.HISTORY_TOLERANCE, everySeconds: env.HISTORY_EVERY_SECONDS },
+      pageSize: env.SHARD_PAGE_SIZE,
+      retryMaxMs: env.EVENT_RETRY_MAX_MS,
+      reconcileEveryMs: env.RECONCILE_EVERY_MS,
+      now: context.now,
+      onError: logError,
+    });
+    shardOwner.start();
+    maintenance = startShardMaintenance({
+      owner: shardOwner,
+      store,
+      cache: context.marginCache,
+      consistencyEveryMs: env.CONSISTENCY_CHECK_EVERY_MS,
+      consistencySample: env.CONSISTENCY_SAMPLE,
+      retentionDays: env.HISTORY_RETENTION_DAYS,
+      pruneEveryMs: env.HISTORY_PRUNE_EVERY_MS,
+      now: context.now,
+      onError: logError,
+      onMismatch: (m) =>
+        logError(
+          new Error(`consistency check: ${m.length} cached margins differed from the ledger; reloaded`),
+          'consistency',
+        ),
+    });
     const started = startWorkers(context, {
       redisUrl: env.REDIS_URL,
       concurrency: env.WORKER_CONCURRENCY,
-      recomputeConcurrency: env.RECOMPUTE_CONCURRENCY,
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
-      onError: () => undefined,
+      onError: (err, queue) => logError(err, queue),
       ...(config.indexChain === undefined ? {} : { indexChain: config.indexChain }),
       ...(config.indexChain === undefined && idx
         ? { indexChain: (chain: string) => idx.indexChain(chain) }
@@ -203,6 +256,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     context,
     app,
     workers,
+    shardOwner,
+    maintenance,
     async listen(port) {
       if (!app) throw new Error('listen() needs role api or all');
       return app.listen({ host: env.HOST, port: port ?? env.PORT });
@@ -214,6 +269,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       // Workers finish their active jobs before closing (BullMQ's graceful close).
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(workers.map((w) => w.disconnect().catch(() => undefined)));
+      maintenance?.stop();
+      await shardOwner?.stop();
       await indexer?.close();
       await hub?.close();
       await Promise.all(queueEvents.map((q) => q.close()));

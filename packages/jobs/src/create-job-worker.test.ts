@@ -38,12 +38,12 @@ async function until(predicate: () => Promise<boolean> | boolean, timeoutMs = 15
 
 describe('createJobWorker', () => {
   it('fails an invalid payload at once, without retries, and shows it as a dead letter', async () => {
-    const queue = producers.queues['market-move'];
+    const queue = producers.queues['reverify-expiring'];
     // Bypasses the producer on purpose: a payload written by an older or broken producer.
-    const job = await queue.add('market-move', { underlying: '', requestedAt: -1 }, { attempts: 5 });
+    const job = await queue.add('reverify-expiring', { horizonSeconds: -1 }, { attempts: 5 });
     let calls = 0;
     const worker = createJobWorker({
-      queue: 'market-move',
+      queue: 'reverify-expiring',
       connection: conn(),
       prefix,
       handler: async () => {
@@ -58,13 +58,13 @@ describe('createJobWorker', () => {
     expect(failed?.failedReason).toMatch(/QUEUE__INVALID_PAYLOAD/);
 
     const admin = createQueueAdmin(producers.queues);
-    const dead = await admin.failed('market-move');
+    const dead = await admin.failed('reverify-expiring');
     expect(dead.map((d) => d.id)).toContain(String(job.id));
     const counts = await admin.counts();
-    expect(counts.find((c) => c.queue === 'market-move')?.failed).toBe(1);
-    await admin.discard('market-move', String(job.id));
-    expect(await admin.failed('market-move')).toEqual([]);
-    await expect(admin.retry('market-move', String(job.id))).rejects.toMatchObject({
+    expect(counts.find((c) => c.queue === 'reverify-expiring')?.failed).toBe(1);
+    await admin.discard('reverify-expiring', String(job.id));
+    expect(await admin.failed('reverify-expiring')).toEqual([]);
+    await expect(admin.retry('reverify-expiring', String(job.id))).rejects.toMatchObject({
       code: 'QUEUE__JOB_NOT_FOUND',
     });
   });
@@ -76,6 +76,9 @@ describe('createJobWorker', () => {
       queue: 'index-chain',
       connection: conn(),
       prefix,
+      // Short: BullMQ's stalled check is throttled per queue by this interval, and the stalled-job test
+      // below runs on the same queue.
+      stalledIntervalMs: 500,
       handler: async () => {
         times.push(Date.now());
         calls++;
@@ -120,7 +123,7 @@ describe('createJobWorker', () => {
     const deadConnection = conn();
     let started = false;
     const dying = createJobWorker({
-      queue: 'recompute-account',
+      queue: 'index-chain',
       connection: deadConnection,
       prefix,
       lockDurationMs: 1_000,
@@ -131,7 +134,7 @@ describe('createJobWorker', () => {
       },
     });
     dying.on('error', () => undefined);
-    await producers.enqueueRecompute('acc_stalled', { reason: 'manual' });
+    await producers.queues['index-chain'].add('index-chain', { chain: 'stalled-chain' });
     await until(() => started);
     // Simulates a killed process: no more lock renewals, no more commands from this worker.
     await dying.close(true);
@@ -139,17 +142,17 @@ describe('createJobWorker', () => {
 
     const done: string[] = [];
     const survivor = createJobWorker({
-      queue: 'recompute-account',
+      queue: 'index-chain',
       connection: conn(),
       prefix,
       lockDurationMs: 1_000,
       stalledIntervalMs: 500,
       handler: async (p) => {
-        done.push(p.accountId);
+        done.push(p.chain);
       },
     });
     await until(() => done.length === 1);
     await survivor.close();
-    expect(done).toEqual(['acc_stalled']);
+    expect(done).toEqual(['stalled-chain']);
   });
 });

@@ -3,11 +3,7 @@ import * as api from './index.js';
 
 it('exports exactly the documented names', () => {
   expect(Object.keys(api).sort()).toEqual([
-    'HIGHEST_PRIORITY',
-    'LOWEST_PRIORITY',
-    'UNKNOWN_PRIORITY',
     'allQueueNames',
-    'createAccountIndex',
     'createJobWorker',
     'createProducers',
     'createQueueAdmin',
@@ -15,11 +11,8 @@ it('exports exactly the documented names', () => {
     'defaultJobOptions',
     'deleteKeysWithPrefix',
     'indexChainSchedulerKey',
-    'liquidationPriority',
-    'marketMoveJobKey',
     'payloadSchemas',
     'queueNames',
-    'recomputeJobKey',
     'reverifySchedulerKey',
     'validatePayload',
   ]);

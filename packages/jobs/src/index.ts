@@ -1,25 +1,11 @@
-export { type AccountIndex, createAccountIndex } from './account-index.js';
 export { type CreateRedisConnectionOptions, createRedisConnection } from './connection.js';
 export { type CreateJobWorkerParameters, createJobWorker, type JobHandler } from './create-job-worker.js';
 export { deleteKeysWithPrefix } from './delete-keys-with-prefix.js';
-export {
-  indexChainSchedulerKey,
-  marketMoveJobKey,
-  recomputeJobKey,
-  reverifySchedulerKey,
-} from './job-keys.js';
+export { indexChainSchedulerKey, reverifySchedulerKey } from './job-keys.js';
 export { defaultJobOptions } from './job-options.js';
-export {
-  HIGHEST_PRIORITY,
-  LOWEST_PRIORITY,
-  liquidationPriority,
-  type MarginHealth,
-  UNKNOWN_PRIORITY,
-} from './priority.js';
 export {
   type CreateProducersParameters,
   createProducers,
-  type EnqueueResult,
   type JobProducers,
 } from './producers.js';
 export {

@@ -1,14 +1,11 @@
-import {
-  indexChainPayload,
-  marketMovePayload,
-  recomputeAccountPayload,
-  reverifyExpiringPayload,
-} from '@xmargin/schemas/jobs';
+import { indexChainPayload, reverifyExpiringPayload } from '@xmargin/schemas/jobs';
 
-/** The engine's queues. Names are part of the Redis key space: never rename a released one. */
+/**
+ * The engine's queues. Names are part of the Redis key space: never rename a released one. Margins are
+ * not queued per account: they are applied by the owners of the account shards from per-shard event
+ * streams (apps/engine `shards/`).
+ */
 export const queueNames = {
-  recomputeAccount: 'recompute-account',
-  marketMove: 'market-move',
   indexChain: 'index-chain',
   reverifyExpiring: 'reverify-expiring',
 } as const;
@@ -17,8 +14,6 @@ export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
 /** Payload schema per queue: producers and workers both validate against it. */
 export const payloadSchemas = {
-  'recompute-account': recomputeAccountPayload,
-  'market-move': marketMovePayload,
   'index-chain': indexChainPayload,
   'reverify-expiring': reverifyExpiringPayload,
 } as const;

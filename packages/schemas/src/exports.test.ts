@@ -43,6 +43,8 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
     'marketDataBody',
     'marketDataDto',
     'marketDataWriteDto',
+    'nearLiquidationDto',
+    'nearLiquidationQuery',
     'okBody',
     'paramsAuditDto',
     'paramsDiffDto',
@@ -67,6 +69,7 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
     'tokenEntry',
     'trustAuditDto',
     'trustStoreBody',
+    'uncomputableAccountsDto',
     'unixSeconds',
     'upsertPositionsBody',
     'versionParams',
@@ -76,13 +79,7 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
 });
 
 it('@xmargin/schemas/jobs exports exactly the documented names', () => {
-  expect(Object.keys(jobs).sort()).toEqual([
-    'indexChainPayload',
-    'marketMovePayload',
-    'recomputeAccountPayload',
-    'recomputeReason',
-    'reverifyExpiringPayload',
-  ]);
+  expect(Object.keys(jobs).sort()).toEqual(['indexChainPayload', 'reverifyExpiringPayload']);
 });
 
 it('@xmargin/schemas/env exports exactly the documented names', () => {

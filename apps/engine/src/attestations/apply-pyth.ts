@@ -94,7 +94,7 @@ export async function applyPyth(ctx: EngineContext, input: string): Promise<Atte
     throw err;
   }
   if (moved.length > 0) await ctx.globalInputs.bump();
-  const jobIds: string[] = [];
-  for (const symbol of moved) jobIds.push((await ctx.producers.enqueueMarketMove(symbol, receivedAt)).jobId);
+  // One event per shard, whatever the number of prices: each owner re-reads the market data once.
+  const jobIds = moved.length > 0 ? [await ctx.shardEvents.marketChanged(receivedAt)] : [];
   return { status: 'accepted', kind: 'pyth', replayKey, jobIds, accountIds: [], applied: moved.length };
 }

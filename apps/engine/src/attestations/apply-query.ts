@@ -124,15 +124,12 @@ export async function applyQuery(ctx: EngineContext, q: PostedQuery): Promise<At
     if (isAppError(err, 'LEDGER__REPLAYED_ATTESTATION')) return duplicate('query', verified.replayKey);
     throw err;
   }
-  const { jobId } = await ctx.producers.enqueueRecompute(account, {
-    reason: 'attestation',
-    requestedAt: receivedAt,
-  });
+  const jobIds = await ctx.shardEvents.accountsChanged([account], receivedAt);
   return {
     status: 'accepted',
     kind: 'query',
     replayKey: verified.replayKey,
-    jobIds: [jobId],
+    jobIds,
     accountIds: [account],
     applied: 1,
   };

@@ -103,15 +103,12 @@ export async function applyVaa(ctx: EngineContext, input: string): Promise<Attes
     if (isAppError(err, 'LEDGER__REPLAYED_ATTESTATION')) return duplicate('vaa', vaa.replayKey);
     throw err;
   }
-  const { jobId } = await ctx.producers.enqueueRecompute(account, {
-    reason: 'attestation',
-    requestedAt: receivedAt,
-  });
+  const jobIds = await ctx.shardEvents.accountsChanged([account], receivedAt);
   return {
     status: 'accepted',
     kind: 'vaa',
     replayKey: vaa.replayKey,
-    jobIds: [jobId],
+    jobIds,
     accountIds: [account],
     applied: 1,
   };

@@ -38,7 +38,7 @@ describe('operations endpoints', () => {
     expect(r.headers['content-type']).toMatch(/text\/plain/);
     expect(r.body).toContain('xmargin_http_request_duration_seconds_bucket{');
     expect(r.body).toContain('route="/healthz"');
-    expect(r.body).toContain('xmargin_queue_jobs{queue="recompute-account",state="waiting"} 0');
+    expect(r.body).toContain('xmargin_queue_jobs{queue="reverify-expiring",state="waiting"} 0');
     expect(r.body).toContain('# TYPE xmargin_job_duration_seconds histogram');
     expect(r.body).toContain('# TYPE xmargin_verification_failures_total counter');
   });
@@ -99,7 +99,7 @@ describe('every /v1 route', () => {
     accountId: 'acc_x',
     positionId: 'p1',
     version: '1',
-    queue: 'recompute-account',
+    queue: 'reverify-expiring',
     jobId: 'job1',
     id: 'key_x',
   };
@@ -132,7 +132,7 @@ describe('every /v1 route', () => {
       'GET /v1/accounts/acc_x/margin/explain',
       'GET /v1/stream/margin',
       'POST /v1/admin/params/1/activate',
-      'DELETE /v1/admin/queues/recompute-account/failed/job1',
+      'DELETE /v1/admin/queues/reverify-expiring/failed/job1',
     ]) {
       expect(all).toContain(expected);
     }

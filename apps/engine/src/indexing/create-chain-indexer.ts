@@ -79,7 +79,7 @@ export function createChainIndexer(ctx: EngineContext, networks: readonly IndexN
   return {
     chains: networks.map((n) => n.chain),
     async indexChain(chain) {
-      const lockKey = `${ctx.settings.queuePrefix}:index-lock:${chain}`;
+      const lockKey = ctx.keys.indexLock(chain);
       const token = randomBytes(8).toString('hex');
       if ((await ctx.redis.set(lockKey, token, 'PX', 120_000, 'NX')) !== 'OK')
         return { applied: 0, accounts: [] };

@@ -51,10 +51,10 @@ it('index-chain polls the configured network on a schedule; vault deposits of li
   const schedulers = await t.engine.context.producers.queues['index-chain'].getJobSchedulers();
   expect(schedulers.map((s) => s.key)).toEqual(['index-chain-evm-devnet']);
   const snap = await waitFor(async () => {
-    const s = await t.engine.context.marginCache.get('acc_idx');
-    return s && s.result.equity > 0 ? s : undefined;
+    const s = await t.engine.context.marginCache.getView('acc_idx');
+    return s?.summary && s.summary.equity > 0 ? s : undefined;
   }, 30_000);
-  expect(snap.result.equity).toBeCloseTo(3_000, 6);
+  expect(snap.summary!.equity).toBeCloseTo(3_000, 6);
   const scratch = await fromScratch(t.engine.context.store, 'acc_idx', snap.asOf);
   expect(snap.inputHash).toBe(scratch.inputHash);
   const balances = await t.engine.context.store.balances.listByAccount('acc_idx' as never);

@@ -43,10 +43,10 @@ it('index-chain reads SPL balances of linked Solana wallets and the margin follo
     address: wallet.publicKey.toBase58(),
   });
   const snap = await waitFor(async () => {
-    const s = await t.engine.context.marginCache.get('acc_sol');
-    return s && s.result.equity > 0 ? s : undefined;
+    const s = await t.engine.context.marginCache.getView('acc_sol');
+    return s?.summary && s.summary.equity > 0 ? s : undefined;
   }, 30_000);
-  expect(snap.result.equity).toBeCloseTo(2_500, 6);
+  expect(snap.summary!.equity).toBeCloseTo(2_500, 6);
   expect(snap.freshness.map((f) => f.chain)).toEqual(['solana-devnet']);
   const scratch = await fromScratch(t.engine.context.store, 'acc_sol', snap.asOf);
   expect(snap.inputHash).toBe(scratch.inputHash);
@@ -54,8 +54,8 @@ it('index-chain reads SPL balances of linked Solana wallets and the margin follo
   // A later burn (withdraw-like) is picked up by the next round.
   await devnet.burn(tokenAccount, wallet, 1_000_000_000n);
   const after = await waitFor(async () => {
-    const s = await t.engine.context.marginCache.get('acc_sol');
-    return s && Math.abs(s.result.equity - 1_500) < 1e-6 ? s : undefined;
+    const s = await t.engine.context.marginCache.getView('acc_sol');
+    return s?.summary && Math.abs(s.summary.equity - 1_500) < 1e-6 ? s : undefined;
   }, 30_000);
-  expect(after.result.equity).toBeCloseTo(1_500, 6);
+  expect(after.summary!.equity).toBeCloseTo(1_500, 6);
 }, 90_000);

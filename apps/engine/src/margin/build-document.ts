@@ -1,5 +1,6 @@
 import { amount, amountToNumber } from '@xmargin/core';
 import type {
+  Account,
   CollateralBalance,
   MarginDocument,
   Market,
@@ -58,7 +59,25 @@ const byKey =
  * always yields the same document, hence the same input hash and result.
  */
 export function buildMarginDocument(p: BuildDocumentParameters): BuiltDocument {
-  const balances = dedupeVaultBalances(p.balances).sort(
+  const { account, positionKeys } = buildAccount(p.balances, p.positions);
+  const document: MarginDocument = {
+    version: 1,
+    asOf: p.asOf,
+    params: p.params,
+    ...(p.market.stable === undefined ? {} : { stable: p.market.stable }),
+    prices: p.market.prices,
+    markets: p.market.markets,
+    account,
+  };
+  return { document, positionKeys };
+}
+
+/** The account member of the document alone: what a resident book holds per account. */
+export function buildAccount(
+  balancesIn: readonly BalanceInput[],
+  positionsIn: readonly PositionInput[],
+): { account: Account; positionKeys: readonly string[] } {
+  const balances = dedupeVaultBalances(balancesIn).sort(
     byKey((b) => `${b.chain}\u0000${b.asset}\u0000${b.source}\u0000${b.holder}`),
   );
   const collateral: CollateralBalance[] = balances
@@ -70,17 +89,11 @@ export function buildMarginDocument(p: BuildDocumentParameters): BuiltDocument {
       source: b.source,
       observedAt: b.observedAt,
     }));
-  const positions = [...p.positions].sort(byKey((x) => `${x.protocol}\u0000${x.positionId}`));
-  const document: MarginDocument = {
-    version: 1,
-    asOf: p.asOf,
-    params: p.params,
-    ...(p.market.stable === undefined ? {} : { stable: p.market.stable }),
-    prices: p.market.prices,
-    markets: p.market.markets,
+  const positions = [...positionsIn].sort(byKey((x) => `${x.protocol}\u0000${x.positionId}`));
+  return {
     account: { cash: 0, collateral, positions: positions.map((x) => x.position) },
+    positionKeys: positions.map((x) => `${x.protocol}/${x.positionId}`),
   };
-  return { document, positionKeys: positions.map((x) => `${x.protocol}/${x.positionId}`) };
 }
 
 /**
@@ -102,19 +115,3 @@ export function dedupeVaultBalances(balances: readonly BalanceInput[]): BalanceI
   }
   return [...out, ...vault.values()];
 }
-
-/**
- * Underlyings and assets an account is exposed to: a move in any of them changes its margin. Used to
- * maintain the market-move fan-out index.
- */
-export function exposureOf(document: MarginDocument): string[] {
-  const out = new Set<string>();
-  for (const pos of document.account.positions ?? []) out.add(pos.underlying);
-  for (const c of document.account.collateral ?? []) out.add(c.asset);
-  // The stable price values every account's cash and stable collateral.
-  out.add(STABLE_KEY);
-  return [...out].sort();
-}
-
-/** Exposure-index key of the stable (quote currency) price: every account is exposed to it. */
-export const STABLE_KEY = 'STABLE';

@@ -10,7 +10,10 @@ import { summarize } from './snapshot.js';
  * contributions, each underlying's requirement and worst scenario, and the age of the attestations
  * behind the balances.
  */
-export async function explainMargin(ctx: EngineContext, id: AccountId) {
+export async function explainMargin(
+  ctx: Pick<EngineContext, 'store' | 'globalInputs' | 'now'>,
+  id: AccountId,
+) {
   await ctx.store.accounts.require(id);
   const inputs = await loadMarginInputs(ctx.store, id, ctx.globalInputs.get);
   const nowMs = ctx.now();

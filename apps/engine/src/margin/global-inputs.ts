@@ -21,7 +21,9 @@ export interface GlobalInputsCache {
 }
 
 /** The shared inputs straight from the ledger (no cache): what a from-scratch recompute reads. */
-export async function loadGlobalInputs(store: StoreRepositories): Promise<GlobalInputs> {
+export async function loadGlobalInputs(
+  store: Pick<StoreRepositories, 'marketData' | 'riskParams'>,
+): Promise<GlobalInputs> {
   const [market, active] = await Promise.all([
     store.marketData.snapshot<Market, PriceQuote>(),
     store.riskParams.getActive<ParamsSpec>(),
@@ -45,12 +47,11 @@ export async function loadGlobalInputs(store: StoreRepositories): Promise<Global
  * again after the bump, so the final snapshot always sees it.
  */
 export function createGlobalInputsCache(
-  store: Store,
+  store: Pick<Store, 'marketData' | 'riskParams'>,
   redis: Redis,
-  prefix: string,
+  versionKey: string,
   maxAgeMs = 2_000,
 ): GlobalInputsCache {
-  const versionKey = `${prefix}:global-inputs-version`;
   let cached: { version: string | null; at: number; value: GlobalInputs } | undefined;
   let loading: Promise<GlobalInputs> | undefined;
 

@@ -38,7 +38,7 @@ export function toMarginInputs(
  * read re-enqueues the account, and the coalescing queue guarantees a later run sees it.
  */
 export async function loadMarginInputs(
-  store: StoreRepositories,
+  store: Pick<StoreRepositories, 'balances' | 'positions' | 'marketData' | 'riskParams'>,
   accountId: AccountId,
   global?: () => Promise<GlobalInputs>,
 ): Promise<MarginInputs> {

@@ -1,66 +1,77 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import type { MarginSnapshot } from './snapshot.js';
+import type { RedisKeys } from '../redis-keys.js';
+import type { ChainFreshness, MarginSummary } from './snapshot.js';
 
-/** What GET margin returns, minus the ages computed at read time: a few hundred bytes. */
-export type MarginView = Pick<
-  MarginSnapshot,
-  'accountId' | 'computedAt' | 'asOf' | 'inputHash' | 'paramsVersion' | 'summary' | 'freshness'
-> & { readonly warnings: readonly { code: string; path: string; message: string }[] };
-
-export function marginView(s: MarginSnapshot): MarginView {
-  return {
-    accountId: s.accountId,
-    computedAt: s.computedAt,
-    asOf: s.asOf,
-    inputHash: s.inputHash,
-    paramsVersion: s.paramsVersion,
-    summary: s.summary,
-    freshness: s.freshness,
-    warnings: s.result.warnings.map((w) => ({ code: w.code, path: w.path, message: w.message })),
-  };
+/** Why an account's margin could not be computed, and since when (unix ms). */
+export interface StaleReason {
+  readonly code: string;
+  readonly message: string;
+  readonly since: number;
 }
 
 /**
- * Latest snapshot per account in Redis: GET margin is one Redis GET of a small view, no database
- * round trip; the full snapshot (with the risk result) is kept beside it for explain-like readers and
- * threshold detection. The history lives in Postgres; this cache is rebuilt by any recompute.
+ * What GET margin returns, minus the ages computed at read time: a few hundred bytes, written by the
+ * owner of the account's shard whenever the account's summary or ledger inputs change.
  */
+export interface MarginView {
+  readonly accountId: string;
+  /** Unix ms when the owner published this view. */
+  readonly computedAt: number;
+  /** The valuation time (unix seconds) of the book the summary comes from. */
+  readonly asOf: number;
+  /** sha256 of the account's ledger inputs (collateral and positions): same hash, same ledger state. */
+  readonly inputHash: string;
+  readonly paramsVersion: number | null;
+  /** `stale`: the latest inputs cannot be computed; `summary` is then the last computed one, or null. */
+  readonly status: 'ok' | 'stale';
+  readonly stale?: StaleReason;
+  readonly summary: MarginSummary | null;
+  readonly freshness: readonly ChainFreshness[];
+  readonly warnings: readonly { code: string; path: string; message: string }[];
+  /** When the newest change this view reflects was accepted (unix ms). */
+  readonly requestedAt: number;
+}
+
+function parseView(raw: string | null): MarginView | null {
+  if (raw === null) return null;
+  const v = JSON.parse(raw) as Partial<MarginView> | null;
+  // Only this module writes these keys; anything else (an older release's view) counts as missing.
+  if (
+    !v ||
+    typeof v.accountId !== 'string' ||
+    typeof v.computedAt !== 'number' ||
+    !Array.isArray(v.freshness)
+  )
+    return null;
+  return v as MarginView;
+}
+
+/** The cached views in Redis: GET margin is one GET, no database round trip. */
 export interface MarginCache {
-  get(accountId: string): Promise<MarginSnapshot | null>;
   getView(accountId: string): Promise<MarginView | null>;
   /** Several views in one round trip (MGET), in the order asked. */
   getViews(accountIds: readonly string[]): Promise<(MarginView | null)[]>;
-  set(snapshot: MarginSnapshot): Promise<void>;
-  /** Queues the same writes on a pipeline or MULTI of the cache's connection (the caller runs it). */
-  queueSet(pipeline: ChainableCommander, snapshot: MarginSnapshot): void;
+  /** Queues the views' writes on a pipeline or MULTI (the caller runs it). */
+  queueSet(pipeline: ChainableCommander, views: readonly MarginView[]): void;
 }
 
-export function createMarginCache(redis: Redis, prefix: string): MarginCache {
-  const full = (a: string) => `${prefix}:margin:${a}`;
-  const view = (a: string) => `${prefix}:margin-view:${a}`;
+export function createMarginCache(redis: Redis, keys: Pick<RedisKeys, 'marginView'>): MarginCache {
   return {
-    async get(accountId) {
-      const raw = await redis.get(full(accountId));
-      return raw === null ? null : (JSON.parse(raw) as MarginSnapshot);
-    },
     async getView(accountId) {
-      const raw = await redis.get(view(accountId));
-      return raw === null ? null : (JSON.parse(raw) as MarginView);
+      return parseView(await redis.get(keys.marginView(accountId)));
     },
     async getViews(accountIds) {
       if (accountIds.length === 0) return [];
-      const raws = await redis.mget(...accountIds.map(view));
-      return raws.map((raw) => (raw === null ? null : (JSON.parse(raw) as MarginView)));
+      const raws = await redis.mget(...accountIds.map((a) => keys.marginView(a)));
+      return raws.map(parseView);
     },
-    async set(snapshot) {
-      const tx = redis.multi();
-      this.queueSet(tx, snapshot);
-      await tx.exec();
-    },
-    queueSet(pipeline, snapshot) {
-      pipeline
-        .set(full(snapshot.accountId), JSON.stringify(snapshot))
-        .set(view(snapshot.accountId), JSON.stringify(marginView(snapshot)));
+    queueSet(pipeline, views) {
+      const chunk = 1_000;
+      for (let i = 0; i < views.length; i += chunk) {
+        const args: string[] = [];
+        for (const v of views.slice(i, i + chunk)) args.push(keys.marginView(v.accountId), JSON.stringify(v));
+        pipeline.mset(...args);
+      }
     },
   };
 }

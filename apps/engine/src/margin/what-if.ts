@@ -50,7 +50,7 @@ function invalid(path: string, message: string): AppError {
  * apply within `protocol` (a protocol key can only propose changes to its own book).
  */
 export async function whatIf(
-  ctx: EngineContext,
+  ctx: Pick<EngineContext, 'store' | 'globalInputs' | 'now'>,
   id: AccountId,
   protocol: string,
   changes: WhatIfChanges,

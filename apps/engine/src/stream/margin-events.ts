@@ -11,31 +11,22 @@ export interface MarginEvent {
   /** The summary this one replaced (margin events), so subscribers can test their own thresholds. */
   readonly previous?: MarginSummary;
   readonly crossing?: ThresholdCrossing;
+  /** When the change behind this event was accepted (unix ms). */
+  readonly requestedAt?: number;
 }
 
-export function marginEventsChannel(prefix: string): string {
-  return `${prefix}:margin-events`;
-}
-
-export async function publishMarginEvents(
-  redis: Redis,
-  prefix: string,
-  events: readonly MarginEvent[],
-): Promise<void> {
-  if (events.length === 0) return;
-  const pipeline = redis.pipeline();
-  queueMarginEvents(pipeline, prefix, events);
-  await pipeline.exec();
-}
-
-/** Queues the events' PUBLISH commands on a pipeline or MULTI (the caller runs it). */
+/**
+ * Queues the events' PUBLISH commands on a pipeline or MULTI (the caller runs it). A message carries a
+ * JSON array of up to 500 events: a market move changes tens of thousands of accounts at once, and one
+ * message per event made Redis and every API process pay per account.
+ */
 export function queueMarginEvents(
   pipeline: ChainableCommander,
-  prefix: string,
+  channel: string,
   events: readonly MarginEvent[],
 ): void {
-  const channel = marginEventsChannel(prefix);
-  for (const e of events) pipeline.publish(channel, JSON.stringify(e));
+  for (let i = 0; i < events.length; i += 500)
+    pipeline.publish(channel, JSON.stringify(events.slice(i, i + 500)));
 }
 
 export type MarginEventListener = (event: MarginEvent) => void;
@@ -50,18 +41,19 @@ export interface MarginEventHub {
   close(): Promise<void>;
 }
 
-export async function createMarginEventHub(subscriber: Redis, prefix: string): Promise<MarginEventHub> {
+export async function createMarginEventHub(subscriber: Redis, channel: string): Promise<MarginEventHub> {
   const listeners = new Set<MarginEventListener>();
-  const channel = marginEventsChannel(prefix);
   subscriber.on('message', (ch: string, message: string) => {
     if (ch !== channel) return;
-    let event: MarginEvent;
+    let events: unknown;
     try {
-      event = JSON.parse(message) as MarginEvent;
+      events = JSON.parse(message);
     } catch {
       return;
     }
-    for (const l of listeners) l(event);
+    // Only workers of this deployment publish here, in the format above.
+    for (const event of Array.isArray(events) ? (events as MarginEvent[]) : [])
+      for (const l of listeners) l(event);
   });
   await subscriber.subscribe(channel);
   return {

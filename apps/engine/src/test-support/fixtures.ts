@@ -3,9 +3,11 @@ import { computeMargin } from '@xmargin/risk';
 import type { Store } from '@xmargin/store';
 import type { Engine } from '../create-engine.js';
 import { buildMarginDocument } from '../margin/build-document.js';
-import { canonicalJson, sha256Hex } from '../margin/canonical-json.js';
+import { summariesAgree } from '../margin/consistency-check.js';
 import { loadMarginInputs } from '../margin/load-margin-inputs.js';
-import type { MarginSnapshot } from '../margin/snapshot.js';
+import type { MarginView } from '../margin/margin-cache.js';
+import { type MarginSummary, summarize } from '../margin/snapshot.js';
+import { accountInputHash } from '../shards/resident-account.js';
 import { bearer, type TestEngine } from './harness.js';
 
 const DAY = 86_400;
@@ -121,7 +123,13 @@ export async function seedBalance(
 export async function fromScratch(store: Store, id: string, asOf: number) {
   const inputs = await loadMarginInputs(store, id as AccountId);
   const { document } = buildMarginDocument({ ...inputs, asOf });
-  return { inputHash: sha256Hex(canonicalJson(document)), result: computeMargin(document) };
+  const result = computeMargin(document);
+  return { inputHash: accountInputHash(document.account), result, summary: summarize(result) };
+}
+
+/** The cached summary equals the from-scratch one (1e-9 relative, see summariesAgree). */
+export function agrees(cached: MarginSummary | null | undefined, scratch: MarginSummary): boolean {
+  return cached !== null && cached !== undefined && summariesAgree(cached, scratch);
 }
 
 export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
@@ -135,9 +143,9 @@ export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 1
 }
 
 /** Waits until the cached snapshot reflects a change accepted at or after `sinceMs`. */
-export async function waitForSnapshot(engine: Engine, id: string, sinceMs: number): Promise<MarginSnapshot> {
+export async function waitForSnapshot(engine: Engine, id: string, sinceMs: number): Promise<MarginView> {
   return waitFor(async () => {
-    const s = await engine.context.marginCache.get(id);
+    const s = await engine.context.marginCache.getView(id);
     return s && s.requestedAt >= sinceMs ? s : undefined;
   });
 }

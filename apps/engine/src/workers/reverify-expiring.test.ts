@@ -1,5 +1,7 @@
 import { accountId, universalAddress } from '@xmargin/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { decodeShardEvent } from '../shards/shard-events.js';
+import { shardOf } from '../shards/shard-of.js';
 import { bearer, startTestEngine, type TestEngine } from '../test-support/harness.js';
 import { reverifyExpiring } from './reverify-expiring.js';
 
@@ -14,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 it('asks relayers to re-attest balances expiring within the horizon and recomputes their accounts', async () => {
-  const { store, redis, producers } = t.engine.context;
+  const { store, redis } = t.engine.context;
   const now = Math.floor(Date.now() / 1000);
   for (const [id, source, observedAt] of [
     // Default params: attested balances expire after 3,600 s; with a 600 s horizon, 3,000 s old is due.
@@ -51,8 +53,12 @@ it('asks relayers to re-attest balances expiring within the horizon and recomput
     asset: 'USDC',
     source: 'vaa',
   });
-  const waiting = await producers.queues['recompute-account'].getJobs(['waiting', 'prioritized']);
-  expect(waiting.map((j) => [j.data.accountId, j.data.reason])).toEqual([['acc_old', 'reverify']]);
+  // The account is re-margined through its shard's event stream (expired balances stop counting).
+  const shard = shardOf('acc_old', t.engine.context.settings.shards);
+  const events = await redis.xrange(t.engine.context.keys.shardEvents(shard), '-', '+');
+  expect(events.map(([, f]) => decodeShardEvent(f))).toContainEqual(
+    expect.objectContaining({ type: 'account', accountId: 'acc_old' }),
+  );
 });
 
 it('serves the requests to relayers at GET /v1/attestations/reverify-requests, paged by stream id', async () => {

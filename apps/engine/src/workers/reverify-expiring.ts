@@ -2,8 +2,6 @@ import { resolveParams } from '@xmargin/risk';
 import type { Redis } from 'ioredis';
 import type { EngineContext } from '../context.js';
 
-export const reverifyStream = (prefix: string): string => `${prefix}:reverify-requests`;
-
 export interface ReverifyRequest {
   /** Stream entry id: the feed's cursor. */
   readonly id: string;
@@ -23,11 +21,11 @@ export interface ReverifyRequest {
  */
 export async function readReverifyRequests(
   redis: Redis,
-  prefix: string,
+  stream: string,
   after: string | undefined,
   limit: number,
 ): Promise<{ requests: ReverifyRequest[]; next: string | null }> {
-  const entries = await redis.xrange(reverifyStream(prefix), after ? `(${after}` : '-', '+', 'COUNT', limit);
+  const entries = await redis.xrange(stream, after ? `(${after}` : '-', '+', 'COUNT', limit);
   const requests: ReverifyRequest[] = [];
   for (const [id, fields] of entries) {
     const f = new Map<string, string>();
@@ -49,7 +47,10 @@ export async function readReverifyRequests(
  * (`<prefix>:reverify-requests`); it also recomputes those accounts so a balance that does expire stops
  * counting as soon as the next snapshot is taken.
  */
-export async function reverifyExpiring(ctx: EngineContext, horizonSeconds: number) {
+export async function reverifyExpiring(
+  ctx: Pick<EngineContext, 'store' | 'redis' | 'keys' | 'globalInputs' | 'shardEvents' | 'now'>,
+  horizonSeconds: number,
+) {
   const { params } = await ctx.globalInputs.get();
   const maxAge = resolveParams(params).collateralMaxAgeSeconds;
   if (maxAge === null) return { requested: 0, accounts: 0 }; // attested balances never expire
@@ -68,7 +69,7 @@ export async function reverifyExpiring(ctx: EngineContext, horizonSeconds: numbe
      ORDER BY observed_at LIMIT 10000`,
     [cutoff],
   );
-  const stream = reverifyStream(ctx.settings.queuePrefix);
+  const stream = ctx.keys.reverifyRequests;
   const pipeline = ctx.redis.pipeline();
   const accounts = new Set<string>();
   for (const r of rows) {
@@ -94,6 +95,6 @@ export async function reverifyExpiring(ctx: EngineContext, horizonSeconds: numbe
     );
   }
   if (rows.length > 0) await pipeline.exec();
-  for (const a of accounts) await ctx.producers.enqueueRecompute(a, { reason: 'reverify' });
+  await ctx.shardEvents.accountsChanged([...accounts], ctx.now());
   return { requested: rows.length, accounts: accounts.size };
 }

@@ -2,39 +2,34 @@ import { createJobWorker, createRedisConnection } from '@xmargin/jobs';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EngineContext } from '../context.js';
-import { recomputeAccounts } from '../margin/recompute-account.js';
-import { createRecomputeBatcher } from '../margin/recompute-batcher.js';
 import { reverifyExpiring } from './reverify-expiring.js';
 
 export interface WorkerSettings {
   readonly redisUrl: string;
-  /** Jobs of the small queues (market-move, index-chain, reverify) one process runs at once. */
+  /** Jobs of the queues (index-chain, reverify) one process runs at once. */
   readonly concurrency: number;
-  /**
-   * Recompute jobs one process holds at once; they are recomputed in batches of up to this many (one
-   * query, one INSERT, one MULTI per batch).
-   */
-  readonly recomputeConcurrency: number;
   readonly lockDurationMs: number;
   readonly stalledIntervalMs: number;
-  /** Logs a worker-level error (connection loss, lock renewal failure); never throws. */
+  /** Reports a worker-level error (connection loss, lock renewal failure); never throws. */
   readonly onError: (err: Error, queue: string) => void;
   /** Polls one configured network's adapter; absent when no network is configured. */
   readonly indexChain?: (chain: string) => Promise<{ applied: number; accounts: readonly string[] }>;
 }
 
 /**
- * Starts one BullMQ worker per queue, each on its own blocking connection. Job durations are reported
- * through the job's return value so any API process observing queue events can record them.
+ * Starts one BullMQ worker per periodic queue, each on its own blocking connection. Job durations are
+ * reported through the job's return value so any API process observing queue events can record them.
+ * Margins are not queued: ledger changes these jobs make become account events for the shard owners.
  */
 export function startWorkers(
-  ctx: EngineContext,
+  ctx: Pick<EngineContext, 'settings' | 'store' | 'redis' | 'keys' | 'globalInputs' | 'shardEvents' | 'now'>,
   s: WorkerSettings,
 ): { workers: Worker[]; connections: Redis[] } {
   const common = {
     prefix: ctx.settings.queuePrefix,
     lockDurationMs: s.lockDurationMs,
     stalledIntervalMs: s.stalledIntervalMs,
+    concurrency: s.concurrency,
   };
   const connections: Redis[] = [];
   const conn = (name: string) => {
@@ -47,30 +42,7 @@ export function startWorkers(
     const value = await fn();
     return { ...value, durationMs: performance.now() - start };
   };
-  const batcher = createRecomputeBatcher((requests) => recomputeAccounts(ctx, requests), {
-    maxBatch: s.recomputeConcurrency,
-  });
   const workers: Worker[] = [
-    createJobWorker({
-      ...common,
-      queue: 'recompute-account',
-      connection: conn('recompute'),
-      concurrency: s.recomputeConcurrency,
-      handler: (payload) =>
-        timed(async () => {
-          const snap = await batcher.recompute(payload);
-          return { accountId: snap.accountId, inputHash: snap.inputHash, requestedAt: payload.requestedAt };
-        }),
-    }),
-    createJobWorker({
-      ...common,
-      queue: 'market-move',
-      connection: conn('market-move'),
-      handler: (payload) =>
-        timed(async () => ({
-          accounts: await ctx.producers.fanOutMarketMove(payload.underlying, payload.requestedAt),
-        })),
-    }),
     createJobWorker({
       ...common,
       queue: 'reverify-expiring',
@@ -88,7 +60,7 @@ export function startWorkers(
         handler: (payload) =>
           timed(async () => {
             const r = await indexChain(payload.chain);
-            for (const a of r.accounts) await ctx.producers.enqueueRecompute(a, { reason: 'index' });
+            await ctx.shardEvents.accountsChanged(r.accounts, ctx.now());
             return { applied: r.applied, accounts: r.accounts.length };
           }),
       }),

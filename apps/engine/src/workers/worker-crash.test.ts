@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { accountId } from '@xmargin/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fromScratch, marketData, positions, seedBalance, waitFor } from '../test-support/fixtures.js';
+import { checkConsistency } from '../margin/consistency-check.js';
+import { marketData, positions, seedBalance, waitFor } from '../test-support/fixtures.js';
 import {
   DATABASE_URL_TEST,
   REDIS_URL_TEST,
@@ -10,13 +11,17 @@ import {
   type TestEngine,
 } from '../test-support/harness.js';
 
-// Several real worker processes (`src/main.ts --role worker`) on one Redis and one database: one is
-// SIGKILLed mid-batch; its in-flight jobs stall, are recovered by the others, and every account ends
-// exactly where a from-scratch recompute of the ledger puts it.
+// Real worker processes (`src/main.ts --role worker`) on one Redis and one database. The first owns every
+// shard; it is SIGKILLed while it applies a market move; the ledger keeps changing while no worker runs;
+// two new workers take the dead one's shards over once its leases expire, rebuild them from Postgres,
+// and every account ends exactly where a from-scratch computeMargin of the ledger puts it.
 const ACCOUNTS = 300;
+const SHARDS = 8;
+const LEASE_MS = 1_500;
 const engineDir = fileURLToPath(new URL('../..', import.meta.url));
 let t: TestEngine;
 const children: ChildProcess[] = [];
+const ids = Array.from({ length: ACCOUNTS }, (_, i) => `acc_crash_${i}`);
 
 function startWorker(name: string): Promise<ChildProcess> {
   const child = spawn('node', ['--conditions=source', '--import', 'tsx', 'src/main.ts', '--role', 'worker'], {
@@ -27,10 +32,10 @@ function startWorker(name: string): Promise<ChildProcess> {
       DATABASE_URL: DATABASE_URL_TEST,
       DATABASE_SCHEMA: t.schema ?? '',
       QUEUE_PREFIX: t.prefix,
-      WORKER_CONCURRENCY: '4',
-      WORKER_LOCK_DURATION_MS: '2000',
-      WORKER_STALLED_INTERVAL_MS: '1000',
-      LOG_LEVEL: 'silent',
+      SHARDS: String(SHARDS),
+      SHARD_LEASE_MS: String(LEASE_MS),
+      CONSISTENCY_CHECK_EVERY_MS: '0',
+      LOG_LEVEL: process.env.XM_DEBUG ? 'error' : 'silent',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -44,6 +49,7 @@ function startWorker(name: string): Promise<ChildProcess> {
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (d: Buffer) => {
       out += d.toString();
+      if (process.env.XM_DEBUG) process.stderr.write(`[${name}] ${d.toString()}`);
     });
     child.on('exit', (code) => reject(new Error(`worker ${name} exited early (${code}): ${out}`)));
   });
@@ -55,27 +61,34 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', (code) => resolve(code));
   });
 
-async function snapshotCount(): Promise<number> {
-  const { rows } = await t.engine.context.store.db.query<{ n: string }>(
-    'SELECT count(DISTINCT account_id)::text AS n FROM margin_snapshots',
-  );
-  return Number(rows[0]?.n ?? 0);
+/** Accounts whose cached margin differs from a from-scratch computeMargin of the ledger. */
+async function inconsistent(): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < ids.length; i += 50) {
+    const m = await checkConsistency(
+      { store: t.engine.context.store, cache: t.engine.context.marginCache },
+      ids.slice(i, i + 50),
+    );
+    out.push(...m.map((x) => x.accountId));
+  }
+  return out;
+}
+
+async function putMarket(spotFactor: number) {
+  const md = marketData();
+  const { store } = t.engine.context;
+  await store.transaction(async (tx) => {
+    if (md.stable) await tx.marketData.put({ kind: 'stable', key: 'stable', doc: md.stable });
+    for (const [key, doc] of Object.entries(md.prices)) await tx.marketData.put({ kind: 'price', key, doc });
+    for (const [key, doc] of Object.entries(md.markets))
+      await tx.marketData.put({ kind: 'market', key, doc: { ...doc, spot: doc.spot * spotFactor } });
+  });
 }
 
 beforeAll(async () => {
-  t = await startTestEngine('crash', { role: 'api' });
+  t = await startTestEngine('crash', { role: 'api', env: { SHARDS: String(SHARDS) } });
   const { store } = t.engine.context;
-  await store.transaction(async (tx) => {
-    for (const [kind, entries] of Object.entries({
-      stable: { stable: marketData().stable },
-      price: marketData().prices,
-      market: marketData().markets,
-    })) {
-      for (const [key, doc] of Object.entries(entries))
-        await tx.marketData.put({ kind: kind as 'price', key, doc });
-    }
-  });
-  const ids = Array.from({ length: ACCOUNTS }, (_, i) => `acc_crash_${i}`);
+  await putMarket(1);
   for (let i = 0; i < ids.length; i += 25) {
     await Promise.all(
       ids.slice(i, i + 25).map(async (id, j) => {
@@ -99,7 +112,6 @@ beforeAll(async () => {
       }),
     );
   }
-  for (const id of ids) await t.engine.context.producers.enqueueRecompute(id, { reason: 'manual' });
 }, 120_000);
 
 afterAll(async () => {
@@ -107,19 +119,21 @@ afterAll(async () => {
   await t.close();
 });
 
-it('recovers the jobs of a worker killed mid-batch; every account ends equal to a from-scratch recompute', async () => {
-  const queue = t.engine.context.producers.queues['recompute-account'];
+it('takes a killed worker’s shards over, rebuilds them from Postgres, and loses no event', async () => {
+  const { store, shardEvents, redis, keys, marginCache } = t.engine.context;
   const victim = await startWorker('victim');
-  await waitFor(async () => ((await snapshotCount()) >= 10 ? true : undefined), 60_000);
+  // The victim leased every shard, loaded the ledger and published every account.
+  await waitFor(async () => ((await inconsistent()).length === 0 ? true : undefined), 60_000);
+
+  // A market move, and the victim dies while applying it.
+  await putMarket(0.8);
+  await shardEvents.marketChanged(Date.now());
   victim.kill('SIGKILL');
   await exited(victim);
-  const left = await queue.getJobCountByTypes('waiting', 'prioritized', 'active');
-  // The kill really happened mid-batch: jobs were still queued or held by the dead process.
-  expect(left).toBeGreaterThan(0);
-  expect(await snapshotCount()).toBeLessThan(ACCOUNTS);
+  // The kill really happened mid-event: some cached margins still show the old price.
+  expect((await inconsistent()).length).toBeGreaterThan(0);
 
-  // Ledger changes while no worker runs: the final snapshots must include them.
-  const { store, producers } = t.engine.context;
+  // Ledger changes while no worker runs: their events wait in the shard streams.
   for (let i = 0; i < 20; i++) {
     const id = `acc_crash_${i * 7}`;
     await store.positions.upsert({
@@ -131,31 +145,34 @@ it('recovers the jobs of a worker killed mid-batch; every account ends equal to 
         doc: { type: 'perp', underlying: 'ETH', quantity: -2, entryPrice: 2000 },
       },
     });
-    await producers.enqueueRecompute(id, { reason: 'positions' });
+    await shardEvents.accountsChanged([id], Date.now());
   }
 
+  const takeoverStart = Date.now();
   const survivors = await Promise.all([startWorker('a'), startWorker('b')]);
-  await waitFor(
-    async () =>
-      (await queue.getJobCountByTypes('waiting', 'prioritized', 'active', 'delayed')) === 0 &&
-      (await snapshotCount()) === ACCOUNTS
-        ? true
-        : undefined,
-    90_000,
-  );
-  expect(await queue.getJobCountByTypes('failed')).toBe(0);
+  await waitFor(async () => ((await inconsistent()).length === 0 ? true : undefined), 60_000);
 
-  for (let i = 0; i < ACCOUNTS; i++) {
-    const id = `acc_crash_${i}`;
-    const snap = await t.engine.context.marginCache.get(id);
-    expect(snap, id).not.toBeNull();
-    const scratch = await fromScratch(store, id, snap!.asOf);
-    expect(snap!.inputHash, id).toBe(scratch.inputHash);
-    expect(snap!.result, id).toEqual(scratch.result);
-    if (i % 7 === 0 && i / 7 < 20) expect(snap!.positionKeys, id).toContain('proto_b/late');
+  // The two survivors share the shards; the dead worker holds none.
+  const owners = await redis.mget(...Array.from({ length: SHARDS }, (_, s) => keys.shardLease(s)));
+  expect(owners.every((o) => o !== null)).toBe(true);
+  expect(new Set(owners).size).toBe(2);
+  for (let i = 0; i < 20; i++) {
+    const view = await marginCache.getView(`acc_crash_${i * 7}`);
+    // Rebuilt by a survivor after the takeover began.
+    expect(view?.computedAt, `acc_crash_${i * 7}`).toBeGreaterThanOrEqual(takeoverStart);
   }
 
-  // Graceful shutdown: SIGTERM lets the survivors finish and exit 0.
+  // Replays are no-ops: the same events again change no view.
+  const before = await marginCache.getViews(ids);
+  // (a replayed entry carries its original acceptance time, here older than every view's)
+  await shardEvents.marketChanged(1);
+  await shardEvents.accountsChanged(ids.slice(0, 50), 1);
+  await new Promise((r) => setTimeout(r, 1_000));
+  expect((await marginCache.getViews(ids)).map((v) => v?.computedAt)).toEqual(
+    before.map((v) => v?.computedAt),
+  );
+
+  // Graceful shutdown: SIGTERM releases the leases and exits 0.
   for (const s of survivors) s.kill('SIGTERM');
   expect(await Promise.all(survivors.map(exited))).toEqual([0, 0]);
 }, 180_000);

@@ -94,8 +94,26 @@ export const engineEnv = z.object({
   RATE_LIMIT_PER_SECOND: int(1_000, 1),
   RATE_LIMIT_BURST: int(2_000, 1),
   WORKER_CONCURRENCY: int(4, 1),
-  /** recompute-account jobs one worker process holds at once, recomputed in batches of up to this many. */
-  RECOMPUTE_CONCURRENCY: int(64, 1),
+  /** Shards the accounts are split into (stable hash of the account id); every process must agree. */
+  SHARDS: int(64, 1).pipe(z.number().max(4_096)),
+  /** A worker's shard lease lives this long without renewal: a dead worker's shards move after it. */
+  SHARD_LEASE_MS: int(10_000, 300),
+  /** Accounts per page when a worker loads a shard from Postgres. */
+  SHARD_PAGE_SIZE: int(2_000, 1),
+  /** Longest wait between retries of a failed event application or history write (backoff). */
+  EVENT_RETRY_MAX_MS: int(60_000, 10),
+  /** Reconciliation: each worker reloads its shards from Postgres and republishes what differs. 0 = off. */
+  RECONCILE_EVERY_MS: int(300_000, 0),
+  /** Consistency check: a random sample of cached margins against a from-scratch computeMargin. 0 = off. */
+  CONSISTENCY_CHECK_EVERY_MS: int(60_000, 0),
+  CONSISTENCY_SAMPLE: int(50, 1),
+  /** A history row when a summary moves by more than this fraction (of max(|equity|, requirements, 1)). */
+  HISTORY_TOLERANCE: z.coerce.number().min(0).max(1).default(0.01),
+  /** ... and at least this often per resident account. */
+  HISTORY_EVERY_SECONDS: int(3_600, 1),
+  /** History rows older than this are pruned (each account keeps its latest row). */
+  HISTORY_RETENTION_DAYS: z.coerce.number().positive().default(90),
+  HISTORY_PRUNE_EVERY_MS: int(3_600_000, 1_000),
   WORKER_LOCK_DURATION_MS: int(30_000, 500),
   WORKER_STALLED_INTERVAL_MS: int(30_000, 200),
   /** Guardian network whose trust store verifies attestations. */

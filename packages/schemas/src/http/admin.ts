@@ -156,7 +156,7 @@ export const queueStatsDto = z.object({
 });
 
 export const queueParams = z.object({
-  queue: z.enum(['recompute-account', 'market-move', 'index-chain', 'reverify-expiring']),
+  queue: z.enum(['index-chain', 'reverify-expiring']),
 });
 export const jobParams = queueParams.extend({ jobId: z.string().min(1).max(200) });
 

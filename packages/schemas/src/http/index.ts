@@ -71,6 +71,7 @@ export {
   whatIfBody,
   whatIfDto,
 } from './margin.js';
+export { nearLiquidationDto, nearLiquidationQuery, uncomputableAccountsDto } from './margin-operations.js';
 export {
   expiryMarket,
   marketBody,

@@ -28,7 +28,15 @@ export const marginSnapshotDto = z
     asOf: unixSeconds,
     inputHash: z.string(),
     paramsVersion: z.number().int().nullable(),
-    summary: marginSummary,
+    /**
+     * `stale`: the account's latest inputs cannot be computed (`stale` says why and since when); the
+     * summary is then the last one computed, or null if there never was one. Never a current margin.
+     */
+    status: z.enum(['ok', 'stale']),
+    stale: z
+      .object({ code: z.string(), message: z.string(), since: z.number().describe('unix milliseconds') })
+      .optional(),
+    summary: marginSummary.nullable(),
     freshness: z.array(chainFreshness),
     warnings: z.array(z.object({ code: z.string(), path: z.string(), message: z.string() })),
   })

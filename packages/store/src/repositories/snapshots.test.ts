@@ -43,6 +43,28 @@ describeEachDriver('snapshots', ({ store, account }) => {
     expect((await s.history(acc)).map((h) => h.inputHash)).toEqual(['h2']);
   });
 
+  it("prunes the whole history by age in bounded batches, keeping each account's latest row", async () => {
+    const [a, b] = [await account(), await account()];
+    const s = store().snapshots;
+    const row = (acc: typeof a, day: number) => ({
+      account: acc,
+      computedAt: new Date(Date.UTC(2026, 1, day)),
+      inputHash: `d${day}`,
+      equity: day,
+      initialRequirement: 1,
+      maintenanceRequirement: 1,
+      result: result(day),
+    });
+    await s.insertMany([row(a, 1), row(a, 2), row(a, 3), row(a, 20), row(b, 1)]);
+    const cutoff = new Date(Date.UTC(2026, 1, 10));
+    expect(await s.pruneBefore(cutoff, 2)).toBe(2);
+    expect(await s.pruneBefore(cutoff, 2)).toBe(1);
+    expect(await s.pruneBefore(cutoff, 2)).toBe(0);
+    expect((await s.history(a)).map((h) => h.inputHash)).toEqual(['d20']);
+    // b's only row is old but its latest: kept.
+    expect((await s.history(b)).map((h) => h.inputHash)).toEqual(['d1']);
+  });
+
   it('stores the result deflated and still reads rows written as JSONB before migration 2', async () => {
     const acc = await account();
     const s = store().snapshots;

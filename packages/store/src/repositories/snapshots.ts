@@ -73,6 +73,11 @@ export interface SnapshotsRepository {
   listLatest<T = JsonValue>(params?: ListLatestSnapshotsParameters): Promise<MarginSnapshotRecord<T>[]>;
   /** Deletes an account's snapshots older than `before`, keeping the latest one; returns how many. */
   prune(account: AccountId, before: Date): Promise<number>;
+  /**
+   * Retention over the whole history: deletes up to `limit` rows older than `before`, never an
+   * account's latest row; returns how many (call again while it returns `limit`).
+   */
+  pruneBefore(before: Date, limit: number): Promise<number>;
 }
 
 interface SnapshotRow {
@@ -197,6 +202,18 @@ export function createSnapshotsRepository(ex: Executor): SnapshotsRepository {
         ],
       );
       return rows.map((r) => toSnapshot<T>(r));
+    },
+    async pruneBefore(before, limit) {
+      const { rowCount } = await ex.query(
+        `DELETE FROM margin_snapshots WHERE id IN (
+           SELECT m.id FROM margin_snapshots m
+           WHERE m.computed_at < $1
+             AND EXISTS (SELECT 1 FROM margin_snapshots n
+                         WHERE n.account_id = m.account_id AND (n.computed_at, n.id) > (m.computed_at, m.id))
+           LIMIT $2)`,
+        [before, Math.max(1, Math.floor(limit))],
+      );
+      return rowCount;
     },
     async prune(account, before) {
       const { rowCount } = await ex.query(

@@ -63,6 +63,8 @@ export function accountRoutes(ctx: EngineContext) {
           if (p.role === 'protocol' && p.scope)
             await tx.grants.grant({ account: id, protocol: p.scope, grantedBy: `creator:${p.keyId}` });
         });
+        // Its shard's owner adds it to the book: a new account has a (zero) margin at once.
+        await ctx.shardEvents.accountsChanged([id], ctx.now());
         return reply.status(201).send(await accountView(ctx, id));
       },
     );

@@ -44,6 +44,8 @@ describe('admin: API keys', () => {
       ['GET', '/v1/admin/guardian-sets'],
       ['GET', '/v1/admin/attestation-registry'],
       ['GET', '/v1/admin/queues'],
+      ['GET', '/v1/admin/margin/uncomputable'],
+      ['GET', '/v1/admin/margin/near-liquidation'],
     ] as const) {
       const r = await req(method, url, undefined, protocol);
       expect(r.statusCode).toBe(403);
@@ -76,7 +78,10 @@ describe('admin: risk parameters', () => {
     const act = await req('POST', `/v1/admin/params/${n2}/activate`);
     expect(act.statusCode).toBe(200);
     expect(act.json()).toMatchObject({ version: n2, status: 'active', recomputing: 1 });
-    const snap = await waitFor(async () => (await t.engine.context.marginCache.get('acc_p1')) ?? undefined);
+    const snap = await waitFor(async () => {
+      const v = await t.engine.context.marginCache.getView('acc_p1');
+      return v && v.paramsVersion === n2 ? v : undefined;
+    });
     expect(snap.paramsVersion).toBe(n2);
     const list = await req('GET', '/v1/admin/params');
     expect(list.json().versions.map((v: { version: number }) => v.version)).toEqual([n2, n1]);
@@ -127,21 +132,23 @@ describe('admin: guardian sets and emitters', () => {
 
 describe('admin: queues', () => {
   it('shows queue depth and failed jobs; retries and discards them', async () => {
-    const queue = t.engine.context.producers.queues['market-move'];
+    const queue = t.engine.context.producers.queues['reverify-expiring'];
     // A payload no current producer writes: fails at once, without retry.
-    const job = await queue.add('market-move', { underlying: '' }, { attempts: 3 });
+    const job = await queue.add('reverify-expiring', { horizonSeconds: -1 }, { attempts: 3 });
     await waitFor(async () => ((await job.isFailed()) ? true : undefined));
     const stats = await req('GET', '/v1/admin/queues');
-    expect(stats.json().queues.find((q: { queue: string }) => q.queue === 'market-move').failed).toBe(1);
-    const failed = await req('GET', '/v1/admin/queues/market-move/failed');
+    expect(stats.json().queues.find((q: { queue: string }) => q.queue === 'reverify-expiring').failed).toBe(
+      1,
+    );
+    const failed = await req('GET', '/v1/admin/queues/reverify-expiring/failed');
     expect(failed.json().jobs).toEqual([expect.objectContaining({ id: String(job.id), attemptsMade: 1 })]);
     expect(failed.json().jobs[0].failedReason).toContain('QUEUE__INVALID_PAYLOAD');
-    const retried = await req('POST', `/v1/admin/queues/market-move/failed/${job.id}/retry`);
+    const retried = await req('POST', `/v1/admin/queues/reverify-expiring/failed/${job.id}/retry`);
     expect(retried.statusCode).toBe(200);
     await waitFor(async () => ((await job.isFailed()) ? true : undefined));
-    expect((await req('DELETE', `/v1/admin/queues/market-move/failed/${job.id}`)).statusCode).toBe(200);
-    expect((await req('GET', '/v1/admin/queues/market-move/failed')).json().jobs).toEqual([]);
-    const gone = await req('POST', `/v1/admin/queues/market-move/failed/${job.id}/retry`);
+    expect((await req('DELETE', `/v1/admin/queues/reverify-expiring/failed/${job.id}`)).statusCode).toBe(200);
+    expect((await req('GET', '/v1/admin/queues/reverify-expiring/failed')).json().jobs).toEqual([]);
+    const gone = await req('POST', `/v1/admin/queues/reverify-expiring/failed/${job.id}/retry`);
     expect(gone.statusCode).toBe(404);
     expect(gone.json().error.code).toBe('QUEUE__JOB_NOT_FOUND');
     expect((await req('GET', '/v1/admin/queues/nope/failed')).statusCode).toBe(400);

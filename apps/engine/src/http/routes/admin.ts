@@ -209,7 +209,7 @@ export function adminRoutes(ctx: EngineContext, queueAdmin: QueueAdmin) {
           actor: principalOf(request).name,
         });
         await ctx.globalInputs.bump();
-        const recomputing = await recomputeAll(ctx, 'params');
+        const recomputing = await recomputeAll(ctx);
         return { ...versionView(v), recomputing };
       },
     );

@@ -128,7 +128,7 @@ describe('POST /v1/attestations/vaa', () => {
     expect(body.jobIds).toHaveLength(1);
     expect(body.replayKey).toMatch(/^0x[0-9a-f]{64}$/);
     const snap = await waitForSnapshot(t.engine, 'acc_v', since);
-    expect(snap.summary.equity).toBeCloseTo(1_000, 6);
+    expect(snap.summary!.equity).toBeCloseTo(1_000, 6);
     const m = (
       await t.engine.app!.inject({
         method: 'GET',

@@ -94,7 +94,7 @@ export function attestationRoutes(ctx: EngineContext) {
         },
       },
       async (request) =>
-        readReverifyRequests(ctx.redis, ctx.settings.queuePrefix, request.query.after, request.query.limit),
+        readReverifyRequests(ctx.redis, ctx.keys.reverifyRequests, request.query.after, request.query.limit),
     );
   };
 }

@@ -7,6 +7,7 @@ import { adminRoutes } from './admin.js';
 import { attestationRoutes } from './attestations.js';
 import { grantRoutes } from './grants.js';
 import { marginRoutes } from './margin.js';
+import { marginOperationsRoutes } from './margin-operations.js';
 import { marketDataRoutes } from './market-data.js';
 import { positionRoutes } from './positions.js';
 import { streamRoutes } from './stream.js';
@@ -31,4 +32,5 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   }
   streamRoutes(deps.ctx, deps.hub)(app);
   adminRoutes(deps.ctx, deps.queueAdmin)(app);
+  marginOperationsRoutes(deps.ctx)(app);
 }

@@ -11,8 +11,7 @@ import {
 } from '@xmargin/schemas/http';
 import type { EngineContext } from '../../context.js';
 import { explainMargin } from '../../margin/explain.js';
-import { latestSnapshot } from '../../margin/latest-snapshot.js';
-import { marginView } from '../../margin/margin-cache.js';
+import { marginOnDemand } from '../../margin/margin-on-demand.js';
 import type { MarginSummary } from '../../margin/snapshot.js';
 import { whatIf } from '../../margin/what-if.js';
 import { scopeExplain } from '../../positions/scope-explain.js';
@@ -37,7 +36,7 @@ export function marginRoutes(ctx: EngineContext) {
       },
       async (request, reply) => {
         const id = accountId(request.params.accountId);
-        const s = (await ctx.marginCache.getView(id)) ?? marginView(await latestSnapshot(ctx, id));
+        const s = (await ctx.marginCache.getView(id)) ?? (await marginOnDemand(ctx, id));
         const nowMs = ctx.now();
         const now = Math.floor(nowMs / 1000);
         const body = {
@@ -47,6 +46,8 @@ export function marginRoutes(ctx: EngineContext) {
           asOf: s.asOf,
           inputHash: s.inputHash,
           paramsVersion: s.paramsVersion,
+          status: s.status,
+          ...(s.stale ? { stale: s.stale } : {}),
           summary: s.summary,
           freshness: s.freshness.map((f) => ({ ...f, ageSeconds: now - f.oldestObservedAt })),
           warnings: [...s.warnings],

@@ -2,7 +2,6 @@ import { AppError } from '@xmargin/errors';
 import type { Market, PriceQuote } from '@xmargin/risk';
 import { errorBody, marketDataBody, marketDataDto, marketDataWriteDto } from '@xmargin/schemas/http';
 import type { EngineContext } from '../../context.js';
-import { STABLE_KEY } from '../../margin/build-document.js';
 import { checkObservationTime } from '../../time/check-observation-time.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
@@ -30,7 +29,7 @@ export function marketDataRoutes(ctx: EngineContext) {
           checkObservationTime(observedAt, nowSeconds, ctx.settings.marketDataMaxAgeSeconds);
         const at = observedAt ?? nowSeconds;
         const writes: { kind: 'stable' | 'price' | 'market'; key: string; doc: unknown; move: string }[] = [
-          ...(stable ? [{ kind: 'stable' as const, key: 'stable', doc: stable, move: STABLE_KEY }] : []),
+          ...(stable ? [{ kind: 'stable' as const, key: 'stable', doc: stable, move: 'STABLE' }] : []),
           ...Object.entries(prices).map(([k, doc]) => ({ kind: 'price' as const, key: k, doc, move: k })),
           ...Object.entries(markets).map(([k, doc]) => ({ kind: 'market' as const, key: k, doc, move: k })),
         ];
@@ -54,10 +53,9 @@ export function marketDataRoutes(ctx: EngineContext) {
           }
         });
         if (updated.length > 0) await ctx.globalInputs.bump();
-        const moves = [];
-        for (const key of [...new Set(updated)]) {
-          moves.push({ key, jobId: (await ctx.producers.enqueueMarketMove(key, requestedAt)).jobId });
-        }
+        // One event per shard, whatever the number of keys: each owner re-reads the market data once.
+        const eventId = updated.length > 0 ? await ctx.shardEvents.marketChanged(requestedAt) : '';
+        const moves = [...new Set(updated)].map((key) => ({ key, jobId: eventId }));
         return { updated, moves };
       },
     );

@@ -77,7 +77,7 @@ export function positionRoutes(ctx: EngineContext) {
             for (const position of inputs) await tx.positions.upsert({ protocol, account: id, position });
           });
         }
-        const { jobId } = await ctx.producers.enqueueRecompute(id, { reason: 'positions', requestedAt });
+        const [jobId = ''] = await ctx.shardEvents.accountsChanged([id], requestedAt);
         return view(ctx, id, protocol, jobId);
       },
     );
@@ -129,7 +129,7 @@ export function positionRoutes(ctx: EngineContext) {
             context: { entity: 'position', id: `${id}/${protocol}/${request.params.positionId}` },
           });
         }
-        const { jobId } = await ctx.producers.enqueueRecompute(id, { reason: 'positions', requestedAt });
+        const [jobId = ''] = await ctx.shardEvents.accountsChanged([id], requestedAt);
         return view(ctx, id, protocol, jobId);
       },
     );

@@ -74,8 +74,8 @@ export function streamRoutes(ctx: EngineContext, hub: MarginEventHub) {
         };
         res.write(': connected\n\n');
         if (account !== undefined) {
-          const current = await ctx.marginCache.get(account);
-          if (current)
+          const current = await ctx.marginCache.getView(account);
+          if (current?.summary)
             send('snapshot', {
               accountId: account,
               computedAt: current.computedAt,

@@ -1,0 +1,174 @@
+import { accountId as toAccountId } from '@xmargin/core';
+import type { RiskParams } from '@xmargin/risk';
+import type { InsertMarginSnapshotParameters } from '@xmargin/store';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../redis-keys.js';
+import type { BookEntry } from '../shards/interim-risk-book.js';
+import { collateralWarnings, type ResidentAccount } from '../shards/resident-account.js';
+import { type MarginEvent, queueMarginEvents } from '../stream/margin-events.js';
+import { type HistoryPolicy, type LastHistoryRow, needsHistoryRow } from './history-policy.js';
+import type { HistoryQueue } from './history-queue.js';
+import type { MarginCache, MarginView, StaleReason } from './margin-cache.js';
+import { nearLiquidationPriority } from './near-liquidation.js';
+import type { MarginSummary } from './snapshot.js';
+import { thresholdCrossings } from './thresholds.js';
+
+/** What the owner last published per account (seeded from Redis on takeover). */
+export interface PublishState {
+  readonly views: Map<string, MarginView>;
+  readonly history: Map<string, LastHistoryRow>;
+}
+
+export interface PublishMarginsParameters {
+  readonly redis: Redis;
+  readonly keys: Pick<RedisKeys, 'marginEvents' | 'nearLiquidation' | 'uncomputable'>;
+  readonly cache: Pick<MarginCache, 'queueSet'>;
+  readonly history: Pick<HistoryQueue, 'push'>;
+  readonly policy: HistoryPolicy;
+  readonly thresholds: readonly number[];
+  readonly now: () => number;
+  readonly state: PublishState;
+  /** The book's valuation time and parameters. */
+  readonly asOf: number;
+  readonly paramsVersion: number | null;
+  readonly warningParams: Pick<RiskParams, 'collateralMaxAgeSeconds' | 'assets'>;
+  readonly accounts: readonly {
+    readonly resident: ResidentAccount;
+    readonly entry: BookEntry;
+    /**
+     * When the newest change behind this recompute was accepted (unix ms); 0 for a reload that answers
+     * no particular change (takeover, reconciliation).
+     */
+    readonly requestedAt: number;
+    /**
+     * An account event: its view is republished with the new `requestedAt` even when nothing changed,
+     * so a writer waiting for its change to be reflected sees it. A replayed event carries its original
+     * `requestedAt`, not newer than the view's: still a no-op.
+     */
+    readonly acknowledge?: boolean;
+  }[];
+}
+
+const sameSummary = (a: MarginSummary | null, b: MarginSummary | null): boolean =>
+  a === b ||
+  (a !== null &&
+    b !== null &&
+    a.equity === b.equity &&
+    a.initialRequirement === b.initialRequirement &&
+    a.maintenanceRequirement === b.maintenanceRequirement &&
+    a.initialExcess === b.initialExcess &&
+    a.maintenanceExcess === b.maintenanceExcess &&
+    a.markToMarket === b.markToMarket);
+
+/**
+ * Publishes the accounts whose view changed (summary, ledger inputs, parameters version or status) in
+ * one Redis pipeline: the views GET margin reads, the near-liquidation index, the operators' list of
+ * accounts that cannot be computed, then the margin and threshold events (after the views, so a
+ * subscriber reacting to an event reads the new view). History rows chosen by the policy go to the
+ * background history queue once the pipeline succeeded. An account that cannot be computed is
+ * published as `stale` with the error code and since when, keeping its last computed summary: never a
+ * wrong margin presented as current. Rejects when Redis refuses; nothing is recorded as published then.
+ */
+export async function publishMargins(p: PublishMarginsParameters): Promise<number> {
+  const now = p.now();
+  const views: MarginView[] = [];
+  const events: MarginEvent[] = [];
+  const ranks: (string | number)[] = [];
+  const staleFields: string[] = [];
+  const computable: string[] = [];
+  const rows: InsertMarginSnapshotParameters[] = [];
+  const rowAt = new Map<string, LastHistoryRow>();
+
+  for (const { resident: r, entry, requestedAt: changeAt, acknowledge } of p.accounts) {
+    const prev = p.state.views.get(r.id);
+    let summary: MarginSummary | null;
+    let stale: StaleReason | undefined;
+    if (entry.ok) summary = entry.summary;
+    else {
+      summary = prev?.summary ?? null;
+      stale =
+        prev?.status === 'stale' && prev.stale?.code === entry.error.code
+          ? prev.stale
+          : { code: entry.error.code, message: entry.error.shortMessage, since: now };
+    }
+    const status = stale ? 'stale' : 'ok';
+    if (
+      prev &&
+      prev.status === status &&
+      prev.inputHash === r.inputHash &&
+      prev.paramsVersion === p.paramsVersion &&
+      sameSummary(prev.summary, summary) &&
+      prev.stale?.code === stale?.code &&
+      !(acknowledge && changeAt > prev.requestedAt)
+    )
+      continue;
+    const requestedAt = Math.max(prev?.requestedAt ?? 0, changeAt);
+    const view: MarginView = {
+      accountId: r.id,
+      computedAt: now,
+      asOf: p.asOf,
+      inputHash: r.inputHash,
+      paramsVersion: p.paramsVersion,
+      status,
+      ...(stale ? { stale } : {}),
+      summary,
+      freshness: r.freshness,
+      warnings: collateralWarnings(r.account, p.asOf, p.warningParams),
+      requestedAt,
+    };
+    views.push(view);
+    ranks.push(nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets }), r.id);
+    if (stale) staleFields.push(r.id, JSON.stringify(stale));
+    else if (!prev || prev.status === 'stale') computable.push(r.id);
+
+    let crossed = false;
+    if (summary && !stale) {
+      const previous = prev?.summary ?? undefined;
+      events.push({
+        type: 'margin',
+        accountId: r.id,
+        computedAt: now,
+        summary,
+        ...(previous ? { previous } : {}),
+        requestedAt,
+      });
+      for (const crossing of thresholdCrossings(previous, summary, p.thresholds)) {
+        crossed = true;
+        events.push({ type: 'threshold', accountId: r.id, computedAt: now, summary, crossing, requestedAt });
+      }
+    }
+    const historySummary = stale ? null : summary;
+    if (summary && needsHistoryRow(p.policy, p.state.history.get(r.id), historySummary, crossed, now)) {
+      rows.push({
+        account: toAccountId(r.id),
+        computedAt: new Date(now),
+        inputHash: r.inputHash,
+        paramsVersion: p.paramsVersion,
+        equity: summary.equity,
+        initialRequirement: summary.initialRequirement,
+        maintenanceRequirement: summary.maintenanceRequirement,
+        result: { summary, status, ...(stale ? { stale } : {}), freshness: r.freshness, asOf: p.asOf },
+      });
+      rowAt.set(r.id, { summary: historySummary, at: now });
+    }
+  }
+  if (views.length === 0) return 0;
+
+  const pipeline = p.redis.pipeline();
+  p.cache.queueSet(pipeline, views);
+  for (let i = 0; i < ranks.length; i += 2_000)
+    pipeline.zadd(p.keys.nearLiquidation, ...ranks.slice(i, i + 2_000));
+  for (let i = 0; i < staleFields.length; i += 2_000)
+    pipeline.hset(p.keys.uncomputable, ...staleFields.slice(i, i + 2_000));
+  for (let i = 0; i < computable.length; i += 2_000)
+    pipeline.hdel(p.keys.uncomputable, ...computable.slice(i, i + 2_000));
+  queueMarginEvents(pipeline, p.keys.marginEvents, events);
+  const replies = (await pipeline.exec()) ?? [];
+  const failed = replies.find(([err]) => err !== null)?.[0];
+  if (failed) throw failed;
+
+  for (const v of views) p.state.views.set(v.accountId, v);
+  for (const [id, row] of rowAt) p.state.history.set(id, row);
+  p.history.push(rows);
+  return views.length;
+}

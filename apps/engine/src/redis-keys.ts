@@ -1,0 +1,54 @@
+/**
+ * The engine's whole Redis key space, in one place. Every key starts with the deployment's prefix (the
+ * BullMQ prefix too), so one Redis can hold several deployments and a test deletes its own keys by
+ * prefix. Nothing else in the engine builds a key by hand.
+ */
+export interface RedisKeys {
+  readonly prefix: string;
+  /** GET margin's view of an account (JSON, a few hundred bytes), written by the shard's owner. */
+  marginView(accountId: string): string;
+  /** Pub/sub channel of margin and threshold events, relayed by API processes to SSE streams. */
+  readonly marginEvents: string;
+  /** Counter bumped after a market-data or parameter commit (per-process caches revalidate on it). */
+  readonly globalInputsVersion: string;
+  /** Owner of one shard (value: worker id, with an expiry: the lease). */
+  shardLease(shard: number): string;
+  /** Stream of one shard's events (account changed, market, params). */
+  shardEvents(shard: number): string;
+  /** Live worker processes (sorted set: worker id -> last heartbeat, unix ms). */
+  readonly workers: string;
+  /** Accounts whose margin cannot be computed (hash: account id -> {code, message, since}). */
+  readonly uncomputable: string;
+  /** Near-liquidation priority (sorted set: account id -> priority, lower = closer to liquidation). */
+  readonly nearLiquidation: string;
+  /** Written once a shard's views are complete: its absence after a start means Redis lost them. */
+  readonly viewsEpoch: string;
+  /** Lock of one network's indexing round (one indexer at a time). */
+  indexLock(chain: string): string;
+  /** Attested balances about to expire, read by relayers. */
+  readonly reverifyRequests: string;
+  /** Guardian trust store, registry and their version counter. */
+  readonly attestationTrustStore: string;
+  readonly attestationRegistry: string;
+  readonly attestationConfigVersion: string;
+}
+
+export function redisKeys(prefix: string): RedisKeys {
+  return {
+    prefix,
+    marginView: (a) => `${prefix}:margin-view:${a}`,
+    marginEvents: `${prefix}:margin-events`,
+    globalInputsVersion: `${prefix}:global-inputs-version`,
+    shardLease: (s) => `${prefix}:shard:${s}:lease`,
+    shardEvents: (s) => `${prefix}:shard:${s}:events`,
+    workers: `${prefix}:workers`,
+    uncomputable: `${prefix}:margin-uncomputable`,
+    nearLiquidation: `${prefix}:near-liquidation`,
+    viewsEpoch: `${prefix}:views-epoch`,
+    indexLock: (chain) => `${prefix}:index-lock:${chain}`,
+    reverifyRequests: `${prefix}:reverify-requests`,
+    attestationTrustStore: `${prefix}:attestation-config:trust-store`,
+    attestationRegistry: `${prefix}:attestation-config:registry`,
+    attestationConfigVersion: `${prefix}:attestation-config:version`,
+  };
+}

@@ -1,0 +1,143 @@
+import { accountId } from '@xmargin/core';
+import { createRedisConnection } from '@xmargin/jobs';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { checkConsistency } from '../margin/consistency-check.js';
+import type { MarginView } from '../margin/margin-cache.js';
+import { marketData, positions, seedBalance, waitFor } from '../test-support/fixtures.js';
+import { REDIS_URL_TEST, startTestEngine, type TestEngine } from '../test-support/harness.js';
+
+// One engine process (API + worker) on real Redis and Postgres: events applied once, replays that
+// change nothing, reconciliation of changes whose events were lost, and the consistency check.
+let t: TestEngine;
+let subscriber: Redis;
+const published: string[] = [];
+const ids = Array.from({ length: 12 }, (_, i) => `acc_own_${i}`);
+
+async function putMarket(spotFactor: number) {
+  const md = marketData();
+  await t.engine.context.store.transaction(async (tx) => {
+    await tx.marketData.put({ kind: 'stable', key: 'stable', doc: md.stable });
+    for (const [key, doc] of Object.entries(md.prices)) await tx.marketData.put({ kind: 'price', key, doc });
+    for (const [key, doc] of Object.entries(md.markets))
+      await tx.marketData.put({ kind: 'market', key, doc: { ...doc, spot: doc.spot * spotFactor } });
+  });
+}
+
+const consistent = async () =>
+  (await checkConsistency({ store: t.engine.context.store, cache: t.engine.context.marginCache }, ids))
+    .length === 0
+    ? true
+    : undefined;
+
+beforeAll(async () => {
+  t = await startTestEngine('owner', {
+    role: 'all',
+    env: { SHARDS: '4', RECONCILE_EVERY_MS: '0', CONSISTENCY_CHECK_EVERY_MS: '0' },
+  });
+  subscriber = createRedisConnection(REDIS_URL_TEST);
+  subscriber.on('message', (_ch: string, m: string) => {
+    for (const e of JSON.parse(m) as { accountId: string }[]) published.push(e.accountId);
+  });
+  await subscriber.subscribe(t.engine.context.keys.marginEvents);
+  const { store, shardEvents } = t.engine.context;
+  await putMarket(1);
+  for (const [i, id] of ids.entries()) {
+    await store.accounts.create({ id: accountId(id) });
+    await store.positions.replace({
+      protocol: 'proto_a',
+      account: accountId(id),
+      positions: positions(4 + i).map(({ id: positionId, ...doc }) => ({
+        positionId,
+        underlying: doc.underlying,
+        doc,
+      })),
+    });
+    await seedBalance(store, id, {
+      chain: 'evm-devnet',
+      asset: 'USDC',
+      amount: 50_000_000_000n,
+      decimals: 6,
+    });
+  }
+  await shardEvents.accountsChanged(ids, Date.now());
+  await shardEvents.marketChanged(Date.now());
+  await waitFor(consistent, 30_000);
+}, 60_000);
+
+afterAll(async () => {
+  subscriber.disconnect();
+  await t.close();
+});
+
+const views = () => t.engine.context.marginCache.getViews(ids);
+const historyRows = async () => {
+  const { rows } = await t.engine.context.store.db.query<{ n: string }>(
+    'SELECT count(*)::text AS n FROM margin_snapshots',
+  );
+  return Number(rows[0]?.n);
+};
+
+it('applies an account event once: a replay, a duplicate or a market event with unchanged data changes nothing', async () => {
+  const before = await views();
+  const rows = await historyRows();
+  published.length = 0;
+  const { shardEvents } = t.engine.context;
+  // Replays carry the original acceptance time (here: older than every view's).
+  for (let i = 0; i < 3; i++) await shardEvents.accountsChanged(ids, 1);
+  await shardEvents.marketChanged(Date.now());
+  await shardEvents.paramsChanged(Date.now());
+  // A marker event behind them: once its account is republished, the replays were all applied.
+  await t.engine.context.store.positions.upsert({
+    protocol: 'proto_b',
+    account: accountId('acc_own_0'),
+    position: {
+      positionId: 'marker',
+      underlying: 'SOL',
+      doc: { type: 'perp', underlying: 'SOL', quantity: 1, entryPrice: 150 },
+    },
+  });
+  const markerAt = Date.now();
+  await shardEvents.accountsChanged(['acc_own_0'], markerAt);
+  await waitFor(async () =>
+    (await t.engine.context.marginCache.getView('acc_own_0'))!.requestedAt >= markerAt ? true : undefined,
+  );
+  const after = await views();
+  expect(after.slice(1).map((v) => v?.computedAt)).toEqual(before.slice(1).map((v) => v?.computedAt));
+  expect(published).toEqual(['acc_own_0']);
+  expect(await historyRows()).toBeLessThanOrEqual(rows + 1);
+});
+
+it('reconciliation finds and fixes every account whose cached margin is older than its inputs (events lost)', async () => {
+  const { store } = t.engine.context;
+  // Ledger and market data change, and no event is ever sent (as if Redis lost them).
+  await store.positions.upsert({
+    protocol: 'proto_b',
+    account: accountId('acc_own_3'),
+    position: {
+      positionId: 'lost',
+      underlying: 'ETH',
+      doc: { type: 'perp', underlying: 'ETH', quantity: -3, entryPrice: 2000 },
+    },
+  });
+  await putMarket(0.9);
+  expect(await consistent()).toBeUndefined();
+  const reloaded = await t.engine.shardOwner!.reconcile();
+  expect(reloaded).toBe(ids.length);
+  expect(await consistent()).toBe(true);
+});
+
+it('the consistency check compares a random sample with computeMargin and repairs what differs', async () => {
+  const { redis, keys, marginCache } = t.engine.context;
+  expect(await t.engine.maintenance!.checkSample()).toEqual([]);
+  // A cached view gone wrong behind the owner's back.
+  const good = (await marginCache.getView('acc_own_5')) as MarginView;
+  await redis.set(
+    keys.marginView('acc_own_5'),
+    JSON.stringify({ ...good, summary: { ...good.summary!, equity: good.summary!.equity + 1_000 } }),
+  );
+  const found = await t.engine.maintenance!.checkSample();
+  expect(found).toEqual([expect.objectContaining({ accountId: 'acc_own_5', reason: 'summary' })]);
+  expect((await marginCache.getView('acc_own_5'))?.summary).toEqual(good.summary);
+  expect(await t.engine.maintenance!.checkSample()).toEqual([]);
+});
