@@ -53,6 +53,23 @@ export {
   unixSeconds,
 } from './common.js';
 export {
+  auctionBidDto,
+  auctionDetailDto,
+  auctionDto,
+  auctionIdParams,
+  auctionListDto,
+  bidHeaders,
+  insuranceDepositBody,
+  insuranceFundDto,
+  liquidationStreamQuery,
+  listLiquidationsQuery,
+  placeBidBody,
+  positionTransfersDto,
+  positionTransfersQuery,
+  settlementInstructionDto,
+  settlementsDto,
+} from './liquidations.js';
+export {
   chainFreshness,
   explainDto,
   historyQuery,
