@@ -13,6 +13,8 @@ import { cachedPrincipalLookup, type Principal } from './http/auth.js';
 import { createMetrics } from './http/metrics.js';
 import { registerRoutes } from './http/routes/index.js';
 import { type ChainIndexer, createChainIndexer } from './indexing/create-chain-indexer.js';
+import { liquidationDeps } from './liquidation/liquidation-context.js';
+import { type LiquidationSweeper, startLiquidationSweeper } from './liquidation/liquidation-sweep.js';
 import { createGlobalInputsCache } from './margin/global-inputs.js';
 import { createMarginCache } from './margin/margin-cache.js';
 import { redisKeys } from './redis-keys.js';
@@ -46,6 +48,8 @@ export interface Engine {
   /** This process's shards and resident book (roles worker and all). */
   readonly shardOwner: ShardOwner | undefined;
   readonly maintenance: ShardMaintenance | undefined;
+  /** The liquidation sweep (roles worker and all). */
+  readonly liquidationSweeper: LiquidationSweeper | undefined;
   /** Starts listening on HOST:PORT (or the given port, 0 = any free one); returns the base URL. */
   listen(port?: number): Promise<string>;
   /** Graceful shutdown: stop accepting, let active jobs finish, close connections. */
@@ -196,6 +200,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   let indexer: ChainIndexer | undefined;
   let shardOwner: ShardOwner | undefined;
   let maintenance: ShardMaintenance | undefined;
+  let sweeper: LiquidationSweeper | undefined;
   if (role === 'worker' || role === 'all') {
     if (env.INDEX_NETWORKS.length > 0) indexer = createChainIndexer(context, env.INDEX_NETWORKS);
     const idx = indexer;
@@ -249,6 +254,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     workers = started.workers;
     connections.push(...started.connections);
     await producers.scheduleReverifyExpiring(env.REVERIFY_HORIZON_SECONDS, env.REVERIFY_EVERY_MS);
+    // A failed account evaluation is retried on the next tick; the metrics count auctions and bids.
+    sweeper = startLiquidationSweeper(liquidationDeps(context), env.LIQUIDATION_SWEEP_MS, () => undefined);
   }
 
   let closed = false;
@@ -258,6 +265,9 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     workers,
     shardOwner,
     maintenance,
+    get liquidationSweeper() {
+      return sweeper;
+    },
     async listen(port) {
       if (!app) throw new Error('listen() needs role api or all');
       return app.listen({ host: env.HOST, port: port ?? env.PORT });
@@ -266,6 +276,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       if (closed) return;
       closed = true;
       if (app) await app.close();
+      await sweeper?.close();
       // Workers finish their active jobs before closing (BullMQ's graceful close).
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(workers.map((w) => w.disconnect().catch(() => undefined)));

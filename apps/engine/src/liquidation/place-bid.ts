@@ -430,7 +430,10 @@ export async function placeBid(deps: LiquidationDeps, req: PlaceBidParameters): 
       rejection: { auctionId: record.id, action, ...needs, available: bidderCash, maxPrice: req.maxPrice },
     };
   });
-  deps.metrics?.bids.inc({ outcome: out.action.accepted ? 'accepted' : (out.action.reason ?? 'rejected') });
+  // A replayed Idempotency-Key is the same bid: counted once.
+  if (!out.replayed) {
+    deps.metrics?.bids.inc({ outcome: out.action.accepted ? 'accepted' : (out.action.reason ?? 'rejected') });
+  }
   if (!out.replayed && out.action.accepted) {
     if (out.action.insuranceFundPaid > 0) deps.metrics?.insuranceDraws.inc(out.action.insuranceFundPaid);
     if (out.action.socialisedLoss > 0) deps.metrics?.socialisedLoss.inc(out.action.socialisedLoss);

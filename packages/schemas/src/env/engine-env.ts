@@ -124,6 +124,8 @@ export const engineEnv = z.object({
   REVERIFY_HORIZON_SECONDS: int(600, 1),
   REVERIFY_EVERY_MS: int(60_000, 1_000),
   INDEX_EVERY_MS: int(15_000, 1_000),
+  /** Liquidation sweep period (liquidation spec section 4); worker processes only. */
+  LIQUIDATION_SWEEP_MS: int(5_000, 100),
   INDEX_NETWORKS: indexNetworks,
   /**
    * Oldest attestation accepted, by its own timestamp (VAA timestamp, Queries block time, Pyth publish

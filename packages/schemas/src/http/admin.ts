@@ -15,6 +15,10 @@ export const createApiKeyBody = z
   .refine((b) => b.role !== 'protocol' || b.scope !== undefined, {
     path: ['scope'],
     message: 'protocol keys need a scope (the protocol id)',
+  })
+  .refine((b) => b.role !== 'liquidator' || b.scope?.startsWith('acc_'), {
+    path: ['scope'],
+    message: 'liquidator keys need a scope (the bidder account id they bid from)',
   });
 
 export const apiKeyDto = z.object({

@@ -62,6 +62,23 @@ export {
   signedGrantBody,
 } from './grants.js';
 export {
+  auctionBidDto,
+  auctionDetailDto,
+  auctionDto,
+  auctionIdParams,
+  auctionListDto,
+  bidHeaders,
+  insuranceDepositBody,
+  insuranceFundDto,
+  liquidationStreamQuery,
+  listLiquidationsQuery,
+  placeBidBody,
+  positionTransfersDto,
+  positionTransfersQuery,
+  settlementInstructionDto,
+  settlementsDto,
+} from './liquidations.js';
+export {
   chainFreshness,
   explainDto,
   historyQuery,

@@ -6,6 +6,7 @@ import { accountRoutes } from './accounts.js';
 import { adminRoutes } from './admin.js';
 import { attestationRoutes } from './attestations.js';
 import { grantRoutes } from './grants.js';
+import { liquidationRoutes } from './liquidations.js';
 import { marginRoutes } from './margin.js';
 import { marginOperationsRoutes } from './margin-operations.js';
 import { marketDataRoutes } from './market-data.js';
@@ -33,4 +34,5 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   streamRoutes(deps.ctx, deps.hub)(app);
   adminRoutes(deps.ctx, deps.queueAdmin)(app);
   marginOperationsRoutes(deps.ctx)(app);
+  liquidationRoutes(deps.ctx)(app);
 }

@@ -1,0 +1,443 @@
+import { accountId } from '@xmargin/core';
+import { AppError } from '@xmargin/errors';
+import { type AuctionParamsSpec, resolveAuctionParams } from '@xmargin/risk';
+import {
+  accountParams,
+  auctionDetailDto,
+  auctionIdParams,
+  auctionListDto,
+  bidHeaders,
+  errorBody,
+  insuranceDepositBody,
+  insuranceFundDto,
+  liquidationStreamQuery,
+  listLiquidationsQuery,
+  okBody,
+  paramsAuditDto,
+  paramsVersionDto,
+  placeBidBody,
+  positionTransfersDto,
+  positionTransfersQuery,
+  settlementsDto,
+  versionParams,
+} from '@xmargin/schemas/http';
+import { auctionParamsSpecSchema, liquidationActionResultSchema } from '@xmargin/schemas/risk';
+import type { RiskParamVersion } from '@xmargin/store';
+import { z } from 'zod';
+import type { EngineContext } from '../../context.js';
+import { auctionView, bidView, cashText, liveFigures } from '../../liquidation/auction-view.js';
+import { CASH_DECIMALS } from '../../liquidation/cash-units.js';
+import { liquidationDeps } from '../../liquidation/liquidation-context.js';
+import { createLiquidationEventHub, type LiquidationEventHub } from '../../liquidation/liquidation-events.js';
+import { placeBid } from '../../liquidation/place-bid.js';
+import { withdrawalsBlocked } from '../../liquidation/withdrawal-guard.js';
+import { type App, authErrors, bearerSecurity } from '../app.js';
+import { principalOf } from '../auth.js';
+
+const everyone = ['protocol', 'relayer', 'oracle', 'admin', 'liquidator'] as const;
+const readers = ['protocol', 'admin', 'liquidator'] as const;
+const admin = ['admin'] as const;
+const HEARTBEAT_MS = 15_000;
+const unix = (d: Date | null) => (d === null ? null : Math.floor(d.getTime() / 1000));
+const versionView = (v: RiskParamVersion) => ({
+  version: v.version,
+  status: v.status,
+  params: v.params,
+  note: v.note,
+  createdBy: v.createdBy,
+  createdAt: Math.floor(v.createdAt.getTime() / 1000),
+  activatedBy: v.activatedBy,
+  activatedAt: unix(v.activatedAt),
+});
+
+function checkAuctionParams(value: unknown): AuctionParamsSpec {
+  const r = auctionParamsSpecSchema.safeParse(value);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => ({ path: ['params', ...i.path].join('.'), message: i.message }));
+    throw new AppError('API__INVALID_REQUEST', {
+      context: { part: 'body', issues },
+      shortMessage: 'Invalid liquidation parameters',
+    });
+  }
+  resolveAuctionParams(r.data);
+  return r.data;
+}
+
+const decimalToMicro = (text: string): bigint => {
+  const [whole = '0', frac = ''] = text.split('.');
+  return BigInt(whole) * 10n ** BigInt(CASH_DECIMALS) + BigInt(frac.padEnd(CASH_DECIMALS, '0'));
+};
+
+/** Liquidation spec section 7: auctions, bids (liquidator role), settlements, insurance fund, params, stream. */
+export function liquidationRoutes(ctx: EngineContext) {
+  return (app: App) => {
+    const deps = liquidationDeps(ctx);
+    const seconds = () => Math.floor(ctx.now() / 1000);
+    const schema = <S extends object>(tags: string, summary: string, extra: S) => ({
+      tags: [tags],
+      summary,
+      security: bearerSecurity,
+      ...extra,
+    });
+
+    app.get(
+      '/liquidations',
+      {
+        config: { roles: readers },
+        schema: schema('liquidation', 'Auctions, oldest first', {
+          querystring: listLiquidationsQuery,
+          response: { 200: auctionListDto, ...authErrors },
+        }),
+      },
+      async (request) => {
+        const q = request.query;
+        const limit = q.limit ?? 100;
+        const list = await ctx.store.liquidations.list({
+          ...(q.status === undefined ? {} : { status: q.status }),
+          ...(q.accountId === undefined ? {} : { account: accountId(q.accountId) }),
+          ...(q.cursor === undefined ? {} : { after: q.cursor }),
+          limit,
+        });
+        return {
+          auctions: list.map(auctionView),
+          nextCursor: list.length === limit ? list.at(-1)!.id : null,
+        };
+      },
+    );
+
+    app.get(
+      '/liquidations/position-transfers',
+      {
+        config: { roles: readers },
+        schema: schema('liquidation', 'Positions taken over by liquidators, per protocol (a feed)', {
+          querystring: positionTransfersQuery,
+          response: { 200: positionTransfersDto, ...authErrors },
+        }),
+      },
+      async (request) => {
+        const p = principalOf(request);
+        const protocol = p.role === 'protocol' ? p.scope : request.query.protocol;
+        if (
+          !protocol ||
+          (p.role === 'protocol' && request.query.protocol && request.query.protocol !== protocol)
+        ) {
+          throw new AppError('API__INVALID_REQUEST', {
+            context: {
+              part: 'querystring',
+              issues: [{ path: 'protocol', message: 'a protocol (your own) is required' }],
+            },
+          });
+        }
+        const limit = request.query.limit ?? 100;
+        const list = await ctx.store.liquidations.positionTransfers({
+          protocol,
+          ...(request.query.after === undefined ? {} : { after: BigInt(request.query.after) }),
+          limit,
+        });
+        return {
+          transfers: list.map((t) => ({
+            id: String(t.id),
+            protocol: t.protocol,
+            auctionId: t.auctionId,
+            bidId: t.bidId,
+            fromAccountId: t.fromAccount,
+            fromPositionId: t.fromPositionId,
+            toAccountId: t.toAccount,
+            toPositionId: t.toPositionId,
+            fraction: t.fraction,
+            quantity: t.quantity,
+            position: t.doc,
+            at: Math.floor(t.at.getTime() / 1000),
+          })),
+          nextAfter: list.length === limit ? String(list.at(-1)!.id) : null,
+        };
+      },
+    );
+
+    app.get(
+      '/liquidations/:auctionId',
+      {
+        config: { roles: readers },
+        schema: schema('liquidation', 'One auction: state, live figures, price, fmax and bids', {
+          params: auctionIdParams,
+          response: { 200: auctionDetailDto, 404: errorBody, ...authErrors },
+        }),
+      },
+      async (request) => {
+        const r = await ctx.store.liquidations.get(request.params.auctionId);
+        if (!r)
+          throw new AppError('LIQUIDATION__NOT_FOUND', { context: { auctionId: request.params.auctionId } });
+        const [live, bids] = await Promise.all([
+          liveFigures(ctx.store, r, seconds(), () => ctx.globalInputs.get()),
+          ctx.store.liquidations.bids(r.id),
+        ]);
+        return { ...auctionView(r), live, bids: bids.map(bidView) };
+      },
+    );
+
+    app.post(
+      '/liquidations/:auctionId/bids',
+      {
+        config: { roles: ['liquidator'] },
+        schema: schema('liquidation', 'Bid on an auction (one transaction; Idempotency-Key replays)', {
+          params: auctionIdParams,
+          headers: bidHeaders,
+          body: placeBidBody,
+          response: {
+            200: liquidationActionResultSchema,
+            404: errorBody,
+            409: errorBody,
+            ...authErrors,
+          },
+        }),
+      },
+      async (request) => {
+        const p = principalOf(request);
+        const body = request.body;
+        if (p.scope !== body.bidderAccountId) {
+          throw new AppError('LIQUIDATION__NOT_BIDDER', {
+            context: { bidderAccountId: body.bidderAccountId },
+          });
+        }
+        const r = await placeBid(deps, {
+          auctionId: request.params.auctionId,
+          bidderAccount: accountId(body.bidderAccountId),
+          keyId: p.keyId,
+          percent: body.percent,
+          maxPrice: body.maxPrice,
+          expectedSequence: body.expectedSequence,
+          idempotencyKey: request.headers['idempotency-key'],
+        });
+        return r.action;
+      },
+    );
+
+    app.get(
+      '/liquidations/:auctionId/settlements',
+      {
+        config: { roles: readers },
+        schema: schema('liquidation', 'Settlement instructions of an auction (per chain)', {
+          params: auctionIdParams,
+          response: { 200: settlementsDto, 404: errorBody, ...authErrors },
+        }),
+      },
+      async (request) => {
+        const r = await ctx.store.liquidations.get(request.params.auctionId);
+        if (!r)
+          throw new AppError('LIQUIDATION__NOT_FOUND', { context: { auctionId: request.params.auctionId } });
+        const list = await ctx.store.liquidations.instructions(r.id);
+        return {
+          instructions: list.map((i) => ({
+            id: String(i.id),
+            bidId: i.bidId,
+            chain: i.chain,
+            asset: i.asset,
+            source: i.source,
+            holder: i.holder,
+            amountRaw: String(i.amountRaw),
+            decimals: i.decimals,
+            from: i.fromAccount,
+            to: i.toAccount,
+            kind: i.kind,
+            status: i.status,
+          })),
+        };
+      },
+    );
+
+    app.get(
+      '/accounts/:accountId/liquidations',
+      {
+        config: { roles: readers },
+        schema: schema('liquidation', "An account's auctions", {
+          params: accountParams,
+          response: { 200: auctionListDto, 404: errorBody, ...authErrors },
+        }),
+      },
+      async (request) => {
+        const id = accountId(request.params.accountId);
+        await ctx.store.accounts.require(id);
+        const list = await ctx.store.liquidations.list({ account: id, limit: 1000 });
+        return { auctions: list.map(auctionView), nextCursor: null };
+      },
+    );
+
+    app.get(
+      '/insurance-fund',
+      {
+        config: { roles: everyone },
+        schema: schema('liquidation', 'The insurance fund: balance, socialised loss, history', {
+          response: { 200: insuranceFundDto, ...authErrors },
+        }),
+      },
+      async () => {
+        const [balance, loss, cached, blocked, history] = await Promise.all([
+          ctx.store.liquidations.fundBalance(),
+          ctx.store.liquidations.socialisedLossTotal(),
+          ctx.store.liquidations.insolventCachedMM(),
+          withdrawalsBlocked(ctx.store),
+          ctx.store.liquidations.fundHistory({ limit: 100 }),
+        ]);
+        return {
+          balance: cashText(balance),
+          socialisedLoss: cashText(loss),
+          insolventCachedMM: cached,
+          withdrawalsBlocked: blocked,
+          history: history.map((h) => ({
+            id: String(h.id),
+            amount: cashText(h.amount),
+            kind: h.kind,
+            auctionId: h.auctionId,
+            bidId: h.bidId,
+            actor: h.actor,
+            note: h.note,
+            at: Math.floor(h.at.getTime() / 1000),
+          })),
+        };
+      },
+    );
+
+    app.post(
+      '/admin/insurance-fund/deposits',
+      {
+        config: { roles: admin },
+        schema: schema('admin', 'Deposit into the insurance fund', {
+          body: insuranceDepositBody,
+          response: { 200: okBody, ...authErrors },
+        }),
+      },
+      async (request) => {
+        const p = principalOf(request);
+        await ctx.store.liquidations.addFundEntry({
+          amount: decimalToMicro(request.body.amount),
+          kind: 'deposit',
+          actor: p.name,
+          ...(request.body.note === undefined ? {} : { note: request.body.note }),
+        });
+        return { ok: true as const };
+      },
+    );
+
+    app.get(
+      '/admin/liquidation-params',
+      {
+        config: { roles: admin },
+        schema: schema('admin', 'Liquidation parameter versions and their audit log', {
+          response: {
+            200: z.object({ versions: z.array(paramsVersionDto), audit: paramsAuditDto.shape.entries }),
+            ...authErrors,
+          },
+        }),
+      },
+      async () => {
+        const [versions, audit] = await Promise.all([
+          ctx.store.liquidationParams.list(),
+          ctx.store.liquidationParams.audit(),
+        ]);
+        return {
+          versions: versions.map(versionView),
+          audit: audit.map((a) => ({
+            version: a.version,
+            action: a.action,
+            actor: a.actor,
+            at: Math.floor(a.at.getTime() / 1000),
+            diff: a.diff,
+          })),
+        };
+      },
+    );
+
+    app.post(
+      '/admin/liquidation-params',
+      {
+        config: { roles: admin },
+        schema: schema('admin', 'Propose a liquidation parameter version (draft)', {
+          body: z.object({ params: z.unknown(), note: z.string().max(500).optional() }).strict(),
+          response: { 201: paramsVersionDto, ...authErrors },
+        }),
+      },
+      async (request, reply) => {
+        const p = principalOf(request);
+        const params = checkAuctionParams(request.body.params);
+        const v = await ctx.store.liquidationParams.propose({
+          params,
+          actor: p.name,
+          ...(request.body.note === undefined ? {} : { note: request.body.note }),
+        });
+        return reply.status(201).send(versionView(v));
+      },
+    );
+
+    app.post(
+      '/admin/liquidation-params/:version/activate',
+      {
+        config: { roles: admin },
+        schema: schema('admin', 'Activate a liquidation parameter version (new auctions use it)', {
+          params: versionParams,
+          response: { 200: paramsVersionDto, 404: errorBody, ...authErrors },
+        }),
+      },
+      async (request) => {
+        const p = principalOf(request);
+        return versionView(
+          await ctx.store.liquidationParams.activate({ version: request.params.version, actor: p.name }),
+        );
+      },
+    );
+
+    // --- SSE ------------------------------------------------------------------------------------
+    let hub: Promise<LiquidationEventHub> | undefined;
+    const subscriber = ctx.redis.duplicate();
+    const open = new Set<() => void>();
+    app.addHook('preClose', async () => {
+      for (const end of open) end();
+    });
+    app.addHook('onClose', async () => {
+      if (hub) await (await hub).close();
+      subscriber.disconnect();
+    });
+    app.get(
+      '/stream/liquidations',
+      {
+        config: { roles: everyone },
+        schema: schema('stream', 'Server-Sent Events of auctions: started, bid, converted, terminated', {
+          querystring: liquidationStreamQuery,
+          response: { 200: z.string().describe('text/event-stream'), ...authErrors },
+        }),
+      },
+      async (request, reply) => {
+        hub ??= createLiquidationEventHub(subscriber, ctx.settings.queuePrefix);
+        const events = await hub;
+        const account = request.query.accountId;
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        let seq = 0;
+        res.write(': connected\n\n');
+        const unsubscribe = events.subscribe((e) => {
+          if (account !== undefined && e.accountId !== account) return;
+          res.write(`id: ${++seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+        });
+        const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+        heartbeat.unref();
+        const stop = () => {
+          clearInterval(heartbeat);
+          unsubscribe();
+          open.delete(end);
+        };
+        const end = () => {
+          stop();
+          res.end();
+        };
+        open.add(end);
+        request.raw.on('close', stop);
+        res.on('close', stop);
+      },
+    );
+  };
+}

@@ -1,0 +1,23 @@
+import type { AccountId } from '@xmargin/core';
+import type { EngineContext } from '../context.js';
+import type { LiquidationDeps } from './liquidation-deps.js';
+import { createLiquidationMetrics, type LiquidationMetrics } from './liquidation-metrics.js';
+
+const metricsByRegistry = new WeakMap<object, LiquidationMetrics>();
+
+/** The liquidation services' dependencies, taken from the engine context (metrics created once per engine). */
+export function liquidationDeps(ctx: EngineContext): LiquidationDeps {
+  let metrics = metricsByRegistry.get(ctx.metrics.registry);
+  if (!metrics) {
+    metrics = createLiquidationMetrics(ctx.metrics.registry);
+    metricsByRegistry.set(ctx.metrics.registry, metrics);
+  }
+  return {
+    store: ctx.store,
+    now: ctx.now,
+    globalInputs: () => ctx.globalInputs.get(),
+    events: { redis: ctx.redis, prefix: ctx.settings.queuePrefix },
+    recompute: (account: AccountId) => ctx.producers.enqueueRecompute(account, { reason: 'manual' }),
+    metrics,
+  };
+}
