@@ -74,4 +74,11 @@ export type {
   MarginSnapshotRecord,
   SnapshotsRepository,
 } from './repositories/snapshots.js';
+export type {
+  CreateStressRunParameters,
+  ListStressRunsParameters,
+  StressRunRecord,
+  StressRunStatus,
+  StressRunsRepository,
+} from './repositories/stress-runs.js';
 export type { Store, StoreRepositories } from './store.js';

@@ -10,6 +10,7 @@ import { createMarketDataRepository, type MarketDataRepository } from './reposit
 import { createPositionsRepository, type PositionsRepository } from './repositories/positions.js';
 import { createRiskParamsRepository, type RiskParamsRepository } from './repositories/risk-params.js';
 import { createSnapshotsRepository, type SnapshotsRepository } from './repositories/snapshots.js';
+import { createStressRunsRepository, type StressRunsRepository } from './repositories/stress-runs.js';
 
 /** Every repository, bound either to the pool/instance (`Store`) or to one transaction. */
 export interface StoreRepositories {
@@ -23,6 +24,7 @@ export interface StoreRepositories {
   readonly snapshots: SnapshotsRepository;
   readonly apiKeys: ApiKeysRepository;
   readonly cursors: CursorsRepository;
+  readonly stressRuns: StressRunsRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -37,6 +39,11 @@ export interface Store extends StoreRepositories {
    * transaction (attestations.apply, balances.rollback, ...) join this one. Use only `tx` inside `fn`.
    */
   transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
+  /**
+   * Like `transaction`, at REPEATABLE READ: every read of `fn` sees the same committed state (a
+   * consistent snapshot across tables, e.g. ledger, market data and parameters for a stress run).
+   */
+  snapshot<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
   /** Resolves when the database answers; LEDGER__UNAVAILABLE otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -57,6 +64,7 @@ function repositories(
     snapshots: createSnapshotsRepository(ex),
     apiKeys: createApiKeysRepository(ex),
     cursors: createCursorsRepository(ex),
+    stressRuns: createStressRunsRepository(ex),
   };
 }
 
@@ -73,6 +81,11 @@ export function createStore(db: Db): Store {
     db,
     migrate: () => migrate(db),
     transaction: (fn) => db.transaction((tx) => fn(transactionRepositories(tx))),
+    snapshot: (fn) =>
+      db.transaction(async (tx) => {
+        await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        return fn(transactionRepositories(tx));
+      }),
     async ping() {
       await db.query('SELECT 1');
     },
