@@ -206,3 +206,6 @@ const removeUs = ((performance.now() - t) * 1000) / CHURN;
 write(
   `upsert (replace) ${upsertUs.toFixed(1)} us/account, remove ${removeUs.toFixed(1)} us/account (${fmt(CHURN)} each, ${POSITIONS} positions)`,
 );
+
+// Contagion (spec contagion.md section 8): a 3-mode stress run next to a full-book refresh, same process.
+await import('./contagion.js');

@@ -106,4 +106,11 @@ export type {
   TrustConfigRecord,
   TrustConfigRepository,
 } from './repositories/trust-config.js';
+export type {
+  CreateStressRunParameters,
+  ListStressRunsParameters,
+  StressRunRecord,
+  StressRunStatus,
+  StressRunsRepository,
+} from './repositories/stress-runs.js';
 export type { Store, StoreRepositories } from './store.js';

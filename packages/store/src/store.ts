@@ -17,6 +17,7 @@ import { createPositionsRepository, type PositionsRepository } from './repositor
 import { createRiskParamsRepository, type RiskParamsRepository } from './repositories/risk-params.js';
 import { createSnapshotsRepository, type SnapshotsRepository } from './repositories/snapshots.js';
 import { createTrustConfigRepository, type TrustConfigRepository } from './repositories/trust-config.js';
+import { createStressRunsRepository, type StressRunsRepository } from './repositories/stress-runs.js';
 
 /** Every repository, bound either to the pool/instance (`Store`) or to one transaction. */
 export interface StoreRepositories {
@@ -34,6 +35,7 @@ export interface StoreRepositories {
   readonly liquidationParams: LiquidationParamsRepository;
   readonly trustConfig: TrustConfigRepository;
   readonly grants: GrantsRepository;
+  readonly stressRuns: StressRunsRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -48,6 +50,11 @@ export interface Store extends StoreRepositories {
    * transaction (attestations.apply, balances.rollback, ...) join this one. Use only `tx` inside `fn`.
    */
   transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
+  /**
+   * Like `transaction`, at REPEATABLE READ: every read of `fn` sees the same committed state (a
+   * consistent snapshot across tables, e.g. ledger, market data and parameters for a stress run).
+   */
+  snapshot<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
   /** Resolves when the database answers; LEDGER__UNAVAILABLE otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -72,6 +79,7 @@ function repositories(
     liquidationParams: createLiquidationParamsRepository(ex, inTransaction),
     trustConfig: createTrustConfigRepository(ex, inTransaction),
     grants: createGrantsRepository(ex),
+    stressRuns: createStressRunsRepository(ex),
   };
 }
 
@@ -88,6 +96,11 @@ export function createStore(db: Db): Store {
     db,
     migrate: () => migrate(db),
     transaction: (fn) => db.transaction((tx) => fn(transactionRepositories(tx))),
+    snapshot: (fn) =>
+      db.transaction(async (tx) => {
+        await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        return fn(transactionRepositories(tx));
+      }),
     async ping() {
       await db.query('SELECT 1');
     },

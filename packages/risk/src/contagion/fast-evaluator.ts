@@ -64,10 +64,14 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
   const oneLeg = { inst: new Int32Array(1), qty: new Float64Array(1), konst: new Float64Array(1) };
   const noLegs = { inst: new Int32Array(0), qty: new Float64Array(0), konst: new Float64Array(0) };
 
+  const scratch = { u: 0, lo: 0, hi: 0, base: 0, im: 0, mm: 0, mtm: 0 };
+
   function alone(u: number, legs: typeof oneLeg, hi: number, base: number): number {
-    const seg = { u, lo: 0, hi, base, im: 0, mm: 0, mtm: 0 };
-    aggregateSegment(kernel, table, arrays, legs, seg);
-    return seg.mm;
+    scratch.u = u;
+    scratch.hi = hi;
+    scratch.base = base;
+    aggregateSegment(kernel, table, arrays, legs, scratch);
+    return scratch.mm;
   }
 
   /** Mark-to-market of a segment, summed in the order of `aggregateSegment`. */
