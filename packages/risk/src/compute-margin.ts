@@ -5,6 +5,8 @@ import { type PositionDetail, positionDetails } from './model/details.js';
 import { addPosition, holdingOf, type UnderlyingHolding } from './model/holdings.js';
 import { collateralHaircuts, crossMode, isolatedMode } from './model/modes.js';
 import { marginUnderlying } from './model/underlying.js';
+import { modelOf } from './params/model-of.js';
+import { computeMarginPmrm2, computeMarginSummaryPmrm2 } from './pmrm2/compute-margin-pmrm2.js';
 import type {
   MarginDocument,
   MarginResult,
@@ -24,12 +26,14 @@ function holdingsOf(ctx: MarginContext, doc: MarginDocument, base: ReadonlyMap<s
 }
 
 /**
- * Margin of one account (spec sections 3-6): the PMRM v1 portfolio requirement per underlying,
+ * Margin of one account (spec sections 3-6): the PMRM v1 portfolio requirement per underlying
+ * (PMRM_2, section 9, when `params.model` is "pmrm-2"),
  * collateral haircuts, equity and excesses, the isolated and cross comparison modes, per-position
  * attribution and Greeks. Pure; throws AppError RISK__* when a position or collateral refers to
  * missing market data or a price.
  */
 export function computeMargin(doc: MarginDocument): MarginResult {
+  if (modelOf(doc.params) === 'pmrm-2') return computeMarginPmrm2(doc);
   const ctx = createContext(doc);
   const col = resolveCollateral(ctx, doc.account.collateral ?? []);
   const warnings: MarginWarning[] = [...col.warnings];
@@ -103,6 +107,7 @@ export function computeMargin(doc: MarginDocument): MarginResult {
  * what what-if bisection needs, and the reference ("naive") path the book fast path is tested against.
  */
 export function computeMarginSummary(doc: MarginDocument): MarginSummary {
+  if (modelOf(doc.params) === 'pmrm-2') return computeMarginSummaryPmrm2(doc);
   const ctx = createContext(doc);
   const col = resolveCollateral(ctx, doc.account.collateral ?? []);
   let mtm = 0;

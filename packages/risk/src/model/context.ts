@@ -1,5 +1,5 @@
 import { AppError } from '@xmargin/errors';
-import { resolveParams } from '../params/resolve-params.js';
+import { resolvePmrm1Params } from '../params/resolve-params.js';
 import type { ExpiryMarket, MarginDocument, Market, PriceQuote, RiskParams, VolDirection } from '../types.js';
 
 const YEAR = 365 * 86400;
@@ -102,7 +102,7 @@ function marketContext(name: string, m: Market, asOf: number, params: RiskParams
 export function createContext(
   doc: Pick<MarginDocument, 'asOf' | 'params' | 'stable' | 'prices' | 'markets'>,
 ): MarginContext {
-  const params = resolveParams(doc.params);
+  const params = resolvePmrm1Params(doc.params);
   const stablePrice = doc.stable?.price ?? 1;
   if (!(stablePrice > 0)) {
     throw new AppError('RISK__INVALID_INPUT', { context: { path: 'stable.price', reason: 'must be > 0' } });

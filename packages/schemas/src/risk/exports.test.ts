@@ -17,6 +17,8 @@ it('exports exactly the documented names', () => {
     'parseJson',
     'parseMarginDocument',
     'parseWhatIfDocument',
+    'pmrm2FullParamsSchema',
+    'pmrm2OverridesSchema',
     'positionSchema',
     'presetParamsSchema',
     'whatIfChangeSchema',

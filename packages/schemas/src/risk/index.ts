@@ -5,7 +5,14 @@ export {
   marketSchema,
   positionSchema,
 } from './document.js';
-export { fullParamsSchema, paramsOverridesSchema, paramsSpecSchema, presetParamsSchema } from './params.js';
+export {
+  fullParamsSchema,
+  paramsOverridesSchema,
+  paramsSpecSchema,
+  pmrm2FullParamsSchema,
+  pmrm2OverridesSchema,
+  presetParamsSchema,
+} from './params.js';
 export {
   type DocumentIssue,
   documentIssues,
