@@ -8,6 +8,7 @@ import type {
   RiskParams,
   UnderlyingParamsInput,
 } from '../types.js';
+import { cachedParams } from './params-cache.js';
 import {
   deepMerge,
   forbidden,
@@ -109,9 +110,14 @@ function resolvePmrm1(input: ParamsInput): RiskParams {
  * complete parameter set of the model it selects (`model`, default `"pmrm-1"`). Optional fields
  * default to: weight 1, minVolUp 0, mmFactor 1, discountOptionValues false (true under pmrm-2), no
  * collateral age limit, no assets, Deribit-style cross ratios. Fields of the other model's shape are
- * RISK__INVALID_INPUT.
+ * RISK__INVALID_INPUT. Memoised (see `params-cache.ts`): the result is frozen and shared by every equal
+ * `spec`.
  */
 export function resolveParams(spec: ParamsSpec): ResolvedParams {
+  return cachedParams(spec, resolveUncached);
+}
+
+function resolveUncached(spec: ParamsSpec): ResolvedParams {
   const input = inputOf(spec);
   return input.model === 'pmrm-2' ? resolvePmrm2Params(input) : resolvePmrm1(input);
 }
