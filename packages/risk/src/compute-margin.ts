@@ -31,9 +31,9 @@ export function computeMargin(doc: MarginDocument): MarginResult {
   const details = positionDetails(ctx, ev, positions);
   const warnings: MarginWarning[] = [...col.warnings];
   const underlyings: Record<string, UnderlyingResult> = {};
-  const scenarios = ctx.params.scenarios;
   run.segments.forEach((seg, j) => {
     const name = table.underlyings[seg.u]!;
+    const scenarios = ctx.markets.get(name)!.params.scenarios;
     const tr = ev.traces[j]!;
     const worst = scenarios[tr.worst];
     underlyings[name] = {

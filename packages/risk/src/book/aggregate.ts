@@ -1,52 +1,102 @@
 import { AppError } from '@xmargin/errors';
-import type { MarginContext } from '../model/context.js';
-import type { MarginSummary } from '../types.js';
+import type { MarginSummary, ModelName, Pmrm1MarketParams, Pmrm2MarketParams } from '../types.js';
 import { FUTURE, type InstrumentTable, PERP } from './instrument-table.js';
+import type { ModelContext } from './model-context.js';
 import type { RiskArrays } from './risk-arrays.js';
 
 /**
- * The margin formula of spec sections 3-4 (PMRM v1), in one place: every path (the book, computeMargin,
- * computeMarginSummary, the isolated mode) aggregates shared risk arrays through these functions.
+ * The margin formulas of spec sections 3-4 (PMRM v1) and 9 (PMRM_2), in one place: every path (the
+ * book, computeMargin, computeMarginSummary, the isolated mode) of both models aggregates shared risk
+ * arrays through these functions. The two models differ only in the per-expiry static discount (one
+ * factor on a net-long value vs a factor by sign), the skew scenarios (`-|P&L|`), how risk-cancelling
+ * collateral enters (amount at spot vs value at its own price) and the contingencies.
  */
 
-/** What the aggregation needs of the parameters and the document, resolved once per context. */
-export interface KernelParams {
+/** The per-market part of the kernel: one underlying's scenario grid and contingency rates. */
+export interface MarketKernel {
   readonly n: number;
   readonly weight: Float64Array;
   /** Scenarios (1, none): the expiry value is its mark, not a repricing. */
   readonly isMark: Uint8Array;
+  /** Skew scenarios (pmrm-2 `linear`, `abs`): each expiry counts as `-|P&L|`. */
+  readonly isSkew: Uint8Array;
+  /** PMRM v1: the static contingency rates. pmrm-2: the MM contingency rates (basePercent 0). */
   readonly perpPercent: number;
   readonly basePercent: number;
   readonly optionPercent: number;
+  /** pmrm-2 only: the IM contingency rates. */
+  readonly imPerpPercent: number;
+  readonly imOptionPercent: number;
+}
+
+/** What the aggregation needs of the parameters and the document, resolved once per context. */
+export interface KernelParams {
+  readonly model: ModelName;
+  /** Longest scenario grid of any market (risk array rows have room for it). */
+  readonly n: number;
+  /** The document-wide market kernel, and those of the underlyings that override it. */
+  readonly market: MarketKernel;
+  readonly markets: ReadonlyMap<string, MarketKernel>;
   readonly confidenceThreshold: number;
   readonly confidenceMargin: number;
   readonly mmFactor: number;
   /** imFactor raised by the stablecoin depeg add-on. */
   readonly imFactor: number;
   readonly stablePrice: number;
+  /** Divides the collateral terms: they are in USD under PMRM v1, in stable units under pmrm-2. */
+  readonly termsDivisor: number;
   /** Scratch rows (scenario P&L, expiry value), reused by every call. */
   readonly pnl: Float64Array;
   readonly value: Float64Array;
 }
 
-export function kernelParams(ctx: MarginContext): KernelParams {
-  const { scenarios, contingency, confidence } = ctx.params;
-  const n = scenarios.length;
+type AnyMarketParams = Pmrm1MarketParams | Pmrm2MarketParams;
+
+function marketKernel(p: AnyMarketParams): MarketKernel {
+  const { scenarios, contingency: c } = p;
+  const v1 = 'basePercent' in c;
   return {
-    n,
+    n: scenarios.length,
     weight: Float64Array.from(scenarios, (s) => s.weight),
     isMark: Uint8Array.from(scenarios, (s) => (s.spotShock === 1 && s.vol === 'none' ? 1 : 0)),
-    perpPercent: contingency.perpPercent,
-    basePercent: contingency.basePercent,
-    optionPercent: contingency.optionPercent,
+    isSkew: Uint8Array.from(scenarios, (s) => (s.vol === 'linear' || s.vol === 'abs' ? 1 : 0)),
+    perpPercent: v1 ? c.perpPercent : c.mm.perpPercent,
+    basePercent: v1 ? c.basePercent : 0,
+    optionPercent: v1 ? c.optionPercent : c.mm.optionPercent,
+    imPerpPercent: v1 ? 0 : c.im.perpPercent,
+    imOptionPercent: v1 ? 0 : c.im.optionPercent,
+  };
+}
+
+export function kernelParams(ctx: ModelContext): KernelParams {
+  const { confidence } = ctx.params;
+  const markets = new Map<string, MarketKernel>();
+  const market = marketKernel(ctx.params);
+  let n = market.n;
+  for (const [u, p] of Object.entries<AnyMarketParams>(ctx.params.underlyings)) {
+    const k = marketKernel(p);
+    markets.set(u, k);
+    n = Math.max(n, k.n);
+  }
+  return {
+    model: ctx.params.model,
+    n,
+    market,
+    markets,
     confidenceThreshold: confidence.threshold,
     confidenceMargin: confidence.margin,
     mmFactor: ctx.params.mmFactor,
     imFactor: ctx.imFactor,
     stablePrice: ctx.stablePrice,
+    termsDivisor: ctx.params.model === 'pmrm-2' ? 1 : ctx.stablePrice,
     pnl: new Float64Array(n),
     value: new Float64Array(n),
   };
+}
+
+/** The market kernel of underlying `name`. */
+export function marketKernelOf(k: KernelParams, name: string): MarketKernel {
+  return k.markets.get(name) ?? k.market;
 }
 
 /** An account's holdings: (instrument, quantity, mark constant) sorted as `InstrumentTable.compare`. */
@@ -62,6 +112,7 @@ export interface Segment {
   readonly u: number;
   readonly lo: number;
   readonly hi: number;
+  /** Risk-cancelling collateral: its amount under PMRM v1, its value (stable units) under pmrm-2. */
   readonly base: number;
   /** Results of the last aggregation. */
   im: number;
@@ -74,16 +125,20 @@ export interface ExpiryTrace {
   readonly expiry: number;
   /** Net option value of the expiry per scenario, before the static discount. */
   readonly scenarioValue: Float64Array;
+  /** Net option mark of the expiry. */
+  readonly markToMarket: number;
   /** Basis legs: shocked value less mark (options and futures), before the basis factor. */
   readonly basisUp: number;
   readonly basisDown: number;
 }
 
-/** The per-underlying figures of spec section 3, for the output document. */
+/** The per-underlying figures of spec section 3 (or 9), for the output document. */
 export interface UnderlyingTrace {
   scenarioPnl: Float64Array;
   basisContingency: number;
+  /** PMRM v1: the static contingency SC. pmrm-2: MMCont. */
   staticContingency: number;
+  /** PMRM v1: the confidence contingency. pmrm-2: IMCont. */
   confidenceContingency: number;
   minSpan: number;
   /** Index of the worst scenario, or -1 when the basis contingency set `minSpan`. */
@@ -92,9 +147,10 @@ export interface UnderlyingTrace {
 }
 
 /**
- * PMRM v1 margin of one underlying of one account (spec section 3): additions over the risk arrays
- * plus the per-expiry static discount, no pricing. Writes `seg.im`, `seg.mm`, `seg.mtm`; fills `trace`
- * when given. Non-finite inputs propagate as NaN or Infinity to the totals (see `accountSummary`).
+ * Margin of one underlying of one account (spec section 3, or 9 under pmrm-2): additions over the
+ * risk arrays plus the per-expiry static discount, no pricing. Writes `seg.im`, `seg.mm`, `seg.mtm`;
+ * fills `trace` when given. Non-finite inputs propagate as NaN or Infinity to the totals (see
+ * `accountSummary`).
  */
 export function aggregateSegment(
   k: KernelParams,
@@ -105,15 +161,18 @@ export function aggregateSegment(
   trace?: UnderlyingTrace,
 ): void {
   const { inst, qty, konst } = run;
-  const { n, pnl: scen, value: V, isMark } = k;
+  const { pnl: scen, value: V } = k;
+  const u = seg.u;
+  const mk = a.kernel[u] ?? marketKernelOf(k, t.underlyings[u]!);
+  const { n, isMark, isSkew } = mk;
+  const pmrm2 = k.model === 'pmrm-2';
   const R = a.stride;
   const arr = a.values;
-  const u = seg.u;
   const b = seg.base;
   const hi = seg.hi;
   const S = a.spot[u]!;
-  scen.fill(0);
-  let mtm = (b * S) / k.stablePrice;
+  scen.fill(0, 0, n);
+  let mtm = pmrm2 ? b : (b * S) / k.stablePrice;
   let qp = 0;
   let linearQty = 0;
   let naked = 0;
@@ -132,7 +191,7 @@ export function aggregateSegment(
   const cPort = qp !== 0 ? Math.min(a.spotConfidence[u]!, a.perpConfidence[u]!) : a.spotConfidence[u]!;
   while (i < hi) {
     const g = t.group[inst[i]!]!;
-    V.fill(0);
+    V.fill(0, 0, n);
     let up = 0;
     let down = 0;
     let mtmE = 0;
@@ -168,11 +227,15 @@ export function aggregateSegment(
       net += q;
     }
     naked += Math.max(0, -net);
-    const D = a.staticDiscount[g]!;
+    // PMRM v1 haircuts only a net-long (positive) shocked expiry value (short factor 1); pmrm-2
+    // discounts by sign. A zero value is zero either way.
+    const L = a.staticDiscount[g]!;
+    const H = a.shortDiscount[g]!;
     for (let s = 0; s < n; s++) {
       const v = isMark[s] ? mtmE : V[s]!;
-      // Static discount haircuts only a net-long (positive) shocked expiry value.
-      scen[s]! += (v > 0 ? v * D : v) - mtmE;
+      const change = (v >= 0 ? v * L : v * H) - mtmE;
+      // A skew scenario counts only as a loss: Derive takes -|P&L| of each expiry.
+      scen[s]! += isSkew[s] ? -Math.abs(change) : change;
     }
     const basisUp = up - mtmE + fu;
     const basisDown = down - mtmE + fd;
@@ -186,33 +249,54 @@ export function aggregateSegment(
     if (trace) {
       const scenarioValue = new Float64Array(n);
       for (let s = 0; s < n; s++) scenarioValue[s] = isMark[s] ? mtmE : V[s]!;
-      trace.expiries.push({ expiry: t.groupExpiry[g]!, scenarioValue, basisUp, basisDown });
+      trace.expiries.push({
+        expiry: t.groupExpiry[g]!,
+        scenarioValue,
+        markToMarket: mtmE,
+        basisUp,
+        basisDown,
+      });
     }
   }
-  // PMRM starts the minimum at the basis contingency and only a strictly lower scenario replaces it.
+  // The minimum starts at the basis contingency and only a strictly lower scenario replaces it: ties
+  // go to basis, then to the earlier scenario.
   let min = bc;
   let worst = -1;
   const move = a.baseMove[u]!;
   for (let s = 0; s < n; s++) {
-    const pnl = k.weight[s]! * (scen[s]! + b * move[s]!);
+    const pnl = mk.weight[s]! * (scen[s]! + b * move[s]!);
     if (trace) trace.scenarioPnl[s] = pnl;
     if (pnl < min) {
       min = pnl;
       worst = s;
     }
   }
-  const sc = S * (linearQty * k.perpPercent + b * k.basePercent) + S * k.optionPercent * naked;
-  let cc = optionsByConfidence * k.confidenceMargin * S;
-  if (cPort < k.confidenceThreshold) cc += (1 - cPort) * k.confidenceMargin * (linearQty + b) * S;
-  const minSpan = min - sc;
-  // `+ 0` turns the -0 of a riskless portfolio into 0.
-  seg.mm = -k.mmFactor * minSpan + 0;
-  seg.im = -k.imFactor * minSpan + cc + 0;
+  let mmCont: number;
+  let imCont: number;
+  let minSpan: number;
+  if (pmrm2) {
+    // Section 9.4: the contingencies add to the requirement outside the scenario minimum.
+    mmCont = linearQty * S * mk.perpPercent + naked * S * mk.optionPercent;
+    imCont = linearQty * S * mk.imPerpPercent + naked * S * mk.imOptionPercent;
+    imCont += optionsByConfidence * k.confidenceMargin * S;
+    if (cPort < k.confidenceThreshold) imCont += (1 - cPort) * k.confidenceMargin * linearQty * S;
+    minSpan = min;
+    seg.mm = -k.mmFactor * minSpan + mmCont + 0;
+    seg.im = -k.imFactor * minSpan + mmCont + imCont + 0;
+  } else {
+    mmCont = S * (linearQty * mk.perpPercent + b * mk.basePercent) + S * mk.optionPercent * naked;
+    imCont = optionsByConfidence * k.confidenceMargin * S;
+    if (cPort < k.confidenceThreshold) imCont += (1 - cPort) * k.confidenceMargin * (linearQty + b) * S;
+    minSpan = min - mmCont;
+    // `+ 0` turns the -0 of a riskless portfolio into 0.
+    seg.mm = -k.mmFactor * minSpan + 0;
+    seg.im = -k.imFactor * minSpan + imCont + 0;
+  }
   seg.mtm = mtm;
   if (trace) {
     trace.basisContingency = bc;
-    trace.staticContingency = sc;
-    trace.confidenceContingency = cc;
+    trace.staticContingency = mmCont;
+    trace.confidenceContingency = imCont;
     trace.minSpan = minSpan;
     trace.worst = worst;
   }
@@ -231,7 +315,10 @@ export function underlyingTrace(n: number): UnderlyingTrace {
   };
 }
 
-/** The collateral terms of an account, in USD before division by the stable price. */
+/**
+ * The collateral terms of an account: in USD before division by the stable price under PMRM v1; in
+ * stable units under pmrm-2, where the haircuts include the collateral confidence charge.
+ */
 export interface AccountTerms {
   readonly cash: number;
   /** Value of the collateral that does not move with an underlying. */
@@ -258,7 +345,7 @@ export function accountSummary(
     im += s.im;
     mm += s.mm;
   }
-  const P = k.stablePrice;
+  const P = k.termsDivisor;
   const equity = terms.cash + mtm + terms.otherValue / P;
   const initialRequirement = im + terms.haircutIm / P;
   const maintenanceRequirement = mm + terms.haircutMm / P;

@@ -1,4 +1,6 @@
-import { AppError } from '@xmargin/errors';
+import { evaluateAccount } from '../book/evaluate-account.js';
+import { FUTURE, OPTION } from '../book/instrument-table.js';
+import { isolatedMode } from '../model/modes.js';
 import type {
   MarginDocument,
   MarginResult,
@@ -6,146 +8,80 @@ import type {
   MarginWarning,
   UnderlyingResult,
 } from '../types.js';
-import {
-  collateralCharges,
-  type Pmrm2ResolvedCollateral,
-  resolvePmrm2Collateral,
-} from './pmrm2-collateral.js';
-import { createPmrm2Context, type Pmrm2Context } from './pmrm2-context.js';
-import { type Pmrm2PositionDetail, pmrm2PositionDetails } from './pmrm2-details.js';
-import { addPmrm2Position, type Pmrm2Holding, pmrm2HoldingOf } from './pmrm2-holdings.js';
-import { pmrm2CrossMode, pmrm2IsolatedMode } from './pmrm2-modes.js';
-import { marginPmrm2Underlying } from './pmrm2-underlying.js';
-
-/** Positions and risk-cancelling collateral per underlying, sorted by name. */
-export function pmrm2Holdings(
-  ctx: Pmrm2Context,
-  doc: Pick<MarginDocument, 'account'>,
-  col: Pmrm2ResolvedCollateral,
-): [string, Pmrm2Holding][] {
-  const byUnderlying = new Map<string, Pmrm2Holding>();
-  (doc.account.positions ?? []).forEach((p, i) => {
-    addPmrm2Position(ctx, byUnderlying, p, i);
-  });
-  for (const c of col.assets) {
-    if (c.underlying !== undefined) pmrm2HoldingOf(ctx, byUnderlying, c.underlying, -1).baseValue += c.value;
-  }
-  return [...byUnderlying.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-function otherValue(col: Pmrm2ResolvedCollateral): number {
-  let v = 0;
-  for (const c of col.assets) if (c.underlying === undefined) v += c.value;
-  return v;
-}
+import { resolvePmrm2Collateral } from './pmrm2-collateral.js';
+import { createPmrm2Context } from './pmrm2-context.js';
+import { pmrm2PositionDetails } from './pmrm2-details.js';
+import { pmrm2CrossMode } from './pmrm2-modes.js';
 
 /**
  * Margin of one account under Derive's PMRM_2 (spec section 9): per-underlying scenario margin with
  * skew scenarios, tails, static discount by sign, MM/IM contingencies, collateral at its own price
- * with haircuts and a confidence charge, and the isolated and cross comparison modes.
+ * with haircuts and a confidence charge, and the isolated and cross comparison modes. The figures come
+ * from the aggregation kernel the book and PMRM v1 use (`book/aggregate.ts`).
  */
 export function computeMarginPmrm2(doc: MarginDocument): MarginResult {
   const ctx = createPmrm2Context(doc);
   const col = resolvePmrm2Collateral(ctx, doc.account.collateral ?? []);
-  const warnings: MarginWarning[] = [...col.warnings];
+  const ev = evaluateAccount(ctx, doc.account, true, col);
+  const { table, run, summary } = ev;
   const positions = doc.account.positions ?? [];
-  const details = new Map<number, Pmrm2PositionDetail>();
+  const details = pmrm2PositionDetails(ctx, ev, positions);
+  const warnings: MarginWarning[] = [...col.warnings];
   const underlyings: Record<string, UnderlyingResult> = {};
-  let mtm = 0;
-  let im = 0;
-  let mm = 0;
-  for (const [name, h] of pmrm2Holdings(ctx, doc, col)) {
-    const um = marginPmrm2Underlying(ctx, h);
-    const greeks = pmrm2PositionDetails(ctx, h, um, details);
-    const scenarios = h.market.params.scenarios;
-    const worst = scenarios[um.worst];
+  run.segments.forEach((seg, j) => {
+    const name = table.underlyings[seg.u]!;
+    const scenarios = ctx.markets.get(name)!.params.scenarios;
+    const tr = ev.traces[j]!;
+    const worst = scenarios[tr.worst];
     underlyings[name] = {
       worstScenario: worst ? { spotShock: worst.spotShock, vol: worst.vol } : { basis: true },
-      scenarios: scenarios.map((s, i) => ({ spotShock: s.spotShock, vol: s.vol, pnl: um.scenarioPnl[i]! })),
-      basisContingency: um.basisContingency,
-      staticContingency: um.mmContingency,
-      confidenceContingency: um.imContingency,
-      markToMarket: um.markToMarket,
-      greeks,
+      scenarios: scenarios.map((s, i) => ({ spotShock: s.spotShock, vol: s.vol, pnl: tr.scenarioPnl[i]! })),
+      basisContingency: tr.basisContingency,
+      staticContingency: tr.staticContingency,
+      confidenceContingency: tr.confidenceContingency,
+      markToMarket: seg.mtm,
+      greeks: details.underlyings[j]!,
     };
-    mtm += um.markToMarket;
-    im += um.initialRequirement;
-    mm += um.maintenanceRequirement;
-    for (const x of h.expiries) {
-      if (x.expiry.expiry <= ctx.asOf && x.options.length > 0) {
+    // Legs of one expiry are adjacent, futures before options: warn once per expiry holding options.
+    for (let i = seg.lo; i < seg.hi; i++) {
+      const id = run.inst[i]!;
+      const first = i === seg.lo || table.group[run.inst[i - 1]!] !== table.group[id];
+      const withOptions = table.kind[id] === OPTION && (first || table.kind[run.inst[i - 1]!] === FUTURE);
+      if (!withOptions) continue;
+      const e = ctx.markets.get(name)!.expiries.get(table.expiry[id]!)!;
+      if (e.expiry <= ctx.asOf) {
         warnings.push({
           code: 'OPTION_EXPIRED',
-          path: x.expiry.path,
-          message: `${name} options expiring at ${x.expiry.expiry} are past asOf and priced at intrinsic value`,
+          path: e.path,
+          message: `${name} options expiring at ${e.expiry} are past asOf and priced at intrinsic value`,
         });
       }
     }
-  }
-  const charges = collateralCharges(ctx, col);
-  const equity = (doc.account.cash ?? 0) + mtm + otherValue(col);
-  const initialRequirement = im + charges.im;
-  const maintenanceRequirement = mm + charges.mm;
-  checkFinite({ equity, initialRequirement, maintenanceRequirement, markToMarket: mtm });
+  });
   const portfolio = {
-    initialRequirement,
-    maintenanceRequirement,
-    initialExcess: equity - initialRequirement,
-    maintenanceExcess: equity - maintenanceRequirement,
+    initialRequirement: summary.initialRequirement,
+    maintenanceRequirement: summary.maintenanceRequirement,
+    initialExcess: summary.initialExcess,
+    maintenanceExcess: summary.maintenanceExcess,
   };
-  const isolated = pmrm2IsolatedMode(ctx, positions, col, equity);
+  const isolated = isolatedMode(ev, positions, summary.equity);
   return {
-    equity,
-    initialRequirement,
-    maintenanceRequirement,
-    initialExcess: portfolio.initialExcess,
-    maintenanceExcess: portfolio.maintenanceExcess,
-    markToMarket: mtm,
+    ...summary,
     underlyings,
-    positions: positions.map((_, index) => {
-      const d = details.get(index)!;
-      return { index, markToMarket: d.markToMarket, worstScenarioPnl: d.worstScenarioPnl, greeks: d.greeks };
-    }),
-    modes: { isolated, cross: pmrm2CrossMode(ctx, positions, col, equity), portfolio },
-    capitalEfficiency: initialRequirement === 0 ? null : isolated.initialRequirement / initialRequirement,
+    positions: details.positions.map((d, index) => ({
+      index,
+      markToMarket: d.markToMarket,
+      worstScenarioPnl: d.worstScenarioPnl,
+      greeks: d.greeks,
+    })),
+    modes: { isolated, cross: pmrm2CrossMode(ctx, positions, col, summary.equity), portfolio },
+    capitalEfficiency:
+      summary.initialRequirement === 0 ? null : isolated.initialRequirement / summary.initialRequirement,
     warnings,
   };
 }
 
-/** The headline figures only, by full revaluation: the pmrm-2 reference path of the book. */
+/** The headline figures only, through the same kernel: what what-if bisection and a book entry hold. */
 export function computeMarginSummaryPmrm2(doc: MarginDocument): MarginSummary {
-  const ctx = createPmrm2Context(doc);
-  const col = resolvePmrm2Collateral(ctx, doc.account.collateral ?? []);
-  let mtm = 0;
-  let im = 0;
-  let mm = 0;
-  for (const [, h] of pmrm2Holdings(ctx, doc, col)) {
-    const um = marginPmrm2Underlying(ctx, h);
-    mtm += um.markToMarket;
-    im += um.initialRequirement;
-    mm += um.maintenanceRequirement;
-  }
-  const charges = collateralCharges(ctx, col);
-  const equity = (doc.account.cash ?? 0) + mtm + otherValue(col);
-  const initialRequirement = im + charges.im;
-  const maintenanceRequirement = mm + charges.mm;
-  checkFinite({ equity, initialRequirement, maintenanceRequirement, markToMarket: mtm });
-  return {
-    equity,
-    initialRequirement,
-    maintenanceRequirement,
-    initialExcess: equity - initialRequirement,
-    maintenanceExcess: equity - maintenanceRequirement,
-    markToMarket: mtm,
-  };
-}
-
-// As PMRM v1: a result that overflows the double range cannot be stored or serialized.
-function checkFinite(figures: Readonly<Record<string, number>>): void {
-  for (const [name, value] of Object.entries(figures)) {
-    if (!Number.isFinite(value)) {
-      throw new AppError('RISK__INVALID_INPUT', {
-        context: { path: `account.${name}`, reason: `overflows the double range (${value})` },
-      });
-    }
-  }
+  return evaluateAccount(createPmrm2Context(doc), doc.account, false).summary;
 }

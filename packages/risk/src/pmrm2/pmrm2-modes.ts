@@ -5,8 +5,8 @@ import {
   type Pmrm2ResolvedCollateral,
 } from './pmrm2-collateral.js';
 import type { Pmrm2Context } from './pmrm2-context.js';
-import { addPmrm2Position, type Pmrm2Holding, pmrm2VolFor } from './pmrm2-holdings.js';
-import { marginPmrm2Underlying, pmrm2OptionValue } from './pmrm2-underlying.js';
+import { pmrm2VolFor } from './pmrm2-holdings.js';
+import { pmrm2OptionValue } from './pmrm2-pricing.js';
 
 function mode(equity: number, r: CollateralCharge): ModeResult {
   return {
@@ -15,37 +15,6 @@ function mode(equity: number, r: CollateralCharge): ModeResult {
     initialExcess: equity - r.im,
     maintenanceExcess: equity - r.mm,
   };
-}
-
-/**
- * `isolated` under pmrm-2: every position is its own one-position pmrm-2 portfolio, and so is each
- * market's risk-cancelling collateral; every collateral takes its haircuts and confidence add-on.
- */
-export function pmrm2IsolatedMode(
-  ctx: Pmrm2Context,
-  positions: readonly Position[],
-  col: Pmrm2ResolvedCollateral,
-  equity: number,
-): ModeResult {
-  const r = collateralCharges(ctx, col);
-  const one = (h: Pmrm2Holding) => {
-    const um = marginPmrm2Underlying(ctx, h);
-    r.im += um.initialRequirement;
-    r.mm += um.maintenanceRequirement;
-  };
-  positions.forEach((p, i) => {
-    const m = new Map<string, Pmrm2Holding>();
-    addPmrm2Position(ctx, m, p, i);
-    for (const h of m.values()) one(h);
-  });
-  const base = new Map<string, number>();
-  for (const c of col.assets) {
-    if (c.underlying !== undefined) base.set(c.underlying, (base.get(c.underlying) ?? 0) + c.value);
-  }
-  for (const [u, value] of base) {
-    one({ market: ctx.markets.get(u)!, baseValue: value, perps: [], expiries: [] });
-  }
-  return mode(equity, r);
 }
 
 /**

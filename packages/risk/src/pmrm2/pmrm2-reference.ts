@@ -1,103 +1,24 @@
-import { AppError } from '@xmargin/errors';
-import { black76 } from '../pricing/black76.js';
-import type { ScenarioVol } from '../types.js';
-import { confidenceCharge } from './pmrm2-collateral.js';
-import type { Pmrm2Context, Pmrm2Expiry } from './pmrm2-context.js';
-import { shockedForward } from './pmrm2-context.js';
-import type { Pmrm2ExpiryHolding, Pmrm2Holding, Pmrm2Option } from './pmrm2-holdings.js';
+import type { MarginDocument, MarginSummary } from '../types.js';
+import {
+  collateralCharges,
+  confidenceCharge,
+  type Pmrm2ResolvedCollateral,
+  resolvePmrm2Collateral,
+} from './pmrm2-collateral.js';
+import { createPmrm2Context, type Pmrm2Context, shockedForward } from './pmrm2-context.js';
+import {
+  addPmrm2Position,
+  type Pmrm2ExpiryHolding,
+  type Pmrm2Holding,
+  type Pmrm2Option,
+  pmrm2HoldingOf,
+} from './pmrm2-holdings.js';
+import { pmrm2RiskArray, staticDiscount } from './pmrm2-pricing.js';
 
-/**
- * Skew vol of one strike (section 9.3): a multiplier growing linearly in log-moneyness on the
- * unshocked forward up to `cap` at `kStar`. `abs` uses |log-moneyness|.
- */
-export function skewVol(e: Pmrm2Expiry, kind: 'linear' | 'abs', strike: number, vol: number): number {
-  // A zero strike prices at the (discounted) forward whatever its vol.
-  if (strike <= 0) return vol;
-  const shape = e.skew![kind];
-  if (!(shape.kStar > 0)) {
-    throw new AppError('RISK__INVALID_INPUT', {
-      context: { path: 'params.skew', reason: `kStar ${shape.kStar} at expiry ${e.expiry} must be > 0` },
-    });
-  }
-  let kap = Math.log(strike / e.forward);
-  if (kind === 'abs') kap = Math.abs(kap);
-  const slope = (kap * shape.cap) / shape.kStar;
-  const mult = kap >= 0 ? 1 + Math.min(shape.cap, slope) : 1 + Math.max(-shape.cap, slope);
-  return vol * Math.max(mult, 0);
-}
-
-/** The vol of an option in a scenario: shocked up (floored at minVolUp), down, unshocked or skewed. */
-export function scenarioVol(
-  e: Pmrm2Expiry,
-  o: Pick<Pmrm2Option, 'strike' | 'vol'>,
-  vol: ScenarioVol,
-  minVolUp: number,
-): number {
-  switch (vol) {
-    case 'up':
-      return Math.max(minVolUp, o.vol * e.volUp);
-    case 'down':
-      return o.vol * e.volDown;
-    case 'none':
-      return o.vol;
-    default:
-      return skewVol(e, vol, o.strike, o.vol);
-  }
-}
-
-/** Discounted unit value of one option at spot shock k and vol `vol`. */
-export function pmrm2OptionValue(
-  e: Pmrm2Expiry,
-  o: Pick<Pmrm2Option, 'strike' | 'right'>,
-  k: number,
-  vol: number,
-): number {
-  const p = black76({
-    forward: shockedForward(e, k),
-    strike: o.strike,
-    time: e.time,
-    vol,
-    discount: e.discount,
-  });
-  return o.right === 'call' ? p.call : p.put;
-}
-
-/** `disc_e` of section 9.3: the static discount by sign of the shocked expiry value. */
-export function staticDiscount(e: Pmrm2Expiry, x: number): number {
-  return x >= 0 ? x * e.longDiscount : x * e.shortDiscount;
-}
-
-/**
- * One option's risk array: its unit value in every scenario (0..n-1), the basis up (n) and down
- * (n+1) legs, and its mark (n+2). The (1, none) scenario reuses the mark.
- */
-export function pmrm2RiskArray(
-  e: Pmrm2Expiry,
-  o: Pick<Pmrm2Option, 'strike' | 'right' | 'vol'>,
-  scenarios: Pmrm2Holding['market']['params']['scenarios'],
-  basis: Pmrm2Holding['market']['params']['basis'],
-  minVolUp: number,
-): Float64Array {
-  const n = scenarios.length;
-  if (Number.isNaN(e.volUp)) {
-    throw new AppError('RISK__INVALID_INPUT', {
-      context: { path: `${e.path}.expiry`, reason: 'expiry at asOf needs volShock.dteFloorSeconds > 0' },
-    });
-  }
-  const u = new Float64Array(n + 3);
-  const mark = pmrm2OptionValue(e, o, 1, o.vol);
-  for (let s = 0; s < n; s++) {
-    const sc = scenarios[s]!;
-    u[s] =
-      sc.spotShock === 1 && sc.vol === 'none'
-        ? mark
-        : pmrm2OptionValue(e, o, sc.spotShock, scenarioVol(e, o, sc.vol, minVolUp));
-  }
-  u[n] = pmrm2OptionValue(e, o, basis.spotUp, o.vol);
-  u[n + 1] = pmrm2OptionValue(e, o, basis.spotDown, o.vol);
-  u[n + 2] = mark;
-  return u;
-}
+// The pmrm-2 formula of spec section 9.4 written out a second time, per holding and by direct
+// revaluation of every option in every scenario, independent of the aggregation kernel
+// (`book/aggregate.ts`): the reference the kernel and the book are held to by property tests, as the
+// published cases hold both to Derive.
 
 /** Per-expiry intermediate values, kept for attribution. */
 export interface Pmrm2ExpiryEvaluation {
@@ -195,7 +116,7 @@ function absOptions(options: readonly Pmrm2Option[]): number {
  * pmrm-2 margin of one underlying (section 9.4) by full revaluation of every option in every
  * scenario: the reference path.
  */
-export function marginPmrm2Underlying(ctx: Pmrm2Context, h: Pmrm2Holding): Pmrm2UnderlyingMargin {
+export function referencePmrm2Underlying(ctx: Pmrm2Context, h: Pmrm2Holding): Pmrm2UnderlyingMargin {
   const { scenarios, contingency } = h.market.params;
   const m = h.market;
   const S = m.spot;
@@ -259,5 +180,50 @@ export function marginPmrm2Underlying(ctx: Pmrm2Context, h: Pmrm2Holding): Pmrm2
     maintenanceRequirement: -ctx.params.mmFactor * min + mmCont + 0,
     initialRequirement: -ctx.imFactor * min + mmCont + imCont + 0,
     expiries,
+  };
+}
+
+/** Positions and risk-cancelling collateral per underlying, sorted by name. */
+function holdingsOf(
+  ctx: Pmrm2Context,
+  doc: Pick<MarginDocument, 'account'>,
+  col: Pmrm2ResolvedCollateral,
+): [string, Pmrm2Holding][] {
+  const byUnderlying = new Map<string, Pmrm2Holding>();
+  (doc.account.positions ?? []).forEach((p, i) => {
+    addPmrm2Position(ctx, byUnderlying, p, i);
+  });
+  for (const c of col.assets) {
+    if (c.underlying !== undefined) pmrm2HoldingOf(ctx, byUnderlying, c.underlying, -1).baseValue += c.value;
+  }
+  return [...byUnderlying.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Headline figures of a pmrm-2 document by the reference path (no finite check). */
+export function referenceMarginSummaryPmrm2(doc: MarginDocument): MarginSummary {
+  const ctx = createPmrm2Context(doc);
+  const col = resolvePmrm2Collateral(ctx, doc.account.collateral ?? []);
+  let mtm = 0;
+  let im = 0;
+  let mm = 0;
+  for (const [, h] of holdingsOf(ctx, doc, col)) {
+    const um = referencePmrm2Underlying(ctx, h);
+    mtm += um.markToMarket;
+    im += um.initialRequirement;
+    mm += um.maintenanceRequirement;
+  }
+  const charges = collateralCharges(ctx, col);
+  let other = 0;
+  for (const c of col.assets) if (c.underlying === undefined) other += c.value;
+  const equity = (doc.account.cash ?? 0) + mtm + other;
+  const initialRequirement = im + charges.im;
+  const maintenanceRequirement = mm + charges.mm;
+  return {
+    equity,
+    initialRequirement,
+    maintenanceRequirement,
+    initialExcess: equity - initialRequirement,
+    maintenanceExcess: equity - maintenanceRequirement,
+    markToMarket: mtm,
   };
 }
