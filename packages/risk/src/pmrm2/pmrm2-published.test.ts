@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeMargin } from '../compute-margin.js';
 import type { MarginDocument } from '../types.js';
+import { referenceMarginSummaryPmrm2 } from './pmrm2-reference.js';
 
 interface PublishedCase {
   name: string;
@@ -49,6 +50,10 @@ describe('published PMRM_2 cases (spec section 9.5)', () => {
     close(r.initialExcess, expected.initialExcess, 'initialExcess (IM)');
     close(r.maintenanceExcess, expected.maintenanceExcess, 'maintenanceExcess (MM)');
     close(r.equity, expected.equity, 'equity');
+    // The independent per-holding revaluation agrees with the kernel and with Derive.
+    const reference = referenceMarginSummaryPmrm2(document);
+    close(reference.initialExcess, expected.initialExcess, 'reference initialExcess');
+    close(reference.maintenanceExcess, expected.maintenanceExcess, 'reference maintenanceExcess');
     expect(Object.keys(r.underlyings).sort()).toEqual(Object.keys(expected.underlyings).sort());
     for (const [u, e] of Object.entries(expected.underlyings)) {
       const got = r.underlyings[u]!;
