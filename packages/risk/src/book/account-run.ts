@@ -131,24 +131,26 @@ export function buildAccountRun(
   table: InstrumentTable,
   account: Account,
   collateral?: AnyResolvedCollateral,
-): AccountRun & { readonly positionInstrument: Int32Array } {
+): AccountRun & { readonly positionInstrument: readonly number[] } {
   const { terms, base, warnings } = collateralTerms(ctx, account, collateral);
   const positions = account.positions ?? [];
   positions.forEach((p, i) => {
     checkPosition(ctx, p, i);
   });
   const m = positions.length;
-  const positionInstrument = new Int32Array(m);
-  const order: number[] = new Array(m);
+  const positionInstrument: number[] = [];
+  const order: number[] = [];
   for (let i = 0; i < m; i++) {
-    positionInstrument[i] = table.acquire(positions[i]!);
-    order[i] = i;
+    positionInstrument.push(table.acquire(positions[i]!));
+    order.push(i);
   }
   // Ties keep input order, so merged quantities add up in the order the positions were given.
   order.sort((x, y) => table.compare(positionInstrument[x]!, positionInstrument[y]!) || x - y);
-  const inst = new Int32Array(m);
-  const qty = new Float64Array(m);
-  const konst = new Float64Array(m);
+  // Plain arrays, not typed ones: small typed arrays each get an off-heap buffer, slow to allocate
+  // and scattered in memory; packed arrays of numbers live inline on the heap.
+  const inst: number[] = [];
+  const qty: number[] = [];
+  const konst: number[] = [];
   let w = 0;
   for (const i of order) {
     const p = positions[i]!;
@@ -161,9 +163,9 @@ export function buildAccountRun(
       table.release(id);
       continue;
     }
-    inst[w] = id;
-    qty[w] = p.quantity;
-    konst[w] = k;
+    inst.push(id);
+    qty.push(p.quantity);
+    konst.push(k);
     w++;
   }
   const segments: Segment[] = [];
@@ -182,9 +184,9 @@ export function buildAccountRun(
   segments.sort((x, y) => table.underlyingRank[x.u]! - table.underlyingRank[y.u]!);
   const assets = [...new Set((account.collateral ?? []).map((c) => c.asset))];
   return {
-    inst: w === m ? inst : inst.slice(0, w),
-    qty: w === m ? qty : qty.slice(0, w),
-    konst: w === m ? konst : konst.slice(0, w),
+    inst,
+    qty,
+    konst,
     terms,
     segments,
     assets,

@@ -1,8 +1,12 @@
 import { AppError } from '@xmargin/errors';
 import type { MarginSummary, ModelName, Pmrm1MarketParams, Pmrm2MarketParams } from '../types.js';
-import { FUTURE, type InstrumentTable, PERP } from './instrument-table.js';
+import { FUTURE as FUTURE_KIND, type InstrumentTable, PERP as PERP_KIND } from './instrument-table.js';
 import type { ModelContext } from './model-context.js';
 import type { RiskArrays } from './risk-arrays.js';
+
+// Local copies: a transpiled import can be a getter call on every read, and these are read per leg.
+const PERP = PERP_KIND;
+const FUTURE = FUTURE_KIND;
 
 /**
  * The margin formulas of spec sections 3-4 (PMRM v1) and 9 (PMRM_2), in one place: every path (the
@@ -16,8 +20,6 @@ import type { RiskArrays } from './risk-arrays.js';
 export interface MarketKernel {
   readonly n: number;
   readonly weight: Float64Array;
-  /** Scenarios (1, none): the expiry value is its mark, not a repricing. */
-  readonly isMark: Uint8Array;
   /** Skew scenarios (pmrm-2 `linear`, `abs`): each expiry counts as `-|P&L|`. */
   readonly isSkew: Uint8Array;
   /** PMRM v1: the static contingency rates. pmrm-2: the MM contingency rates (basePercent 0). */
@@ -58,7 +60,6 @@ function marketKernel(p: AnyMarketParams): MarketKernel {
   return {
     n: scenarios.length,
     weight: Float64Array.from(scenarios, (s) => s.weight),
-    isMark: Uint8Array.from(scenarios, (s) => (s.spotShock === 1 && s.vol === 'none' ? 1 : 0)),
     isSkew: Uint8Array.from(scenarios, (s) => (s.vol === 'linear' || s.vol === 'abs' ? 1 : 0)),
     perpPercent: v1 ? c.perpPercent : c.mm.perpPercent,
     basePercent: v1 ? c.basePercent : 0,
@@ -68,7 +69,19 @@ function marketKernel(p: AnyMarketParams): MarketKernel {
   };
 }
 
+// One per parameter set (and stable price): their scratch rows are reused by every aggregation, which
+// never re-enters itself.
+const kernelCache = new WeakMap<object, KernelParams>();
+
 export function kernelParams(ctx: ModelContext): KernelParams {
+  const hit = kernelCache.get(ctx.params);
+  if (hit && hit.stablePrice === ctx.stablePrice && hit.imFactor === ctx.imFactor) return hit;
+  const k = buildKernelParams(ctx);
+  kernelCache.set(ctx.params, k);
+  return k;
+}
+
+function buildKernelParams(ctx: ModelContext): KernelParams {
   const { confidence } = ctx.params;
   const markets = new Map<string, MarketKernel>();
   const market = marketKernel(ctx.params);
@@ -101,10 +114,10 @@ export function marketKernelOf(k: KernelParams, name: string): MarketKernel {
 
 /** An account's holdings: (instrument, quantity, mark constant) sorted as `InstrumentTable.compare`. */
 export interface RunLegs {
-  readonly inst: Int32Array;
-  readonly qty: Float64Array;
+  readonly inst: readonly number[];
+  readonly qty: readonly number[];
   /** Mark-to-market constant of a linear leg: -qty*entry (+ funding), so its mark is qty*price + konst. */
-  readonly konst: Float64Array;
+  readonly konst: readonly number[];
 }
 
 /** One underlying of an account: legs [lo, hi) of its run and its risk-cancelling collateral. */
@@ -164,10 +177,11 @@ export function aggregateSegment(
   const { pnl: scen, value: V } = k;
   const u = seg.u;
   const mk = a.kernel[u] ?? marketKernelOf(k, t.underlyings[u]!);
-  const { n, isMark, isSkew } = mk;
+  const { n, isSkew } = mk;
   const pmrm2 = k.model === 'pmrm-2';
   const R = a.stride;
   const arr = a.values;
+  const { kind, group, strike: strikeOf } = t;
   const b = seg.base;
   const hi = seg.hi;
   const S = a.spot[u]!;
@@ -180,7 +194,7 @@ export function aggregateSegment(
   // Sum over expiries of (1 - c_e) * |options in e|, for the expiries below the confidence threshold.
   let optionsByConfidence = 0;
   let i = seg.lo;
-  for (; i < hi && t.kind[inst[i]!] === PERP; i++) {
+  for (; i < hi && kind[inst[i]!] === PERP; i++) {
     const q = qty[i]!;
     const o = inst[i]! * R;
     qp += q;
@@ -190,7 +204,7 @@ export function aggregateSegment(
   linearQty += Math.abs(qp);
   const cPort = qp !== 0 ? Math.min(a.spotConfidence[u]!, a.perpConfidence[u]!) : a.spotConfidence[u]!;
   while (i < hi) {
-    const g = t.group[inst[i]!]!;
+    const g = group[inst[i]!]!;
     V.fill(0, 0, n);
     let up = 0;
     let down = 0;
@@ -201,11 +215,11 @@ export function aggregateSegment(
     let absOptions = 0;
     let strike = Number.NaN;
     let net = 0;
-    for (; i < hi && t.group[inst[i]!] === g; i++) {
+    for (; i < hi && group[inst[i]!] === g; i++) {
       const id = inst[i]!;
       const q = qty[i]!;
       const o = id * R;
-      if (t.kind[id] === FUTURE) {
+      if (kind[id] === FUTURE) {
         fq += q;
         mtm += q * arr[o + n + 2]! + konst[i]!;
         fu += q * arr[o + n]!;
@@ -219,9 +233,9 @@ export function aggregateSegment(
       mtmE += q * arr[o + n + 2]!;
       absOptions += Math.abs(q);
       // Calls and puts at one strike are adjacent in a run: net them for the naked shorts.
-      if (t.strike[id] !== strike) {
+      if (strikeOf[id] !== strike) {
         naked += Math.max(0, -net);
-        strike = t.strike[id]!;
+        strike = strikeOf[id]!;
         net = 0;
       }
       net += q;
@@ -232,7 +246,8 @@ export function aggregateSegment(
     const L = a.staticDiscount[g]!;
     const H = a.shortDiscount[g]!;
     for (let s = 0; s < n; s++) {
-      const v = isMark[s] ? mtmE : V[s]!;
+      // A (1, none) scenario's risk array entry is the mark itself, so V[s] is the expiry mark there.
+      const v = V[s]!;
       const change = (v >= 0 ? v * L : v * H) - mtmE;
       // A skew scenario counts only as a loss: Derive takes -|P&L| of each expiry.
       scen[s]! += isSkew[s] ? -Math.abs(change) : change;
@@ -247,8 +262,7 @@ export function aggregateSegment(
       if (ce < k.confidenceThreshold) optionsByConfidence += (1 - ce) * absOptions;
     }
     if (trace) {
-      const scenarioValue = new Float64Array(n);
-      for (let s = 0; s < n; s++) scenarioValue[s] = isMark[s] ? mtmE : V[s]!;
+      const scenarioValue = V.slice(0, n);
       trace.expiries.push({
         expiry: t.groupExpiry[g]!,
         scenarioValue,
@@ -263,9 +277,10 @@ export function aggregateSegment(
   let min = bc;
   let worst = -1;
   const move = a.baseMove[u]!;
+  const weight = mk.weight;
   for (let s = 0; s < n; s++) {
-    const pnl = mk.weight[s]! * (scen[s]! + b * move[s]!);
-    if (trace) trace.scenarioPnl[s] = pnl;
+    const pnl = weight[s]! * (scen[s]! + b * move[s]!);
+    scen[s] = pnl;
     if (pnl < min) {
       min = pnl;
       worst = s;
@@ -294,6 +309,7 @@ export function aggregateSegment(
   }
   seg.mtm = mtm;
   if (trace) {
+    trace.scenarioPnl.set(scen.subarray(0, n));
     trace.basisContingency = bc;
     trace.staticContingency = mmCont;
     trace.confidenceContingency = imCont;
@@ -327,54 +343,81 @@ export interface AccountTerms {
   readonly haircutIm: number;
 }
 
+/** Whole-account totals; the excesses follow as equity less each requirement. */
+export interface AccountTotals {
+  equity: number;
+  initialRequirement: number;
+  maintenanceRequirement: number;
+  markToMarket: number;
+}
+
 /**
- * Whole-account figures (spec section 4) from the aggregated segments (summed in underlying name
- * order) and the collateral terms. Results that overflow the double range (a quantity of 1e308) are
- * refused: Infinity cannot be stored, compared or serialized (JSON has no Infinity).
+ * Whole-account totals (spec section 4) from the aggregated segments (summed in underlying name
+ * order) and the collateral terms, written into `out`. Returns false when one is not finite.
  */
-export function accountSummary(
+export function accountTotals(
   k: KernelParams,
   terms: AccountTerms,
   segments: readonly Segment[],
-): MarginSummary {
+  out: AccountTotals,
+): boolean {
   let mtm = 0;
   let im = 0;
   let mm = 0;
-  for (const s of segments) {
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
     mtm += s.mtm;
     im += s.im;
     mm += s.mm;
   }
   const P = k.termsDivisor;
   const equity = terms.cash + mtm + terms.otherValue / P;
-  const initialRequirement = im + terms.haircutIm / P;
-  const maintenanceRequirement = mm + terms.haircutMm / P;
-  if (
-    !(
-      Number.isFinite(equity) &&
-      Number.isFinite(initialRequirement) &&
-      Number.isFinite(maintenanceRequirement) &&
-      Number.isFinite(mtm)
-    )
-  ) {
-    checkFinite({ equity, initialRequirement, maintenanceRequirement, markToMarket: mtm });
-  }
+  out.equity = equity;
+  out.initialRequirement = im + terms.haircutIm / P;
+  out.maintenanceRequirement = mm + terms.haircutMm / P;
+  out.markToMarket = mtm;
+  return (
+    Number.isFinite(equity) &&
+    Number.isFinite(out.initialRequirement) &&
+    Number.isFinite(out.maintenanceRequirement) &&
+    Number.isFinite(mtm)
+  );
+}
+
+/** The headline figures of finite totals. */
+export function summaryOf(t: AccountTotals): MarginSummary {
   return {
-    equity,
-    initialRequirement,
-    maintenanceRequirement,
-    initialExcess: equity - initialRequirement,
-    maintenanceExcess: equity - maintenanceRequirement,
-    markToMarket: mtm,
+    equity: t.equity,
+    initialRequirement: t.initialRequirement,
+    maintenanceRequirement: t.maintenanceRequirement,
+    initialExcess: t.equity - t.initialRequirement,
+    maintenanceExcess: t.equity - t.maintenanceRequirement,
+    markToMarket: t.markToMarket,
   };
 }
 
-function checkFinite(figures: Readonly<Record<string, number>>): void {
-  for (const [name, value] of Object.entries(figures)) {
+/**
+ * Totals that overflow the double range (a quantity of 1e308) are refused: Infinity cannot be
+ * stored, compared or serialized (JSON has no Infinity). The error names the first such figure.
+ */
+export function overflowError(t: AccountTotals): AppError<'RISK__INVALID_INPUT'> {
+  for (const [name, value] of Object.entries(t)) {
     if (!Number.isFinite(value)) {
-      throw new AppError('RISK__INVALID_INPUT', {
+      return new AppError('RISK__INVALID_INPUT', {
         context: { path: `account.${name}`, reason: `overflows the double range (${value})` },
       });
     }
   }
+  throw new Error('overflowError called on finite totals');
+}
+
+/** Whole-account figures (spec section 4); throws RISK__INVALID_INPUT when they overflow. */
+export function accountSummary(
+  k: KernelParams,
+  terms: AccountTerms,
+  segments: readonly Segment[],
+): MarginSummary {
+  const t: AccountTotals = { equity: 0, initialRequirement: 0, maintenanceRequirement: 0, markToMarket: 0 };
+  if (!accountTotals(k, terms, segments, t)) throw overflowError(t);
+  return summaryOf(t);
 }

@@ -1,7 +1,15 @@
 import { type AppError, isAppError } from '@xmargin/errors';
 import type { Account, MarginSummary } from '../types.js';
 import { type AccountRun, buildAccountRun, releaseAccountRun } from './account-run.js';
-import { accountSummary, aggregateSegment, type KernelParams, kernelParams } from './aggregate.js';
+import {
+  type AccountTotals,
+  accountTotals,
+  aggregateSegment,
+  type KernelParams,
+  kernelParams,
+  overflowError,
+  summaryOf,
+} from './aggregate.js';
 import { createInstrumentTable } from './instrument-table.js';
 import { applyMarketPatch, type BookMarket, type MarketChange } from './market-patch.js';
 import { createModelContext, isPmrm2, type ModelContext } from './model-context.js';
@@ -42,14 +50,27 @@ export interface RiskBook {
 interface Slot {
   readonly id: string;
   account: Account;
-  /** Undefined while the account cannot be built on the current market (its entry says why). */
+  /** Undefined while the account cannot be built on the current market (`error` says why). */
   run: AccountRun | undefined;
-  entry: BookEntry;
+  /** Written in place by every recompute: a refresh allocates nothing per account. */
+  readonly totals: AccountTotals;
+  error: AppError | undefined;
+  /** The entry handed out by `get`, made on first read after a recompute. */
+  entry: BookEntry | undefined;
+  /** The last re-aggregation pass that visited this account. */
+  seen: number;
 }
 
-function failure(e: unknown): BookEntry {
+function appError(e: unknown): AppError {
   if (!isAppError(e)) throw e;
-  return { ok: false, error: e };
+  return e;
+}
+
+function entryOf(slot: Slot): BookEntry {
+  slot.entry ??= slot.error
+    ? { ok: false, error: slot.error }
+    : { ok: true, summary: summaryOf(slot.totals) };
+  return slot.entry;
 }
 
 function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
@@ -87,6 +108,14 @@ export function createRiskBook(
   const timestamped = new Set<Slot>();
   /** Accounts without a run. */
   const failed = new Set<Slot>();
+  /** Numbers each re-aggregation pass, so an account exposed to two changed underlyings is done once. */
+  let epoch = 0;
+
+  function touchedFlags(touched: ReadonlySet<number>): Uint8Array {
+    const flags = new Uint8Array(table.underlyings.length);
+    for (const u of touched) flags[u] = 1;
+    return flags;
+  }
 
   function unindex(slot: Slot, run: AccountRun): void {
     for (const s of run.segments) exposed.get(s.u)!.delete(slot);
@@ -100,12 +129,11 @@ export function createRiskBook(
     if (run.timestamped) timestamped.add(slot);
   }
 
-  function summarize(run: AccountRun): BookEntry {
-    try {
-      return { ok: true, summary: accountSummary(kernel, run.terms, run.segments) };
-    } catch (e) {
-      return failure(e);
-    }
+  function total(slot: Slot, run: AccountRun): boolean {
+    slot.entry = undefined;
+    const finite = accountTotals(kernel, run.terms, run.segments, slot.totals);
+    slot.error = finite ? undefined : overflowError(slot.totals);
+    return finite;
   }
 
   /** Builds the account's run afresh from its positions and collateral, then margins it. */
@@ -115,7 +143,8 @@ export function createRiskBook(
     try {
       run = buildAccountRun(ctx, table, slot.account);
     } catch (e) {
-      slot.entry = failure(e);
+      slot.error = appError(e);
+      slot.entry = undefined;
       if (old) {
         unindex(slot, old);
         releaseAccountRun(table, old);
@@ -134,7 +163,7 @@ export function createRiskBook(
     failed.delete(slot);
     index(slot, run);
     for (const seg of run.segments) aggregateSegment(kernel, table, arrays, run, seg);
-    slot.entry = summarize(run);
+    total(slot, run);
   }
 
   /**
@@ -142,15 +171,14 @@ export function createRiskBook(
    * may come from market data that went missing under the run (NaN risk arrays): the rebuild then
    * names it, or confirms the overflow.
    */
-  function reaggregate(slot: Slot, underlyings: ReadonlySet<number> | undefined): void {
+  function reaggregate(slot: Slot, underlyings: Uint8Array | undefined): void {
     const run = slot.run!;
-    for (const seg of run.segments) {
-      if (underlyings === undefined || underlyings.has(seg.u))
+    for (let i = 0; i < run.segments.length; i++) {
+      const seg = run.segments[i]!;
+      if (underlyings === undefined || underlyings[seg.u] === 1)
         aggregateSegment(kernel, table, arrays, run, seg);
     }
-    const entry = summarize(run);
-    if (entry.ok) slot.entry = entry;
-    else rebuild(slot);
+    if (!total(slot, run)) rebuild(slot);
   }
 
   function revalueAll(): void {
@@ -160,12 +188,19 @@ export function createRiskBook(
   function upsertAccount(id: string, account: Account): BookEntry {
     let slot = slots.get(id);
     if (!slot) {
-      slot = { id, account, run: undefined, entry: { ok: true, summary: undefined as never } };
+      const totals = {
+        equity: Number.NaN,
+        initialRequirement: Number.NaN,
+        maintenanceRequirement: Number.NaN,
+        markToMarket: Number.NaN,
+      };
+      slot = { id, account, run: undefined, totals, error: undefined, entry: undefined, seen: 0 };
       slots.set(id, slot);
     }
     slot.account = account;
     rebuild(slot);
-    return slot.entry;
+    table.sweep();
+    return entryOf(slot);
   }
 
   function removeAccount(id: string): boolean {
@@ -247,21 +282,18 @@ export function createRiskBook(
       rebuild(slot);
       ids.push(slot.id);
     }
-    // Snapshots: a rebuild re-indexes its account, which would revisit it in a live Set iteration.
-    let exposedSlots: Iterable<Slot>;
-    if (change.everything) exposedSlots = [...slots.values()];
-    else if (touched.size === 1) exposedSlots = [...(exposed.get(touched.values().next().value!) ?? [])];
-    else {
-      const union = new Set<Slot>();
-      for (const u of touched) for (const s of exposed.get(u) ?? []) union.add(s);
-      exposedSlots = union;
-    }
-    const only = change.everything ? undefined : touched;
-    for (const slot of exposedSlots) {
-      if (!slot.run || rebuilds.has(slot)) continue;
+    const only = change.everything ? undefined : touchedFlags(touched);
+    const pass = ++epoch;
+    const visit = (slot: Slot) => {
+      if (!slot.run || slot.seen === pass || (rebuilds.size > 0 && rebuilds.has(slot))) return;
+      slot.seen = pass;
       reaggregate(slot, only);
       ids.push(slot.id);
-    }
+    };
+    // A rebuild inside `reaggregate` re-indexes its account in `exposed`, which a live iteration of
+    // that Set would visit again: those are iterated over a snapshot. `slots` does not change here.
+    if (change.everything) for (const slot of slots.values()) visit(slot);
+    else for (const u of touched) for (const slot of [...(exposed.get(u) ?? [])]) visit(slot);
     return ids;
   }
 
@@ -278,7 +310,10 @@ export function createRiskBook(
     removeAccount,
     updateMarket,
     updateParams,
-    get: (id) => slots.get(id)?.entry,
+    get: (id) => {
+      const slot = slots.get(id);
+      return slot && entryOf(slot);
+    },
     ids: () => slots.keys(),
   };
 }

@@ -17,7 +17,7 @@ export interface AccountEvaluation {
   readonly kernel: KernelParams;
   readonly table: InstrumentTable;
   readonly arrays: RiskArrays;
-  readonly run: AccountRun & { readonly positionInstrument: Int32Array };
+  readonly run: AccountRun & { readonly positionInstrument: readonly number[] };
   readonly summary: MarginSummary;
   /** Per segment of the run (same order), when traced. */
   readonly traces: readonly UnderlyingTrace[];
@@ -35,8 +35,9 @@ export function evaluateAccount(
   collateral?: AnyResolvedCollateral,
 ): AccountEvaluation {
   const kernel = kernelParams(ctx);
-  const table = createInstrumentTable();
-  const arrays = createRiskArrays(kernel.n);
+  const capacity = Math.max(1, account.positions?.length ?? 0);
+  const table = createInstrumentTable(capacity);
+  const arrays = createRiskArrays(kernel.n, capacity);
   const run = buildAccountRun(ctx, table, account, collateral);
   valueNew(arrays, table, kernel, ctx);
   const traces: UnderlyingTrace[] = [];

@@ -54,12 +54,13 @@ export interface InstrumentTable {
 
 function grown<T extends Int8Array | Int32Array | Float64Array | Uint8Array>(a: T, size: number): T {
   if (size <= a.length) return a;
-  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
+  const next = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2, 16));
   next.set(a);
   return next;
 }
 
-export function createInstrumentTable(): InstrumentTable {
+/** `capacity`: instruments expected (the columns grow past it). */
+export function createInstrumentTable(capacity = 64): InstrumentTable {
   const underlyings: string[] = [];
   const underlyingRank: number[] = [];
   const uIndex = new Map<string, number>();
@@ -80,13 +81,13 @@ export function createInstrumentTable(): InstrumentTable {
   const t: InstrumentTable = {
     underlyings,
     underlyingRank,
-    kind: new Int8Array(64),
-    underlying: new Int32Array(64),
-    group: new Int32Array(64),
-    expiry: new Float64Array(64),
-    strike: new Float64Array(64),
-    isPut: new Uint8Array(64),
-    refs: new Int32Array(64),
+    kind: new Int8Array(capacity),
+    underlying: new Int32Array(capacity),
+    group: new Int32Array(capacity),
+    expiry: new Float64Array(capacity),
+    strike: new Float64Array(capacity),
+    isPut: new Uint8Array(capacity),
+    refs: new Int32Array(capacity),
     get size() {
       return size;
     },

@@ -44,11 +44,12 @@ export interface RiskArrays {
   readonly confidence: number[];
 }
 
-export function createRiskArrays(n: number): RiskArrays {
+/** `capacity`: instruments expected (the rows grow past it). */
+export function createRiskArrays(n: number, capacity = 64): RiskArrays {
   return {
     n,
     stride: n + 3,
-    values: new Float64Array(64 * (n + 3)),
+    values: new Float64Array(capacity * (n + 3)),
     kernel: [],
     spot: [],
     spotConfidence: [],

@@ -55,13 +55,13 @@ export function isolatedMode(
   positions.forEach((p, i) => {
     const id = run.positionInstrument[i]!;
     const legs = {
-      inst: Int32Array.of(id),
-      qty: Float64Array.of(p.quantity),
-      konst: Float64Array.of(markConstant(p)),
+      inst: [id],
+      qty: [p.quantity],
+      konst: [markConstant(p)],
     };
     one(legs, table.underlying[id]!, 1, 0);
   });
-  const none = { inst: new Int32Array(0), qty: new Float64Array(0), konst: new Float64Array(0) };
+  const none = { inst: [], qty: [], konst: [] };
   for (const s of run.segments) if (s.base !== 0) one(none, s.u, 0, s.base);
   return mode(equity, r);
 }
