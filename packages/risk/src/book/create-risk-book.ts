@@ -243,7 +243,7 @@ export function createRiskBook(
       change.everything || (isPmrm2(ctx) && previous !== undefined && previous !== ctx.minSpotConfidence);
     for (const [asset, set] of holders) {
       const u = ctx.params.assets[asset]?.underlying;
-      if (all || (u !== undefined && change.underlyings.includes(u))) for (const s of set) rebuilds.add(s);
+      if (all || (u !== undefined && change.spotMoved.includes(u))) for (const s of set) rebuilds.add(s);
     }
   }
 

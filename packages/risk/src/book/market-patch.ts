@@ -23,6 +23,8 @@ export interface MarketChange {
   readonly prices: readonly string[];
   /** pmrm-2: the lowest spot confidence before the change (other collateral's confidence). */
   readonly previousMinSpotConfidence: number | undefined;
+  /** Patched underlyings whose spot or spot confidence moved (pmrm-2 collateral is valued on them). */
+  readonly spotMoved: readonly string[];
 }
 
 /**
@@ -78,5 +80,10 @@ export function applyMarketPatch(
     newUnderlyings,
     prices,
     previousMinSpotConfidence: isPmrm2(ctx) ? ctx.minSpotConfidence : undefined,
+    spotMoved: underlyings.filter((u) => {
+      const before = ctx.markets.get(u);
+      const after = next.markets.get(u);
+      return before?.spot !== after?.spot || before?.spotConfidence !== after?.spotConfidence;
+    }),
   };
 }
