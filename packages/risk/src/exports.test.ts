@@ -13,10 +13,14 @@ it('exports exactly the documented names', () => {
     'createRiskBook',
     'erfc',
     'maxPassingSize',
+    'nextScale',
     'normCdf',
     'normPdf',
     'presets',
     'resolveParams',
+    'scaleParams',
+    'updateVolatility',
+    'volatilityOf',
     'whatIf',
   ]);
 });

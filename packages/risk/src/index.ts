@@ -1,5 +1,12 @@
 export { type BookEntry, type BookMarket, createRiskBook, type RiskBook } from './book/create-risk-book.js';
 export { computeMargin, computeMarginSummary } from './compute-margin.js';
+export {
+  type DynamicAssetPolicy,
+  type DynamicPolicy,
+  nextScale,
+  scaleParams,
+} from './dynamic/dynamic-params.js';
+export { updateVolatility, type VolatilityState, volatilityOf } from './dynamic/volatility.js';
 export { resolveParams } from './params/resolve-params.js';
 export { presets } from './presets/index.js';
 export {
