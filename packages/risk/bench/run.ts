@@ -1,6 +1,7 @@
 // `pnpm bench` (packages/risk): full-book margin throughput of the resident book (shared risk arrays)
 // against computeMarginSummary per account, the refresh after one underlying moves and the cost of
-// account upsert and removal, measured in one run, single-threaded (one core). Prints figures only.
+// account upsert and removal, measured in one run, single-threaded (one core); the PMRM_2 book
+// (pmrm-2-mainnet) and the PMRM v1 book over the same accounts side by side. Prints figures only.
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import {
@@ -11,6 +12,7 @@ import {
   type MarginDocument,
   type Market,
   type Position,
+  type RiskBook,
 } from '../src/index.js';
 
 // Pin the whole process (GC threads included) to one core when taskset exists: re-run under it once.
@@ -27,9 +29,10 @@ if (process.platform === 'linux' && process.env.XMARGIN_BENCH_PINNED !== '1') {
 }
 const pinned = process.env.XMARGIN_BENCH_PINNED === '1';
 
-const ACCOUNTS = 100_000;
+// XMARGIN_BENCH_ACCOUNTS shrinks the book for a quick run; the published figures use the default.
+const ACCOUNTS = Number(process.env.XMARGIN_BENCH_ACCOUNTS ?? 100_000);
 const POSITIONS = 20;
-const NAIVE_SAMPLE = 2_000;
+const NAIVE_SAMPLE = Math.min(2_000, ACCOUNTS);
 const AS_OF = 1_700_000_000;
 const DAY = 86_400;
 
@@ -124,43 +127,10 @@ const write = (s: string) => process.stdout.write(`${s}\n`);
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 
 write(
-  `book: ${fmt(ACCOUNTS)} accounts x ${POSITIONS} positions, ${instruments.length} instruments, pmrm-v1-mainnet (23 scenarios), single thread${pinned ? ', pinned to core 0 (taskset)' : ''}`,
+  `book: ${fmt(ACCOUNTS)} accounts x ${POSITIONS} positions, ${instruments.length} instruments, single thread${pinned ? ', pinned to core 0 (taskset)' : ''}`,
 );
 
 const ids = accounts.map((_, a) => `account-${a}`);
-let t = performance.now();
-const book = createRiskBook(
-  bookMarket,
-  accounts.map((account, a) => [ids[a]!, account] as const),
-);
-write(`build (index positions, risk arrays, first margin): ${(performance.now() - t).toFixed(0)} ms`);
-
-// Patching every market revalues every instrument and re-aggregates every account: the full refresh.
-let best = Number.POSITIVE_INFINITY;
-for (let r = 0; r < 5; r++) {
-  t = performance.now();
-  book.updateMarket({ markets: bookMarket.markets });
-  best = Math.min(best, performance.now() - t);
-}
-const fastRate = ACCOUNTS / (best / 1000);
-write(
-  `fast path, full book (revalue ${book.instrumentCount} instruments + aggregate): ${best.toFixed(1)} ms = ${fmt(fastRate)} accounts/s`,
-);
-
-const docs: MarginDocument[] = accounts
-  .slice(0, NAIVE_SAMPLE)
-  .map((account) => ({ version: 1, ...bookMarket, account }));
-computeMarginSummary(docs[0]!); // warm-up
-t = performance.now();
-const naive = docs.map((d) => computeMarginSummary(d));
-const naiveMs = performance.now() - t;
-const naiveRate = NAIVE_SAMPLE / (naiveMs / 1000);
-write(
-  `naive path (computeMarginSummary per account), ${fmt(NAIVE_SAMPLE)}-account sample: ${naiveMs.toFixed(0)} ms = ${fmt(naiveRate)} accounts/s = ${((naiveMs * 1000) / NAIVE_SAMPLE).toFixed(1)} us/account`,
-);
-write(`fast / naive: ${(fastRate / naiveRate).toFixed(1)}x`);
-
-let maxRel = 0;
 const fields = [
   'equity',
   'initialRequirement',
@@ -168,19 +138,80 @@ const fields = [
   'initialExcess',
   'maintenanceExcess',
 ] as const;
-naive.forEach((s, a) => {
-  const entry = book.get(ids[a]!);
-  if (!entry?.ok) throw new Error(`${ids[a]} failed in the book`);
-  for (const f of fields) {
-    const x = entry.summary[f];
-    const y = s[f];
-    maxRel = Math.max(maxRel, Math.abs(x - y) / Math.max(1, Math.abs(x), Math.abs(y)));
-  }
-});
-write(
-  `fast == naive on the sample: max relative difference ${maxRel.toExponential(2)} (${maxRel <= 1e-9 ? 'within' : 'OUTSIDE'} 1e-9)`,
-);
 
+interface ModelFigures {
+  label: string;
+  fastRate: number;
+  naiveRate: number;
+}
+
+/**
+ * One model's book over the same accounts and markets: build, full refresh (best of 5), the naive
+ * path on a sample, and the largest difference between them.
+ */
+function measure(label: string, m: BookMarket): { book: RiskBook; figures: ModelFigures } {
+  write(`-- ${label}`);
+  let t = performance.now();
+  const book = createRiskBook(
+    m,
+    accounts.map((account, a) => [ids[a]!, account] as const),
+  );
+  write(`build (index positions, risk arrays, first margin): ${(performance.now() - t).toFixed(0)} ms`);
+  // Patching every market revalues every instrument and re-aggregates every account: the full refresh.
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < 5; r++) {
+    t = performance.now();
+    book.updateMarket({ markets: m.markets });
+    best = Math.min(best, performance.now() - t);
+  }
+  const fastRate = ACCOUNTS / (best / 1000);
+  write(
+    `fast path, full book (revalue ${book.instrumentCount} instruments + aggregate): ${best.toFixed(1)} ms = ${fmt(fastRate)} accounts/s`,
+  );
+  const docs: MarginDocument[] = accounts
+    .slice(0, NAIVE_SAMPLE)
+    .map((account) => ({ version: 1, ...m, account }));
+  computeMarginSummary(docs[0]!); // warm-up
+  t = performance.now();
+  const naive = docs.map((d) => computeMarginSummary(d));
+  const naiveMs = performance.now() - t;
+  const naiveRate = NAIVE_SAMPLE / (naiveMs / 1000);
+  write(
+    `naive path (computeMarginSummary per account), ${fmt(NAIVE_SAMPLE)}-account sample: ${naiveMs.toFixed(0)} ms = ${fmt(naiveRate)} accounts/s = ${((naiveMs * 1000) / NAIVE_SAMPLE).toFixed(1)} us/account`,
+  );
+  write(`fast / naive: ${(fastRate / naiveRate).toFixed(1)}x`);
+  let maxRel = 0;
+  naive.forEach((s, a) => {
+    const entry = book.get(ids[a]!);
+    if (!entry?.ok) throw new Error(`${ids[a]} failed in the ${label} book`);
+    for (const f of fields) {
+      const x = entry.summary[f];
+      const y = s[f];
+      maxRel = Math.max(maxRel, Math.abs(x - y) / Math.max(1, Math.abs(x), Math.abs(y)));
+    }
+  });
+  write(
+    `fast == naive on the sample: max relative difference ${maxRel.toExponential(2)} (${maxRel <= 1e-9 ? 'within' : 'OUTSIDE'} 1e-9)`,
+  );
+  return { book, figures: { label, fastRate, naiveRate } };
+}
+
+// PMRM_2 runs first and is dropped before v1 builds, so the two books never share the heap.
+const pmrm2 = measure('PMRM_2, pmrm-2-mainnet (33 scenarios incl. 8 tails and 2 skew)', {
+  ...bookMarket,
+  params: { preset: 'pmrm-2-mainnet' },
+}).figures;
+const v1 = measure('PMRM v1, pmrm-v1-mainnet (23 scenarios)', bookMarket);
+const book = v1.book;
+write('-- side by side (same accounts, same markets)');
+for (const f of [v1.figures, pmrm2]) {
+  write(
+    `${f.label.split(',')[0]!.padEnd(8)} book ${fmt(f.fastRate).padStart(12)} accounts/s   naive ${fmt(f.naiveRate).padStart(9)} accounts/s   fast/naive ${(f.fastRate / f.naiveRate).toFixed(1)}x`,
+  );
+}
+write(`PMRM_2 / PMRM v1 book throughput: ${(pmrm2.fastRate / v1.figures.fastRate).toFixed(2)}`);
+
+let t = performance.now();
 const eth = bookMarket.markets.ETH!;
 const moved: Market = {
   ...eth,

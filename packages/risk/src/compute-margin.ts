@@ -4,6 +4,8 @@ import { resolveCollateral } from './model/collateral.js';
 import { createContext } from './model/context.js';
 import { positionDetails } from './model/details.js';
 import { crossMode, isolatedMode } from './model/modes.js';
+import { modelOf } from './params/model-of.js';
+import { computeMarginPmrm2, computeMarginSummaryPmrm2 } from './pmrm2/compute-margin-pmrm2.js';
 import type {
   MarginDocument,
   MarginResult,
@@ -13,12 +15,14 @@ import type {
 } from './types.js';
 
 /**
- * Margin of one account (spec sections 3-6): the PMRM v1 portfolio requirement per underlying,
+ * Margin of one account (spec sections 3-6): the PMRM v1 portfolio requirement per underlying
+ * (PMRM_2, section 9, when `params.model` is "pmrm-2"),
  * collateral haircuts, equity and excesses, the isolated and cross comparison modes, per-position
  * attribution and Greeks. Pure; throws AppError RISK__* when a position or collateral refers to
  * missing market data or a price, or when a figure overflows the double range.
  */
 export function computeMargin(doc: MarginDocument): MarginResult {
+  if (modelOf(doc.params) === 'pmrm-2') return computeMarginPmrm2(doc);
   const ctx = createContext(doc);
   const col = resolveCollateral(ctx, doc.account.collateral ?? []);
   const ev = evaluateAccount(ctx, doc.account, true, col);
@@ -27,9 +31,9 @@ export function computeMargin(doc: MarginDocument): MarginResult {
   const details = positionDetails(ctx, ev, positions);
   const warnings: MarginWarning[] = [...col.warnings];
   const underlyings: Record<string, UnderlyingResult> = {};
-  const scenarios = ctx.params.scenarios;
   run.segments.forEach((seg, j) => {
     const name = table.underlyings[seg.u]!;
+    const scenarios = ctx.markets.get(name)!.params.scenarios;
     const tr = ev.traces[j]!;
     const worst = scenarios[tr.worst];
     underlyings[name] = {
@@ -85,5 +89,6 @@ export function computeMargin(doc: MarginDocument): MarginResult {
  * a book entry holds. Same formula and checks as `computeMargin`.
  */
 export function computeMarginSummary(doc: MarginDocument): MarginSummary {
+  if (modelOf(doc.params) === 'pmrm-2') return computeMarginSummaryPmrm2(doc);
   return evaluateAccount(createContext(doc), doc.account, false).summary;
 }

@@ -53,6 +53,13 @@ export type {
   MarketUpdate,
   TerminationReason,
 } from './liquidation/types.js';
+export {
+  type DynamicAssetPolicy,
+  type DynamicPolicy,
+  nextScale,
+  scaleParams,
+} from './dynamic/dynamic-params.js';
+export { updateVolatility, type VolatilityState, volatilityOf } from './dynamic/volatility.js';
 export { resolveParams } from './params/resolve-params.js';
 export { presets } from './presets/index.js';
 export {
@@ -78,16 +85,27 @@ export type {
   MarginWarning,
   Market,
   MaxPassingSize,
+  ModelName,
   ModeResult,
   OptionPosition,
   ParamsInput,
   ParamsSpec,
   PerpPosition,
+  Pmrm1MarketParams,
+  Pmrm2Contingency,
+  Pmrm2MarketParams,
+  Pmrm2Params,
+  Pmrm2Skew,
+  Pmrm2SkewCap,
+  Pmrm2StaticDiscount,
   Position,
   PositionResult,
   PriceQuote,
+  ResolvedParams,
   RiskParams,
   Scenario,
+  ScenarioVol,
+  UnderlyingParamsInput,
   UnderlyingResult,
   VolDirection,
   VolPoint,

@@ -4,10 +4,16 @@
 /** Vol shock direction of a scenario. */
 export type VolDirection = 'up' | 'none' | 'down';
 
+/** Vol of a scenario: a shock direction, or (pmrm-2 only) a skew scenario at spot 1. */
+export type ScenarioVol = VolDirection | 'linear' | 'abs';
+
+/** The margin model a parameter set selects (spec section 6 `params.model`). */
+export type ModelName = 'pmrm-1' | 'pmrm-2';
+
 /** One stress scenario: spot multiplier, vol direction and weight (PMRM's dampening factor). */
 export interface Scenario {
   spotShock: number;
-  vol: VolDirection;
+  vol: ScenarioVol;
   weight?: number | undefined;
 }
 
@@ -25,10 +31,13 @@ export interface AssetParams {
   imHaircut?: number | undefined;
   /** Size-tiered haircut (marginal bands, Binance/OKX style); replaces `mmHaircut` when given. */
   tiers?: readonly HaircutTier[] | undefined;
+  /** pmrm-2 only: whether collateral tracking `underlying` moves with it (default: it names a market). */
+  riskCancelling?: boolean | undefined;
 }
 
-/** The fully resolved parameter set (spec section 6). */
+/** The fully resolved PMRM v1 parameter set (spec section 6). */
 export interface RiskParams {
+  model: 'pmrm-1';
   scenarios: readonly { spotShock: number; vol: VolDirection; weight: number }[];
   basis: { spotUp: number; spotDown: number; addFactor: number; multFactor: number };
   volShock: {
@@ -56,18 +65,47 @@ export interface RiskParams {
     optionShortB: number;
     optionMmFactor: number;
   };
+  /** Resolved per-market parameters of the underlyings that override any; others use the fields above. */
+  underlyings: Readonly<Record<string, Pmrm1MarketParams>>;
 }
+
+/** The per-market part of the PMRM v1 parameters. */
+export type Pmrm1MarketParams = Pick<
+  RiskParams,
+  'scenarios' | 'basis' | 'volShock' | 'staticDiscount' | 'contingency'
+>;
 
 /** Every field optional, `undefined` allowed (the shape zod's `.partial()` produces). */
 type Opt<T> = { [K in keyof T]?: T[K] | undefined };
 
-/** Deep-partial parameter object, as written in a document (full object or overrides). */
+/**
+ * Deep-partial parameter object, as written in a document (full object or overrides). The v1 and
+ * pmrm-2 shapes of `staticDiscount` and `contingency` share one optional type; the resolver of the
+ * selected model rejects the other model's fields.
+ */
 export type ParamsInput = {
+  model?: ModelName | undefined;
   scenarios?: readonly Scenario[] | undefined;
   basis?: Opt<RiskParams['basis']> | undefined;
   volShock?: Opt<RiskParams['volShock']> | undefined;
-  staticDiscount?: Opt<RiskParams['staticDiscount']> | undefined;
-  contingency?: Opt<RiskParams['contingency']> | undefined;
+  skew?:
+    | (Opt<Omit<Pmrm2Skew, 'linear' | 'abs'>> & {
+        linear?: Opt<Pmrm2SkewCap> | undefined;
+        abs?: Opt<Pmrm2SkewCap> | undefined;
+      })
+    | undefined;
+  staticDiscount?:
+    | (Opt<RiskParams['staticDiscount']> & {
+        long?: Opt<Pmrm2StaticDiscount> | undefined;
+        short?: Opt<Pmrm2StaticDiscount> | undefined;
+      })
+    | undefined;
+  contingency?:
+    | (Opt<RiskParams['contingency']> & {
+        mm?: Opt<Pmrm2Contingency> | undefined;
+        im?: Opt<Pmrm2Contingency> | undefined;
+      })
+    | undefined;
   confidence?: Opt<RiskParams['confidence']> | undefined;
   peg?: Opt<RiskParams['peg']> | undefined;
   imFactor?: number | undefined;
@@ -76,7 +114,75 @@ export type ParamsInput = {
   collateralMaxAgeSeconds?: number | null | undefined;
   assets?: Readonly<Record<string, AssetParams>> | undefined;
   cross?: Opt<RiskParams['cross']> | undefined;
+  /** Per-market overrides, merged over the fields above for that underlying only. */
+  underlyings?: Readonly<Record<string, UnderlyingParamsInput>> | undefined;
 };
+
+/** The per-market fields of a parameter object (sections 3 and 9), as one underlying overrides them. */
+export type UnderlyingParamsInput = Pick<
+  ParamsInput,
+  'scenarios' | 'basis' | 'volShock' | 'skew' | 'staticDiscount' | 'contingency'
+>;
+
+/** Skew scenario caps of one kind (pmrm-2 section 9.3). */
+export interface Pmrm2SkewCap {
+  baseCap: number;
+  capSlope: number;
+}
+
+/** Skew vols of the `linear` and `abs` scenarios (pmrm-2 section 9.3). */
+export interface Pmrm2Skew {
+  linear: Pmrm2SkewCap;
+  abs: Pmrm2SkewCap;
+  minKStar: number;
+  widthScale: number;
+  volStatic: number;
+  volScale: number;
+}
+
+/** One side of the pmrm-2 static discount. */
+export interface Pmrm2StaticDiscount {
+  base: number;
+  rateMultScale: number;
+  rateAddScale: number;
+}
+
+/** One level (mm or im) of the pmrm-2 static contingencies. */
+export interface Pmrm2Contingency {
+  perpPercent: number;
+  optionPercent: number;
+}
+
+/** The fully resolved pmrm-2 parameter set (spec section 9.1). */
+export interface Pmrm2Params {
+  model: 'pmrm-2';
+  scenarios: readonly { spotShock: number; vol: ScenarioVol; weight: number }[];
+  basis: RiskParams['basis'];
+  volShock: RiskParams['volShock'];
+  /** `null` when no skew scenario needs it. */
+  skew: Pmrm2Skew | null;
+  staticDiscount: { long: Pmrm2StaticDiscount; short: Pmrm2StaticDiscount };
+  contingency: { mm: Pmrm2Contingency; im: Pmrm2Contingency };
+  confidence: RiskParams['confidence'];
+  peg: RiskParams['peg'];
+  imFactor: number;
+  mmFactor: number;
+  discountOptionValues: boolean;
+  collateralMaxAgeSeconds: number | null;
+  assets: Readonly<Record<string, AssetParams>>;
+  cross: RiskParams['cross'];
+  /** Resolved per-market parameters of the underlyings that override any; others use the fields above. */
+  underlyings: Readonly<Record<string, Pmrm2MarketParams>>;
+}
+
+/** The per-market part of the pmrm-2 parameters. */
+export type Pmrm2MarketParams = Pick<
+  Pmrm2Params,
+  'scenarios' | 'basis' | 'volShock' | 'skew' | 'staticDiscount' | 'contingency'
+>;
+
+/** A resolved parameter set of either model, told apart by `model`. */
+export type ResolvedParams = RiskParams | Pmrm2Params;
 
 /** `params` of a document: a preset with overrides, or a parameter object. */
 export type ParamsSpec = { preset: string; overrides?: ParamsInput | undefined } | ParamsInput;
@@ -174,11 +280,11 @@ export interface GreeksOut {
 }
 
 /** The scenario that set the requirement, or the basis contingency. */
-export type WorstScenario = { spotShock: number; vol: VolDirection } | { basis: true };
+export type WorstScenario = { spotShock: number; vol: ScenarioVol } | { basis: true };
 
 export interface UnderlyingResult {
   worstScenario: WorstScenario;
-  scenarios: { spotShock: number; vol: VolDirection; pnl: number }[];
+  scenarios: { spotShock: number; vol: ScenarioVol; pnl: number }[];
   basisContingency: number;
   staticContingency: number;
   confidenceContingency: number;

@@ -5,11 +5,19 @@ import {
   type ResolvedCollateral,
   resolveCollateral,
 } from '../model/collateral.js';
-import type { MarginContext } from '../model/context.js';
 import { volFor } from '../model/option-value.js';
+import {
+  collateralCharge,
+  type Pmrm2ResolvedCollateral,
+  resolvePmrm2Collateral,
+} from '../pmrm2/pmrm2-collateral.js';
+import type { Pmrm2Context } from '../pmrm2/pmrm2-context.js';
+import { pmrm2VolFor } from '../pmrm2/pmrm2-holdings.js';
+import { checkPricable } from '../pmrm2/pmrm2-pricing.js';
 import type { Account, MarginWarning, Position } from '../types.js';
 import type { AccountTerms, RunLegs, Segment } from './aggregate.js';
 import type { InstrumentTable } from './instrument-table.js';
+import { isPmrm2, type ModelContext } from './model-context.js';
 
 /**
  * One account as the aggregation sees it: its positions as (instrument, quantity, mark constant) legs
@@ -35,7 +43,7 @@ export function markConstant(p: Position): number {
 }
 
 /** Checks that the market data a position needs exists (the errors name the position). */
-function checkPosition(ctx: MarginContext, p: Position, index: number): void {
+function checkPosition(ctx: ModelContext, p: Position, index: number): void {
   const m = ctx.markets.get(p.underlying);
   if (!m)
     throw new AppError('RISK__MISSING_MARKET', { context: { underlying: p.underlying, position: index } });
@@ -56,11 +64,23 @@ function checkPosition(ctx: MarginContext, p: Position, index: number): void {
       context: { underlying: m.name, expiry: p.expiry, position: index },
     });
   }
-  if (p.type === 'option') volFor(e, p.strike);
+  if (p.type !== 'option') return;
+  if (!isPmrm2(ctx)) {
+    volFor(e as Parameters<typeof volFor>[0], p.strike);
+    return;
+  }
+  const e2 = e as Parameters<typeof pmrm2VolFor>[0];
+  pmrm2VolFor(e2, p.strike);
+  checkPricable(e2, p.strike, (ctx as Pmrm2Context).markets.get(p.underlying)!.params.scenarios);
 }
 
-function collateralTerms(ctx: MarginContext, account: Account, resolved: ResolvedCollateral | undefined) {
-  const col = resolved ?? resolveCollateral(ctx, account.collateral ?? []);
+/** Either model's resolved collateral of one account. */
+export type AnyResolvedCollateral = ResolvedCollateral | Pmrm2ResolvedCollateral;
+
+function collateralTerms(ctx: ModelContext, account: Account, resolved: AnyResolvedCollateral | undefined) {
+  if (isPmrm2(ctx)) return pmrm2CollateralTerms(ctx, account, resolved as Pmrm2ResolvedCollateral);
+  const col =
+    (resolved as ResolvedCollateral | undefined) ?? resolveCollateral(ctx, account.collateral ?? []);
   let otherValue = 0;
   let haircutMm = 0;
   let haircutIm = 0;
@@ -75,6 +95,31 @@ function collateralTerms(ctx: MarginContext, account: Account, resolved: Resolve
 }
 
 /**
+ * pmrm-2 terms (section 9.4), in stable units: every collateral, risk-cancelling too, is charged its
+ * haircuts and confidence add-on; risk-cancelling value is the base of its market.
+ */
+function pmrm2CollateralTerms(
+  ctx: Pmrm2Context,
+  account: Account,
+  resolved: Pmrm2ResolvedCollateral | undefined,
+) {
+  const col = resolved ?? resolvePmrm2Collateral(ctx, account.collateral ?? []);
+  let otherValue = 0;
+  let haircutMm = 0;
+  let haircutIm = 0;
+  const base = new Map<string, number>();
+  for (const c of col.assets) {
+    const ch = collateralCharge(ctx, c);
+    haircutMm += ch.mm;
+    haircutIm += ch.im;
+    if (c.underlying === undefined) otherValue += c.value;
+    else base.set(c.underlying, (base.get(c.underlying) ?? 0) + c.value);
+  }
+  const terms: AccountTerms = { cash: account.cash ?? 0, otherValue, haircutMm, haircutIm };
+  return { terms, base, warnings: col.warnings };
+}
+
+/**
  * Builds an account's run over `table` (taking a reference on each instrument it holds) and returns
  * it with `positionInstrument`, the instrument of each position in input order. Throws the AppError
  * of the first position whose market data is missing, in input order, after collateral errors;
@@ -82,10 +127,10 @@ function collateralTerms(ctx: MarginContext, account: Account, resolved: Resolve
  * against `ctx`.
  */
 export function buildAccountRun(
-  ctx: MarginContext,
+  ctx: ModelContext,
   table: InstrumentTable,
   account: Account,
-  collateral?: ResolvedCollateral,
+  collateral?: AnyResolvedCollateral,
 ): AccountRun & { readonly positionInstrument: readonly number[] } {
   const { terms, base, warnings } = collateralTerms(ctx, account, collateral);
   const positions = account.positions ?? [];

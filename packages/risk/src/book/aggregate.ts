@@ -1,42 +1,79 @@
 import { AppError } from '@xmargin/errors';
-import type { MarginContext } from '../model/context.js';
-import type { MarginSummary } from '../types.js';
+import type { MarginSummary, ModelName, Pmrm1MarketParams, Pmrm2MarketParams } from '../types.js';
 import { FUTURE as FUTURE_KIND, type InstrumentTable, PERP as PERP_KIND } from './instrument-table.js';
+import type { ModelContext } from './model-context.js';
+import type { RiskArrays } from './risk-arrays.js';
 
 // Local copies: a transpiled import can be a getter call on every read, and these are read per leg.
 const PERP = PERP_KIND;
 const FUTURE = FUTURE_KIND;
 
-import type { RiskArrays } from './risk-arrays.js';
-
 /**
- * The margin formula of spec sections 3-4 (PMRM v1), in one place: every path (the book, computeMargin,
- * computeMarginSummary, the isolated mode) aggregates shared risk arrays through these functions.
+ * The margin formulas of spec sections 3-4 (PMRM v1) and 9 (PMRM_2), in one place: every path (the
+ * book, computeMargin, computeMarginSummary, the isolated mode) of both models aggregates shared risk
+ * arrays through these functions. The two models differ only in the per-expiry static discount (one
+ * factor on a net-long value vs a factor by sign), the skew scenarios (`-|P&L|`), how risk-cancelling
+ * collateral enters (amount at spot vs value at its own price) and the contingencies.
  */
 
-/** What the aggregation needs of the parameters and the document, resolved once per context. */
-export interface KernelParams {
+/** The per-market part of the kernel: one underlying's scenario grid and contingency rates. */
+export interface MarketKernel {
   readonly n: number;
   readonly weight: Float64Array;
+  /** Skew scenarios (pmrm-2 `linear`, `abs`): each expiry counts as `-|P&L|`. */
+  readonly isSkew: Uint8Array;
+  /** PMRM v1: the static contingency rates. pmrm-2: the MM contingency rates (basePercent 0). */
   readonly perpPercent: number;
   readonly basePercent: number;
   readonly optionPercent: number;
+  /** pmrm-2 only: the IM contingency rates. */
+  readonly imPerpPercent: number;
+  readonly imOptionPercent: number;
+}
+
+/** What the aggregation needs of the parameters and the document, resolved once per context. */
+export interface KernelParams {
+  readonly model: ModelName;
+  /** Longest scenario grid of any market (risk array rows have room for it). */
+  readonly n: number;
+  /** The document-wide market kernel, and those of the underlyings that override it. */
+  readonly market: MarketKernel;
+  readonly markets: ReadonlyMap<string, MarketKernel>;
   readonly confidenceThreshold: number;
   readonly confidenceMargin: number;
   readonly mmFactor: number;
   /** imFactor raised by the stablecoin depeg add-on. */
   readonly imFactor: number;
   readonly stablePrice: number;
+  /** Divides the collateral terms: they are in USD under PMRM v1, in stable units under pmrm-2. */
+  readonly termsDivisor: number;
   /** Scratch rows (scenario P&L, expiry value), reused by every call. */
   readonly pnl: Float64Array;
   readonly value: Float64Array;
+}
+
+type AnyMarketParams = Pmrm1MarketParams | Pmrm2MarketParams;
+
+function marketKernel(p: AnyMarketParams): MarketKernel {
+  const { scenarios, contingency: c } = p;
+  const v1 = 'basePercent' in c;
+  return {
+    n: scenarios.length,
+    weight: Float64Array.from(scenarios, (s) => s.weight),
+    isSkew: Uint8Array.from(scenarios, (s) => (s.vol === 'linear' || s.vol === 'abs' ? 1 : 0)),
+    perpPercent: v1 ? c.perpPercent : c.mm.perpPercent,
+    basePercent: v1 ? c.basePercent : 0,
+    optionPercent: v1 ? c.optionPercent : c.mm.optionPercent,
+    imPerpPercent: v1 ? 0 : c.im.perpPercent,
+    imOptionPercent: v1 ? 0 : c.im.optionPercent,
+  };
 }
 
 // One per parameter set (and stable price): their scratch rows are reused by every aggregation, which
 // never re-enters itself.
 const kernelCache = new WeakMap<object, KernelParams>();
 
-export function kernelParams(ctx: MarginContext): KernelParams {
+export function kernelParams(ctx: ModelContext): KernelParams {
   const hit = kernelCache.get(ctx.params);
   if (hit && hit.stablePrice === ctx.stablePrice && hit.imFactor === ctx.imFactor) return hit;
   const k = buildKernelParams(ctx);
@@ -44,23 +81,35 @@ export function kernelParams(ctx: MarginContext): KernelParams {
   return k;
 }
 
-function buildKernelParams(ctx: MarginContext): KernelParams {
-  const { scenarios, contingency, confidence } = ctx.params;
-  const n = scenarios.length;
+function buildKernelParams(ctx: ModelContext): KernelParams {
+  const { confidence } = ctx.params;
+  const markets = new Map<string, MarketKernel>();
+  const market = marketKernel(ctx.params);
+  let n = market.n;
+  for (const [u, p] of Object.entries<AnyMarketParams>(ctx.params.underlyings)) {
+    const k = marketKernel(p);
+    markets.set(u, k);
+    n = Math.max(n, k.n);
+  }
   return {
+    model: ctx.params.model,
     n,
-    weight: Float64Array.from(scenarios, (s) => s.weight),
-    perpPercent: contingency.perpPercent,
-    basePercent: contingency.basePercent,
-    optionPercent: contingency.optionPercent,
+    market,
+    markets,
     confidenceThreshold: confidence.threshold,
     confidenceMargin: confidence.margin,
     mmFactor: ctx.params.mmFactor,
     imFactor: ctx.imFactor,
     stablePrice: ctx.stablePrice,
+    termsDivisor: ctx.params.model === 'pmrm-2' ? 1 : ctx.stablePrice,
     pnl: new Float64Array(n),
     value: new Float64Array(n),
   };
+}
+
+/** The market kernel of underlying `name`. */
+export function marketKernelOf(k: KernelParams, name: string): MarketKernel {
+  return k.markets.get(name) ?? k.market;
 }
 
 /** An account's holdings: (instrument, quantity, mark constant) sorted as `InstrumentTable.compare`. */
@@ -76,6 +125,7 @@ export interface Segment {
   readonly u: number;
   readonly lo: number;
   readonly hi: number;
+  /** Risk-cancelling collateral: its amount under PMRM v1, its value (stable units) under pmrm-2. */
   readonly base: number;
   /** Results of the last aggregation. */
   im: number;
@@ -88,16 +138,20 @@ export interface ExpiryTrace {
   readonly expiry: number;
   /** Net option value of the expiry per scenario, before the static discount. */
   readonly scenarioValue: Float64Array;
+  /** Net option mark of the expiry. */
+  readonly markToMarket: number;
   /** Basis legs: shocked value less mark (options and futures), before the basis factor. */
   readonly basisUp: number;
   readonly basisDown: number;
 }
 
-/** The per-underlying figures of spec section 3, for the output document. */
+/** The per-underlying figures of spec section 3 (or 9), for the output document. */
 export interface UnderlyingTrace {
   scenarioPnl: Float64Array;
   basisContingency: number;
+  /** PMRM v1: the static contingency SC. pmrm-2: MMCont. */
   staticContingency: number;
+  /** PMRM v1: the confidence contingency. pmrm-2: IMCont. */
   confidenceContingency: number;
   minSpan: number;
   /** Index of the worst scenario, or -1 when the basis contingency set `minSpan`. */
@@ -106,9 +160,10 @@ export interface UnderlyingTrace {
 }
 
 /**
- * PMRM v1 margin of one underlying of one account (spec section 3): additions over the risk arrays
- * plus the per-expiry static discount, no pricing. Writes `seg.im`, `seg.mm`, `seg.mtm`; fills `trace`
- * when given. Non-finite inputs propagate as NaN or Infinity to the totals (see `accountSummary`).
+ * Margin of one underlying of one account (spec section 3, or 9 under pmrm-2): additions over the
+ * risk arrays plus the per-expiry static discount, no pricing. Writes `seg.im`, `seg.mm`, `seg.mtm`;
+ * fills `trace` when given. Non-finite inputs propagate as NaN or Infinity to the totals (see
+ * `accountSummary`).
  */
 export function aggregateSegment(
   k: KernelParams,
@@ -119,16 +174,19 @@ export function aggregateSegment(
   trace?: UnderlyingTrace,
 ): void {
   const { inst, qty, konst } = run;
-  const { n, pnl: scen, value: V } = k;
+  const { pnl: scen, value: V } = k;
+  const u = seg.u;
+  const mk = a.kernel[u] ?? marketKernelOf(k, t.underlyings[u]!);
+  const { n, isSkew } = mk;
+  const pmrm2 = k.model === 'pmrm-2';
   const R = a.stride;
   const arr = a.values;
   const { kind, group, strike: strikeOf } = t;
-  const u = seg.u;
   const b = seg.base;
   const hi = seg.hi;
   const S = a.spot[u]!;
-  scen.fill(0);
-  let mtm = (b * S) / k.stablePrice;
+  scen.fill(0, 0, n);
+  let mtm = pmrm2 ? b : (b * S) / k.stablePrice;
   let qp = 0;
   let linearQty = 0;
   let naked = 0;
@@ -147,9 +205,7 @@ export function aggregateSegment(
   const cPort = qp !== 0 ? Math.min(a.spotConfidence[u]!, a.perpConfidence[u]!) : a.spotConfidence[u]!;
   while (i < hi) {
     const g = group[inst[i]!]!;
-    // V holds the expiry's option value per scenario once an option leg has been seen (no fill pass:
-    // most expiries of an account hold one option).
-    let options = false;
+    V.fill(0, 0, n);
     let up = 0;
     let down = 0;
     let mtmE = 0;
@@ -171,9 +227,7 @@ export function aggregateSegment(
         for (let s = 0; s < n; s++) scen[s]! += q * arr[o + s]!;
         continue;
       }
-      if (options) for (let s = 0; s < n; s++) V[s]! += q * arr[o + s]!;
-      else for (let s = 0; s < n; s++) V[s] = q * arr[o + s]!;
-      options = true;
+      for (let s = 0; s < n; s++) V[s]! += q * arr[o + s]!;
       up += q * arr[o + n]!;
       down += q * arr[o + n + 1]!;
       mtmE += q * arr[o + n + 2]!;
@@ -187,14 +241,16 @@ export function aggregateSegment(
       net += q;
     }
     naked += Math.max(0, -net);
-    if (options) {
-      const D = a.staticDiscount[g]!;
-      for (let s = 0; s < n; s++) {
-        // A (1, none) scenario's risk array entry is the mark itself, so V[s] is the expiry mark there.
-        const v = V[s]!;
-        // Static discount haircuts only a net-long (positive) shocked expiry value.
-        scen[s]! += (v > 0 ? v * D : v) - mtmE;
-      }
+    // PMRM v1 haircuts only a net-long (positive) shocked expiry value (short factor 1); pmrm-2
+    // discounts by sign. A zero value is zero either way.
+    const L = a.staticDiscount[g]!;
+    const H = a.shortDiscount[g]!;
+    for (let s = 0; s < n; s++) {
+      // A (1, none) scenario's risk array entry is the mark itself, so V[s] is the expiry mark there.
+      const v = V[s]!;
+      const change = (v >= 0 ? v * L : v * H) - mtmE;
+      // A skew scenario counts only as a loss: Derive takes -|P&L| of each expiry.
+      scen[s]! += isSkew[s] ? -Math.abs(change) : change;
     }
     const basisUp = up - mtmE + fu;
     const basisDown = down - mtmE + fd;
@@ -206,15 +262,22 @@ export function aggregateSegment(
       if (ce < k.confidenceThreshold) optionsByConfidence += (1 - ce) * absOptions;
     }
     if (trace) {
-      const scenarioValue = options ? Float64Array.from(V) : new Float64Array(n);
-      trace.expiries.push({ expiry: t.groupExpiry[g]!, scenarioValue, basisUp, basisDown });
+      const scenarioValue = V.slice(0, n);
+      trace.expiries.push({
+        expiry: t.groupExpiry[g]!,
+        scenarioValue,
+        markToMarket: mtmE,
+        basisUp,
+        basisDown,
+      });
     }
   }
-  // PMRM starts the minimum at the basis contingency and only a strictly lower scenario replaces it.
+  // The minimum starts at the basis contingency and only a strictly lower scenario replaces it: ties
+  // go to basis, then to the earlier scenario.
   let min = bc;
   let worst = -1;
   const move = a.baseMove[u]!;
-  const weight = k.weight;
+  const weight = mk.weight;
   for (let s = 0; s < n; s++) {
     const pnl = weight[s]! * (scen[s]! + b * move[s]!);
     scen[s] = pnl;
@@ -223,19 +286,33 @@ export function aggregateSegment(
       worst = s;
     }
   }
-  const sc = S * (linearQty * k.perpPercent + b * k.basePercent) + S * k.optionPercent * naked;
-  let cc = optionsByConfidence * k.confidenceMargin * S;
-  if (cPort < k.confidenceThreshold) cc += (1 - cPort) * k.confidenceMargin * (linearQty + b) * S;
-  const minSpan = min - sc;
-  // `+ 0` turns the -0 of a riskless portfolio into 0.
-  seg.mm = -k.mmFactor * minSpan + 0;
-  seg.im = -k.imFactor * minSpan + cc + 0;
+  let mmCont: number;
+  let imCont: number;
+  let minSpan: number;
+  if (pmrm2) {
+    // Section 9.4: the contingencies add to the requirement outside the scenario minimum.
+    mmCont = linearQty * S * mk.perpPercent + naked * S * mk.optionPercent;
+    imCont = linearQty * S * mk.imPerpPercent + naked * S * mk.imOptionPercent;
+    imCont += optionsByConfidence * k.confidenceMargin * S;
+    if (cPort < k.confidenceThreshold) imCont += (1 - cPort) * k.confidenceMargin * linearQty * S;
+    minSpan = min;
+    seg.mm = -k.mmFactor * minSpan + mmCont + 0;
+    seg.im = -k.imFactor * minSpan + mmCont + imCont + 0;
+  } else {
+    mmCont = S * (linearQty * mk.perpPercent + b * mk.basePercent) + S * mk.optionPercent * naked;
+    imCont = optionsByConfidence * k.confidenceMargin * S;
+    if (cPort < k.confidenceThreshold) imCont += (1 - cPort) * k.confidenceMargin * (linearQty + b) * S;
+    minSpan = min - mmCont;
+    // `+ 0` turns the -0 of a riskless portfolio into 0.
+    seg.mm = -k.mmFactor * minSpan + 0;
+    seg.im = -k.imFactor * minSpan + imCont + 0;
+  }
   seg.mtm = mtm;
   if (trace) {
-    trace.scenarioPnl.set(scen);
+    trace.scenarioPnl.set(scen.subarray(0, n));
     trace.basisContingency = bc;
-    trace.staticContingency = sc;
-    trace.confidenceContingency = cc;
+    trace.staticContingency = mmCont;
+    trace.confidenceContingency = imCont;
     trace.minSpan = minSpan;
     trace.worst = worst;
   }
@@ -254,7 +331,10 @@ export function underlyingTrace(n: number): UnderlyingTrace {
   };
 }
 
-/** The collateral terms of an account, in USD before division by the stable price. */
+/**
+ * The collateral terms of an account: in USD before division by the stable price under PMRM v1; in
+ * stable units under pmrm-2, where the haircuts include the collateral confidence charge.
+ */
 export interface AccountTerms {
   readonly cash: number;
   /** Value of the collateral that does not move with an underlying. */
@@ -290,7 +370,7 @@ export function accountTotals(
     im += s.im;
     mm += s.mm;
   }
-  const P = k.stablePrice;
+  const P = k.termsDivisor;
   const equity = terms.cash + mtm + terms.otherValue / P;
   out.equity = equity;
   out.initialRequirement = im + terms.haircutIm / P;

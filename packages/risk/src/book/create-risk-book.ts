@@ -1,5 +1,4 @@
 import { type AppError, isAppError } from '@xmargin/errors';
-import { createContext, type MarginContext } from '../model/context.js';
 import type { Account, MarginSummary } from '../types.js';
 import { type AccountRun, buildAccountRun, releaseAccountRun } from './account-run.js';
 import {
@@ -12,7 +11,8 @@ import {
   summaryOf,
 } from './aggregate.js';
 import { createInstrumentTable } from './instrument-table.js';
-import { applyMarketPatch, type BookMarket } from './market-patch.js';
+import { applyMarketPatch, type BookMarket, type MarketChange } from './market-patch.js';
+import { createModelContext, isPmrm2, type ModelContext } from './model-context.js';
 import { createRiskArrays, type RiskArrays, revalueUnderlying, valueNew } from './risk-arrays.js';
 
 export type { BookMarket } from './market-patch.js';
@@ -95,7 +95,7 @@ export function createRiskBook(
   accounts: Iterable<readonly [string, Account]> = [],
 ): RiskBook {
   let market = initialMarket;
-  let ctx: MarginContext = createContext(market);
+  let ctx: ModelContext = createModelContext(market);
   let kernel: KernelParams = kernelParams(ctx);
   const table = createInstrumentTable();
   let arrays: RiskArrays = createRiskArrays(kernel.n);
@@ -153,7 +153,7 @@ export function createRiskBook(
       failed.add(slot);
       return;
     }
-    valueNew(arrays, table, ctx);
+    valueNew(arrays, table, kernel, ctx);
     // References are dropped after the new run took its own, so shared instruments never go unheld.
     if (old) {
       unindex(slot, old);
@@ -182,7 +182,7 @@ export function createRiskBook(
   }
 
   function revalueAll(): void {
-    for (let u = 0; u < table.underlyings.length; u++) revalueUnderlying(arrays, table, ctx, u);
+    for (let u = 0; u < table.underlyings.length; u++) revalueUnderlying(arrays, table, kernel, ctx, u);
   }
 
   function upsertAccount(id: string, account: Account): BookEntry {
@@ -217,7 +217,7 @@ export function createRiskBook(
   }
 
   /** Everything revalued and every account rebuilt: parameters shape the risk arrays and the runs. */
-  function reset(next: BookMarket, nextCtx: MarginContext): readonly string[] {
+  function reset(next: BookMarket, nextCtx: ModelContext): readonly string[] {
     market = next;
     ctx = nextCtx;
     kernel = kernelParams(ctx);
@@ -229,7 +229,22 @@ export function createRiskBook(
 
   function updateParams(params: BookMarket['params']): readonly string[] {
     const next = { ...market, params };
-    return reset(next, createContext(next));
+    return reset(next, createModelContext(next));
+  }
+
+  /**
+   * Under pmrm-2 collateral is valued in stable units at its own price, else at its market's spot, and
+   * its confidence charge reads the spot confidences: accounts holding collateral whose value or
+   * confidence the change moves are rebuilt (their collateral terms change, not only their segments).
+   */
+  function pmrm2CollateralRebuilds(change: MarketChange, rebuilds: Set<Slot>): void {
+    const previous = change.previousMinSpotConfidence;
+    const all =
+      change.everything || (isPmrm2(ctx) && previous !== undefined && previous !== ctx.minSpotConfidence);
+    for (const [asset, set] of holders) {
+      const u = ctx.params.assets[asset]?.underlying;
+      if (all || (u !== undefined && change.spotMoved.includes(u))) for (const s of set) rebuilds.add(s);
+    }
   }
 
   function updateMarket(patch: Partial<BookMarket>): readonly string[] {
@@ -244,7 +259,7 @@ export function createRiskBook(
       for (const name of change.underlyings) {
         const u = table.underlyingIndex(name);
         touched.add(u);
-        revalueUnderlying(arrays, table, ctx, u);
+        revalueUnderlying(arrays, table, kernel, ctx, u);
       }
     }
     // Accounts whose run itself may change: those that could not be built, those holding collateral
@@ -261,6 +276,7 @@ export function createRiskBook(
     if (change.asOf && ctx.params.collateralMaxAgeSeconds !== null) {
       for (const s of timestamped) rebuilds.add(s);
     }
+    if (isPmrm2(ctx)) pmrm2CollateralRebuilds(change, rebuilds);
     const ids: string[] = [];
     for (const slot of rebuilds) {
       rebuild(slot);

@@ -1,7 +1,5 @@
-import type { ResolvedCollateral } from '../model/collateral.js';
-import type { MarginContext } from '../model/context.js';
 import type { Account, MarginSummary } from '../types.js';
-import { type AccountRun, buildAccountRun } from './account-run.js';
+import { type AccountRun, type AnyResolvedCollateral, buildAccountRun } from './account-run.js';
 import {
   accountSummary,
   aggregateSegment,
@@ -11,6 +9,7 @@ import {
   underlyingTrace,
 } from './aggregate.js';
 import { createInstrumentTable, type InstrumentTable } from './instrument-table.js';
+import type { ModelContext } from './model-context.js';
 import { createRiskArrays, type RiskArrays, valueNew } from './risk-arrays.js';
 
 /** One account margined on its own: a book of one, with everything attribution needs. */
@@ -30,20 +29,20 @@ export interface AccountEvaluation {
  * one formula. `trace` keeps the per-underlying scenario figures for the output document.
  */
 export function evaluateAccount(
-  ctx: MarginContext,
+  ctx: ModelContext,
   account: Account,
   trace: boolean,
-  collateral?: ResolvedCollateral,
+  collateral?: AnyResolvedCollateral,
 ): AccountEvaluation {
   const kernel = kernelParams(ctx);
   const capacity = Math.max(1, account.positions?.length ?? 0);
   const table = createInstrumentTable(capacity);
   const arrays = createRiskArrays(kernel.n, capacity);
   const run = buildAccountRun(ctx, table, account, collateral);
-  valueNew(arrays, table, ctx);
+  valueNew(arrays, table, kernel, ctx);
   const traces: UnderlyingTrace[] = [];
   for (const seg of run.segments) {
-    const tr = trace ? underlyingTrace(kernel.n) : undefined;
+    const tr = trace ? underlyingTrace(arrays.kernel[seg.u]!.n) : undefined;
     aggregateSegment(kernel, table, arrays, run, seg, tr);
     if (tr) traces.push(tr);
   }

@@ -1,5 +1,7 @@
-import { createContext, type MarginContext, type MarketContext } from '../model/context.js';
+import type { MarginContext, MarketContext } from '../model/context.js';
+import type { Pmrm2Context, Pmrm2Market } from '../pmrm2/pmrm2-context.js';
 import type { MarginDocument } from '../types.js';
+import { createModelContext, isPmrm2, type ModelContext } from './model-context.js';
 
 /** Market data and parameters shared by every account of a book. */
 export type BookMarket = Pick<MarginDocument, 'asOf' | 'params' | 'stable' | 'prices' | 'markets'>;
@@ -7,7 +9,7 @@ export type BookMarket = Pick<MarginDocument, 'asOf' | 'params' | 'stable' | 'pr
 /** What a market patch changes, as far as the book's valuations are concerned. */
 export interface MarketChange {
   readonly market: BookMarket;
-  readonly ctx: MarginContext;
+  readonly ctx: ModelContext;
   /** Parameters resolved to a different set: everything is revalued and every account rebuilt. */
   readonly params: boolean;
   /** asOf or the stable price moved: every instrument and every account is revalued. */
@@ -19,6 +21,10 @@ export interface MarketChange {
   readonly newUnderlyings: readonly string[];
   /** Assets whose price moved. */
   readonly prices: readonly string[];
+  /** pmrm-2: the lowest spot confidence before the change (other collateral's confidence). */
+  readonly previousMinSpotConfidence: number | undefined;
+  /** Patched underlyings whose spot or spot confidence moved (pmrm-2 collateral is valued on them). */
+  readonly spotMoved: readonly string[];
 }
 
 /**
@@ -29,7 +35,7 @@ export interface MarketChange {
  */
 export function applyMarketPatch(
   current: BookMarket,
-  ctx: MarginContext,
+  ctx: ModelContext,
   patch: Partial<BookMarket>,
 ): MarketChange {
   const market: BookMarket = {
@@ -46,15 +52,23 @@ export function applyMarketPatch(
     .map(([asset]) => asset);
   const asOf = market.asOf !== current.asOf;
   const stable = (market.stable?.price ?? 1) !== ctx.stablePrice;
-  let next: MarginContext;
+  let next: ModelContext;
   if (asOf || stable || patch.params !== undefined) {
-    next = createContext(market);
+    next = createModelContext(market);
   } else {
     // Only the patched underlyings' contexts are rebuilt; parameters and the other markets stay shared.
-    const patched = createContext({ ...market, markets: patch.markets ?? {} });
-    const markets = new Map<string, MarketContext>(ctx.markets);
-    for (const [name, m] of patched.markets) markets.set(name, m);
-    next = { ...ctx, markets, prices: market.prices ?? {} };
+    const patched = createModelContext({ ...market, markets: patch.markets ?? {} });
+    if (isPmrm2(ctx)) {
+      const markets = new Map<string, Pmrm2Market>(ctx.markets);
+      for (const [name, m] of (patched as Pmrm2Context).markets) markets.set(name, m);
+      let minSpotConfidence = 1;
+      for (const m of markets.values()) minSpotConfidence = Math.min(minSpotConfidence, m.spotConfidence);
+      next = { ...ctx, markets, prices: market.prices ?? {}, minSpotConfidence };
+    } else {
+      const markets = new Map<string, MarketContext>(ctx.markets);
+      for (const [name, m] of (patched as MarginContext).markets) markets.set(name, m);
+      next = { ...ctx, markets, prices: market.prices ?? {} };
+    }
   }
   return {
     market,
@@ -65,5 +79,11 @@ export function applyMarketPatch(
     underlyings,
     newUnderlyings,
     prices,
+    previousMinSpotConfidence: isPmrm2(ctx) ? ctx.minSpotConfidence : undefined,
+    spotMoved: underlyings.filter((u) => {
+      const before = ctx.markets.get(u);
+      const after = next.markets.get(u);
+      return before?.spot !== after?.spot || before?.spotConfidence !== after?.spotConfidence;
+    }),
   };
 }

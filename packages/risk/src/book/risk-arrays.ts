@@ -1,7 +1,13 @@
+import { isAppError } from '@xmargin/errors';
 import type { MarginContext, MarketContext } from '../model/context.js';
 import { shockedForward, volMultiplier } from '../model/context.js';
 import { optionValue } from '../model/option-value.js';
+import type { Pmrm2Context, Pmrm2Market } from '../pmrm2/pmrm2-context.js';
+import { shockedForward as pmrm2Forward } from '../pmrm2/pmrm2-context.js';
+import { pmrm2RiskArray } from '../pmrm2/pmrm2-pricing.js';
+import { type KernelParams, type MarketKernel, marketKernelOf } from './aggregate.js';
 import { FUTURE, type InstrumentTable, OPTION, PERP } from './instrument-table.js';
+import { isPmrm2, type ModelContext } from './model-context.js';
 
 /**
  * SPAN-style risk arrays: per instrument, its unit value in every scenario (0..n-1), in the basis up
@@ -11,19 +17,29 @@ import { FUTURE, type InstrumentTable, OPTION, PERP } from './instrument-table.j
  * its positions, which names the missing data.
  */
 export interface RiskArrays {
-  /** Scenario count. */
+  /** Longest scenario grid of any market. */
   readonly n: number;
-  /** Row length: n + 3. */
+  /**
+   * Row length: n + 3. A market with a shorter grid (per-underlying parameters) uses the first n_u + 3
+   * entries of its rows: scenarios 0..n_u-1, basis up n_u, basis down n_u + 1, mark n_u + 2.
+   */
   readonly stride: number;
+  /** Per underlying index: its market kernel (scenario grid and contingency rates). */
+  readonly kernel: MarketKernel[];
   values: Float64Array;
   /** Per underlying index. */
   readonly spot: number[];
   readonly spotConfidence: number[];
   readonly perpConfidence: number[];
-  /** Per underlying, per scenario: the move of one unit of risk-cancelling collateral, S*k/P - S/P. */
+  /**
+   * Per underlying, per scenario: the move of one unit of risk-cancelling collateral, S*k/P - S/P
+   * (PMRM v1, per unit of amount), or k - 1 (pmrm-2, per unit of value).
+   */
   readonly baseMove: Float64Array[];
-  /** Per expiry group. */
+  /** Per expiry group: the static discount of a net-long and of a net-short expiry value. */
   readonly staticDiscount: number[];
+  /** 1 under PMRM v1, which discounts only net-long values. */
+  readonly shortDiscount: number[];
   readonly basisFactor: number[];
   readonly confidence: number[];
 }
@@ -34,44 +50,71 @@ export function createRiskArrays(n: number, capacity = 64): RiskArrays {
     n,
     stride: n + 3,
     values: new Float64Array(capacity * (n + 3)),
+    kernel: [],
     spot: [],
     spotConfidence: [],
     perpConfidence: [],
     baseMove: [],
     staticDiscount: [],
+    shortDiscount: [],
     basisFactor: [],
     confidence: [],
   };
 }
 
-function underlyingConstants(a: RiskArrays, ctx: MarginContext, u: number, m: MarketContext | undefined) {
+type AnyMarket = MarketContext | Pmrm2Market;
+
+function marketOf(ctx: ModelContext, name: string): AnyMarket | undefined {
+  return ctx.markets.get(name);
+}
+
+function underlyingConstants(a: RiskArrays, k: KernelParams, ctx: ModelContext, u: number, name: string) {
+  const m = marketOf(ctx, name);
   const S = m?.spot ?? Number.NaN;
+  a.kernel[u] = marketKernelOf(k, name);
   a.spot[u] = S;
   a.spotConfidence[u] = m?.spotConfidence ?? Number.NaN;
   a.perpConfidence[u] = m?.perpConfidence ?? Number.NaN;
   const move = a.baseMove[u] ?? new Float64Array(a.n);
-  ctx.params.scenarios.forEach((s, i) => {
-    move[i] = (S * s.spotShock) / ctx.stablePrice - S / ctx.stablePrice;
+  const scenarios = m?.params.scenarios ?? ctx.params.scenarios;
+  const pmrm2 = isPmrm2(ctx);
+  scenarios.forEach((s, i) => {
+    move[i] = pmrm2 ? s.spotShock - 1 : (S * s.spotShock) / ctx.stablePrice - S / ctx.stablePrice;
   });
   a.baseMove[u] = move;
 }
 
-function groupConstants(a: RiskArrays, t: InstrumentTable, ctx: MarginContext, g: number): void {
-  const m = ctx.markets.get(t.underlyings[t.groupUnderlying[g]!]!);
-  const e = m?.expiries.get(t.groupExpiry[g]!);
+function groupConstants(a: RiskArrays, t: InstrumentTable, ctx: ModelContext, g: number): void {
+  const name = t.underlyings[t.groupUnderlying[g]!]!;
+  const expiry = t.groupExpiry[g]!;
+  if (isPmrm2(ctx)) {
+    const e = ctx.markets.get(name)?.expiries.get(expiry);
+    a.staticDiscount[g] = e?.longDiscount ?? Number.NaN;
+    a.shortDiscount[g] = e?.shortDiscount ?? Number.NaN;
+    a.basisFactor[g] = e?.basisFactor ?? Number.NaN;
+    a.confidence[g] = e?.confidence ?? Number.NaN;
+    return;
+  }
+  const e = ctx.markets.get(name)?.expiries.get(expiry);
   a.staticDiscount[g] = e?.staticDiscount ?? Number.NaN;
+  a.shortDiscount[g] = e === undefined ? Number.NaN : 1;
   a.basisFactor[g] = e?.basisFactor ?? Number.NaN;
   a.confidence[g] = e?.confidence ?? Number.NaN;
 }
 
-function valueInstrument(a: RiskArrays, t: InstrumentTable, ctx: MarginContext, id: number): void {
+function valueInstrument(a: RiskArrays, t: InstrumentTable, ctx: ModelContext, id: number): void {
+  if (t.kind[id]! < 0) return;
+  if (isPmrm2(ctx)) valuePmrm2Instrument(a, t, ctx, id);
+  else valuePmrm1Instrument(a, t, ctx, id);
+}
+
+function valuePmrm1Instrument(a: RiskArrays, t: InstrumentTable, ctx: MarginContext, id: number): void {
   const kind = t.kind[id]!;
-  if (kind < 0) return;
-  const { scenarios, basis } = ctx.params;
-  const n = a.n;
   const o = id * a.stride;
   const v = a.values;
   const m = ctx.markets.get(t.underlyings[t.underlying[id]!]!);
+  const { scenarios, basis } = m?.params ?? ctx.params;
+  const n = scenarios.length;
   if (kind === PERP) {
     const Fp = m?.perpPrice ?? Number.NaN;
     for (let s = 0; s < n; s++) v[o + s] = (scenarios[s]!.spotShock - 1) * Fp;
@@ -94,18 +137,62 @@ function valueInstrument(a: RiskArrays, t: InstrumentTable, ctx: MarginContext, 
     return;
   }
   const opt = { strike: t.strike[id]!, right: t.isPut[id] ? ('put' as const) : ('call' as const), vol: vol! };
-  const mark = optionValue(ctx, e, opt, 1, 1, false);
+  const mark = optionValue(e, opt, 1, 1, false);
   for (let s = 0; s < n; s++) {
     const sc = scenarios[s]!;
     // PMRM reuses the expiry mark for the (1, none) scenario instead of repricing it.
     v[o + s] =
       sc.spotShock === 1 && sc.vol === 'none'
         ? mark
-        : optionValue(ctx, e, opt, sc.spotShock, volMultiplier(e, sc.vol), sc.vol === 'up');
+        : optionValue(
+            e,
+            opt,
+            sc.spotShock,
+            volMultiplier(e, sc.vol as 'up' | 'none' | 'down'),
+            sc.vol === 'up',
+          );
   }
-  v[o + n] = optionValue(ctx, e, opt, basis.spotUp, 1, false);
-  v[o + n + 1] = optionValue(ctx, e, opt, basis.spotDown, 1, false);
+  v[o + n] = optionValue(e, opt, basis.spotUp, 1, false);
+  v[o + n + 1] = optionValue(e, opt, basis.spotDown, 1, false);
   v[o + n + 2] = mark;
+}
+
+function valuePmrm2Instrument(a: RiskArrays, t: InstrumentTable, ctx: Pmrm2Context, id: number): void {
+  const kind = t.kind[id]!;
+  const o = id * a.stride;
+  const v = a.values;
+  const m = ctx.markets.get(t.underlyings[t.underlying[id]!]!);
+  const { scenarios, basis, volShock } = m?.params ?? ctx.params;
+  const n = scenarios.length;
+  if (kind === PERP) {
+    const Fp = m?.perpPrice ?? Number.NaN;
+    for (let s = 0; s < n; s++) v[o + s] = (scenarios[s]!.spotShock - 1) * Fp;
+    v[o + n] = 0;
+    v[o + n + 1] = 0;
+    v[o + n + 2] = Fp;
+    return;
+  }
+  const e = m?.expiries.get(t.expiry[id]!);
+  const vol = e === undefined ? undefined : (e.vols.get(t.strike[id]!) ?? e.defaultVol);
+  if (e === undefined || (kind === OPTION && vol === undefined)) {
+    v.fill(Number.NaN, o, o + a.stride);
+    return;
+  }
+  if (kind === FUTURE) {
+    for (let s = 0; s < n; s++) v[o + s] = pmrm2Forward(e, scenarios[s]!.spotShock) - e.forward;
+    v[o + n] = pmrm2Forward(e, basis.spotUp) - e.forward;
+    v[o + n + 1] = pmrm2Forward(e, basis.spotDown) - e.forward;
+    v[o + n + 2] = e.forward;
+    return;
+  }
+  const opt = { strike: t.strike[id]!, right: t.isPut[id] ? ('put' as const) : ('call' as const), vol: vol! };
+  try {
+    v.set(pmrm2RiskArray(e, opt, scenarios, basis, volShock.minVolUp), o);
+  } catch (err) {
+    // An option that cannot be stressed: its holders fail the finite check and their rebuild names it.
+    if (!isAppError(err)) throw err;
+    v.fill(Number.NaN, o, o + a.stride);
+  }
 }
 
 function fit(a: RiskArrays, t: InstrumentTable): void {
@@ -120,19 +207,25 @@ function fit(a: RiskArrays, t: InstrumentTable): void {
  * Values what the table registered since the last call (new expiry groups, new underlyings, newly
  * held instruments) against `ctx`, leaving every other row as it is.
  */
-export function valueNew(a: RiskArrays, t: InstrumentTable, ctx: MarginContext): void {
+export function valueNew(a: RiskArrays, t: InstrumentTable, k: KernelParams, ctx: ModelContext): void {
   fit(a, t);
   for (let u = a.spot.length; u < t.underlyings.length; u++) {
-    underlyingConstants(a, ctx, u, ctx.markets.get(t.underlyings[u]!));
+    underlyingConstants(a, k, ctx, u, t.underlyings[u]!);
   }
   for (const g of t.takeNewGroups()) groupConstants(a, t, ctx, g);
   for (const id of t.takePending()) valueInstrument(a, t, ctx, id);
 }
 
 /** Revalues one underlying: its constants, its expiry groups and every held instrument of it. */
-export function revalueUnderlying(a: RiskArrays, t: InstrumentTable, ctx: MarginContext, u: number): void {
-  valueNew(a, t, ctx);
-  underlyingConstants(a, ctx, u, ctx.markets.get(t.underlyings[u]!));
+export function revalueUnderlying(
+  a: RiskArrays,
+  t: InstrumentTable,
+  k: KernelParams,
+  ctx: ModelContext,
+  u: number,
+): void {
+  valueNew(a, t, k, ctx);
+  underlyingConstants(a, k, ctx, u, t.underlyings[u]!);
   t.groupUnderlying.forEach((gu, g) => {
     if (gu === u) groupConstants(a, t, ctx, g);
   });

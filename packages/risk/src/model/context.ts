@@ -1,6 +1,14 @@
 import { AppError } from '@xmargin/errors';
-import { resolveParams } from '../params/resolve-params.js';
-import type { ExpiryMarket, MarginDocument, Market, PriceQuote, RiskParams, VolDirection } from '../types.js';
+import { marketParamsOf, resolvePmrm1Params } from '../params/resolve-params.js';
+import type {
+  ExpiryMarket,
+  MarginDocument,
+  Market,
+  Pmrm1MarketParams,
+  PriceQuote,
+  RiskParams,
+  VolDirection,
+} from '../types.js';
 
 const YEAR = 365 * 86400;
 const THIRTY_DAYS = 30 * 86400;
@@ -18,6 +26,8 @@ export interface ExpiryContext {
   readonly confidence: number;
   readonly volUp: number;
   readonly volDown: number;
+  /** Floor of an up-shocked vol (the market's `volShock.minVolUp`). */
+  readonly minVolUp: number;
   readonly staticDiscount: number;
   readonly basisFactor: number;
   /** Multiplies every option value: exp(-rT) when `discountOptionValues`, else 1 (PMRM v1). */
@@ -28,6 +38,8 @@ export interface ExpiryContext {
 
 export interface MarketContext {
   readonly name: string;
+  /** The market's own parameters (`params.underlyings[name]` over the document's). */
+  readonly params: Pmrm1MarketParams;
   readonly spot: number;
   readonly spotConfidence: number;
   readonly perpPrice: number | undefined;
@@ -53,7 +65,13 @@ function volMultipliers(secondsToExpiry: number, p: RiskParams['volShock']): [nu
   return [1 + p.rangeUp * mult, Math.max(0, 1 - p.rangeDown * mult)];
 }
 
-function expiryContext(e: ExpiryMarket, path: string, asOf: number, params: RiskParams): ExpiryContext {
+function expiryContext(
+  e: ExpiryMarket,
+  path: string,
+  asOf: number,
+  params: Pmrm1MarketParams,
+  discountOptionValues: boolean,
+): ExpiryContext {
   const seconds = e.expiry - asOf;
   const time = seconds / YEAR;
   const t = Math.max(time, 0);
@@ -70,9 +88,10 @@ function expiryContext(e: ExpiryMarket, path: string, asOf: number, params: Risk
     confidence: Math.min(e.forwardConfidence ?? 1, e.rateConfidence ?? 1, e.volConfidence ?? 1),
     volUp,
     volDown,
+    minVolUp: params.volShock.minVolUp,
     staticDiscount: sd.base * Math.exp(-t * (Math.max(0, rate) * sd.rateMultScale + sd.rateAddScale)),
     basisFactor: params.basis.addFactor + params.basis.multFactor * t,
-    valueDiscount: params.discountOptionValues ? Math.exp(-rate * t) : 1,
+    valueDiscount: discountOptionValues ? Math.exp(-rate * t) : 1,
     vols: new Map((e.vols ?? []).map((v) => [v.strike, v.vol])),
     defaultVol: e.defaultVol,
   };
@@ -100,12 +119,17 @@ function buildMarketContext(name: string, m: Market, asOf: number, params: RiskP
       context: { path: `markets.${name}.spot`, reason: 'must be > 0' },
     });
   }
+  const p = marketParamsOf(params, name);
   const expiries = new Map<number, ExpiryContext>();
   (m.expiries ?? []).forEach((e, i) => {
-    expiries.set(e.expiry, expiryContext(e, `markets.${name}.expiries.${i}`, asOf, params));
+    expiries.set(
+      e.expiry,
+      expiryContext(e, `markets.${name}.expiries.${i}`, asOf, p, params.discountOptionValues),
+    );
   });
   return {
     name,
+    params: p,
     spot: m.spot,
     spotConfidence: m.spotConfidence ?? 1,
     perpPrice: m.perp?.price,
@@ -118,7 +142,7 @@ function buildMarketContext(name: string, m: Market, asOf: number, params: RiskP
 export function createContext(
   doc: Pick<MarginDocument, 'asOf' | 'params' | 'stable' | 'prices' | 'markets'>,
 ): MarginContext {
-  const params = resolveParams(doc.params);
+  const params = resolvePmrm1Params(doc.params);
   const stablePrice = doc.stable?.price ?? 1;
   if (!(stablePrice > 0)) {
     throw new AppError('RISK__INVALID_INPUT', { context: { path: 'stable.price', reason: 'must be > 0' } });

@@ -25,9 +25,8 @@ export function positionDetails(
   ev: AccountEvaluation,
   positions: readonly Position[],
 ): { positions: PositionDetail[]; underlyings: GreeksOut[] } {
-  const { scenarios, basis, discountOptionValues } = ctx.params;
+  const { discountOptionValues } = ctx.params;
   const { table, arrays, run, traces } = ev;
-  const n = scenarios.length;
   const bySegment = new Map(run.segments.map((s, j) => [s.u, j]));
   const totals = run.segments.map((s) => ({ ...zero(), delta: s.base / ctx.stablePrice }));
   const details = positions.map((p, i): PositionDetail => {
@@ -35,6 +34,8 @@ export function positionDetails(
     const j = bySegment.get(table.underlying[id]!)!;
     const trace = traces[j]!;
     const m = ctx.markets.get(p.underlying)!;
+    const { scenarios, basis } = m.params;
+    const n = scenarios.length;
     const S = m.spot;
     const worst = trace.worst >= 0 ? scenarios[trace.worst]! : undefined;
     let d: PositionDetail;

@@ -43,7 +43,8 @@ export function isolatedMode(
   equity: number,
 ): ModeResult {
   const { kernel, table, arrays, run } = ev;
-  const P = kernel.stablePrice;
+  // Collateral terms are USD under PMRM v1 and stable units under pmrm-2.
+  const P = kernel.termsDivisor;
   const r: Requirement = { im: run.terms.haircutIm / P, mm: run.terms.haircutMm / P };
   const one = (legs: RunLegs, u: number, hi: number, base: number) => {
     const seg: Segment = { u, lo: 0, hi, base, im: 0, mm: 0, mtm: 0 };
@@ -93,7 +94,6 @@ export function crossMode(
     if (p.quantity >= 0) continue;
     const e = m.expiries.get(p.expiry)!;
     const premium = optionValue(
-      ctx,
       e,
       { strike: p.strike, right: p.right, vol: volFor(e, p.strike) },
       1,

@@ -1,6 +1,6 @@
 import { AppError } from '@xmargin/errors';
 import { black76 } from '../pricing/black76.js';
-import type { ExpiryContext, MarginContext } from './context.js';
+import type { ExpiryContext } from './context.js';
 import { shockedForward } from './context.js';
 
 /** What pricing needs of one option: its strike, right and unshocked vol. */
@@ -12,7 +12,6 @@ export interface OptionTerms {
 
 /** Unit value of one option at a spot shock and vol multiplier. */
 export function optionValue(
-  ctx: MarginContext,
   e: ExpiryContext,
   o: OptionTerms,
   k: number,
@@ -21,7 +20,7 @@ export function optionValue(
 ): number {
   let vol = o.vol * volMult;
   // Optional floor on the up-shocked vol so near-zero vols still get stressed.
-  if (up && ctx.params.volShock.minVolUp > 0) vol = Math.max(vol, ctx.params.volShock.minVolUp);
+  if (up && e.minVolUp > 0) vol = Math.max(vol, e.minVolUp);
   const p = black76({
     forward: shockedForward(e, k),
     strike: o.strike,

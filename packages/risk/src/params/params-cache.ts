@@ -1,11 +1,11 @@
-import type { ParamsSpec, RiskParams } from '../types.js';
+import type { ParamsSpec, ResolvedParams } from '../types.js';
 
 // Resolving a preset with overrides (deep merge, defaults, copies) costs microseconds, as much as
 // margining a small account; every document of a book or a what-if search carries the same params.
 // The same spec object hits the identity map; an equal one (same JSON) the bounded key map. Specs are
 // treated as values: one mutated in place after use keeps its first resolution.
-const byIdentity = new WeakMap<object, RiskParams>();
-const byKey = new Map<string, RiskParams>();
+const byIdentity = new WeakMap<object, ResolvedParams>();
+const byKey = new Map<string, ResolvedParams>();
 const MAX_KEYS = 256;
 
 function deepFreeze<T>(value: T): T {
@@ -17,7 +17,10 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** `resolve(spec)`, memoised by spec identity and by its JSON; the result is frozen. */
-export function cachedParams(spec: ParamsSpec, resolve: (spec: ParamsSpec) => RiskParams): RiskParams {
+export function cachedParams(
+  spec: ParamsSpec,
+  resolve: (spec: ParamsSpec) => ResolvedParams,
+): ResolvedParams {
   const hit = byIdentity.get(spec);
   if (hit) return hit;
   const key = JSON.stringify(spec);

@@ -1,3 +1,4 @@
+import { isAppError } from '@xmargin/errors';
 import { resolveParams } from '@xmargin/risk';
 import { z } from 'zod';
 import { paramsSpecSchema } from './params.js';
@@ -124,8 +125,9 @@ export function checkReferences(doc: Doc, ctx: z.RefinementCtx): void {
   let assets: Readonly<Record<string, { underlying?: string | undefined }>>;
   try {
     assets = resolveParams(doc.params).assets;
-  } catch {
-    if ('preset' in doc.params) issue(['params', 'preset'], `unknown preset "${doc.params.preset}"`);
+  } catch (e) {
+    if (isAppError(e, 'RISK__INVALID_INPUT')) issue(e.context.path.split('.'), e.context.reason);
+    else if ('preset' in doc.params) issue(['params', 'preset'], `unknown preset "${doc.params.preset}"`);
     return;
   }
   (doc.account.collateral ?? []).forEach((c, i) => {

@@ -28,6 +28,8 @@ it('exports exactly the documented names', () => {
     'parseMarginDocument',
     'parseStressDocument',
     'parseWhatIfDocument',
+    'pmrm2FullParamsSchema',
+    'pmrm2OverridesSchema',
     'positionSchema',
     'presetAuctionParamsSchema',
     'presetParamsSchema',

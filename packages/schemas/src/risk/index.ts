@@ -18,7 +18,14 @@ export {
   liquidationActionResultSchema,
   liquidationSimulationSchema,
 } from './liquidation-result.js';
-export { fullParamsSchema, paramsOverridesSchema, paramsSpecSchema, presetParamsSchema } from './params.js';
+export {
+  fullParamsSchema,
+  paramsOverridesSchema,
+  paramsSpecSchema,
+  pmrm2FullParamsSchema,
+  pmrm2OverridesSchema,
+  presetParamsSchema,
+} from './params.js';
 export {
   type DocumentIssue,
   documentIssues,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { volDirectionSchema } from './params.js';
+import { scenarioVolSchema } from './params.js';
 
 const n = z.number();
 const greeks = z.strictObject({ delta: n, gamma: n, vega: n, theta: n });
@@ -13,10 +13,10 @@ export const modeResultSchema = z.strictObject({
 
 export const underlyingResultSchema = z.strictObject({
   worstScenario: z.union([
-    z.strictObject({ spotShock: n, vol: volDirectionSchema }),
+    z.strictObject({ spotShock: n, vol: scenarioVolSchema }),
     z.strictObject({ basis: z.literal(true) }),
   ]),
-  scenarios: z.array(z.strictObject({ spotShock: n, vol: volDirectionSchema, pnl: n })),
+  scenarios: z.array(z.strictObject({ spotShock: n, vol: scenarioVolSchema, pnl: n })),
   basisContingency: n,
   staticContingency: n,
   confidenceContingency: n,

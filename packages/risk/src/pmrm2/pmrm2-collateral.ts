@@ -1,0 +1,121 @@
+import { AppError } from '@xmargin/errors';
+import { mmHaircut } from '../model/collateral.js';
+import type { AssetParams, CollateralBalance, MarginWarning } from '../types.js';
+import type { Pmrm2Context } from './pmrm2-context.js';
+
+/** One collateral asset of an account under pmrm-2, valued at its own price (section 9.2). */
+export interface Pmrm2Collateral {
+  readonly asset: string;
+  readonly amount: number;
+  /** Value in stable units: amount * price / P$. */
+  readonly value: number;
+  /** The market it moves with, when risk-cancelling. */
+  readonly underlying: string | undefined;
+  /** min(price confidence, cS) (section 9.2). */
+  readonly confidence: number;
+  readonly params: AssetParams;
+}
+
+export interface Pmrm2ResolvedCollateral {
+  readonly assets: Pmrm2Collateral[];
+  readonly warnings: MarginWarning[];
+}
+
+/** What one collateral asset adds to the requirements (section 9.4), in stable units. */
+export interface CollateralCharge {
+  mm: number;
+  im: number;
+}
+
+/** conf(c, N) of section 9.4: the confidence add-on of notional N at confidence c. */
+export function confidenceCharge(ctx: Pmrm2Context, c: number, notional: number): number {
+  const { threshold, margin } = ctx.params.confidence;
+  return c < threshold ? (1 - c) * margin * notional : 0;
+}
+
+/**
+ * Sums balances per asset across chains, drops stale balances and unsupported assets with a warning
+ * (as PMRM v1 does), and values the rest at their own price: `prices[asset]`, else the spot of the
+ * market named by the asset's `underlying`. Risk-cancelling defaults to "the underlying names a market".
+ */
+export function resolvePmrm2Collateral(
+  ctx: Pmrm2Context,
+  balances: readonly CollateralBalance[],
+): Pmrm2ResolvedCollateral {
+  const warnings: MarginWarning[] = [];
+  const amounts = new Map<string, number>();
+  const maxAge = ctx.params.collateralMaxAgeSeconds;
+  balances.forEach((c, i) => {
+    const path = `account.collateral.${i}`;
+    if (maxAge !== null && c.observedAt !== undefined && ctx.asOf - c.observedAt > maxAge) {
+      warnings.push({
+        code: 'COLLATERAL_STALE',
+        path,
+        message: `${c.asset} balance observed ${ctx.asOf - c.observedAt}s before asOf (limit ${maxAge}s) counts at zero`,
+      });
+      return;
+    }
+    if (!ctx.params.assets[c.asset]) {
+      warnings.push({
+        code: 'COLLATERAL_UNSUPPORTED',
+        path,
+        message: `${c.asset} is not an accepted collateral asset and counts at zero`,
+      });
+      return;
+    }
+    amounts.set(c.asset, (amounts.get(c.asset) ?? 0) + c.amount);
+  });
+  const assets: Pmrm2Collateral[] = [];
+  for (const [asset, amount] of amounts) {
+    const a = ctx.params.assets[asset]!;
+    const market = a.underlying === undefined ? undefined : ctx.markets.get(a.underlying);
+    const riskCancelling = a.riskCancelling ?? market !== undefined;
+    if (riskCancelling && !market) {
+      throw new AppError('RISK__INVALID_INPUT', {
+        context: {
+          path: `params.assets.${asset}.riskCancelling`,
+          reason: `risk-cancelling needs an underlying that names a market of the document`,
+        },
+      });
+    }
+    const quote = ctx.prices[asset];
+    let price: number;
+    let priceConfidence: number;
+    if (quote) {
+      price = quote.price;
+      priceConfidence = quote.confidence ?? 1;
+    } else if (market) {
+      price = market.spot;
+      priceConfidence = market.spotConfidence;
+    } else {
+      throw new AppError('RISK__MISSING_PRICE', { context: { asset } });
+    }
+    const cS = riskCancelling ? market!.spotConfidence : ctx.minSpotConfidence;
+    assets.push({
+      asset,
+      amount,
+      value: (amount * price) / ctx.stablePrice,
+      underlying: riskCancelling ? market!.name : undefined,
+      confidence: Math.min(priceConfidence, cS),
+      params: a,
+    });
+  }
+  return { assets, warnings };
+}
+
+/** Haircuts and confidence add-on of one asset: risk-cancelling collateral is charged too. */
+export function collateralCharge(ctx: Pmrm2Context, c: Pmrm2Collateral): CollateralCharge {
+  const mm = mmHaircut(c.value, c.params);
+  return { mm, im: mm + c.value * (c.params.imHaircut ?? 0) + confidenceCharge(ctx, c.confidence, c.value) };
+}
+
+/** Sum of {@link collateralCharge} over an account's collateral. */
+export function collateralCharges(ctx: Pmrm2Context, col: Pmrm2ResolvedCollateral): CollateralCharge {
+  const total = { mm: 0, im: 0 };
+  for (const c of col.assets) {
+    const ch = collateralCharge(ctx, c);
+    total.mm += ch.mm;
+    total.im += ch.im;
+  }
+  return total;
+}
