@@ -74,4 +74,10 @@ export type {
   MarginSnapshotRecord,
   SnapshotsRepository,
 } from './repositories/snapshots.js';
+export type {
+  CreateWithdrawalReservationParameters,
+  WithdrawalReservationKind,
+  WithdrawalReservationRecord,
+  WithdrawalReservationsRepository,
+} from './repositories/withdrawal-reservations.js';
 export type { Store, StoreRepositories } from './store.js';

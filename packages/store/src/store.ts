@@ -10,6 +10,10 @@ import { createMarketDataRepository, type MarketDataRepository } from './reposit
 import { createPositionsRepository, type PositionsRepository } from './repositories/positions.js';
 import { createRiskParamsRepository, type RiskParamsRepository } from './repositories/risk-params.js';
 import { createSnapshotsRepository, type SnapshotsRepository } from './repositories/snapshots.js';
+import {
+  createWithdrawalReservationsRepository,
+  type WithdrawalReservationsRepository,
+} from './repositories/withdrawal-reservations.js';
 
 /** Every repository, bound either to the pool/instance (`Store`) or to one transaction. */
 export interface StoreRepositories {
@@ -23,6 +27,7 @@ export interface StoreRepositories {
   readonly snapshots: SnapshotsRepository;
   readonly apiKeys: ApiKeysRepository;
   readonly cursors: CursorsRepository;
+  readonly withdrawalReservations: WithdrawalReservationsRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -57,6 +62,7 @@ function repositories(
     snapshots: createSnapshotsRepository(ex),
     apiKeys: createApiKeysRepository(ex),
     cursors: createCursorsRepository(ex),
+    withdrawalReservations: createWithdrawalReservationsRepository(ex),
   };
 }
 
