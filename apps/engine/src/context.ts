@@ -6,6 +6,7 @@ import type { Metrics } from './http/metrics.js';
 import type { GlobalInputsCache } from './margin/global-inputs.js';
 import type { MarginCache } from './margin/margin-cache.js';
 import type { SnapshotHistoryWriter } from './margin/snapshot-history-writer.js';
+import type { SettlementSettings } from './settlement/settlement-settings.js';
 
 /** Settings the services need (derived from the validated env, overridable by tests). */
 export interface EngineSettings {
@@ -15,6 +16,8 @@ export interface EngineSettings {
   /** VAAs older than this are rejected as stale (seconds); undefined = no limit. */
   readonly attestationMaxAgeSeconds: number | undefined;
   readonly reverifyHorizonSeconds: number;
+  /** Engine-authorised withdrawals and signed margin statements (settlement key, vaults). */
+  readonly settlement?: SettlementSettings | undefined;
 }
 
 /** Everything a route handler or job handler may use; built once by createEngine. */

@@ -14,6 +14,8 @@ import { type ChainIndexer, createChainIndexer } from './indexing/create-chain-i
 import { createGlobalInputsCache } from './margin/global-inputs.js';
 import { createMarginCache } from './margin/margin-cache.js';
 import { createSnapshotHistoryWriter } from './margin/snapshot-history-writer.js';
+import { createVaultEventObserver } from './settlement/observe-vault-events.js';
+import { settlementSettings } from './settlement/settlement-settings.js';
 import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
@@ -75,6 +77,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       wormholeNetwork: env.WORMHOLE_NETWORK,
       attestationMaxAgeSeconds: config.attestationMaxAgeSeconds,
       reverifyHorizonSeconds: env.REVERIFY_HORIZON_SECONDS,
+      settlement: settlementSettings(env),
     },
     store,
     redis,
@@ -164,6 +167,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   if (role === 'worker' || role === 'all') {
     if (env.INDEX_NETWORKS.length > 0) indexer = createChainIndexer(context, env.INDEX_NETWORKS);
     const idx = indexer;
+    // Forced-withdrawal requests and executed authorisations are read in the same index round.
+    const vaultEvents = createVaultEventObserver(store, settlementSettings(env).networks);
     const started = startWorkers(context, {
       redisUrl: env.REDIS_URL,
       concurrency: env.WORKER_CONCURRENCY,
@@ -173,7 +178,14 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       onError: () => undefined,
       ...(config.indexChain === undefined ? {} : { indexChain: config.indexChain }),
       ...(config.indexChain === undefined && idx
-        ? { indexChain: (chain: string) => idx.indexChain(chain) }
+        ? {
+            indexChain: async (chain: string) => {
+              const indexed = await idx.indexChain(chain);
+              const settled = await vaultEvents.observe(chain);
+              const accounts = [...new Set([...indexed.accounts, ...settled])].sort();
+              return { applied: indexed.applied + settled.length, accounts };
+            },
+          }
         : {}),
     });
     for (const chain of indexer?.chains ?? []) await producers.scheduleIndexChain(chain, env.INDEX_EVERY_MS);

@@ -27,7 +27,6 @@ library MarginStatementVerifier {
     error StatementSignerMismatch(address recovered, address expected);
     error StatementExpired(uint64 expiresAt, uint256 nowTime);
     error StatementTooOld(uint64 asOf, uint256 maxAge, uint256 nowTime);
-    error StatementFromTheFuture(uint64 asOf, uint256 nowTime);
 
     function structHash(MarginStatement calldata s) internal pure returns (bytes32) {
         return keccak256(
@@ -54,8 +53,10 @@ library MarginStatementVerifier {
         address recovered = XmarginEip712.recover(hash, signature);
         if (recovered == address(0) || recovered != signer) revert StatementSignerMismatch(recovered, signer);
         if (block.timestamp > s.expiresAt) revert StatementExpired(s.expiresAt, block.timestamp);
-        if (s.asOf > block.timestamp) revert StatementFromTheFuture(s.asOf, block.timestamp);
-        if (block.timestamp - s.asOf > maxAge) revert StatementTooOld(s.asOf, maxAge, block.timestamp);
+        // A statement a little ahead of the chain's clock (block times lag wall time) is fresh, not invalid.
+        if (block.timestamp > s.asOf && block.timestamp - s.asOf > maxAge) {
+            revert StatementTooOld(s.asOf, maxAge, block.timestamp);
+        }
     }
 
     /// @notice Initial excess (equity - initial requirement), signed.

@@ -8,6 +8,7 @@ import { documentCodes } from './codes/document.js';
 import { ledgerCodes } from './codes/ledger.js';
 import { queueCodes } from './codes/queue.js';
 import { riskCodes } from './codes/risk.js';
+import { settlementCodes } from './codes/settlement.js';
 import type { CodeSpec, HttpStatus } from './spec.js';
 
 /**
@@ -25,6 +26,7 @@ export const errorCodes = {
   ...apiCodes,
   ...configCodes,
   ...clientCodes,
+  ...settlementCodes,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

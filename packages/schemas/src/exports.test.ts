@@ -34,6 +34,8 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
     'linkedAddress',
     'marginHistoryDto',
     'marginSnapshotDto',
+    'marginStatementDto',
+    'marginStatementQuery',
     'marginSummary',
     'marketBody',
     'marketDataBody',
@@ -65,6 +67,8 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
     'versionParams',
     'whatIfBody',
     'whatIfDto',
+    'withdrawalBody',
+    'withdrawalDto',
   ]);
 });
 

@@ -107,6 +107,23 @@ export const engineEnv = z.object({
   REVERIFY_EVERY_MS: int(60_000, 1_000),
   INDEX_EVERY_MS: int(15_000, 1_000),
   INDEX_NETWORKS: indexNetworks,
+  /**
+   * The engine's settlement key (32-byte hex): signs EIP-712 Withdrawal / Seize authorisations for the
+   * vaults of INDEX_NETWORKS and margin statements. Unset: those routes answer SETTLEMENT__NOT_CONFIGURED.
+   * The devnet uses the fixed, public DEVNET_SETTLEMENT_PRIVATE_KEY of @xmargin/devnet.
+   */
+  SETTLEMENT_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, 'expected 0x and 64 hex digits')
+    .optional(),
+  /** Validity of a signed withdrawal authorisation (its EIP-712 deadline), seconds. */
+  WITHDRAWAL_AUTHORISATION_TTL_SECONDS: int(900, 30),
+  /** After the deadline, how long an unobserved authorisation still counts as withdrawn (indexing lag). */
+  WITHDRAWAL_RESERVATION_GRACE_SECONDS: int(300, 0),
+  /** Validity of a signed margin statement (expiresAt - asOf), seconds. */
+  MARGIN_STATEMENT_TTL_SECONDS: int(60, 1),
+  /** Decimals of the fixed-point amounts in margin statements (the stable's). */
+  STABLE_DECIMALS: int(6, 0).pipe(z.number().max(36)),
 });
 
 export type EngineEnv = z.infer<typeof engineEnv>;

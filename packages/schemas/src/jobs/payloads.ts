@@ -10,6 +10,7 @@ export const recomputeReason = z.enum([
   'index',
   'reverify',
   'manual',
+  'withdrawal',
 ]);
 export type RecomputeReason = z.infer<typeof recomputeReason>;
 

@@ -72,6 +72,11 @@ export interface WithdrawalReservationsRepository {
     token: string;
     height: bigint;
   }): Promise<AccountId[]>;
+  /**
+   * A new forced request for (chain, holder, token) replaces the previous one on chain: the older open
+   * forced reservations stop counting (all but `keep`, the new request's key).
+   */
+  replaceForced(p: { chain: string; holder: string; token: string; keep: string }): Promise<number>;
   /** Reservations still counted for an account (not yet observed on chain, not expired). */
   listOpen(account: AccountId): Promise<WithdrawalReservationRecord[]>;
 }
@@ -185,6 +190,15 @@ export function createWithdrawalReservationsRepository(ex: Executor): Withdrawal
         [chain, holder, token, checkHeight('height', height)],
       );
       return [...new Set(rows.map((r) => r.account_id as AccountId))];
+    },
+    async replaceForced({ chain, holder, token, keep }) {
+      const { rowCount } = await ex.query(
+        `UPDATE withdrawal_reservations SET expires_at = now()
+         WHERE chain = $1 AND holder = $2 AND token = $3 AND kind = 'forced' AND executed_height IS NULL
+           AND expires_at > now() AND request_key <> $4`,
+        [chain, holder, token, keep],
+      );
+      return rowCount;
     },
     async listOpen(account) {
       const { rows } = await ex.query<ReservationRow>(

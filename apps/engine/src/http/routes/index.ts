@@ -8,6 +8,7 @@ import { attestationRoutes } from './attestations.js';
 import { marginRoutes } from './margin.js';
 import { marketDataRoutes } from './market-data.js';
 import { positionRoutes } from './positions.js';
+import { settlementRoutes } from './settlement.js';
 import { streamRoutes } from './stream.js';
 
 export interface RouteDeps {
@@ -18,7 +19,14 @@ export interface RouteDeps {
 
 /** Every /v1 route, grouped by resource. */
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
-  for (const routes of [accountRoutes, positionRoutes, marketDataRoutes, attestationRoutes, marginRoutes]) {
+  for (const routes of [
+    accountRoutes,
+    positionRoutes,
+    marketDataRoutes,
+    attestationRoutes,
+    marginRoutes,
+    settlementRoutes,
+  ]) {
     routes(deps.ctx)(app);
   }
   streamRoutes(deps.ctx, deps.hub)(app);
