@@ -13,6 +13,7 @@ export interface AttestationMaxAge {
   readonly query: number;
   readonly pyth: number;
 }
+import type { SettlementSettings } from './settlement/settlement-settings.js';
 
 /** Settings the services need (derived from the validated env, overridable by tests). */
 export interface EngineSettings {
@@ -27,6 +28,8 @@ export interface EngineSettings {
   readonly maxStreamsPerKey: number;
   readonly reverifyHorizonSeconds: number;
   readonly shards: number;
+  /** Engine-authorised withdrawals and signed margin statements (settlement key, vaults). */
+  readonly settlement?: SettlementSettings | undefined;
 }
 
 /**

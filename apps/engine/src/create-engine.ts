@@ -21,6 +21,8 @@ import { redisKeys } from './redis-keys.js';
 import { createShardEventPublisher } from './shards/shard-events.js';
 import { type ShardMaintenance, startShardMaintenance } from './shards/shard-maintenance.js';
 import { createShardOwner, type ShardOwner } from './shards/shard-owner.js';
+import { createVaultEventObserver } from './settlement/observe-vault-events.js';
+import { settlementSettings } from './settlement/settlement-settings.js';
 import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
@@ -111,6 +113,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       maxStreamsPerKey: env.MAX_STREAMS_PER_KEY,
       reverifyHorizonSeconds: env.REVERIFY_HORIZON_SECONDS,
       shards: env.SHARDS,
+      settlement: settlementSettings(env),
     },
     store,
     redis,
@@ -239,6 +242,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
           'consistency',
         ),
     });
+    // Forced-withdrawal requests and executed authorisations are read in the same index round.
+    const vaultEvents = createVaultEventObserver(store, settlementSettings(env).networks);
     const started = startWorkers(context, {
       redisUrl: env.REDIS_URL,
       concurrency: env.WORKER_CONCURRENCY,
@@ -247,7 +252,14 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       onError: (err, queue) => logError(err, queue),
       ...(config.indexChain === undefined ? {} : { indexChain: config.indexChain }),
       ...(config.indexChain === undefined && idx
-        ? { indexChain: (chain: string) => idx.indexChain(chain) }
+        ? {
+            indexChain: async (chain: string) => {
+              const indexed = await idx.indexChain(chain);
+              const settled = await vaultEvents.observe(chain);
+              const accounts = [...new Set([...indexed.accounts, ...settled])].sort();
+              return { applied: indexed.applied + settled.length, accounts };
+            },
+          }
         : {}),
     });
     for (const chain of indexer?.chains ?? []) await producers.scheduleIndexChain(chain, env.INDEX_EVERY_MS);

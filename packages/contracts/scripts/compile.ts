@@ -10,7 +10,13 @@ const contractsDir = new URL('contracts/', root);
 const generatedDir = new URL('src/generated/', root);
 
 /** Contracts that get an artifact (interfaces and helpers compiled alongside them do not). */
-export const contractNames = ['CollateralVault', 'DevnetCoreBridge', 'Multicall3', 'TestToken'] as const;
+export const contractNames = [
+  'CollateralVault',
+  'DevnetCoreBridge',
+  'ExampleMarginProtocol',
+  'Multicall3',
+  'TestToken',
+] as const;
 export type ContractName = (typeof contractNames)[number];
 
 export interface Artifact {

@@ -7,9 +7,17 @@ it('exports exactly the documented names', () => {
     'collateralVaultBytecode',
     'devnetCoreBridgeAbi',
     'devnetCoreBridgeBytecode',
+    'exampleMarginProtocolAbi',
+    'exampleMarginProtocolBytecode',
+    'marginStatementTypes',
     'multicall3Abi',
     'multicall3Bytecode',
+    'seizeTypes',
     'testTokenAbi',
     'testTokenBytecode',
+    'withdrawalTypes',
+    'xmarginDomain',
+    'xmarginDomainName',
+    'xmarginDomainVersion',
   ]);
 });

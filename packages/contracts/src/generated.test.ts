@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { getAbiItem, toEventSelector, toFunctionSelector } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { compileContracts, generatedPath, renderArtifact } from '../scripts/compile.js';
-import { collateralVaultAbi, devnetCoreBridgeAbi, multicall3Abi } from './index.js';
+import {
+  collateralVaultAbi,
+  devnetCoreBridgeAbi,
+  marginStatementTypes,
+  multicall3Abi,
+  seizeTypes,
+  withdrawalTypes,
+} from './index.js';
 
 describe('generated artifacts', () => {
   it('match a fresh solc compile of contracts/*.sol (run the compile script when this fails)', () => {
@@ -12,7 +19,8 @@ describe('generated artifacts', () => {
         renderArtifact(artifact),
       );
     }
-  });
+    // solc-js compiles in WebAssembly on one core: seconds alone, far more on a loaded shared machine.
+  }, 120_000);
 
   it("declare Wormhole's exact LogMessagePublished event and publishMessage function", () => {
     expect(toEventSelector(getAbiItem({ abi: devnetCoreBridgeAbi, name: 'LogMessagePublished' }))).toBe(
@@ -39,5 +47,21 @@ describe('generated artifacts', () => {
 
   it('give Multicall3 the canonical aggregate3 selector viem calls', () => {
     expect(toFunctionSelector(getAbiItem({ abi: multicall3Abi, name: 'aggregate3' }))).toBe('0x82ad56cb');
+  });
+});
+
+const encodeType = (name: string, fields: readonly { name: string; type: string }[]): string =>
+  `${name}(${fields.map((f) => `${f.type} ${f.name}`).join(',')})`;
+
+describe('typed data', () => {
+  it('declares the same EIP-712 type strings the contracts hash', () => {
+    const vault = readFileSync(new URL('../contracts/CollateralVault.sol', import.meta.url), 'utf8');
+    const verifier = readFileSync(
+      new URL('../contracts/MarginStatementVerifier.sol', import.meta.url),
+      'utf8',
+    );
+    expect(vault).toContain(`"${encodeType('Withdrawal', withdrawalTypes.Withdrawal)}"`);
+    expect(vault).toContain(`"${encodeType('Seize', seizeTypes.Seize)}"`);
+    expect(verifier).toContain(`"${encodeType('MarginStatement', marginStatementTypes.MarginStatement)}"`);
   });
 });

@@ -1,6 +1,9 @@
 export { type Devnet, type DevnetGuardiansOptions, type DevnetOptions, startDevnet } from './devnet.js';
 export {
+  DEVNET_FORCED_WITHDRAWAL_DELAY,
+  DEVNET_SETTLEMENT_PRIVATE_KEY,
   type DeployedContracts,
+  type DevnetAuthorisation,
   type DevnetToken,
   type DevnetTokenRef,
   type DevnetTokenSpec,
@@ -8,6 +11,8 @@ export {
   defaultDevnetTokens,
   type EvmDevnet,
   type EvmDevnetOptions,
+  type SignAuthorisationParameters,
+  type SignedAuthorisation,
   startEvmDevnet,
 } from './evm/index.js';
 export {

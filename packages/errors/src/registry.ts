@@ -10,6 +10,7 @@ import { liquidationCodes } from './codes/liquidation.js';
 import { queueCodes } from './codes/queue.js';
 import { riskCodes } from './codes/risk.js';
 import { tenancyCodes } from './codes/tenancy.js';
+import { settlementCodes } from './codes/settlement.js';
 import type { CodeSpec, HttpStatus } from './spec.js';
 
 /**
@@ -29,6 +30,7 @@ export const errorCodes = {
   ...clientCodes,
   ...liquidationCodes,
   ...tenancyCodes,
+  ...settlementCodes,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -48,6 +48,8 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
     'listLiquidationsQuery',
     'marginHistoryDto',
     'marginSnapshotDto',
+    'marginStatementDto',
+    'marginStatementQuery',
     'marginSummary',
     'marketBody',
     'marketDataBody',
@@ -90,6 +92,8 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
     'versionParams',
     'whatIfBody',
     'whatIfDto',
+    'withdrawalBody',
+    'withdrawalDto',
   ]);
 });
 

@@ -113,4 +113,10 @@ export type {
   StressRunStatus,
   StressRunsRepository,
 } from './repositories/stress-runs.js';
+export type {
+  CreateWithdrawalReservationParameters,
+  WithdrawalReservationKind,
+  WithdrawalReservationRecord,
+  WithdrawalReservationsRepository,
+} from './repositories/withdrawal-reservations.js';
 export type { Store, StoreRepositories } from './store.js';

@@ -18,6 +18,10 @@ import { createRiskParamsRepository, type RiskParamsRepository } from './reposit
 import { createSnapshotsRepository, type SnapshotsRepository } from './repositories/snapshots.js';
 import { createTrustConfigRepository, type TrustConfigRepository } from './repositories/trust-config.js';
 import { createStressRunsRepository, type StressRunsRepository } from './repositories/stress-runs.js';
+import {
+  createWithdrawalReservationsRepository,
+  type WithdrawalReservationsRepository,
+} from './repositories/withdrawal-reservations.js';
 
 /** Every repository, bound either to the pool/instance (`Store`) or to one transaction. */
 export interface StoreRepositories {
@@ -36,6 +40,7 @@ export interface StoreRepositories {
   readonly trustConfig: TrustConfigRepository;
   readonly grants: GrantsRepository;
   readonly stressRuns: StressRunsRepository;
+  readonly withdrawalReservations: WithdrawalReservationsRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -80,6 +85,7 @@ function repositories(
     trustConfig: createTrustConfigRepository(ex, inTransaction),
     grants: createGrantsRepository(ex),
     stressRuns: createStressRunsRepository(ex),
+    withdrawalReservations: createWithdrawalReservationsRepository(ex),
   };
 }
 

@@ -53,12 +53,13 @@ async function deploy(
 /**
  * Deploys the devnet contract set from the deployer (always the same first account, so the addresses
  * are the same on every fresh node): core bridge, Multicall3, the test tokens, and the vault with every
- * token allow-listed.
+ * token allow-listed, signed for by `vaultAuthority.signer` (the engine's settlement key).
  */
 export async function deployDevnetContracts(
   ctx: DeployContext,
   tokens: readonly DevnetTokenSpec[],
   messageFee: bigint,
+  vaultAuthority: { readonly signer: Address; readonly forcedWithdrawalDelay: bigint },
 ): Promise<DeployedContracts> {
   const coreBridge = await deploy(ctx, devnetCoreBridgeAbi, devnetCoreBridgeBytecode, [messageFee]);
   const multicall3 = await deploy(ctx, multicall3Abi, multicall3Bytecode, []);
@@ -67,7 +68,11 @@ export async function deployDevnetContracts(
     const { address } = await deploy(ctx, testTokenAbi, testTokenBytecode, [t.name, t.symbol, t.decimals]);
     deployed.push({ ...t, address });
   }
-  const vault = await deploy(ctx, collateralVaultAbi, collateralVaultBytecode, [coreBridge.address]);
+  const vault = await deploy(ctx, collateralVaultAbi, collateralVaultBytecode, [
+    coreBridge.address,
+    vaultAuthority.signer,
+    vaultAuthority.forcedWithdrawalDelay,
+  ]);
   for (const t of deployed) {
     await sendAndConfirm(ctx.chain, ctx.publicClient, () =>
       ctx.walletClient.writeContract({

@@ -16,6 +16,7 @@ import {
   type TestClient,
   type WalletClient,
 } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
 import {
   type DeployedContracts,
   type DevnetToken,
@@ -24,6 +25,12 @@ import {
 } from './deploy.js';
 import { startGanacheNode } from './ganache-node.js';
 import { sendAndConfirm } from './send.js';
+import { DEVNET_FORCED_WITHDRAWAL_DELAY, DEVNET_SETTLEMENT_PRIVATE_KEY } from './settlement-key.js';
+import {
+  createVaultAuthoriser,
+  type SignAuthorisationParameters,
+  type SignedAuthorisation,
+} from './vault-authorisations.js';
 
 export interface EvmDevnetOptions {
   /** EIP-155 chain id; 1337 is `evm-devnet` in the chain registry, 1338 `evm-devnet-2`. */
@@ -37,7 +44,19 @@ export interface EvmDevnetOptions {
   /** Core bridge message fee in wei, paid by every vault call (default 0). */
   readonly messageFee?: bigint;
   readonly blockGasLimit?: bigint;
+  /** Key whose address the vault trusts to sign withdrawals and seizures (default: the devnet key). */
+  readonly settlementPrivateKey?: Hex;
+  /** Vault `forcedWithdrawalDelay` in seconds (default 7 days). */
+  readonly forcedWithdrawalDelay?: bigint;
 }
+
+/** A Withdrawal or Seize to sign; nonce and deadline default to a fresh devnet nonce and one hour. */
+export type DevnetAuthorisation = Omit<SignAuthorisationParameters, 'token' | 'to' | 'nonce' | 'deadline'> & {
+  readonly token: DevnetTokenRef;
+  readonly to?: Address;
+  readonly nonce?: bigint;
+  readonly deadline?: bigint;
+};
 
 /** Where a devnet transaction landed. */
 export interface DevnetTx {
@@ -66,7 +85,28 @@ export interface EvmDevnet {
   mint(p: { token: DevnetTokenRef; to: Address; amount: bigint }): Promise<DevnetTx>;
   /** Approves the vault and deposits: the Deposit event and the collateral message are in the second tx. */
   deposit(p: { from: Address; token: DevnetTokenRef; amount: bigint }): Promise<DevnetTx>;
+  /** Address of the settlement key the vault trusts (its `signer`). */
+  readonly settlementSigner: Address;
+  /**
+   * Withdraws as the engine would allow it: signs a Withdrawal with the settlement key (a devnet nonce,
+   * see `signWithdrawal`) and submits it from `from`, the account.
+   */
   withdraw(p: { from: Address; token: DevnetTokenRef; amount: bigint; to?: Address }): Promise<DevnetTx>;
+  /**
+   * Signs a Withdrawal with `key` (default: the settlement key). Nonces the devnet picks are drawn from
+   * 2^255 upwards, so they never collide with the engine's (small, counted from 1).
+   */
+  signWithdrawal(p: DevnetAuthorisation, key?: Hex): Promise<SignedAuthorisation>;
+  signSeize(p: DevnetAuthorisation, key?: Hex): Promise<SignedAuthorisation>;
+  /** Submits a signed Withdrawal from any funded account. */
+  submitWithdrawal(p: { from: Address } & SignedAuthorisation): Promise<DevnetTx>;
+  submitSeize(p: { from: Address } & SignedAuthorisation): Promise<DevnetTx>;
+  requestForcedWithdrawal(p: { from: Address; token: DevnetTokenRef; amount: bigint }): Promise<DevnetTx>;
+  executeForcedWithdrawal(p: { from: Address; token: DevnetTokenRef; to?: Address }): Promise<DevnetTx>;
+  /** Rotates the vault's signer (as the owner, the deployer). */
+  setSigner(signer: Address): Promise<DevnetTx>;
+  /** Moves the node's clock forward (`evm_increaseTime`) and mines a block at the new time. */
+  increaseTime(seconds: number): Promise<void>;
   transfer(p: { from: Address; token: DevnetTokenRef; to: Address; amount: bigint }): Promise<DevnetTx>;
   publishSnapshot(p: { account: Address; token: DevnetTokenRef; from?: Address }): Promise<DevnetTx>;
   tokenBalance(token: DevnetTokenRef, holder: Address): Promise<bigint>;
@@ -128,10 +168,16 @@ async function setUp(
   const accounts = await walletClient.getAddresses();
   const deployer = accounts[0];
   if (!deployer) throw new Error('ganache returned no accounts');
+  const settlementKey = opts.settlementPrivateKey ?? DEVNET_SETTLEMENT_PRIVATE_KEY;
+  const settlementSigner = privateKeyToAddress(settlementKey);
   const contracts = await deployDevnetContracts(
     { chain: chainName, publicClient: bootstrapClient, walletClient, deployer },
     opts.tokens ?? defaultDevnetTokens,
     opts.messageFee ?? 0n,
+    {
+      signer: settlementSigner,
+      forcedWithdrawalDelay: opts.forcedWithdrawalDelay ?? DEVNET_FORCED_WITHDRAWAL_DELAY,
+    },
   );
   const chain = defineChain({
     ...bootstrapChain,
@@ -171,6 +217,25 @@ async function setUp(
         }),
       );
 
+  const authoriser = createVaultAuthoriser({ chainId, vault: contracts.vault });
+  let devnetNonce = 2n ** 255n;
+  const toParameters = async (a: DevnetAuthorisation): Promise<SignAuthorisationParameters> => {
+    const latest = await publicClient.getBlock({ blockTag: 'latest' });
+    return {
+      account: a.account,
+      token: token(a.token).address,
+      amount: a.amount,
+      to: a.to ?? a.account,
+      nonce: a.nonce ?? devnetNonce++,
+      deadline: a.deadline ?? latest.timestamp + 3600n,
+    };
+  };
+  const vault = (from: Address) => write(from, contracts.vault, collateralVaultAbi);
+  const signWithdrawal = async (a: DevnetAuthorisation, key: Hex = settlementKey) =>
+    authoriser.signWithdrawal(key, await toParameters(a));
+  const submitWithdrawal = ({ from, message, signature }: { from: Address } & SignedAuthorisation) =>
+    vault(from)('withdraw', [message, signature], fee);
+
   return {
     chainName,
     chainId,
@@ -189,12 +254,24 @@ async function setUp(
       await write(from, address, testTokenAbi)('approve', [contracts.vault, amount]);
       return write(from, contracts.vault, collateralVaultAbi)('deposit', [address, amount], fee);
     },
-    withdraw: ({ from, token: t, amount, to }) =>
-      write(from, contracts.vault, collateralVaultAbi)(
-        'withdraw',
-        [token(t).address, amount, to ?? from],
-        fee,
-      ),
+    settlementSigner,
+    async withdraw({ from, token: t, amount, to }) {
+      const signed = await signWithdrawal({ account: from, token: t, amount, ...(to ? { to } : {}) });
+      return submitWithdrawal({ from, ...signed });
+    },
+    signWithdrawal,
+    signSeize: async (a, key = settlementKey) => authoriser.signSeize(key, await toParameters(a)),
+    submitWithdrawal,
+    submitSeize: ({ from, message, signature }) => vault(from)('seize', [message, signature], fee),
+    requestForcedWithdrawal: ({ from, token: t, amount }) =>
+      vault(from)('requestForcedWithdrawal', [token(t).address, amount]),
+    executeForcedWithdrawal: ({ from, token: t, to }) =>
+      vault(from)('executeForcedWithdrawal', [token(t).address, to ?? from], fee),
+    setSigner: (signer) => vault(deployer)('setSigner', [signer]),
+    async increaseTime(seconds) {
+      await testClient.increaseTime({ seconds });
+      await testClient.mine({ blocks: 1 });
+    },
     transfer: ({ from, token: t, to, amount }) =>
       write(from, token(t).address, testTokenAbi)('transfer', [to, amount]),
     publishSnapshot: ({ account, token: t, from }) =>

@@ -147,6 +147,23 @@ export const engineEnv = z.object({
   AUTH_FAILURES_BURST: int(50, 1),
   /** Oldest market-data observation an oracle may write (its `observedAt`); future beyond 60 s is refused. */
   MARKET_DATA_MAX_AGE_SECONDS: int(3_600, 1),
+  /**
+   * The engine's settlement key (32-byte hex): signs EIP-712 Withdrawal / Seize authorisations for the
+   * vaults of INDEX_NETWORKS and margin statements. Unset: those routes answer SETTLEMENT__NOT_CONFIGURED.
+   * The devnet uses the fixed, public DEVNET_SETTLEMENT_PRIVATE_KEY of @xmargin/devnet.
+   */
+  SETTLEMENT_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, 'expected 0x and 64 hex digits')
+    .optional(),
+  /** Validity of a signed withdrawal authorisation (its EIP-712 deadline), seconds. */
+  WITHDRAWAL_AUTHORISATION_TTL_SECONDS: int(900, 30),
+  /** After the deadline, how long an unobserved authorisation still counts as withdrawn (indexing lag). */
+  WITHDRAWAL_RESERVATION_GRACE_SECONDS: int(300, 0),
+  /** Validity of a signed margin statement (expiresAt - asOf), seconds. */
+  MARGIN_STATEMENT_TTL_SECONDS: int(60, 1),
+  /** Decimals of the fixed-point amounts in margin statements (the stable's). */
+  STABLE_DECIMALS: int(6, 0).pipe(z.number().max(36)),
 });
 
 export type EngineEnv = z.infer<typeof engineEnv>;

@@ -105,3 +105,4 @@ export {
   storedPosition,
   upsertPositionsBody,
 } from './positions.js';
+export { marginStatementDto, marginStatementQuery, withdrawalBody, withdrawalDto } from './settlement.js';

@@ -4,6 +4,7 @@ import { anyOfJsonArray } from '../db/params.js';
 import type { Executor } from '../db/types.js';
 import { checkHeight, checkNonEmpty, checkU256, toBigInt, toDate, toNumber } from '../db/values.js';
 import { setCursor } from './cursors.js';
+import { reservedAmountSql } from './withdrawal-reservations.js';
 
 /**
  * One observed balance. A `CollateralObservation` from `@xmargin/core` is assignable to it. The key is
@@ -62,6 +63,12 @@ export interface BalanceRecord {
   /** Replay key of the attestation that set it, when it came from one. */
   readonly replayKey: string | null;
   readonly updatedAt: Date;
+  /**
+   * Part of the observed vault balance held by open withdrawal reservations (engine-authorised or forced
+   * withdrawals not yet observed on chain). Where balances are listed for margin, `amount` is already net
+   * of it (never below 0); 0 for wallet (`query`) balances and where the row was written, not listed.
+   */
+  readonly reserved: bigint;
 }
 
 export interface UpsertBalanceResult {
@@ -133,6 +140,7 @@ interface BalanceRow {
   replay_key: string | null;
   updated_at: unknown;
   superseded_at_height: unknown;
+  reserved?: unknown;
 }
 
 const COLUMNS =
@@ -156,7 +164,13 @@ const toBalance = (r: BalanceRow): BalanceRecord => ({
   ref: r.ref,
   replayKey: r.replay_key,
   updatedAt: toDate(r.updated_at),
+  reserved: r.reserved === undefined ? 0n : toBigInt(r.reserved),
 });
+
+// Balances as margin reads them: open withdrawal reservations count as already withdrawn.
+const NET_COLUMNS = COLUMNS.replace('amount,', '').trim();
+const NET_SELECT = `SELECT ${NET_COLUMNS}, GREATEST(amount - reserved, 0) AS amount, reserved
+  FROM (SELECT b.*, ${reservedAmountSql('b')} AS reserved FROM balances b) net`;
 
 const SOURCES: readonly ObservationSource[] = ['indexer', 'vaa', 'query'];
 
@@ -310,7 +324,7 @@ export function createBalancesRepository(
     rollback: (params) => inTransaction((tx) => rollbackIn(tx, params)),
     async listByAccount(account) {
       const { rows } = await ex.query<BalanceRow>(
-        `SELECT ${COLUMNS} FROM balances WHERE account_id = $1 ORDER BY chain, asset, source, holder`,
+        `${NET_SELECT} WHERE account_id = $1 ORDER BY chain, asset, source, holder`,
         [account],
       );
       return rows.map(toBalance);
@@ -319,7 +333,7 @@ export function createBalancesRepository(
       const out = new Map<AccountId, BalanceRecord[]>(accounts.map((a) => [a, []]));
       if (accounts.length === 0) return out;
       const { rows } = await ex.query<BalanceRow>(
-        `SELECT ${COLUMNS} FROM balances WHERE account_id = ${anyOfJsonArray(1)}
+        `${NET_SELECT} WHERE account_id = ${anyOfJsonArray(1)}
          ORDER BY account_id, chain, asset, source, holder`,
         [JSON.stringify([...out.keys()])],
       );

@@ -11,6 +11,7 @@ import { marginRoutes } from './margin.js';
 import { marginOperationsRoutes } from './margin-operations.js';
 import { marketDataRoutes } from './market-data.js';
 import { positionRoutes } from './positions.js';
+import { settlementRoutes } from './settlement.js';
 import { streamRoutes } from './stream.js';
 
 export interface RouteDeps {
@@ -28,6 +29,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     marketDataRoutes,
     attestationRoutes,
     marginRoutes,
+    settlementRoutes,
   ]) {
     routes(deps.ctx)(app);
   }
