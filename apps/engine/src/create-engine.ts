@@ -8,6 +8,7 @@ import { createAttestationRegistryStore } from './attestations/registry-store.js
 import type { EngineContext } from './context.js';
 import { type App, buildApp } from './http/app.js';
 import { cachedPrincipalLookup, type Principal } from './http/auth.js';
+import { registerConsole } from './http/console.js';
 import { createMetrics } from './http/metrics.js';
 import { registerRoutes } from './http/routes/index.js';
 import { type ChainIndexer, createChainIndexer } from './indexing/create-chain-indexer.js';
@@ -157,6 +158,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       logger,
       routes: (v1) => registerRoutes(v1, { ctx: context, queueAdmin, hub: eventHub }),
     });
+    registerConsole(app);
   }
 
   let workers: Worker[] = [];

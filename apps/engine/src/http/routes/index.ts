@@ -4,6 +4,9 @@ import type { MarginEventHub } from '../../stream/margin-events.js';
 import type { App } from '../app.js';
 import { accountRoutes } from './accounts.js';
 import { adminRoutes } from './admin.js';
+import { adminBookRoutes } from './admin-book.js';
+import { adminJobRoutes } from './admin-jobs.js';
+import { adminSessionRoutes } from './admin-session.js';
 import { attestationRoutes } from './attestations.js';
 import { marginRoutes } from './margin.js';
 import { marketDataRoutes } from './market-data.js';
@@ -23,4 +26,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   }
   streamRoutes(deps.ctx, deps.hub)(app);
   adminRoutes(deps.ctx, deps.queueAdmin)(app);
+  adminBookRoutes(deps.ctx)(app);
+  adminJobRoutes(deps.ctx)(app);
+  adminSessionRoutes()(app);
 }
