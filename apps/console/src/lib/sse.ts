@@ -24,6 +24,8 @@ export function createSseParser(onEvent: (e: SseEvent) => void): (chunk: string)
     for (;;) {
       const nl = buffer.search(/\r\n|\r|\n/);
       if (nl < 0) break;
+      // A CR that ends the chunk may be the first half of a CRLF split across chunks: wait for more.
+      if (buffer[nl] === '\r' && nl === buffer.length - 1) break;
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
       if (line === '') {
