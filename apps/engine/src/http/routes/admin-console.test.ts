@@ -258,7 +258,7 @@ describe('console files', () => {
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('xmargin console');
     expect((await t.engine.app!.inject({ method: 'GET', url: '/console' })).statusCode).toBe(302);
-    const escape = await t.engine.app!.inject({ method: 'GET', url: '/console/..%2F..%2Fpackage.json' });
-    expect(escape.body).not.toContain('"name"');
+    const outside = await t.engine.app!.inject({ method: 'GET', url: '/console/..%2F..%2Fpackage.json' });
+    expect(outside.body).not.toContain('"name"');
   });
 });
