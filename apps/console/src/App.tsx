@@ -85,28 +85,30 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
   return (
     <div className="shell">
       <nav className="nav">
-        <div className="brand">xmargin</div>
-        {NAV.map((n) => (
-          <Link
-            key={n.label}
-            href={hrefOf(n.route)}
-            className={n.route.page === active ? 'active' : ''}
-            testId={`nav-${n.route.page}`}
-          >
-            {n.label}
-            {n.frame ? <span className="tag">soon</span> : null}
-          </Link>
-        ))}
-        <div className="nav-foot">
-          <div className={live.connected ? 'live on' : 'live'} data-testid="live">
-            {live.connected ? '● live' : '○ offline'} · {live.events} updates
+        <div className="nav-inner">
+          <div className="brand">xmargin</div>
+          {NAV.map((n) => (
+            <Link
+              key={n.label}
+              href={hrefOf(n.route)}
+              className={n.route.page === active ? 'active' : ''}
+              testId={`nav-${n.route.page}`}
+            >
+              {n.label}
+              {n.frame ? <span className="tag">soon</span> : null}
+            </Link>
+          ))}
+          <div className="nav-foot">
+            <div className={live.connected ? 'live on' : 'live'} data-testid="live">
+              {live.connected ? '● live' : '○ offline'} · {live.events} updates
+            </div>
+            <div className="muted">
+              {session.name} ({session.role})
+            </div>
+            <button type="button" onClick={onSignOut}>
+              Sign out
+            </button>
           </div>
-          <div className="muted">
-            {session.name} ({session.role})
-          </div>
-          <button type="button" onClick={onSignOut}>
-            Sign out
-          </button>
         </div>
       </nav>
       <main className="main">

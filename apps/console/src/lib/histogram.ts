@@ -36,7 +36,7 @@ export function histogramOption(dto: BookHistogramDto) {
   return {
     animation: false,
     tooltip: { trigger: 'axis' as const },
-    legend: { data: view.series.map((s) => s.mode) },
+    legend: { top: 0, data: view.series.map((s) => s.mode) },
     grid: { left: 48, right: 16, top: 36, bottom: 64 },
     xAxis: { type: 'category' as const, data: view.labels, axisLabel: { rotate: 40 } },
     yAxis: { type: 'value' as const, name: 'accounts', minInterval: 1 },

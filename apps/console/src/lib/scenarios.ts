@@ -55,7 +55,7 @@ export function modesOption(modes: Readonly<Record<'isolated' | 'cross' | 'portf
   return {
     animation: false,
     tooltip: { trigger: 'axis' as const },
-    legend: { data: ['initial', 'maintenance'] },
+    legend: { top: 0, data: ['initial', 'maintenance'] },
     grid: { left: 72, right: 16, top: 36, bottom: 32 },
     xAxis: { type: 'category' as const, data: [...names] },
     yAxis: { type: 'value' as const },

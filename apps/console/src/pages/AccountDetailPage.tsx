@@ -285,7 +285,7 @@ export function AccountDetailPage({ id }: { id: string }) {
     return {
       animation: false,
       tooltip: { trigger: 'axis' as const },
-      legend: { data: ['equity', 'IM', 'MM'] },
+      legend: { top: 0, data: ['equity', 'IM', 'MM'] },
       grid: { left: 72, right: 16, top: 36, bottom: 32 },
       xAxis: { type: 'time' as const },
       yAxis: { type: 'value' as const },

@@ -71,7 +71,7 @@ export function CollateralPage() {
     return {
       animation: false,
       tooltip: { trigger: 'axis' as const },
-      legend: { data: o.freshness.map((f) => f.chain) },
+      legend: { top: 0, data: o.freshness.map((f) => f.chain) },
       grid: { left: 48, right: 16, top: 36, bottom: 32 },
       xAxis: {
         type: 'category' as const,

@@ -29,34 +29,42 @@ const date = (s: number | null) =>
 
 function DiffTable({ diff }: { diff: Diff }) {
   return (
-    <table className="compact" data-testid="params-diff">
-      <thead>
-        <tr>
-          <th>path</th>
-          <th>v{diff.from ?? '—'}</th>
-          <th>v{diff.to}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {diff.changes.length === 0 ? (
+    <>
+      {diff.from === null ? (
+        <p className="muted">
+          No active version yet: the engine runs the default preset (pmrm-v1-mainnet); the diff is against
+          nothing.
+        </p>
+      ) : null}
+      <table className="compact" data-testid="params-diff">
+        <thead>
           <tr>
-            <td colSpan={3} className="muted">
-              identical
-            </td>
+            <th>path</th>
+            <th>v{diff.from ?? '—'}</th>
+            <th>v{diff.to}</th>
           </tr>
-        ) : (
-          diff.changes.map((c) => (
-            <tr key={c.path}>
-              <td>
-                <code>{c.path}</code>
+        </thead>
+        <tbody>
+          {diff.changes.length === 0 ? (
+            <tr>
+              <td colSpan={3} className="muted">
+                identical
               </td>
-              <td className="before">{json(c.before)}</td>
-              <td className="after">{json(c.after)}</td>
             </tr>
-          ))
-        )}
-      </tbody>
-    </table>
+          ) : (
+            diff.changes.map((c) => (
+              <tr key={c.path}>
+                <td>
+                  <code>{c.path}</code>
+                </td>
+                <td className="before">{json(c.before)}</td>
+                <td className="after">{json(c.after)}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </>
   );
 }
 

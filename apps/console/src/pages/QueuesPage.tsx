@@ -1,15 +1,14 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import type { AdminAuditDto, FailedJobsPageDto, QueueOverviewDto } from '@xmargin/schemas/http';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useState } from 'react';
 import { DataTable } from '../components/DataTable.js';
 import { ConfirmButton, ErrorNote, Loading, Section } from '../components/ui.js';
 import { age, time } from '../lib/format.js';
-import { type QueueCountsSample, type QueueRate, queueRates } from '../lib/rates.js';
 import { useSession } from '../session.js';
 
-type QueueRow = QueueOverviewDto['queues'][number] & { rate: QueueRate | undefined };
-const rate = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x.toFixed(1)}/s`);
+type QueueRow = QueueOverviewDto['queues'][number];
+const rate = (x: number) => `${x.toFixed(1)}/s`;
 
 const queueColumns: ColumnDef<QueueRow, unknown>[] = [
   { header: 'queue', accessorKey: 'queue' },
@@ -23,18 +22,8 @@ const queueColumns: ColumnDef<QueueRow, unknown>[] = [
     cell: (c) => <span className={(c.getValue() as number) > 0 ? 'bad' : ''}>{String(c.getValue())}</span>,
   },
   { header: 'completed', accessorKey: 'completed' },
-  {
-    header: 'done rate',
-    id: 'rate',
-    accessorFn: (r) => r.rate?.completedPerSecond ?? null,
-    cell: (c) => rate(c.getValue() as number | null),
-  },
-  {
-    header: 'fail rate',
-    id: 'frate',
-    accessorFn: (r) => r.rate?.failedPerSecond ?? null,
-    cell: (c) => rate(c.getValue() as number | null),
-  },
+  { header: 'done/s (10 s)', accessorKey: 'completedPerSecond', cell: (c) => rate(c.getValue() as number) },
+  { header: 'failed/s (10 s)', accessorKey: 'failedPerSecond', cell: (c) => rate(c.getValue() as number) },
   { header: 'workers', accessorKey: 'workers' },
   { header: 'paused', accessorKey: 'paused', cell: (c) => ((c.getValue() as boolean) ? 'yes' : 'no') },
 ];
@@ -178,17 +167,7 @@ export function QueuesPage() {
     queryKey: ['queues', 'audit'],
     queryFn: () => api.get<AdminAuditDto>('/admin/audit', { limit: 50 }),
   });
-  const previous = useRef<QueueCountsSample | undefined>(undefined);
-  const [rates, setRates] = useState<Map<string, QueueRate>>(new Map());
-  useEffect(() => {
-    if (!overview.data) return;
-    setRates(queueRates(previous.current, overview.data));
-    previous.current = overview.data;
-  }, [overview.data]);
-  const rows: QueueRow[] = useMemo(
-    () => (overview.data?.queues ?? []).map((q) => ({ ...q, rate: rates.get(q.queue) })),
-    [overview.data, rates],
-  );
+  const rows: QueueRow[] = overview.data?.queues ?? [];
   const [selected, setSelected] = useState<string | null>(null);
   const withFailures = rows.find((r) => r.failed > 0)?.queue ?? rows[0]?.queue ?? null;
   const queue = selected ?? withFailures;

@@ -50,7 +50,9 @@ export function attestationOverview(p: AttestationOverviewParameters) {
     });
   const lags = new Map<string, number[]>();
   const recent = p.recent.map((a) => {
-    const chain = p.chainOf(a.emitterChain, a.kind);
+    // Queries responses carry the chain they attest in their stored body; VAAs name their emitter chain.
+    const bodyChain = (a.body as { chain?: unknown } | null)?.chain;
+    const chain = typeof bodyChain === 'string' ? bodyChain : p.chainOf(a.emitterChain, a.kind);
     const appliedAt = Math.floor(a.appliedAt.getTime() / 1000);
     if (a.observedAt !== null) {
       const key = chain ?? a.kind;

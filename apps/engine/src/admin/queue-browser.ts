@@ -12,6 +12,9 @@ export interface QueueView {
   readonly failed: number;
   readonly completed: number;
   readonly workers: number;
+  /** Jobs finished per second over the last RATE_WINDOW_MS, from the queue's event stream. */
+  readonly completedPerSecond: number;
+  readonly failedPerSecond: number;
 }
 
 export interface WorkerView {
@@ -56,6 +59,9 @@ export interface QueueBrowser {
   close(): Promise<void>;
 }
 
+/** Rates are counted over this window of the queue's BullMQ event stream. */
+export const RATE_WINDOW_MS = 10_000;
+
 /** How many failed jobs an account search looks through (latest first). */
 const SEARCH_WINDOW = 2_000;
 
@@ -67,7 +73,11 @@ export function payloadMentions(data: unknown, id: string, depth = 0): boolean {
   return values.some((v) => payloadMentions(v, id, depth + 1));
 }
 
-export function createQueueBrowser(connection: Redis, prefix: string): QueueBrowser {
+export function createQueueBrowser(
+  connection: Redis,
+  prefix: string,
+  now: () => number = Date.now,
+): QueueBrowser {
   const open = new Map<string, Queue>();
   const queueOf = (name: string): Queue => {
     let q = open.get(name);
@@ -100,6 +110,29 @@ export function createQueueBrowser(connection: Redis, prefix: string): QueueBrow
       .sort();
   }
 
+  /**
+   * Completed and failed events in the window: stream ids start with the event's unix ms, so the
+   * window is one XRANGE (the stream is capped by BullMQ, so a very busy queue reads as at least that).
+   */
+  async function rates(name: string): Promise<{ completed: number; failed: number }> {
+    const entries = await connection.xrange(
+      `${prefix}:${name}:events`,
+      String(now() - RATE_WINDOW_MS),
+      '+',
+      'COUNT',
+      20_000,
+    );
+    let completed = 0;
+    let failed = 0;
+    for (const [, fields] of entries) {
+      const event = fields[fields.indexOf('event') + 1];
+      if (event === 'completed') completed++;
+      else if (event === 'failed') failed++;
+    }
+    const seconds = RATE_WINDOW_MS / 1000;
+    return { completed: completed / seconds, failed: failed / seconds };
+  }
+
   async function known(queue: string): Promise<Queue> {
     if (!open.has(queue) && (await connection.type(`${prefix}:${queue}:meta`)) !== 'hash') {
       throw new AppError('QUEUE__JOB_NOT_FOUND', {
@@ -129,9 +162,10 @@ export function createQueueBrowser(connection: Redis, prefix: string): QueueBrow
       const queues = await Promise.all(
         all.map(async (name) => {
           const q = queueOf(name);
-          const [c, paused, ws] = await Promise.all([
+          const [c, paused, r, ws] = await Promise.all([
             q.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'),
             q.isPaused(),
+            rates(name),
             q.getWorkers().catch(() => [] as { [key: string]: string }[]),
           ]);
           for (const w of ws) {
@@ -153,6 +187,8 @@ export function createQueueBrowser(connection: Redis, prefix: string): QueueBrow
             failed: c.failed ?? 0,
             completed: c.completed ?? 0,
             workers: ws.length,
+            completedPerSecond: r.completed,
+            failedPerSecond: r.failed,
           };
         }),
       );

@@ -184,6 +184,9 @@ export const queueOverviewDto = z.object({
       failed: z.number().int(),
       completed: z.number().int(),
       workers: z.number().int(),
+      /** Over the last 10 s of the queue's event stream. */
+      completedPerSecond: z.number(),
+      failedPerSecond: z.number(),
     }),
   ),
   workers: z.array(

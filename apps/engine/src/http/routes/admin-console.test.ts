@@ -213,6 +213,7 @@ describe('job routes', () => {
       const overview = (await req('GET', '/v1/admin/jobs/queues', operator)).json();
       const probe = overview.queues.find((q: { queue: string }) => q.queue === 'console-probe');
       expect(probe).toEqual(expect.objectContaining({ failed: 2, workers: 1 }));
+      expect(probe.failedPerSecond).toBeGreaterThan(0);
       expect(overview.queues.map((q: { queue: string }) => q.queue)).toEqual(
         expect.arrayContaining(['recompute-account', 'console-probe']),
       );

@@ -25,7 +25,7 @@ const admin = ['admin'] as const;
  */
 export function adminJobRoutes(ctx: EngineContext) {
   return (app: App) => {
-    const browser = createQueueBrowser(ctx.redis, ctx.settings.queuePrefix);
+    const browser = createQueueBrowser(ctx.redis, ctx.settings.queuePrefix, ctx.now);
     const audit = createAdminAudit(ctx.redis, ctx.settings.queuePrefix, ctx.now);
     app.addHook('onClose', async () => browser.close());
     const schema = <S extends object>(summary: string, extra: S) => ({
