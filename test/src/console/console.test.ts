@@ -30,8 +30,9 @@ describe('admin console (Chromium)', () => {
     await page.getByTestId(testId).click();
     await page.getByTestId(pageTestId).waitFor();
   };
-  const text = async (testId: string) => (await page.getByTestId(testId).innerText()).trim();
-  const kpi = async (testId: string) => (await page.getByTestId(testId).locator('.card-value').innerText()).trim();
+  const text = async (testId: string) => ((await page.getByTestId(testId).textContent()) ?? '').trim();
+  const kpi = async (testId: string) =>
+    ((await page.getByTestId(testId).locator('.card-value').textContent()) ?? '').trim();
   const firstColumn = async () =>
     page.getByTestId('table-accounts').locator('tbody tr[data-testid="row"] td:first-child').allInnerTexts();
 
@@ -200,7 +201,7 @@ describe('admin console (Chromium)', () => {
     await page.getByTestId('activate').click();
     await page.getByTestId('confirm-yes').click();
     await page.getByTestId('table-versions').getByText('active').waitFor();
-    const audit = await page.getByTestId('table-audit').innerText();
+    const audit = await page.getByTestId('table-audit').textContent();
     expect(audit).toContain('activate');
   });
 

@@ -56,6 +56,13 @@ export function AccountsTable(props: {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'maintenanceExcess', desc: false }]);
   const [pageIndex, setPageIndex] = useState(0);
   const [pageSize, setPageSize] = useState(25);
+  // A new search or bin starts again from the first page (state adjusted while rendering, per React).
+  const filter = `${props.search ?? ''}\u0000${JSON.stringify(props.bin ?? null)}`;
+  const [lastFilter, setLastFilter] = useState(filter);
+  if (filter !== lastFilter) {
+    setLastFilter(filter);
+    setPageIndex(0);
+  }
   const params = useMemo(
     () => accountsQuery({ sorting, pageIndex, pageSize, search: props.search ?? '', bin: props.bin }),
     [sorting, pageIndex, pageSize, props.search, props.bin],
