@@ -1,5 +1,6 @@
 // `pnpm demo [--once]`: the whole system on loopback with a seeded book (see README "Demo").
 import { parseArgs } from 'node:util';
+import { ensureConsoleBuild } from './demo/console-build.js';
 import { runDemo } from './demo/run-demo.js';
 
 const { values } = parseArgs({
@@ -35,6 +36,7 @@ process.on('SIGINT', () => {
 process.on('SIGTERM', () => void shutdown(0));
 
 try {
+  if (!values.once) ensureConsoleBuild(out);
   const demo = await runDemo({ once: values.once, redisUrl: env.REDIS_URL, out }, (stop) => {
     stopDemo = stop;
   });
@@ -45,6 +47,7 @@ try {
     out(
       `\nEngine API: ${demo.engineUrl}/v1   (OpenAPI docs: ${demo.engineUrl}/docs)\n` +
         `Admin key:  ${demo.adminKey}\n` +
+        `Console:    ${demo.engineUrl}/console/#key=${demo.adminKey}\n` +
         `Relayer:    ${demo.relayerOpsUrl ?? '-'}/metrics\n` +
         `Try: curl -H "authorization: Bearer ${demo.adminKey}" ${demo.engineUrl}/v1/accounts/acc_alpha/margin\n` +
         '\nRunning until Ctrl-C.\n',

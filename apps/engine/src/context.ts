@@ -13,6 +13,7 @@ export interface AttestationMaxAge {
   readonly query: number;
   readonly pyth: number;
 }
+
 import type { SettlementSettings } from './settlement/settlement-settings.js';
 
 /** Settings the services need (derived from the validated env, overridable by tests). */

@@ -10,6 +10,7 @@ import { createAttestationRegistryStore } from './attestations/registry-store.js
 import type { EngineContext } from './context.js';
 import { type App, buildApp } from './http/app.js';
 import { cachedPrincipalLookup, type Principal } from './http/auth.js';
+import { registerConsole } from './http/console.js';
 import { createMetrics } from './http/metrics.js';
 import { registerRoutes } from './http/routes/index.js';
 import { type ChainIndexer, createChainIndexer } from './indexing/create-chain-indexer.js';
@@ -18,11 +19,11 @@ import { type LiquidationSweeper, startLiquidationSweeper } from './liquidation/
 import { createGlobalInputsCache } from './margin/global-inputs.js';
 import { createMarginCache } from './margin/margin-cache.js';
 import { redisKeys } from './redis-keys.js';
+import { createVaultEventObserver } from './settlement/observe-vault-events.js';
+import { settlementSettings } from './settlement/settlement-settings.js';
 import { createShardEventPublisher } from './shards/shard-events.js';
 import { type ShardMaintenance, startShardMaintenance } from './shards/shard-maintenance.js';
 import { createShardOwner, type ShardOwner } from './shards/shard-owner.js';
-import { createVaultEventObserver } from './settlement/observe-vault-events.js';
-import { settlementSettings } from './settlement/settlement-settings.js';
 import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
@@ -197,6 +198,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       logger,
       routes: (v1) => registerRoutes(v1, { ctx: context, queueAdmin, hub: eventHub }),
     });
+    registerConsole(app);
   }
 
   let workers: Worker[] = [];

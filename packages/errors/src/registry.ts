@@ -9,8 +9,8 @@ import { ledgerCodes } from './codes/ledger.js';
 import { liquidationCodes } from './codes/liquidation.js';
 import { queueCodes } from './codes/queue.js';
 import { riskCodes } from './codes/risk.js';
-import { tenancyCodes } from './codes/tenancy.js';
 import { settlementCodes } from './codes/settlement.js';
+import { tenancyCodes } from './codes/tenancy.js';
 import type { CodeSpec, HttpStatus } from './spec.js';
 
 /**

@@ -21,6 +21,13 @@ export {
   type StressRound,
   type StressWarning,
 } from './contagion/types.js';
+export {
+  type DynamicAssetPolicy,
+  type DynamicPolicy,
+  nextScale,
+  scaleParams,
+} from './dynamic/dynamic-params.js';
+export { updateVolatility, type VolatilityState, volatilityOf } from './dynamic/volatility.js';
 export { applyBid } from './liquidation/apply-bid.js';
 export { auctionDiscount } from './liquidation/auction-discount.js';
 export { auctionPresets } from './liquidation/auction-presets.js';
@@ -53,13 +60,6 @@ export type {
   MarketUpdate,
   TerminationReason,
 } from './liquidation/types.js';
-export {
-  type DynamicAssetPolicy,
-  type DynamicPolicy,
-  nextScale,
-  scaleParams,
-} from './dynamic/dynamic-params.js';
-export { updateVolatility, type VolatilityState, volatilityOf } from './dynamic/volatility.js';
 export { resolveParams } from './params/resolve-params.js';
 export { presets } from './presets/index.js';
 export {

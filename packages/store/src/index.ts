@@ -42,6 +42,7 @@ export type {
   LinkChallengeRecord,
 } from './repositories/challenges.js';
 export type { ChainCursorRecord, CursorsRepository } from './repositories/cursors.js';
+export type { GrantProtocolParameters, GrantRecord, GrantsRepository } from './repositories/grants.js';
 export type { LiquidationParamsRepository } from './repositories/liquidation-params.js';
 export type {
   AuctionBidRecord,
@@ -65,7 +66,6 @@ export type {
   SettlementStatus,
   UpdateAuctionParameters,
 } from './repositories/liquidations.js';
-export type { GrantProtocolParameters, GrantRecord, GrantsRepository } from './repositories/grants.js';
 export type {
   MarketDataKind,
   MarketDataRecord,
@@ -100,19 +100,19 @@ export type {
   SnapshotsRepository,
 } from './repositories/snapshots.js';
 export type {
-  PutTrustConfigParameters,
-  TrustConfigAuditEntry,
-  TrustConfigName,
-  TrustConfigRecord,
-  TrustConfigRepository,
-} from './repositories/trust-config.js';
-export type {
   CreateStressRunParameters,
   ListStressRunsParameters,
   StressRunRecord,
   StressRunStatus,
   StressRunsRepository,
 } from './repositories/stress-runs.js';
+export type {
+  PutTrustConfigParameters,
+  TrustConfigAuditEntry,
+  TrustConfigName,
+  TrustConfigRecord,
+  TrustConfigRepository,
+} from './repositories/trust-config.js';
 export type {
   CreateWithdrawalReservationParameters,
   WithdrawalReservationKind,

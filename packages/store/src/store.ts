@@ -6,18 +6,18 @@ import { type AttestationsRepository, createAttestationsRepository } from './rep
 import { type BalancesRepository, createBalancesRepository } from './repositories/balances.js';
 import { type ChallengesRepository, createChallengesRepository } from './repositories/challenges.js';
 import { type CursorsRepository, createCursorsRepository } from './repositories/cursors.js';
+import { createGrantsRepository, type GrantsRepository } from './repositories/grants.js';
 import {
   createLiquidationParamsRepository,
   type LiquidationParamsRepository,
 } from './repositories/liquidation-params.js';
 import { createLiquidationsRepository, type LiquidationsRepository } from './repositories/liquidations.js';
-import { createGrantsRepository, type GrantsRepository } from './repositories/grants.js';
 import { createMarketDataRepository, type MarketDataRepository } from './repositories/market-data.js';
 import { createPositionsRepository, type PositionsRepository } from './repositories/positions.js';
 import { createRiskParamsRepository, type RiskParamsRepository } from './repositories/risk-params.js';
 import { createSnapshotsRepository, type SnapshotsRepository } from './repositories/snapshots.js';
-import { createTrustConfigRepository, type TrustConfigRepository } from './repositories/trust-config.js';
 import { createStressRunsRepository, type StressRunsRepository } from './repositories/stress-runs.js';
+import { createTrustConfigRepository, type TrustConfigRepository } from './repositories/trust-config.js';
 import {
   createWithdrawalReservationsRepository,
   type WithdrawalReservationsRepository,

@@ -97,7 +97,10 @@ export function registerAuth(app: App, opts: { find: FindPrincipal; limiter: Rat
     const principal = await opts.find(hashApiKey(secret));
     if (!principal)
       throw new AppError('API__UNAUTHENTICATED', { shortMessage: 'Unknown or revoked API key' });
-    if (!roles.includes(principal.role)) {
+    // operator: read-only admin, i.e. every admin route that only reads (GET), nothing that writes.
+    const readOnlyAdmin =
+      principal.role === 'operator' && request.method === 'GET' && roles.includes('admin');
+    if (!roles.includes(principal.role) && !readOnlyAdmin) {
       throw new AppError('API__FORBIDDEN', {
         context: { role: principal.role, required: roles },
         shortMessage: `Role ${principal.role} may not call this route`,

@@ -17,7 +17,10 @@ export interface TestEngine {
   readonly schema: string | undefined;
   readonly adminKey: string;
   /** Creates an API key of a role (and scope for protocol keys); returns the bearer secret. */
-  key(role: 'protocol' | 'relayer' | 'oracle' | 'admin' | 'liquidator', scope?: string): Promise<string>;
+  key(
+    role: 'protocol' | 'relayer' | 'oracle' | 'admin' | 'liquidator' | 'operator',
+    scope?: string,
+  ): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -28,7 +28,7 @@ export const finite = z.number().finite();
 /** Decimal string of an amount in token units, e.g. "12.5" (exact; never a float on the wire). */
 export const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');
 
-export const roleEnum = z.enum(['protocol', 'relayer', 'oracle', 'admin', 'liquidator']);
+export const roleEnum = z.enum(['protocol', 'relayer', 'oracle', 'admin', 'liquidator', 'operator']);
 export type Role = z.infer<typeof roleEnum>;
 
 export const okBody = z.object({ ok: z.literal(true) });

@@ -11,4 +11,12 @@ import type { Migration } from './migration.js';
  * Every migration, in version order. Append only: an applied migration is never edited (its checksum is
  * checked on start), a change is a new file with the next version.
  */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+];

@@ -4,6 +4,9 @@ import type { MarginEventHub } from '../../stream/margin-events.js';
 import type { App } from '../app.js';
 import { accountRoutes } from './accounts.js';
 import { adminRoutes } from './admin.js';
+import { adminBookRoutes } from './admin-book.js';
+import { adminJobRoutes } from './admin-jobs.js';
+import { adminSessionRoutes } from './admin-session.js';
 import { attestationRoutes } from './attestations.js';
 import { grantRoutes } from './grants.js';
 import { liquidationRoutes } from './liquidations.js';
@@ -37,4 +40,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   adminRoutes(deps.ctx, deps.queueAdmin)(app);
   marginOperationsRoutes(deps.ctx)(app);
   liquidationRoutes(deps.ctx)(app);
+  adminBookRoutes(deps.ctx)(app);
+  adminJobRoutes(deps.ctx)(app);
+  adminSessionRoutes()(app);
 }

@@ -98,7 +98,7 @@ export function positionRoutes(ctx: EngineContext) {
         const id = accountId(request.params.accountId);
         await ctx.store.accounts.require(id);
         const p = principalOf(request);
-        return view(ctx, id, p.role === 'admin' ? null : protocolOf(request));
+        return view(ctx, id, p.role === 'admin' || p.role === 'operator' ? null : protocolOf(request));
       },
     );
 

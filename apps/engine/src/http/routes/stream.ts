@@ -48,7 +48,7 @@ export function streamRoutes(ctx: EngineContext, hub: MarginEventHub) {
         const p = principalOf(request);
         const account =
           request.query.accountId === undefined ? undefined : accountId(request.query.accountId);
-        if (account === undefined && p.role !== 'admin') {
+        if (account === undefined && p.role !== 'admin' && p.role !== 'operator') {
           throw new AppError('API__FORBIDDEN', {
             context: { role: p.role, required: ['admin'] },
             shortMessage: 'Only admin keys may stream the whole book; pass accountId',

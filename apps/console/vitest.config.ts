@@ -1,0 +1,3 @@
+import { xmarginProject } from '../../vitest.shared.js';
+
+export default xmarginProject('console', { include: ['src/**/*.test.ts'] });

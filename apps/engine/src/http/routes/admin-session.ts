@@ -1,0 +1,26 @@
+import { roleEnum } from '@xmargin/schemas/http';
+import { z } from 'zod';
+import { type App, authErrors, bearerSecurity } from '../app.js';
+import { principalOf } from '../auth.js';
+
+/** Who the console is signed in as: it hides the write controls from read-only operator keys. */
+export function adminSessionRoutes() {
+  return (app: App) => {
+    app.get(
+      '/admin/whoami',
+      {
+        config: { roles: ['admin'] },
+        schema: {
+          tags: ['admin'],
+          summary: 'The calling key: name and role',
+          security: bearerSecurity,
+          response: { 200: z.object({ name: z.string(), role: roleEnum }), ...authErrors },
+        },
+      },
+      async (request) => {
+        const p = principalOf(request);
+        return { name: p.name, role: p.role };
+      },
+    );
+  };
+}
