@@ -1,5 +1,11 @@
 import { type AccountRun, buildAccountRun, releaseAccountRun } from '../book/account-run.js';
-import { type AccountTerms, accountSummary, aggregateSegment, kernelParams } from '../book/aggregate.js';
+import {
+  type AccountTerms,
+  accountSummary,
+  aggregateSegment,
+  kernelParams,
+  type RunLegs,
+} from '../book/aggregate.js';
 import { createInstrumentTable, FUTURE, PERP } from '../book/instrument-table.js';
 import { createRiskArrays, revalueUnderlying, valueNew } from '../book/risk-arrays.js';
 import {
@@ -17,7 +23,7 @@ import type { StressUnit } from './units.js';
 interface UnitSlot {
   account: Account;
   positions: readonly Position[];
-  run: AccountRun & { readonly positionInstrument: Int32Array };
+  run: AccountRun & { readonly positionInstrument: readonly number[] };
   /** Underlying indexes (positions and risk-cancelling collateral) and other collateral assets. */
   underlyings: Int32Array;
   assets: readonly string[];
@@ -61,12 +67,13 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
   const cross = initial.ctx.params.cross;
   // Isolated mode: each position alone, and each underlying's risk-cancelling balance alone, through
   // the kernel on a one-leg run (as model/modes.ts `isolatedMode`, without its allocations).
-  const oneLeg = { inst: new Int32Array(1), qty: new Float64Array(1), konst: new Float64Array(1) };
-  const noLegs = { inst: new Int32Array(0), qty: new Float64Array(0), konst: new Float64Array(0) };
+  // Runs are plain arrays of numbers (book/account-run.ts); the one-leg run is reused for every leg.
+  const oneLeg = { inst: [0], qty: [0], konst: [0] };
+  const noLegs: RunLegs = { inst: [], qty: [], konst: [] };
 
   const scratch = { u: 0, lo: 0, hi: 0, base: 0, im: 0, mm: 0, mtm: 0 };
 
-  function alone(u: number, legs: typeof oneLeg, hi: number, base: number): number {
+  function alone(u: number, legs: RunLegs, hi: number, base: number): number {
     scratch.u = u;
     scratch.hi = hi;
     scratch.base = base;
@@ -110,7 +117,7 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
     const ctx = current.ctx;
     const col = resolveCollateral(ctx, account.collateral ?? []);
     const run = buildAccountRun(ctx, table, account, col);
-    valueNew(arrays, table, ctx);
+    valueNew(arrays, table, kernel, ctx);
     // The old run's references go after the new one took its own, so shared instruments stay valued.
     if (old) releaseAccountRun(table, old.run);
     const others = new Set<string>();
@@ -140,7 +147,7 @@ export function fastEvaluator(mode: StressMode, initial: PriceState): UnitEvalua
     for (let u = 0; u < table.underlyings.length; u++) {
       const spot = state.ctx.markets.get(table.underlyings[u]!)?.spot;
       if (spot !== arrays.spot[u]) {
-        revalueUnderlying(arrays, table, state.ctx, u);
+        revalueUnderlying(arrays, table, kernel, state.ctx, u);
         underlyings.add(u);
       }
     }

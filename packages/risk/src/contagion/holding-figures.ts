@@ -89,7 +89,7 @@ export function holdingFigures(state: PriceState, universe: AssetUniverse, u: St
         rate: ctx.params.discountOptionValues ? e.rate : 0,
         forwardPerSpot,
       });
-      unit = [optionValue(ctx, e, { strike: p.strike, right: p.right, vol }, 1, 1, false), g.delta];
+      unit = [optionValue(e, { strike: p.strike, right: p.right, vol }, 1, 1, false), g.delta];
       state.options.set(key, unit);
     }
     push(chain, n, p.underlying, p.quantity * unit[1], p.quantity * unit[0]);
