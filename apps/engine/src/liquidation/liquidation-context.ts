@@ -17,7 +17,10 @@ export function liquidationDeps(ctx: EngineContext): LiquidationDeps {
     now: ctx.now,
     globalInputs: () => ctx.globalInputs.get(),
     events: { redis: ctx.redis, prefix: ctx.settings.queuePrefix },
-    recompute: (account: AccountId) => ctx.producers.enqueueRecompute(account, { reason: 'manual' }),
+    // The account's shard owner re-reads it from the ledger and republishes its margin.
+    recompute: async (account: AccountId) => {
+      await ctx.shardEvents.accountsChanged([account], ctx.now());
+    },
     metrics,
   };
 }

@@ -163,7 +163,8 @@ export async function authoriseWithdrawal(
     deadline: reserved.reservation.deadline,
   };
   const signature = await deps.signer.signWithdrawal(vault, message);
-  await ctx.producers.enqueueRecompute(id, { reason: 'withdrawal', requestedAt: ctx.now() });
+  // The reservation already counts as withdrawn: the account's shard owner republishes its margin.
+  await ctx.shardEvents.accountsChanged([id], ctx.now());
   return {
     accountId: id,
     withdrawalId: reserved.reservation.id,
