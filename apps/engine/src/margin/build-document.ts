@@ -39,6 +39,8 @@ export interface BuildDocumentParameters {
   readonly balances: readonly BalanceInput[];
   readonly positions: readonly PositionInput[];
   readonly market: MarketDataInput;
+  /** The account's cash ledger balance in stable units (liquidation bids, fees); default 0. */
+  readonly cash?: number;
 }
 
 export interface BuiltDocument {
@@ -78,7 +80,7 @@ export function buildMarginDocument(p: BuildDocumentParameters): BuiltDocument {
     ...(p.market.stable === undefined ? {} : { stable: p.market.stable }),
     prices: p.market.prices,
     markets: p.market.markets,
-    account: { cash: 0, collateral, positions: positions.map((x) => x.position) },
+    account: { cash: p.cash ?? 0, collateral, positions: positions.map((x) => x.position) },
   };
   return { document, positionKeys: positions.map((x) => `${x.protocol}/${x.positionId}`) };
 }

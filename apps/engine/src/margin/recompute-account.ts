@@ -5,6 +5,7 @@ import { computeMargin, type Position } from '@xmargin/risk';
 import type { RecomputeReason } from '@xmargin/schemas/jobs';
 import { UnrecoverableError } from 'bullmq';
 import type { EngineContext } from '../context.js';
+import { cashToNumber } from '../liquidation/cash-units.js';
 import { type MarginEvent, queueMarginEvents } from '../stream/margin-events.js';
 import { buildMarginDocument, exposureOf } from './build-document.js';
 import { canonicalJsonWithShared, sha256Hex } from './canonical-json.js';
@@ -60,12 +61,13 @@ async function recomputeBatch(
   if (requests.length === 0) return [];
   const ids = [...new Set(requests.map((r) => toAccountId(r.accountId)))];
   // Independent reads in parallel: the batch's latency is mostly round trips, not computation.
-  const [existing, balances, positions, shared, previousViews] = await Promise.all([
+  const [existing, balances, positions, shared, previousViews, cash] = await Promise.all([
     ctx.store.accounts.existing(ids),
     ctx.store.balances.listByAccounts(ids),
     ctx.store.positions.listByAccounts<Position>(ids),
     ctx.globalInputs.get(),
     ctx.marginCache.getViews(ids),
+    ctx.store.liquidations.cashBalances(ids),
   ]);
   const previous = new Map<AccountId, Pick<MarginView, 'summary'> | null>(
     ids.map((id, i) => [id, previousViews[i] ?? null]),
@@ -84,7 +86,12 @@ async function recomputeBatch(
       const err = new AppError('LEDGER__NOT_FOUND', { context: { entity: 'account', id } });
       return { ok: false, error: new UnrecoverableError(err.message) };
     }
-    const inputs = toMarginInputs(balances.get(id) ?? [], positions.get(id) ?? [], shared);
+    const inputs = toMarginInputs(
+      balances.get(id) ?? [],
+      positions.get(id) ?? [],
+      shared,
+      cashToNumber(cash.get(id) ?? 0n),
+    );
     const computedAt = ctx.now();
     // Everything that can throw for this account's data comes before its first queued write, so a
     // failure here stays this account's alone.
