@@ -17,6 +17,7 @@ import {
 } from '../../test/src/harness/index.js';
 import { demoBook, protocols } from './book.js';
 import { type AccountRow, bookTable, readBook } from './book-view.js';
+import { demoLiquidation } from './liquidation.js';
 import { accountModes } from './modes.js';
 import { money, renderTable } from './table.js';
 
@@ -204,6 +205,7 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
   );
   opts.out(`\nAccounts after the shock\n\n${bookTable(after)}\n`);
   printCrossings(opts.out, settled, after, stream.events());
+  await demoLiquidation(s.engine.url, s.engine.adminKey, opts.out);
 
   return {
     engineUrl: s.engine.url,

@@ -123,5 +123,5 @@ describe('pnpm -s xmargin liquidation simulate (real process)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expectSubset(JSON.parse(r.stdout), examples.simulations[1]!.expected);
-  });
+  }, 120_000);
 });

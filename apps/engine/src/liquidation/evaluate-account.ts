@@ -1,12 +1,19 @@
 import type { AccountId } from '@xmargin/core';
 import { AppError } from '@xmargin/errors';
-import type { AuctionParamsSpec, MarginDocument } from '@xmargin/risk';
 import {
   type AuctionParams,
+  type AuctionParamsSpec,
+  type AuctionState,
+  auctionDiscount,
+  bufferMargin,
   computeMargin,
   evaluateAuction,
   type FiguresOf,
+  insolventBidPrice,
+  type MarginDocument,
+  maxFraction,
   resolveAuctionParams,
+  solventBidPrice,
 } from '@xmargin/risk';
 import type { AuctionRecord } from '@xmargin/store';
 import { loadActiveAuctionParams } from './auction-params.js';
@@ -22,6 +29,39 @@ export function figuresAt(document: MarginDocument, time: number): FiguresOf {
   return (account) => {
     const r = computeMargin({ ...document, asOf: time, account });
     return { mtm: r.equity, mm: r.maintenanceExcess };
+  };
+}
+
+/** The price figures of an ongoing auction at `time` (spec section 3). */
+export function priceOf(
+  params: AuctionParams,
+  auction: AuctionState,
+  { mtm, mm }: { mtm: number; mm: number },
+  time: number,
+): Record<string, unknown> {
+  const elapsed = time - auction.phaseStart;
+  const bm = bufferMargin(params, { mm, mtm });
+  if (auction.kind === 'insolvent') {
+    return {
+      kind: auction.kind,
+      elapsed,
+      mtm,
+      mm,
+      bm,
+      price: insolventBidPrice(params, { elapsed, mm, mtm }),
+    };
+  }
+  const discount = auctionDiscount(params, elapsed);
+  const reservedCash = auction.reservedCash;
+  return {
+    kind: auction.kind,
+    elapsed,
+    mtm,
+    mm,
+    bm,
+    discount,
+    price: reservedCash > mtm ? 0 : solventBidPrice(params, { elapsed, mtm, reservedCash }),
+    fmax: maxFraction(params, { mtm, bm, discount, reservedCash }),
   };
 }
 
@@ -61,18 +101,31 @@ export async function evaluateAccount(
       account: book.document.account,
       figures,
     });
-    if (ev.transitions.length === 0) return { auction: record, events: [] };
-    return persistEvaluation(tx, {
-      account,
-      time,
-      params,
-      paramsVersion: record ? record.paramsVersion : (active?.version ?? null),
-      record,
-      accountBefore: book.document.account,
-      figures,
-      transitions: ev.transitions,
-      state: ev.auction,
-    }).then((r) => ({ auction: r.record, events: r.events }));
+    const persisted =
+      ev.transitions.length === 0
+        ? { record, events: [] as LiquidationEvent[] }
+        : await persistEvaluation(tx, {
+            account,
+            time,
+            params,
+            paramsVersion: record ? record.paramsVersion : (active?.version ?? null),
+            record,
+            accountBefore: book.document.account,
+            figures,
+            transitions: ev.transitions,
+            state: ev.auction,
+          });
+    // Each evaluation of an ongoing auction announces its current price (the `price` stream event).
+    if (persisted.record && ev.auction) {
+      persisted.events.push({
+        type: 'price',
+        auctionId: persisted.record.id,
+        accountId: account,
+        time,
+        data: priceOf(params, ev.auction, figures(ev.account), time),
+      });
+    }
+    return { auction: persisted.record, events: persisted.events };
   });
   await afterCommit(deps, result.events, result.events.some((e) => e.data.fee) ? [account] : []);
   return result;

@@ -1,6 +1,8 @@
 import type { AccountId } from '@xmargin/core';
 import { evaluateAccount } from './evaluate-account.js';
 import type { LiquidationDeps } from './liquidation-deps.js';
+import { publishLiquidationEvents } from './liquidation-events.js';
+import { withdrawalsBlocked } from './withdrawal-guard.js';
 
 export interface SweepResult {
   readonly evaluated: number;
@@ -39,6 +41,24 @@ export async function runLiquidationSweep(deps: LiquidationDeps, limit = 1_000):
   return { evaluated: accounts.length, started, ended, failed };
 }
 
+/** Announces a change of the book-wide withdrawal block (the `withdrawals` stream event). */
+async function announceWithdrawals(deps: LiquidationDeps, last: { blocked: boolean | null }): Promise<void> {
+  const blocked = await withdrawalsBlocked(deps.store);
+  if (blocked === last.blocked) return;
+  last.blocked = blocked;
+  if (deps.events) {
+    await publishLiquidationEvents(deps.events.redis, deps.events.prefix, [
+      {
+        type: 'withdrawals',
+        auctionId: null,
+        accountId: null,
+        time: Math.floor(deps.now() / 1000),
+        data: { blocked },
+      },
+    ]);
+  }
+}
+
 export interface LiquidationSweeper {
   /** Runs one tick now (also what the timer runs); ticks never overlap. */
   tick(): Promise<SweepResult | null>;
@@ -52,11 +72,13 @@ export function startLiquidationSweeper(
   onFailure: (failure: { account?: AccountId; error: unknown }) => void,
 ): LiquidationSweeper {
   let running: Promise<SweepResult | null> | null = null;
+  const last = { blocked: null as boolean | null };
   const tick = () => {
     if (running) return running;
     running = runLiquidationSweep(deps)
-      .then((r) => {
+      .then(async (r) => {
         for (const f of r.failed) onFailure(f);
+        await announceWithdrawals(deps, last);
         return r;
       })
       .catch((error: unknown) => {

@@ -89,7 +89,7 @@ describe('liquidation sweep and bids', () => {
     expect((await runLiquidationSweep(deps())).started).toBe(0);
     await expect
       .poll(() => published.filter((e) => e.auctionId === auction.id).map((e) => e.type))
-      .toEqual(['started']);
+      .toEqual(['started', 'price', 'price']);
   });
 
   it('a bid moves share p of positions, collateral and cash, records instructions and the feed', async () => {

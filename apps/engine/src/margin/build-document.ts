@@ -40,6 +40,8 @@ export interface BuildDocumentParameters {
   readonly balances: readonly BalanceInput[];
   readonly positions: readonly PositionInput[];
   readonly market: MarketDataInput;
+  /** The account's cash ledger balance in stable units (liquidation bids, fees); default 0. */
+  readonly cash?: number;
 }
 
 export interface BuiltDocument {
@@ -59,7 +61,7 @@ const byKey =
  * always yields the same document, hence the same input hash and result.
  */
 export function buildMarginDocument(p: BuildDocumentParameters): BuiltDocument {
-  const { account, positionKeys } = buildAccount(p.balances, p.positions);
+  const { account, positionKeys } = buildAccount(p.balances, p.positions, p.cash ?? 0);
   const document: MarginDocument = {
     version: 1,
     asOf: p.asOf,
@@ -76,6 +78,8 @@ export function buildMarginDocument(p: BuildDocumentParameters): BuiltDocument {
 export function buildAccount(
   balancesIn: readonly BalanceInput[],
   positionsIn: readonly PositionInput[],
+  /** The account's cash ledger balance in stable units (liquidation bids, fees). */
+  cash = 0,
 ): { account: Account; positionKeys: readonly string[] } {
   const balances = dedupeVaultBalances(balancesIn).sort(
     byKey((b) => `${b.chain}\u0000${b.asset}\u0000${b.source}\u0000${b.holder}`),
@@ -91,7 +95,7 @@ export function buildAccount(
     }));
   const positions = [...positionsIn].sort(byKey((x) => `${x.protocol}\u0000${x.positionId}`));
   return {
-    account: { cash: 0, collateral, positions: positions.map((x) => x.position) },
+    account: { cash, collateral, positions: positions.map((x) => x.position) },
     positionKeys: positions.map((x) => `${x.protocol}/${x.positionId}`),
   };
 }

@@ -1,6 +1,7 @@
 import type { AccountId } from '@xmargin/core';
 import type { Position } from '@xmargin/risk';
 import type { BalanceRecord, PositionRecord, StoreRepositories } from '@xmargin/store';
+import { cashToNumber } from '../liquidation/cash-units.js';
 import type { BuildDocumentParameters } from './build-document.js';
 import { type GlobalInputs, loadGlobalInputs } from './global-inputs.js';
 
@@ -13,8 +14,10 @@ export function toMarginInputs(
   balances: readonly BalanceRecord[],
   positions: readonly PositionRecord<Position>[],
   shared: GlobalInputs,
+  cash = 0,
 ): MarginInputs {
   return {
+    cash,
     params: shared.params,
     paramsVersion: shared.paramsVersion,
     balances: balances.map((b) => ({
@@ -42,10 +45,11 @@ export async function loadMarginInputs(
   accountId: AccountId,
   global?: () => Promise<GlobalInputs>,
 ): Promise<MarginInputs> {
-  const [balances, positions, shared] = await Promise.all([
+  const [balances, positions, shared, cash] = await Promise.all([
     store.balances.listByAccount(accountId),
     store.positions.listByAccount<Position>(accountId),
     global ? global() : loadGlobalInputs(store),
+    store.liquidations.cashBalance(accountId),
   ]);
-  return toMarginInputs(balances, positions, shared);
+  return toMarginInputs(balances, positions, shared, cashToNumber(cash));
 }

@@ -171,6 +171,8 @@ export interface LiquidationsRepository {
   /** Row lock on the account: serialises every liquidation step of one account across processes. */
   lockAccount(account: AccountId): Promise<boolean>;
   cashBalance(account: AccountId): Promise<bigint>;
+  /** Cash balances of several accounts in one query; every requested account is a key (0 if none). */
+  cashBalances(accounts: readonly AccountId[]): Promise<Map<AccountId, bigint>>;
   addCash(p: {
     account: AccountId;
     amount: bigint;
@@ -337,6 +339,17 @@ export function createLiquidationsRepository(ex: Executor): LiquidationsReposito
         [account],
       );
       return toBigInt(rows[0]!.total);
+    },
+    async cashBalances(accounts) {
+      const out = new Map<AccountId, bigint>(accounts.map((a) => [a, 0n]));
+      if (accounts.length === 0) return out;
+      const { rows } = await ex.query<{ account_id: string; total: unknown }>(
+        `SELECT account_id, SUM(amount) AS total FROM cash_ledger WHERE account_id = ANY($1::text[])
+         GROUP BY account_id`,
+        [accounts],
+      );
+      for (const r of rows) out.set(r.account_id as AccountId, toBigInt(r.total));
+      return out;
     },
     async addCash({ account, amount, reason, auctionId, bidId }) {
       if (amount === 0n) return;

@@ -158,7 +158,13 @@ describe('liquidation over HTTP, from a price shock to a settled auction', () =>
       headers: bearer(protocol),
       payload: { accountId: LIQUIDATOR },
     });
-    await depositCash(t.engine.context.store, accountId(LIQUIDATOR), 1_000_000);
+    const credit = await app.inject({
+      method: 'POST',
+      url: `/v1/admin/accounts/${LIQUIDATOR}/cash-deposits`,
+      headers: bearer(t.adminKey),
+      payload: { amount: '1000000' },
+    });
+    expect(credit.statusCode).toBe(200);
     const liquidator = await t.key('liquidator', LIQUIDATOR);
     const other = await t.key('liquidator', 'acc_someone_else');
     const forbidden = await app.inject({

@@ -318,6 +318,29 @@ export function liquidationRoutes(ctx: EngineContext) {
       },
     );
 
+    app.post(
+      '/admin/accounts/:accountId/cash-deposits',
+      {
+        config: { roles: admin },
+        schema: schema('admin', "Credit an account's cash ledger (e.g. a liquidator's bidding cash)", {
+          params: accountParams,
+          body: insuranceDepositBody,
+          response: { 200: okBody, 404: errorBody, ...authErrors },
+        }),
+      },
+      async (request) => {
+        const id = accountId(request.params.accountId);
+        await ctx.store.accounts.require(id);
+        await ctx.store.liquidations.addCash({
+          account: id,
+          amount: decimalToMicro(request.body.amount),
+          reason: 'deposit',
+        });
+        await ctx.producers.enqueueRecompute(id, { reason: 'manual' });
+        return { ok: true as const };
+      },
+    );
+
     app.get(
       '/admin/liquidation-params',
       {
