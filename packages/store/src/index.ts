@@ -42,6 +42,14 @@ export type {
 } from './repositories/challenges.js';
 export type { ChainCursorRecord, CursorsRepository } from './repositories/cursors.js';
 export type {
+  DynamicParamAsset,
+  DynamicParamAssetConfig,
+  DynamicParamAssetState,
+  DynamicParamPolicy,
+  DynamicParamsRepository,
+  PricePoint,
+} from './repositories/dynamic-params.js';
+export type {
   MarketDataKind,
   MarketDataRecord,
   MarketDataRepository,
@@ -63,6 +71,7 @@ export type {
   ProposeRiskParamsParameters,
   RiskParamAction,
   RiskParamAuditEntry,
+  RiskParamReason,
   RiskParamStatus,
   RiskParamsRepository,
   RiskParamVersion,

@@ -6,6 +6,10 @@ import { type AttestationsRepository, createAttestationsRepository } from './rep
 import { type BalancesRepository, createBalancesRepository } from './repositories/balances.js';
 import { type ChallengesRepository, createChallengesRepository } from './repositories/challenges.js';
 import { type CursorsRepository, createCursorsRepository } from './repositories/cursors.js';
+import {
+  createDynamicParamsRepository,
+  type DynamicParamsRepository,
+} from './repositories/dynamic-params.js';
 import { createMarketDataRepository, type MarketDataRepository } from './repositories/market-data.js';
 import { createPositionsRepository, type PositionsRepository } from './repositories/positions.js';
 import { createRiskParamsRepository, type RiskParamsRepository } from './repositories/risk-params.js';
@@ -23,6 +27,7 @@ export interface StoreRepositories {
   readonly snapshots: SnapshotsRepository;
   readonly apiKeys: ApiKeysRepository;
   readonly cursors: CursorsRepository;
+  readonly dynamicParams: DynamicParamsRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -57,6 +62,7 @@ function repositories(
     snapshots: createSnapshotsRepository(ex),
     apiKeys: createApiKeysRepository(ex),
     cursors: createCursorsRepository(ex),
+    dynamicParams: createDynamicParamsRepository(ex),
   };
 }
 
