@@ -14,6 +14,20 @@ import type {
   StoreRepositories,
 } from '@xmargin/store';
 
+/** Price points of a market-data write: each asset price and each market's spot, at `at` (seconds). */
+export function pricePoints(
+  prices: Readonly<Record<string, { price: number }>>,
+  markets: Readonly<Record<string, { spot: number }>>,
+  at: number,
+): PricePoint[] {
+  const when = new Date(at * 1000);
+  // A zero price (allowed for a quote) has no log return: it is not history.
+  return [
+    ...Object.entries(prices).map(([asset, q]) => ({ asset, at: when, price: q.price })),
+    ...Object.entries(markets).map(([asset, m]) => ({ asset, at: when, price: m.spot })),
+  ].filter((p) => p.price > 0);
+}
+
 /** The scaler's actor name in the parameter audit log. */
 export const AUTO_ACTOR = 'dynamic-params';
 

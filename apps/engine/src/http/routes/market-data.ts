@@ -1,7 +1,9 @@
 import { AppError } from '@xmargin/errors';
 import type { Market, PriceQuote } from '@xmargin/risk';
 import { errorBody, marketDataBody, marketDataDto, marketDataWriteDto } from '@xmargin/schemas/http';
+import { recomputeAll } from '../../admin/recompute-all.js';
 import type { EngineContext } from '../../context.js';
+import { pricePoints, recordPrices, rescaleParams } from '../../dynamic/rescale-params.js';
 import { STABLE_KEY } from '../../margin/build-document.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
@@ -48,8 +50,12 @@ export function marketDataRoutes(ctx: EngineContext) {
             });
             if (r.applied) updated.push(w.move);
           }
+          await recordPrices(tx.dynamicParams, pricePoints(prices, markets, at));
         });
-        if (updated.length > 0) await ctx.globalInputs.bump();
+        // The volatility scaler (dynamic parameters) may record a new version with reason auto.
+        const auto = await ctx.store.transaction((tx) => rescaleParams(tx, new Date(requestedAt)));
+        if (updated.length > 0 || auto) await ctx.globalInputs.bump();
+        if (auto) await recomputeAll(ctx, 'params');
         const moves = [];
         for (const key of [...new Set(updated)]) {
           moves.push({ key, jobId: (await ctx.producers.enqueueMarketMove(key, requestedAt)).jobId });
