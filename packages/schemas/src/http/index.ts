@@ -52,6 +52,7 @@ export {
   roleEnum,
   unixSeconds,
 } from './common.js';
+export { dynamicAssetBody, dynamicParamsDto, dynamicPolicyBody } from './dynamic-params.js';
 export {
   chainFreshness,
   explainDto,

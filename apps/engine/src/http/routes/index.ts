@@ -5,6 +5,7 @@ import type { App } from '../app.js';
 import { accountRoutes } from './accounts.js';
 import { adminRoutes } from './admin.js';
 import { attestationRoutes } from './attestations.js';
+import { dynamicParamsRoutes } from './dynamic-params.js';
 import { marginRoutes } from './margin.js';
 import { marketDataRoutes } from './market-data.js';
 import { positionRoutes } from './positions.js';
@@ -23,4 +24,5 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   }
   streamRoutes(deps.ctx, deps.hub)(app);
   adminRoutes(deps.ctx, deps.queueAdmin)(app);
+  dynamicParamsRoutes(deps.ctx.store)(app);
 }
