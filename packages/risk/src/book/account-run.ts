@@ -145,7 +145,18 @@ export function buildAccountRun(
     order.push(i);
   }
   // Ties keep input order, so merged quantities add up in the order the positions were given.
-  order.sort((x, y) => table.compare(positionInstrument[x]!, positionInstrument[y]!) || x - y);
+  if (m <= 32) {
+    // Insertion sort: runs are short, and a builtin sort calling a comparator costs more.
+    for (let i = 1; i < m; i++) {
+      const x = order[i]!;
+      let j = i - 1;
+      while (j >= 0 && table.compare(positionInstrument[order[j]!]!, positionInstrument[x]!) > 0) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = x;
+    }
+  } else order.sort((x, y) => table.compare(positionInstrument[x]!, positionInstrument[y]!) || x - y);
   // Plain arrays, not typed ones: small typed arrays each get an off-heap buffer, slow to allocate
   // and scattered in memory; packed arrays of numbers live inline on the heap.
   const inst: number[] = [];
@@ -182,7 +193,12 @@ export function buildAccountRun(
     if (!segments.some((s) => s.u === u)) segments.push({ u, lo: w, hi: w, base: b, im: 0, mm: 0, mtm: 0 });
   }
   segments.sort((x, y) => table.underlyingRank[x.u]! - table.underlyingRank[y.u]!);
-  const assets = [...new Set((account.collateral ?? []).map((c) => c.asset))];
+  const assets: string[] = [];
+  let timestamped = false;
+  for (const c of account.collateral ?? []) {
+    if (!assets.includes(c.asset)) assets.push(c.asset);
+    if (c.observedAt !== undefined) timestamped = true;
+  }
   return {
     inst,
     qty,
@@ -190,7 +206,7 @@ export function buildAccountRun(
     terms,
     segments,
     assets,
-    timestamped: (account.collateral ?? []).some((c) => c.observedAt !== undefined),
+    timestamped,
     warnings,
     positionInstrument,
   };
