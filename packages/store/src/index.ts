@@ -42,6 +42,14 @@ export type {
   LinkChallengeRecord,
 } from './repositories/challenges.js';
 export type { ChainCursorRecord, CursorsRepository } from './repositories/cursors.js';
+export type {
+  DynamicParamAsset,
+  DynamicParamAssetConfig,
+  DynamicParamAssetState,
+  DynamicParamPolicy,
+  DynamicParamsRepository,
+  PricePoint,
+} from './repositories/dynamic-params.js';
 export type { GrantProtocolParameters, GrantRecord, GrantsRepository } from './repositories/grants.js';
 export type { LiquidationParamsRepository } from './repositories/liquidation-params.js';
 export type {
@@ -88,6 +96,7 @@ export type {
   ProposeRiskParamsParameters,
   RiskParamAction,
   RiskParamAuditEntry,
+  RiskParamReason,
   RiskParamStatus,
   RiskParamsRepository,
   RiskParamVersion,

@@ -6,6 +6,10 @@ import { type AttestationsRepository, createAttestationsRepository } from './rep
 import { type BalancesRepository, createBalancesRepository } from './repositories/balances.js';
 import { type ChallengesRepository, createChallengesRepository } from './repositories/challenges.js';
 import { type CursorsRepository, createCursorsRepository } from './repositories/cursors.js';
+import {
+  createDynamicParamsRepository,
+  type DynamicParamsRepository,
+} from './repositories/dynamic-params.js';
 import { createGrantsRepository, type GrantsRepository } from './repositories/grants.js';
 import {
   createLiquidationParamsRepository,
@@ -41,6 +45,7 @@ export interface StoreRepositories {
   readonly grants: GrantsRepository;
   readonly stressRuns: StressRunsRepository;
   readonly withdrawalReservations: WithdrawalReservationsRepository;
+  readonly dynamicParams: DynamicParamsRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -86,6 +91,7 @@ function repositories(
     grants: createGrantsRepository(ex),
     stressRuns: createStressRunsRepository(ex),
     withdrawalReservations: createWithdrawalReservationsRepository(ex),
+    dynamicParams: createDynamicParamsRepository(ex),
   };
 }
 

@@ -205,7 +205,9 @@ export function aggregateSegment(
   const cPort = qp !== 0 ? Math.min(a.spotConfidence[u]!, a.perpConfidence[u]!) : a.spotConfidence[u]!;
   while (i < hi) {
     const g = group[inst[i]!]!;
-    V.fill(0, 0, n);
+    // V holds the expiry's option value per scenario once an option leg has been seen (no fill pass:
+    // most expiries of an account hold one option).
+    const options = false;
     let up = 0;
     let down = 0;
     let mtmE = 0;
@@ -243,14 +245,17 @@ export function aggregateSegment(
     naked += Math.max(0, -net);
     // PMRM v1 haircuts only a net-long (positive) shocked expiry value (short factor 1); pmrm-2
     // discounts by sign. A zero value is zero either way.
-    const L = a.staticDiscount[g]!;
-    const H = a.shortDiscount[g]!;
-    for (let s = 0; s < n; s++) {
-      // A (1, none) scenario's risk array entry is the mark itself, so V[s] is the expiry mark there.
-      const v = V[s]!;
-      const change = (v >= 0 ? v * L : v * H) - mtmE;
-      // A skew scenario counts only as a loss: Derive takes -|P&L| of each expiry.
-      scen[s]! += isSkew[s] ? -Math.abs(change) : change;
+    // An expiry without options (futures only) adds nothing here: its value is 0 in every scenario.
+    if (options) {
+      const L = a.staticDiscount[g]!;
+      const H = a.shortDiscount[g]!;
+      for (let s = 0; s < n; s++) {
+        // A (1, none) scenario's risk array entry is the mark itself, so V[s] is the expiry mark there.
+        const v = V[s]!;
+        const change = (v >= 0 ? v * L : v * H) - mtmE;
+        // A skew scenario counts only as a loss: Derive takes -|P&L| of each expiry.
+        scen[s]! += isSkew[s] ? -Math.abs(change) : change;
+      }
     }
     const basisUp = up - mtmE + fu;
     const basisDown = down - mtmE + fd;
@@ -262,7 +267,7 @@ export function aggregateSegment(
       if (ce < k.confidenceThreshold) optionsByConfidence += (1 - ce) * absOptions;
     }
     if (trace) {
-      const scenarioValue = V.slice(0, n);
+      const scenarioValue = options ? V.slice(0, n) : new Float64Array(n);
       trace.expiries.push({
         expiry: t.groupExpiry[g]!,
         scenarioValue,

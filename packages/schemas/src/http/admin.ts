@@ -35,6 +35,8 @@ export const paramsVersionDto = z.object({
   status: z.enum(['draft', 'active', 'retired']),
   params: z.unknown(),
   note: z.string().nullable(),
+  /** 'auto' for a version the volatility scaler (dynamic parameters) recorded. */
+  reason: z.enum(['manual', 'auto']),
   createdBy: z.string(),
   createdAt: unixSeconds,
   activatedBy: z.string().nullable(),
@@ -61,6 +63,7 @@ export const paramsAuditDto = z.object({
       version: z.number().int(),
       action: z.string(),
       actor: z.string(),
+      reason: z.enum(['manual', 'auto']),
       at: unixSeconds,
       diff: z.unknown(),
     }),

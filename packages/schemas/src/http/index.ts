@@ -84,6 +84,7 @@ export {
   roleEnum,
   unixSeconds,
 } from './common.js';
+export { dynamicAssetBody, dynamicParamsDto, dynamicPolicyBody } from './dynamic-params.js';
 export {
   grantChallengeBody,
   grantDto,

@@ -5,6 +5,7 @@ import { migration0004 } from './0004-snapshot-retention-index.js';
 import { migration0005 } from './0005-liquidation.js';
 import { migration0006 } from './0006-withdrawal-reservations.js';
 import { migration0007 } from './0007-stress-runs.js';
+import { migration0008 } from './0008-dynamic-params.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
 ];

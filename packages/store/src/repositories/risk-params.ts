@@ -6,12 +6,16 @@ import { diffJson, type JsonDiffEntry } from '../json-diff.js';
 
 export type RiskParamStatus = 'draft' | 'active' | 'retired';
 
+/** Who changed the parameters: an operator, or the volatility scaler (dynamic parameters). */
+export type RiskParamReason = 'manual' | 'auto';
+
 export interface RiskParamVersion<T = JsonValue> {
   readonly version: number;
   readonly status: RiskParamStatus;
   /** The parameter document (risk-model §6 `params`: a preset with overrides, or a full object). */
   readonly params: T;
   readonly note: string | null;
+  readonly reason: RiskParamReason;
   readonly createdBy: string;
   readonly createdAt: Date;
   readonly activatedBy: string | null;
@@ -26,6 +30,7 @@ export interface RiskParamAuditEntry {
   readonly action: RiskParamAction;
   readonly actor: string;
   readonly at: Date;
+  readonly reason: RiskParamReason;
   /** For propose and activate: changes from the version active at that moment (all 'add' if none). */
   readonly diff: readonly JsonDiffEntry[];
 }
@@ -34,11 +39,15 @@ export interface ProposeRiskParamsParameters {
   readonly params: unknown;
   readonly actor: string;
   readonly note?: string;
+  /** Default 'manual'. */
+  readonly reason?: RiskParamReason;
 }
 
 export interface ActivateRiskParamsParameters {
   readonly version: number;
   readonly actor: string;
+  /** Default 'manual'. */
+  readonly reason?: RiskParamReason;
 }
 
 export interface ListRiskParamAuditParameters {
@@ -68,6 +77,7 @@ interface VersionRow {
   status: string;
   params: JsonValue;
   note: string | null;
+  reason: string;
   created_by: string;
   created_at: unknown;
   activated_by: string | null;
@@ -79,16 +89,18 @@ interface AuditRow {
   action: string;
   actor: string;
   at: unknown;
+  reason: string;
   diff: JsonDiffEntry[];
 }
 
-const COLUMNS = 'version, status, params, note, created_by, created_at, activated_by, activated_at';
+const COLUMNS = 'version, status, params, note, reason, created_by, created_at, activated_by, activated_at';
 
 const toVersion = <T>(r: VersionRow): RiskParamVersion<T> => ({
   version: toNumber(r.version),
   status: r.status as RiskParamStatus,
   params: r.params as T,
   note: r.note,
+  reason: r.reason as RiskParamReason,
   createdBy: r.created_by,
   createdAt: toDate(r.created_at),
   activatedBy: r.activated_by,
@@ -101,6 +113,7 @@ const toAudit = (r: AuditRow): RiskParamAuditEntry => ({
   action: r.action as RiskParamAction,
   actor: r.actor,
   at: toDate(r.at),
+  reason: r.reason as RiskParamReason,
   diff: r.diff,
 });
 
@@ -111,10 +124,17 @@ async function activeIn(ex: Executor): Promise<RiskParamVersion | null> {
   return rows[0] ? toVersion(rows[0]) : null;
 }
 
-async function auditIn(ex: Executor, version: number, action: RiskParamAction, actor: string, diff: unknown) {
+async function auditIn(
+  ex: Executor,
+  version: number,
+  action: RiskParamAction,
+  actor: string,
+  diff: unknown,
+  reason: RiskParamReason = 'manual',
+) {
   await ex.query(
-    'INSERT INTO risk_param_audit (version, action, actor, diff) VALUES ($1, $2, $3, $4::jsonb)',
-    [version, action, actor, toJsonParam('diff', diff)],
+    'INSERT INTO risk_param_audit (version, action, actor, diff, reason) VALUES ($1, $2, $3, $4::jsonb, $5)',
+    [version, action, actor, toJsonParam('diff', diff), reason],
   );
 }
 
@@ -130,20 +150,27 @@ export function createRiskParamsRepository(
     return rows[0] ? toVersion<T>(rows[0]) : null;
   };
   return {
-    propose: ({ params, actor, note }) =>
+    propose: ({ params, actor, note, reason = 'manual' }) =>
       inTransaction(async (tx) => {
         const doc = toJsonParam('params', params);
         const { rows } = await tx.query<VersionRow>(
-          `INSERT INTO risk_param_versions (status, params, note, created_by) VALUES ('draft', $1::jsonb, $2, $3)
-           RETURNING ${COLUMNS}`,
-          [doc, note ?? null, checkNonEmpty('actor', actor)],
+          `INSERT INTO risk_param_versions (status, params, note, created_by, reason)
+           VALUES ('draft', $1::jsonb, $2, $3, $4) RETURNING ${COLUMNS}`,
+          [doc, note ?? null, checkNonEmpty('actor', actor), reason],
         );
         const created = toVersion<JsonValue>(rows[0]!);
         const active = await activeIn(tx);
-        await auditIn(tx, created.version, 'propose', actor, diffJson(active?.params, created.params));
+        await auditIn(
+          tx,
+          created.version,
+          'propose',
+          actor,
+          diffJson(active?.params, created.params),
+          reason,
+        );
         return created;
       }),
-    activate: ({ version, actor }) =>
+    activate: ({ version, actor, reason = 'manual' }) =>
       inTransaction(async (tx) => {
         checkNonEmpty('actor', actor);
         // Serializes concurrent activations on the version table; the partial unique index would reject
@@ -165,14 +192,14 @@ export function createRiskParamsRepository(
           await tx.query(`UPDATE risk_param_versions SET status = 'retired' WHERE version = $1`, [
             previous.version,
           ]);
-          await auditIn(tx, previous.version, 'retire', actor, []);
+          await auditIn(tx, previous.version, 'retire', actor, [], reason);
         }
         const updated = await tx.query<VersionRow>(
           `UPDATE risk_param_versions SET status = 'active', activated_by = $2, activated_at = now()
            WHERE version = $1 RETURNING ${COLUMNS}`,
           [version, actor],
         );
-        await auditIn(tx, version, 'activate', actor, diffJson(previous?.params, target.params));
+        await auditIn(tx, version, 'activate', actor, diffJson(previous?.params, target.params), reason);
         return toVersion<JsonValue>(updated.rows[0]!);
       }),
     getActive: async <T>() => (await activeIn(ex)) as RiskParamVersion<T> | null,
@@ -186,7 +213,7 @@ export function createRiskParamsRepository(
     },
     async audit({ version, limit = 100 } = {}) {
       const { rows } = await ex.query<AuditRow>(
-        `SELECT id, version, action, actor, at, diff FROM risk_param_audit
+        `SELECT id, version, action, actor, at, reason, diff FROM risk_param_audit
          WHERE ($1::int IS NULL OR version = $1) ORDER BY id DESC LIMIT $2`,
         [version ?? null, Math.min(Math.max(1, limit), 1000)],
       );

@@ -48,7 +48,7 @@ describe('admin: pmrm-2 and per-underlying parameter versions', () => {
     expect(act.statusCode).toBe(200);
     const snap = await waitFor(async () => {
       const s = await t.engine.context.marginCache.get('acc_m1');
-      return s?.paramsVersion === version ? s : undefined;
+      return s && s.paramsVersion === version ? s : undefined;
     });
     expect(snap.paramsVersion).toBe(version);
   });

@@ -8,6 +8,7 @@ import { adminBookRoutes } from './admin-book.js';
 import { adminJobRoutes } from './admin-jobs.js';
 import { adminSessionRoutes } from './admin-session.js';
 import { attestationRoutes } from './attestations.js';
+import { dynamicParamsRoutes } from './dynamic-params.js';
 import { grantRoutes } from './grants.js';
 import { liquidationRoutes } from './liquidations.js';
 import { marginRoutes } from './margin.js';
@@ -43,4 +44,5 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   adminBookRoutes(deps.ctx)(app);
   adminJobRoutes(deps.ctx)(app);
   adminSessionRoutes()(app);
+  dynamicParamsRoutes(deps.ctx.store)(app);
 }

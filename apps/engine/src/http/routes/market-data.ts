@@ -2,6 +2,7 @@ import { AppError } from '@xmargin/errors';
 import type { Market, PriceQuote } from '@xmargin/risk';
 import { errorBody, marketDataBody, marketDataDto, marketDataWriteDto } from '@xmargin/schemas/http';
 import type { EngineContext } from '../../context.js';
+import { pricePoints, recordPrices, rescaleParams } from '../../dynamic/rescale-params.js';
 import { checkObservationTime } from '../../time/check-observation-time.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
@@ -51,10 +52,15 @@ export function marketDataRoutes(ctx: EngineContext) {
             });
             if (r.applied) updated.push(w.move);
           }
+          await recordPrices(tx.dynamicParams, pricePoints(prices, markets, at));
         });
-        if (updated.length > 0) await ctx.globalInputs.bump();
-        // One event per shard, whatever the number of keys: each owner re-reads the market data once.
-        const eventId = updated.length > 0 ? await ctx.shardEvents.marketChanged(requestedAt) : '';
+        // The volatility scaler (dynamic parameters) may record a new version with reason auto.
+        const auto = await ctx.store.transaction((tx) => rescaleParams(tx, new Date(requestedAt)));
+        if (updated.length > 0 || auto) await ctx.globalInputs.bump();
+        // One event per shard, whatever the number of keys: each owner re-reads the market data (and
+        // the active parameters) once.
+        const eventId = updated.length > 0 || auto ? await ctx.shardEvents.marketChanged(requestedAt) : '';
+        if (auto) await ctx.shardEvents.paramsChanged(requestedAt);
         const moves = [...new Set(updated)].map((key) => ({ key, jobId: eventId }));
         return { updated, moves };
       },
