@@ -207,7 +207,7 @@ export function aggregateSegment(
     const g = group[inst[i]!]!;
     // V holds the expiry's option value per scenario once an option leg has been seen (no fill pass:
     // most expiries of an account hold one option).
-    const options = false;
+    let options = false;
     let up = 0;
     let down = 0;
     let mtmE = 0;
@@ -229,7 +229,9 @@ export function aggregateSegment(
         for (let s = 0; s < n; s++) scen[s]! += q * arr[o + s]!;
         continue;
       }
-      for (let s = 0; s < n; s++) V[s]! += q * arr[o + s]!;
+      if (options) for (let s = 0; s < n; s++) V[s]! += q * arr[o + s]!;
+      else for (let s = 0; s < n; s++) V[s] = q * arr[o + s]!;
+      options = true;
       up += q * arr[o + n]!;
       down += q * arr[o + n + 1]!;
       mtmE += q * arr[o + n + 2]!;
