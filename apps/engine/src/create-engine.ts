@@ -15,6 +15,7 @@ import { createGlobalInputsCache } from './margin/global-inputs.js';
 import { createMarginCache } from './margin/margin-cache.js';
 import { createSnapshotHistoryWriter } from './margin/snapshot-history-writer.js';
 import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
+import { startStressWorker } from './stress/stress-queue.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
 export type EngineRole = 'api' | 'worker' | 'all';
@@ -179,6 +180,9 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     for (const chain of indexer?.chains ?? []) await producers.scheduleIndexChain(chain, env.INDEX_EVERY_MS);
     workers = started.workers;
     connections.push(...started.connections);
+    const stress = startStressWorker(context, env.REDIS_URL);
+    workers.push(stress.worker);
+    connections.push(stress.connection);
     await producers.scheduleReverifyExpiring(env.REVERIFY_HORIZON_SECONDS, env.REVERIFY_EVERY_MS);
   }
 

@@ -9,6 +9,7 @@ import { marginRoutes } from './margin.js';
 import { marketDataRoutes } from './market-data.js';
 import { positionRoutes } from './positions.js';
 import { streamRoutes } from './stream.js';
+import { stressRunRoutes } from './stress-runs.js';
 
 export interface RouteDeps {
   readonly ctx: EngineContext;
@@ -23,4 +24,5 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   }
   streamRoutes(deps.ctx, deps.hub)(app);
   adminRoutes(deps.ctx, deps.queueAdmin)(app);
+  stressRunRoutes(deps.ctx)(app);
 }
