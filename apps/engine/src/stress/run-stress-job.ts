@@ -4,6 +4,20 @@ import { documentIssues, stressDocumentSchema, stressRunRequestSchema } from '@x
 import type { Store } from '@xmargin/store';
 import { snapshotStressDocument } from './snapshot-stress-document.js';
 
+/** Per mode: rounds, convergence, bad debt and amplification (what the list of runs shows). */
+export function summaryOf(result: StressResult): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [mode, m] of Object.entries(result.modes)) {
+    out[mode] = {
+      roundCount: m.roundCount,
+      converged: m.converged,
+      badDebt: m.badDebt,
+      amplification: m.amplification,
+    };
+  }
+  return out;
+}
+
 function errorOf(err: unknown): { code: string; message: string; context?: unknown } {
   if (err instanceof AppError) return { code: err.code, message: err.shortMessage, context: err.context };
   return { code: 'API__INTERNAL', message: err instanceof Error ? err.message : String(err) };
@@ -47,7 +61,7 @@ export async function runStressJob(store: Store, runId: string, nowMs: number): 
         ? { ...result, warnings: [...result.warnings, ...r.warnings], modes: { ...result.modes, ...r.modes } }
         : r;
     }
-    await store.stressRuns.finish(runId, result);
+    await store.stressRuns.finish(runId, result, summaryOf(result!));
     return { status: 'done' };
   } catch (err) {
     await store.stressRuns.fail(runId, errorOf(err));
