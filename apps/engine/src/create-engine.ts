@@ -25,6 +25,7 @@ import { createShardEventPublisher } from './shards/shard-events.js';
 import { type ShardMaintenance, startShardMaintenance } from './shards/shard-maintenance.js';
 import { createShardOwner, type ShardOwner } from './shards/shard-owner.js';
 import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
+import { startStressWorker } from './stress/stress-queue.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
 export type EngineRole = 'api' | 'worker' | 'all';
@@ -267,6 +268,9 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     for (const chain of indexer?.chains ?? []) await producers.scheduleIndexChain(chain, env.INDEX_EVERY_MS);
     workers = started.workers;
     connections.push(...started.connections);
+    const stress = startStressWorker(context, env.REDIS_URL);
+    workers.push(stress.worker);
+    connections.push(stress.connection);
     await producers.scheduleReverifyExpiring(env.REVERIFY_HORIZON_SECONDS, env.REVERIFY_EVERY_MS);
     // A failed account evaluation is retried on the next tick; the metrics count auctions and bids.
     sweeper = startLiquidationSweeper(liquidationDeps(context), env.LIQUIDATION_SWEEP_MS, () => undefined);

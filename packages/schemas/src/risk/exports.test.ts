@@ -38,6 +38,7 @@ it('exports exactly the documented names', () => {
     'stressModeSchema',
     'stressPolicySchema',
     'stressPositionSchema',
+    'stressRunRequestSchema',
     'whatIfChangeSchema',
     'whatIfDocumentSchema',
     'whatIfResultSchema',

@@ -44,5 +44,6 @@ export {
   stressModeSchema,
   stressPolicySchema,
   stressPositionSchema,
+  stressRunRequestSchema,
 } from './stress.js';
 export { whatIfChangeSchema, whatIfDocumentSchema } from './what-if.js';

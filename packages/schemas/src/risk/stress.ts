@@ -175,3 +175,18 @@ function checkReferences(doc: Doc, ctx: z.RefinementCtx): void {
 
 /** The stress document (shared/spec/contagion.md section 1), strict: unknown fields are errors. */
 export const stressDocumentSchema = stressShape.superRefine(checkReferences);
+
+/**
+ * `POST /v1/admin/stress-runs` (contagion spec section 7): the stress scenario to run on the live book.
+ * `params`: "active" (default), a stored version number, or draft parameters; `accounts`: a subset.
+ */
+export const stressRunRequestSchema = z.strictObject({
+  shocks: z.record(name, positive),
+  depth: z.record(name, depthModelSchema),
+  policy: stressPolicySchema,
+  modes: z.array(stressModeSchema).min(1).optional(),
+  maxRounds: z.number().int().min(1).max(1000).optional(),
+  params: z.union([z.literal('active'), z.number().int().positive(), paramsSpecSchema]).optional(),
+  accounts: z.array(z.string().min(1).max(200)).min(1).max(100_000).optional(),
+  label: z.string().min(1).max(200).optional(),
+});

@@ -2,7 +2,8 @@ import type { Migration } from './migration.js';
 
 // Systemic stress runs (contagion spec section 7): an operator's request, its status and progress, the
 // consistent snapshot it ran on (the exact stress document, so the CLI reproduces the result) and the
-// result or the error. Listed newest first, paged by (created_at, id).
+// result or the error, with a small per-mode summary for lists. Listed newest first, paged by
+// (created_at, id).
 export const migration0007: Migration = {
   version: 7,
   name: 'stress-runs',
@@ -17,6 +18,7 @@ CREATE TABLE stress_runs (
   warnings     JSONB NOT NULL DEFAULT '[]'::jsonb,
   document     JSONB,
   result       JSONB,
+  summary      JSONB,
   error        JSONB,
   created_by   TEXT NOT NULL,
   created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),

@@ -27,7 +27,7 @@ describeEachDriver('stressRuns', ({ store }) => {
       warnings: [{ code: 'X' }],
     });
     expect((await store().stressRuns.get(run.id))!.document).toBeUndefined();
-    await store().stressRuns.finish(run.id, { version: 1, modes: {} });
+    await store().stressRuns.finish(run.id, { version: 1, modes: {} }, { cross: { roundCount: 0 } });
     const full = await store().stressRuns.get(run.id, { full: true });
     expect(full).toMatchObject({
       status: 'done',

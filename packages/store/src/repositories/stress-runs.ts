@@ -17,6 +17,8 @@ export interface StressRunRecord {
   /** `{ asOf, paramsVersion, accountCount }` once the inputs were read. */
   readonly snapshot: JsonValue | null;
   readonly warnings: JsonValue;
+  /** Set with the result: a few figures per mode, what lists show. */
+  readonly summary: JsonValue | null;
   readonly createdBy: string;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -50,7 +52,7 @@ export interface StressRunsRepository {
   /** The inputs were read: status running, the snapshot, its warnings and the document. */
   start(id: string, snapshot: unknown, warnings: unknown, document: unknown): Promise<void>;
   progress(id: string, progress: unknown): Promise<void>;
-  finish(id: string, result: unknown): Promise<void>;
+  finish(id: string, result: unknown, summary: unknown): Promise<void>;
   fail(id: string, error: unknown): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ interface Row {
   progress: JsonValue | null;
   snapshot: JsonValue | null;
   warnings: JsonValue;
+  summary: JsonValue | null;
   error: JsonValue | null;
   created_by: string;
   created_at: unknown;
@@ -71,7 +74,7 @@ interface Row {
 }
 
 const COLUMNS =
-  'id, label, status, request, progress, snapshot, warnings, error, created_by, created_at, updated_at';
+  'id, label, status, request, progress, snapshot, warnings, summary, error, created_by, created_at, updated_at';
 
 const toRecord = (r: Row): StressRunRecord => ({
   id: r.id,
@@ -81,6 +84,7 @@ const toRecord = (r: Row): StressRunRecord => ({
   progress: r.progress,
   snapshot: r.snapshot,
   warnings: r.warnings,
+  summary: r.summary,
   error: r.error,
   createdBy: r.created_by,
   createdAt: toDate(r.created_at),
@@ -138,8 +142,11 @@ export function createStressRunsRepository(ex: Executor): StressRunsRepository {
     async progress(id, progress) {
       await update(id, 'progress = $2::jsonb', [toJsonParam('progress', progress)]);
     },
-    async finish(id, result) {
-      await update(id, "status = 'done', result = $2::jsonb", [toJsonParam('result', result)]);
+    async finish(id, result, summary) {
+      await update(id, "status = 'done', result = $2::jsonb, summary = $3::jsonb", [
+        toJsonParam('result', result),
+        toJsonParam('summary', summary),
+      ]);
     },
     async fail(id, error) {
       await update(id, "status = 'failed', error = $2::jsonb", [toJsonParam('error', error)]);

@@ -17,6 +17,7 @@ import { marketDataRoutes } from './market-data.js';
 import { positionRoutes } from './positions.js';
 import { settlementRoutes } from './settlement.js';
 import { streamRoutes } from './stream.js';
+import { stressRunRoutes } from './stress-runs.js';
 
 export interface RouteDeps {
   readonly ctx: EngineContext;
@@ -45,4 +46,5 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   adminJobRoutes(deps.ctx)(app);
   adminSessionRoutes()(app);
   dynamicParamsRoutes(deps.ctx.store)(app);
+  stressRunRoutes(deps.ctx)(app);
 }
