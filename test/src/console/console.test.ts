@@ -40,7 +40,13 @@ describe('admin console (Chromium)', () => {
     assertChromium();
     mkdirSync(SHOTS, { recursive: true });
     ensureConsoleBuilt();
-    stack = await startStack({ label: 'console', redisUrl: REDIS_URL_TEST, secondEvm: true, solana: true });
+    stack = await startStack({
+      label: 'console',
+      redisUrl: REDIS_URL_TEST,
+      secondEvm: true,
+      solana: true,
+      engineReadyTimeoutMs: 400_000,
+    });
     await seedConsoleBook(stack);
     browser = await launchChromium();
     // A queue the console has never heard of, whose jobs fail until told otherwise.
