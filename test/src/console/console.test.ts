@@ -4,7 +4,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseLevels, demoMarketData, repoRoot, type Stack, startStack, waitFor } from '../harness/index.js';
-import { launchChromium } from './browser.js';
+import { assertChromium, launchChromium } from './browser.js';
 import { ensureConsoleBuilt } from './console-build.js';
 import { BULK_ACCOUNTS, seedConsoleBook } from './seed-console-book.js';
 
@@ -37,11 +37,18 @@ describe('admin console (Chromium)', () => {
     page.getByTestId('table-accounts').locator('tbody tr[data-testid="row"] td:first-child').allInnerTexts();
 
   beforeAll(async () => {
+    assertChromium();
     mkdirSync(SHOTS, { recursive: true });
     ensureConsoleBuilt();
-    browser = await launchChromium();
-    stack = await startStack({ label: 'console', redisUrl: REDIS_URL_TEST, secondEvm: true, solana: true });
+    stack = await startStack({
+      label: 'console',
+      redisUrl: REDIS_URL_TEST,
+      secondEvm: true,
+      solana: true,
+      engineReadyTimeoutMs: 400_000,
+    });
     await seedConsoleBook(stack);
+    browser = await launchChromium();
     // A queue the console has never heard of, whose jobs fail until told otherwise.
     const connection = { url: REDIS_URL_TEST, maxRetriesPerRequest: null };
     probe = new Queue(PROBE_QUEUE, { connection, prefix: stack.queuePrefix });
@@ -63,7 +70,8 @@ describe('admin console (Chromium)', () => {
       if (m.type() === 'error') errors.push(`console: ${m.text()}`);
     });
     page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
-  });
+    // The whole demo stack plus 45 margined accounts: minutes on a loaded machine.
+  }, 600_000);
 
   afterAll(async () => {
     await page?.close().catch(() => undefined);

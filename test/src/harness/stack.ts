@@ -34,6 +34,8 @@ export interface StackOptions {
   /** Folder for PGlite data and relayer cursors (default: a fresh temp folder, removed by stop()). */
   readonly dataDir?: string;
   readonly engineLogLevel?: string;
+  /** How long the engine may take to report ready (default: the engine process's, 180 s). */
+  readonly engineReadyTimeoutMs?: number;
   /** Progress lines while starting (the demo prints them). */
   readonly progress?: (message: string) => void;
   /** Engine output lines. */
@@ -100,6 +102,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     pgliteDir: join(dataDir, 'db'),
     ...(opts.thresholds === undefined ? {} : { thresholds: opts.thresholds }),
     ...(opts.engineLogLevel === undefined ? {} : { logLevel: opts.engineLogLevel }),
+    ...(opts.engineReadyTimeoutMs === undefined ? {} : { readyTimeoutMs: opts.engineReadyTimeoutMs }),
     ...(opts.onEngineLine === undefined ? {} : { onLine: opts.onEngineLine }),
   });
   stops.push(async () => (await engineStart.catch(() => undefined))?.stop());

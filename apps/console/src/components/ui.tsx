@@ -1,4 +1,5 @@
 import { type ReactNode, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { ApiError } from '../lib/api.js';
 
 export function Card(props: {
@@ -77,38 +78,42 @@ export function ConfirmButton(props: {
       >
         {props.label}
       </button>
-      {open ? (
-        <div className="modal-backdrop">
-          <div className="modal" role="dialog" aria-modal="true">
-            <p>{props.confirm}</p>
-            <ErrorNote error={error} />
-            <div className="modal-actions">
-              <button type="button" onClick={() => setOpen(false)} disabled={busy}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="danger"
-                data-testid="confirm-yes"
-                disabled={busy}
-                onClick={async () => {
-                  setBusy(true);
-                  try {
-                    await props.onConfirm();
-                    setOpen(false);
-                  } catch (e) {
-                    setError(e);
-                  } finally {
-                    setBusy(false);
-                  }
-                }}
-              >
-                Confirm
-              </button>
-            </div>
-          </div>
-        </div>
-      ) : null}
+      {open
+        ? createPortal(
+            <div className="modal-backdrop">
+              <div className="modal" role="dialog" aria-modal="true">
+                <p>{props.confirm}</p>
+                <ErrorNote error={error} />
+                <div className="modal-actions">
+                  <button type="button" onClick={() => setOpen(false)} disabled={busy}>
+                    Cancel
+                  </button>
+                  <button
+                    type="button"
+                    className="danger"
+                    data-testid="confirm-yes"
+                    disabled={busy}
+                    onClick={async () => {
+                      setBusy(true);
+                      try {
+                        await props.onConfirm();
+                        setOpen(false);
+                      } catch (e) {
+                        setError(e);
+                      } finally {
+                        setBusy(false);
+                      }
+                    }}
+                  >
+                    Confirm
+                  </button>
+                </div>
+              </div>
+            </div>,
+            // On the body: a dialog opened from a table cell must not be clipped by the table's scroller.
+            document.body,
+          )
+        : null}
     </>
   );
 }

@@ -1,13 +1,14 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
 import type { AdminAuditDto, FailedJobsPageDto, QueueOverviewDto } from '@xmargin/schemas/http';
-import { useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { DataTable } from '../components/DataTable.js';
 import { ConfirmButton, ErrorNote, Loading, Section } from '../components/ui.js';
 import { age, time } from '../lib/format.js';
 import { useSession } from '../session.js';
 
 type QueueRow = QueueOverviewDto['queues'][number];
+type Job = FailedJobsPageDto['jobs'][number];
 const rate = (x: number) => `${x.toFixed(1)}/s`;
 
 const queueColumns: ColumnDef<QueueRow, unknown>[] = [
@@ -54,61 +55,64 @@ function FailedJobs({ queue }: { queue: string }) {
     placeholderData: keepPreviousData,
     refetchInterval: 5_000,
   });
-  const refresh = () => client.invalidateQueries({ queryKey: ['queues'] });
-  type Job = FailedJobsPageDto['jobs'][number];
-  const columns: ColumnDef<Job, unknown>[] = [
-    { header: 'job', accessorKey: 'id' },
-    { header: 'name', accessorKey: 'name' },
-    {
-      header: 'payload',
-      accessorKey: 'data',
-      enableSorting: false,
-      cell: (c) => <code>{JSON.stringify(c.getValue()).slice(0, 80)}</code>,
-    },
-    {
-      header: 'latest error',
-      accessorKey: 'failedReason',
-      cell: (c) => <span className="bad">{String(c.getValue())}</span>,
-    },
-    { header: 'attempts', accessorKey: 'attemptsMade' },
-    { header: 'failed at', accessorKey: 'finishedOn', cell: (c) => time(c.getValue() as number | null) },
-    {
-      header: '',
-      id: 'actions',
-      enableSorting: false,
-      cell: (c) => (
-        <span className="actions">
-          <ConfirmButton
-            label="retry"
-            confirm={`Retry job ${c.row.original.id} of ${queue}? (audited)`}
-            disabled={!canWrite}
-            testId={`retry-${c.row.original.id}`}
-            onConfirm={async () => {
-              await api.send(
-                'POST',
-                `/admin/jobs/${encodeURIComponent(queue)}/failed/${encodeURIComponent(c.row.original.id)}/retry`,
-              );
-              await refresh();
-            }}
-          />
-          <ConfirmButton
-            label="discard"
-            danger
-            confirm={`Discard job ${c.row.original.id} of ${queue}? It is deleted for good. (audited)`}
-            disabled={!canWrite}
-            testId={`discard-${c.row.original.id}`}
-            onConfirm={async () => {
-              await api.send(
-                'DELETE',
-                `/admin/jobs/${encodeURIComponent(queue)}/failed/${encodeURIComponent(c.row.original.id)}`,
-              );
-              await refresh();
-            }}
-          />
-        </span>
-      ),
-    },
-  ];
+  const refresh = useCallback(() => client.invalidateQueries({ queryKey: ['queues'] }), [client]);
+  // Memoised: a new cell function on every refetch would remount the cells and close an open dialog.
+  const columns = useMemo<ColumnDef<Job, unknown>[]>(
+    () => [
+      { header: 'job', accessorKey: 'id' },
+      { header: 'name', accessorKey: 'name' },
+      {
+        header: 'payload',
+        accessorKey: 'data',
+        enableSorting: false,
+        cell: (c) => <code>{JSON.stringify(c.getValue()).slice(0, 80)}</code>,
+      },
+      {
+        header: 'latest error',
+        accessorKey: 'failedReason',
+        cell: (c) => <span className="bad">{String(c.getValue())}</span>,
+      },
+      { header: 'attempts', accessorKey: 'attemptsMade' },
+      { header: 'failed at', accessorKey: 'finishedOn', cell: (c) => time(c.getValue() as number | null) },
+      {
+        header: '',
+        id: 'actions',
+        enableSorting: false,
+        cell: (c) => (
+          <span className="actions">
+            <ConfirmButton
+              label="retry"
+              confirm={`Retry job ${c.row.original.id} of ${queue}? (audited)`}
+              disabled={!canWrite}
+              testId={`retry-${c.row.original.id}`}
+              onConfirm={async () => {
+                await api.send(
+                  'POST',
+                  `/admin/jobs/${encodeURIComponent(queue)}/failed/${encodeURIComponent(c.row.original.id)}/retry`,
+                );
+                await refresh();
+              }}
+            />
+            <ConfirmButton
+              label="discard"
+              danger
+              confirm={`Discard job ${c.row.original.id} of ${queue}? It is deleted for good. (audited)`}
+              disabled={!canWrite}
+              testId={`discard-${c.row.original.id}`}
+              onConfirm={async () => {
+                await api.send(
+                  'DELETE',
+                  `/admin/jobs/${encodeURIComponent(queue)}/failed/${encodeURIComponent(c.row.original.id)}`,
+                );
+                await refresh();
+              }}
+            />
+          </span>
+        ),
+      },
+    ],
+    [api, canWrite, queue, refresh],
+  );
   return (
     <Section
       title={`Failed jobs: ${queue}`}
