@@ -163,6 +163,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       metrics,
       bodyLimit: env.BODY_LIMIT_BYTES,
       rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
+      authFailureLimit: { perSecond: env.AUTH_FAILURES_PER_SECOND, burst: env.AUTH_FAILURES_BURST },
       readiness: {
         redis: async () => {
           const pong = await redis.ping();

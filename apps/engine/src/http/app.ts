@@ -29,6 +29,8 @@ export interface BuildAppParameters {
   readonly metrics: Metrics;
   readonly bodyLimit: number;
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** Failed authentications allowed per client IP (sustained per second, burst). */
+  readonly authFailureLimit?: { readonly perSecond: number; readonly burst: number };
   /** Readiness probes by dependency name; each throws when its dependency is unusable. */
   readonly readiness: Readonly<Record<string, () => Promise<void>>>;
   /** false in tests (no stray output); a pino level otherwise. */
@@ -62,6 +64,10 @@ export async function buildApp(params: BuildAppParameters): Promise<App> {
   registerAuth(app, {
     find: params.findPrincipal,
     limiter: createRateLimiter(params.rateLimit.perSecond, params.rateLimit.burst),
+    authFailures: createRateLimiter(
+      params.authFailureLimit?.perSecond ?? 5,
+      params.authFailureLimit?.burst ?? 50,
+    ),
   });
 
   app.addHook('onResponse', async (request, reply) => {
