@@ -14,6 +14,7 @@ import { type ChainIndexer, createChainIndexer } from './indexing/create-chain-i
 import { createGlobalInputsCache } from './margin/global-inputs.js';
 import { createMarginCache } from './margin/margin-cache.js';
 import { createSnapshotHistoryWriter } from './margin/snapshot-history-writer.js';
+import { connectCommandRedis } from './redis/connect-command-redis.js';
 import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
@@ -57,7 +58,17 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     ...(dbSchema === undefined ? {} : { schema: dbSchema }),
   });
   const connections: Redis[] = [];
-  const redis = createRedisConnection(env.REDIS_URL, { name: `xmargin-${role}` });
+  let redis: Redis;
+  try {
+    redis = await connectCommandRedis({
+      url: env.REDIS_URL,
+      name: `xmargin-${role}`,
+      timeoutMs: env.REDIS_CONNECT_TIMEOUT_MS,
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   connections.push(redis);
   const producers = createProducers({ connection: redis, prefix: env.QUEUE_PREFIX });
   const queueAdmin = createQueueAdmin(producers.queues);
@@ -166,6 +177,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       authFailureLimit: { perSecond: env.AUTH_FAILURES_PER_SECOND, burst: env.AUTH_FAILURES_BURST },
       readiness: {
         redis: async () => {
+          // Fails at once while disconnected (no offline queue), so /readyz answers 503 promptly.
           const pong = await redis.ping();
           if (pong !== 'PONG') throw new Error('redis did not answer PONG');
         },

@@ -11,7 +11,8 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type FindPrincipal, registerAuth } from './auth.js';
-import { registerErrorHandling } from './error-handler.js';
+import { answerClientError } from './client-error.js';
+import { registerErrorHandling, sendAppError, toAppError } from './error-handler.js';
 import type { Metrics } from './metrics.js';
 import { createRateLimiter } from './rate-limit.js';
 
@@ -56,6 +57,12 @@ export async function buildApp(params: BuildAppParameters): Promise<App> {
     bodyLimit: params.bodyLimit,
     // Request ids help correlate logs; the header is never echoed with anything secret.
     requestIdHeader: 'x-request-id',
+    // Errors Node's HTTP parser raises before Fastify sees a request (headers too large, malformed
+    // request line) get the same `{ error: { code } }` envelope as every other error.
+    clientErrorHandler: answerClientError,
+    // Router-level errors (a path parameter over maxParamLength: 414, a malformed URL) skip the error
+    // handler; they get the envelope here.
+    frameworkErrors: (error, _request, reply) => sendAppError(reply, toAppError(error, params.bodyLimit)),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
