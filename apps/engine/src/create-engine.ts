@@ -20,6 +20,15 @@ import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
 export type EngineRole = 'api' | 'worker' | 'all';
 
+/**
+ * These connections reconnect by themselves and Redis's state is reported by /readyz (through the
+ * command connection); without a listener ioredis prints every failed reconnect of an outage.
+ */
+function quietDuringOutages(connection: Redis): Redis {
+  connection.on('error', () => undefined);
+  return connection;
+}
+
 export interface EngineConfig {
   readonly env: EngineEnv;
   readonly role: EngineRole;
@@ -131,7 +140,9 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   let hub: MarginEventHub | undefined;
   const queueEvents: QueueEvents[] = [];
   if (role === 'api' || role === 'all') {
-    const subscriber = createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-events' });
+    const subscriber = quietDuringOutages(
+      createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-events' }),
+    );
     connections.push(subscriber);
     hub = await createMarginEventHub(subscriber, env.QUEUE_PREFIX);
     for (const queue of [
@@ -140,7 +151,9 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       'reverify-expiring',
       'index-chain',
     ] as QueueName[]) {
-      const qeConnection = createRedisConnection(env.REDIS_URL, { name: `xmargin-api-qe-${queue}` });
+      const qeConnection = quietDuringOutages(
+        createRedisConnection(env.REDIS_URL, { name: `xmargin-api-qe-${queue}` }),
+      );
       connections.push(qeConnection);
       const qe = new QueueEvents(queue, {
         connection: qeConnection,
