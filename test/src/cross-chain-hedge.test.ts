@@ -78,7 +78,11 @@ describe('an account hedged across chains is margined as one portfolio', () => {
     const explain = await (await stack.protocol('optionsx-evm')).margin.explain('acc_hedged');
     expect(explain.chains.map((c) => c.chain)).toEqual(['evm-devnet-2']);
     expect(explain.chains[0]?.assets).toEqual([expect.objectContaining({ asset: 'USDC', amount: 20_000 })]);
-    expect(explain.positions.map((p) => p.key).sort()).toEqual(['optionsx-evm/call', 'perpx-solana/perp']);
+    // A protocol sees its own positions itemised and the other protocol's only in aggregate.
+    expect(explain.positions.map((p) => p.key)).toEqual(['optionsx-evm/call']);
+    expect(explain.otherPositions?.count).toBe(1);
+    const full = await stack.engine.admin.margin.explain('acc_hedged');
+    expect(full.positions.map((p) => p.key).sort()).toEqual(['optionsx-evm/call', 'perpx-solana/perp']);
   });
 
   it('requires the same margin as the same book sitting on one chain', async () => {

@@ -24,11 +24,21 @@ import { settlementSettings } from './settlement/settlement-settings.js';
 import { createShardEventPublisher } from './shards/shard-events.js';
 import { type ShardMaintenance, startShardMaintenance } from './shards/shard-maintenance.js';
 import { createShardOwner, type ShardOwner } from './shards/shard-owner.js';
+import { connectCommandRedis } from './redis/connect-command-redis.js';
 import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
 import { startStressWorker } from './stress/stress-queue.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
 export type EngineRole = 'api' | 'worker' | 'all';
+
+/**
+ * These connections reconnect by themselves and Redis's state is reported by /readyz (through the
+ * command connection); without a listener ioredis prints every failed reconnect of an outage.
+ */
+function quietDuringOutages(connection: Redis): Redis {
+  connection.on('error', () => undefined);
+  return connection;
+}
 
 export interface EngineConfig {
   readonly env: EngineEnv;
@@ -83,7 +93,17 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
           process.stderr.write(
             `${JSON.stringify({ level: 50, time: Date.now(), msg: 'worker error', where, err: err instanceof Error ? err.message : String(err) })}\n`,
           );
-  const redis = createRedisConnection(env.REDIS_URL, { name: `xmargin-${role}` });
+  let redis: Redis;
+  try {
+    redis = await connectCommandRedis({
+      url: env.REDIS_URL,
+      name: `xmargin-${role}`,
+      timeoutMs: env.REDIS_CONNECT_TIMEOUT_MS,
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   connections.push(redis);
   const producers = createProducers({ connection: redis, prefix: env.QUEUE_PREFIX });
   const queueAdmin = createQueueAdmin(producers.queues);
@@ -149,7 +169,9 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   let hub: MarginEventHub | undefined;
   const queueEvents: QueueEvents[] = [];
   if (role === 'api' || role === 'all') {
-    const subscriber = createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-events' });
+    const subscriber = quietDuringOutages(
+      createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-events' }),
+    );
     connections.push(subscriber);
     hub = await createMarginEventHub(subscriber, keys.marginEvents);
     // Change accepted -> margin published, measured on the events the shard owners publish.
@@ -158,7 +180,9 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         metrics.attestationToMargin.observe(Math.max(0, (context.now() - e.requestedAt) / 1000));
     });
     for (const queue of ['reverify-expiring', 'index-chain'] as QueueName[]) {
-      const qeConnection = createRedisConnection(env.REDIS_URL, { name: `xmargin-api-qe-${queue}` });
+      const qeConnection = quietDuringOutages(
+        createRedisConnection(env.REDIS_URL, { name: `xmargin-api-qe-${queue}` }),
+      );
       connections.push(qeConnection);
       const qe = new QueueEvents(queue, {
         connection: qeConnection,
@@ -189,8 +213,10 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       metrics,
       bodyLimit: env.BODY_LIMIT_BYTES,
       rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
+      authFailureLimit: { perSecond: env.AUTH_FAILURES_PER_SECOND, burst: env.AUTH_FAILURES_BURST },
       readiness: {
         redis: async () => {
+          // Fails at once while disconnected (no offline queue), so /readyz answers 503 promptly.
           const pong = await redis.ping();
           if (pong !== 'PONG') throw new Error('redis did not answer PONG');
         },

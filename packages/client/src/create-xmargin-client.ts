@@ -9,6 +9,7 @@ import type {
   createAccountBody,
   createApiKeyBody,
   explainDto,
+  grantChallengeBody,
   linkAddressBody,
   linkedAddress,
   marginSnapshotDto,
@@ -20,6 +21,7 @@ import type {
   postQueryBody,
   postVaaBody,
   reverifyRequestsDto,
+  signedGrantBody,
   trustStoreBody,
   upsertPositionsBody,
   whatIfBody,
@@ -69,6 +71,19 @@ export interface XmarginClient {
       opts?: CallOptions,
     ): Promise<Out<typeof linkedAddress>>;
     listAddresses(accountId: string, opts?: CallOptions): Promise<Out<typeof addressListDto>>;
+    /** The message a linked address signs to grant (or revoke) a protocol the right to report positions. */
+    createGrantChallenge(
+      accountId: string,
+      body: In<typeof grantChallengeBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof challengeDto>>;
+    /** Applies a signed grant or revoke challenge. */
+    applyGrant(
+      accountId: string,
+      body: In<typeof signedGrantBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.grantsDto>>;
+    listGrants(accountId: string, opts?: CallOptions): Promise<Out<typeof dto.grantsDto>>;
   };
   readonly positions: {
     list(accountId: string, opts?: CallOptions): Promise<Out<typeof positionsDto>>;
@@ -180,6 +195,10 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
       linkAddress: (id, body, opts) =>
         call('POST', `${acct(id)}/addresses`, dto.linkedAddress, { body, opts }),
       listAddresses: (id, opts) => call('GET', `${acct(id)}/addresses`, dto.addressListDto, { opts }),
+      createGrantChallenge: (id, body, opts) =>
+        call('POST', `${acct(id)}/grant-challenges`, dto.challengeDto, { body, opts }),
+      applyGrant: (id, body, opts) => call('POST', `${acct(id)}/grants`, dto.grantsDto, { body, opts }),
+      listGrants: (id, opts) => call('GET', `${acct(id)}/grants`, dto.grantsDto, { opts }),
     },
     positions: {
       list: (id, opts) => call('GET', `${acct(id)}/positions`, dto.positionsDto, { opts }),

@@ -1,6 +1,7 @@
 import { Keypair } from '@solana/web3.js';
 import type { XmarginClient } from '@xmargin/client';
 import { type Address, parseUnits } from 'viem';
+import { type AccountSigner, grantProtocol } from './grant-protocol.js';
 import { linkEvmAddress, linkSolanaAddress } from './link-address.js';
 import type { RelayerQueryTarget } from './relayer-process.js';
 import { type Stack, WORMHOLE_CHAIN } from './stack.js';
@@ -39,14 +40,17 @@ export interface SeededAccount {
  * reports positions through each protocol's own API key. Attestations then flow through the relayer.
  */
 export async function seedAccount(stack: Stack, spec: SeedAccountSpec): Promise<SeededAccount> {
-  const owner = await stack.protocol(spec.positions?.[0]?.protocol ?? 'owner');
+  const ownerProtocol = spec.positions?.[0]?.protocol ?? 'owner';
+  const owner = await stack.protocol(ownerProtocol);
   await owner.accounts.create({ accountId: spec.id });
+  let signer: AccountSigner | undefined;
   let vaultMessages = 0;
   const vault = spec.vault ?? [];
   if (vault.length > 0) {
     const address = spec.evmAddress;
     if (!address) throw new Error(`${spec.id}: vault deposits need an evmAddress`);
     await linkEvmAddress(owner, spec.id, stack.evm.walletClient, address);
+    signer = { chain: 'evm', wallet: stack.evm.walletClient, address };
     for (const d of vault) {
       const devnet = d.chain === 'evm-devnet' ? stack.evm : stack.evm2;
       if (!devnet) throw new Error(`${spec.id}: the stack has no ${d.chain}`);
@@ -62,6 +66,7 @@ export async function seedAccount(stack: Stack, spec: SeedAccountSpec): Promise<
     if (!solana || !solanaUsdc) throw new Error(`${spec.id}: the stack has no Solana devnet`);
     const wallet = Keypair.generate();
     await linkSolanaAddress(owner, spec.id, wallet);
+    signer ??= { chain: 'solana', keypair: wallet };
     const tokenAccount = await solana.createTokenAccount(wallet.publicKey, solanaUsdc);
     await solana.mintTo(solanaUsdc, tokenAccount, parseUnits(String(spec.solanaUsdc), 6));
     query = {
@@ -79,7 +84,14 @@ export async function seedAccount(stack: Stack, spec: SeedAccountSpec): Promise<
   for (const p of spec.positions ?? [])
     byProtocol.set(p.protocol, [...(byProtocol.get(p.protocol) ?? []), p.position]);
   for (const [protocol, positions] of byProtocol) {
-    await (await stack.protocol(protocol)).positions.upsert(spec.id, { positions });
+    const client = await stack.protocol(protocol);
+    // The creating protocol is authorised; the account's owner grants the others with a signature.
+    if (protocol !== ownerProtocol) {
+      if (!signer)
+        throw new Error(`${spec.id}: positions of a second protocol need a linked address to grant it`);
+      await grantProtocol(client, spec.id, protocol, signer);
+    }
+    await client.positions.upsert(spec.id, { positions });
   }
   return { id: spec.id, vaultMessages, query };
 }

@@ -12,7 +12,8 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type FindPrincipal, registerAuth } from './auth.js';
-import { registerErrorHandling } from './error-handler.js';
+import { answerClientError } from './client-error.js';
+import { registerErrorHandling, sendAppError, toAppError } from './error-handler.js';
 import type { Metrics } from './metrics.js';
 import { openApiOperation } from './openapi-operation.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -31,6 +32,8 @@ export interface BuildAppParameters {
   readonly metrics: Metrics;
   readonly bodyLimit: number;
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** Failed authentications allowed per client IP (sustained per second, burst). */
+  readonly authFailureLimit?: { readonly perSecond: number; readonly burst: number };
   /** Readiness probes by dependency name; each throws when its dependency is unusable. */
   readonly readiness: Readonly<Record<string, () => Promise<void>>>;
   /** false in tests (no stray output); a pino level otherwise. */
@@ -56,6 +59,12 @@ export async function buildApp(params: BuildAppParameters): Promise<App> {
     bodyLimit: params.bodyLimit,
     // Request ids help correlate logs; the header is never echoed with anything secret.
     requestIdHeader: 'x-request-id',
+    // Errors Node's HTTP parser raises before Fastify sees a request (headers too large, malformed
+    // request line) get the same `{ error: { code } }` envelope as every other error.
+    clientErrorHandler: answerClientError,
+    // Router-level errors (a path parameter over maxParamLength: 414, a malformed URL) skip the error
+    // handler; they get the envelope here.
+    frameworkErrors: (error, _request, reply) => sendAppError(reply, toAppError(error, params.bodyLimit)),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -64,6 +73,10 @@ export async function buildApp(params: BuildAppParameters): Promise<App> {
   registerAuth(app, {
     find: params.findPrincipal,
     limiter: createRateLimiter(params.rateLimit.perSecond, params.rateLimit.burst),
+    authFailures: createRateLimiter(
+      params.authFailureLimit?.perSecond ?? 5,
+      params.authFailureLimit?.burst ?? 50,
+    ),
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -4,6 +4,7 @@ import type { Role } from '@xmargin/schemas/http';
 import type { FastifyRequest } from 'fastify';
 import type { App } from './app.js';
 import type { RateLimiter } from './rate-limit.js';
+import { routeCost } from './route-costs.js';
 
 /** The authenticated caller of a request. */
 export interface Principal {
@@ -43,7 +44,10 @@ export function cachedPrincipalLookup(
   ttlMs = 5_000,
   now: () => number = () => performance.now(),
 ): FindPrincipal {
-  const cache = new Map<string, { at: number; value: Principal | null }>();
+  // Unknown keys live in their own, smaller map: a flood of random keys clears only that one and never
+  // evicts the genuine keys (whose eviction would send every client's next request to the database).
+  const known = new Map<string, { at: number; value: Principal | null }>();
+  const unknown = new Map<string, { at: number; value: Principal | null }>();
   const inflight = new Map<string, Promise<Principal | null>>();
   const load = (hash: string): Promise<Principal | null> => {
     let pending = inflight.get(hash);
@@ -52,7 +56,9 @@ export function cachedPrincipalLookup(
       const at = now();
       pending = find(hash)
         .then((value) => {
-          if (cache.size > 10_000) cache.clear();
+          const cache = value === null ? unknown : known;
+          if (cache.size > (value === null ? 1_000 : 10_000)) cache.clear();
+          (value === null ? known : unknown).delete(hash);
           cache.set(hash, { at, value });
           return value;
         })
@@ -62,7 +68,7 @@ export function cachedPrincipalLookup(
     return pending;
   };
   return async (hash) => {
-    const hit = cache.get(hash);
+    const hit = known.get(hash) ?? unknown.get(hash);
     if (hit) {
       const age = now() - hit.at;
       if (age < ttlMs) {
@@ -87,16 +93,28 @@ function bearer(request: FastifyRequest): string | null {
  * caller's rate limit. The key itself never reaches a log line: Fastify's request logs carry method
  * and URL only, and keys travel only in the Authorization header.
  */
-export function registerAuth(app: App, opts: { find: FindPrincipal; limiter: RateLimiter }): void {
+export function registerAuth(
+  app: App,
+  opts: { find: FindPrincipal; limiter: RateLimiter; authFailures: RateLimiter },
+): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const roles = request.routeOptions.config.roles;
     if (!roles) return;
+    // An address that keeps failing to authenticate is refused before its next key is even looked up:
+    // unknown keys cannot each cost a database query without limit.
+    const blocked = opts.authFailures.peek(request.ip);
+    if (blocked > 0) throw new AppError('API__RATE_LIMITED', { context: { retryAfterSeconds: blocked } });
     const secret = bearer(request);
-    if (!secret) throw new AppError('API__UNAUTHENTICATED', { shortMessage: 'Missing bearer API key' });
+    if (!secret) {
+      opts.authFailures.take(request.ip);
+      throw new AppError('API__UNAUTHENTICATED', { shortMessage: 'Missing bearer API key' });
+    }
     const principal = await opts.find(hashApiKey(secret));
-    if (!principal)
+    if (!principal) {
+      opts.authFailures.take(request.ip);
       throw new AppError('API__UNAUTHENTICATED', { shortMessage: 'Unknown or revoked API key' });
+    }
     // operator: read-only admin, i.e. every admin route that only reads (GET), nothing that writes.
     const readOnlyAdmin =
       principal.role === 'operator' && request.method === 'GET' && roles.includes('admin');
@@ -106,7 +124,7 @@ export function registerAuth(app: App, opts: { find: FindPrincipal; limiter: Rat
         shortMessage: `Role ${principal.role} may not call this route`,
       });
     }
-    const wait = opts.limiter.take(principal.keyId);
+    const wait = opts.limiter.take(principal.keyId, routeCost(request.method, request.routeOptions.url));
     if (wait > 0) throw new AppError('API__RATE_LIMITED', { context: { retryAfterSeconds: wait } });
     request.principal = principal;
   });

@@ -1,6 +1,7 @@
 import { AppError, isAppError } from '@xmargin/errors';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isRedisUnavailable } from '../redis/is-redis-unavailable.js';
 import type { App } from './app.js';
 import type { Metrics } from './metrics.js';
 
@@ -11,6 +12,7 @@ function send(reply: FastifyReply, err: AppError): FastifyReply {
   };
   if (err.details !== undefined) body.details = err.details;
   if (Object.keys(err.context).length > 0) body.context = err.context;
+  if (err.code === 'API__UNAVAILABLE') reply.header('retry-after', '1');
   if (err.code === 'API__RATE_LIMITED') {
     reply.header('retry-after', String((err.context as { retryAfterSeconds: number }).retryAfterSeconds));
   }
@@ -38,12 +40,18 @@ export function toAppError(err: unknown, bodyLimit: number): AppError {
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new AppError('API__PAYLOAD_TOO_LARGE', { context: { limit: bodyLimit } });
   }
+  if (fe.code === 'FST_ERR_MAX_PARAM_LENGTH' || fe.statusCode === 414) {
+    return new AppError('API__URI_TOO_LONG', { context: { limit: 100 }, cause: err });
+  }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own client errors: malformed JSON, wrong content type, empty body.
     return new AppError('API__INVALID_REQUEST', {
       context: { part: 'body', issues: [{ path: '', message: fe.message ?? 'invalid request' }] },
       shortMessage: fe.message ?? 'Invalid request',
     });
+  }
+  if (isRedisUnavailable(err)) {
+    return new AppError('API__UNAVAILABLE', { context: { dependency: 'redis' }, cause: err });
   }
   return new AppError('API__INTERNAL', { cause: err });
 }

@@ -136,6 +136,8 @@ export const engineEnv = z.object({
   ATTESTATION_MAX_AGE_SECONDS_VAA: z.coerce.number().int().min(1).optional(),
   ATTESTATION_MAX_AGE_SECONDS_QUERY: z.coerce.number().int().min(1).optional(),
   ATTESTATION_MAX_AGE_SECONDS_PYTH: int(60, 1),
+  /** How long the engine waits for Redis on start before exiting with a clear error. */
+  REDIS_CONNECT_TIMEOUT_MS: int(10_000, 100),
   /** Accounts one API key may create, and margin streams it may hold open at once (per API process). */
   MAX_ACCOUNTS_PER_KEY: int(100_000, 1),
   MAX_STREAMS_PER_KEY: int(100, 1),

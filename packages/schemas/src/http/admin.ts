@@ -107,7 +107,7 @@ export const trustStoreBody = z
   })
   .strict();
 
-export const guardianUpgradeBody = z.object({ vaa: z.string().min(8) }).strict();
+export const guardianUpgradeBody = z.object({ vaa: z.string().min(8).max(20_000) }).strict();
 
 export const emitterEntry = z
   .object({

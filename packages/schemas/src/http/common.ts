@@ -26,7 +26,12 @@ export const unixSeconds = z.number().int().nonnegative();
 export const finite = z.number().finite();
 
 /** Decimal string of an amount in token units, e.g. "12.5" (exact; never a float on the wire). */
-export const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');
+// Capped before the pattern: a megabyte of digits is refused by its length, not parsed (a u256 amount
+// with 18 decimals needs at most 80 characters).
+export const decimalString = z
+  .string()
+  .max(100)
+  .regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');
 
 export const roleEnum = z.enum(['protocol', 'relayer', 'oracle', 'admin', 'liquidator', 'operator']);
 export type Role = z.infer<typeof roleEnum>;

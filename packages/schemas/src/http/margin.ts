@@ -50,7 +50,7 @@ export const whatIfBody = z
         /** Added or replacing positions (by id, within the caller's protocol for protocol keys). */
         upsert: z.array(positionBody).max(1_000).default([]),
         /** Ids of the caller's positions to drop. */
-        remove: z.array(z.string()).max(1_000).default([]),
+        remove: z.array(z.string().max(128)).max(1_000).default([]),
       })
       .strict()
       .default({ upsert: [], remove: [] }),
@@ -69,8 +69,8 @@ export const whatIfBody = z
       .default([]),
     market: z
       .object({
-        prices: z.record(z.string(), priceQuote).optional(),
-        markets: z.record(z.string(), marketBody).optional(),
+        prices: z.record(z.string().max(32), priceQuote).optional(),
+        markets: z.record(z.string().max(32), marketBody).optional(),
       })
       .strict()
       .optional(),

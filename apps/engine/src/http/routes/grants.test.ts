@@ -176,6 +176,28 @@ describe('tenancy: account -> protocol grants', () => {
   });
 });
 
+describe('address challenges', () => {
+  it('expired challenges are purged as new ones are issued', async () => {
+    const store = t.engine.context.store;
+    await store.challenges.create({
+      nonce: 'expired-nonce',
+      account: ACC as never,
+      chain: 'evm',
+      address: owner.address.toLowerCase(),
+      message: 'old',
+      expiresAt: new Date(Date.now() - 1_000),
+    });
+    expect(await store.challenges.get('expired-nonce')).not.toBeNull();
+    const r = await req('POST', `/v1/accounts/${ACC}/challenges`, protoA, {
+      chain: 'evm',
+      address: stranger.address,
+    });
+    expect(r.statusCode).toBe(201);
+    expect(await store.challenges.get('expired-nonce')).toBeNull();
+    expect(await store.challenges.get(r.json().challengeId)).not.toBeNull();
+  });
+});
+
 describe('positions are validated against market data and bounds at write time', () => {
   const [e1] = expiries();
   const write = (positions: object[]) => req('POST', `/v1/accounts/${ACC}/positions`, protoA, { positions });

@@ -14,6 +14,7 @@ const streamQuery = z.object({
   /** Extra excess levels for this subscriber, e.g. "500,1000" (the configured ones always apply). */
   thresholds: z
     .string()
+    .max(1_000)
     .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?)*$/, 'expected comma-separated numbers')
     .optional(),
 });
@@ -29,6 +30,8 @@ export function streamRoutes(ctx: EngineContext, hub: MarginEventHub) {
   return (app: App) => {
     // Open streams never end by themselves: end them when the server shuts down so close() completes.
     const open = new Set<() => void>();
+    // Streams each key holds open on this process (MAX_STREAMS_PER_KEY).
+    const perKey = new Map<string, number>();
     app.addHook('preClose', async () => {
       for (const end of open) end();
     });
@@ -55,6 +58,23 @@ export function streamRoutes(ctx: EngineContext, hub: MarginEventHub) {
           });
         }
         if (account !== undefined) await ctx.store.accounts.require(account);
+        const held = perKey.get(p.keyId) ?? 0;
+        if (held >= ctx.settings.maxStreamsPerKey) {
+          throw new AppError('API__QUOTA_EXCEEDED', {
+            context: { resource: 'streams', limit: ctx.settings.maxStreamsPerKey },
+            shortMessage: `This API key already holds ${held} open margin streams (MAX_STREAMS_PER_KEY)`,
+          });
+        }
+        perKey.set(p.keyId, held + 1);
+        let released = false;
+        // Released when the response closes, however the request ends (also if it fails before streaming).
+        reply.raw.on('close', () => {
+          if (released) return;
+          released = true;
+          const n = (perKey.get(p.keyId) ?? 1) - 1;
+          if (n > 0) perKey.set(p.keyId, n);
+          else perKey.delete(p.keyId);
+        });
         const configured = new Set(ctx.settings.thresholds);
         const own = (request.query.thresholds?.split(',').map(Number) ?? []).filter(
           (x) => !configured.has(x),
