@@ -15,6 +15,7 @@ import {
   startStack,
   waitFor,
 } from '../../test/src/harness/index.js';
+import { demoBindingCollateral } from './binding.js';
 import { demoBook, protocols } from './book.js';
 import { type AccountRow, bookTable, readBook } from './book-view.js';
 import { accountModes } from './modes.js';
@@ -75,6 +76,7 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
     thresholds: [0],
     dataDir: join(workDir, 'data'),
     progress,
+    settlement: true,
   });
   const s = stack;
   const now = Math.floor(Date.now() / 1000);
@@ -180,6 +182,9 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
       modes.capitalEfficiency === null ? 'n/a' : `${modes.capitalEfficiency.toFixed(2)}x`
     }\n`,
   );
+
+  const alphaAddress = s.evm.accounts[1];
+  if (alphaAddress) await demoBindingCollateral(s, focus, alphaAddress, opts.out);
 
   stream = await openMarginStream({ baseUrl: s.engine.url, apiKey: s.engine.adminKey });
   const shockAt = Date.now();
