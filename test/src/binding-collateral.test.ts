@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { type Address, type Hex, toHex } from 'viem';
+import type { Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  requestWithdrawal as askWithdrawal,
   demoMarketData,
   type Stack,
   seedAccount,
@@ -14,23 +14,6 @@ const REDIS_URL_TEST = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379';
 const USDC = 1_000_000n;
 const ID = 'acc_binding';
 const SEVEN_DAYS = 7 * 24 * 3600;
-
-/** The 201 or 422 body of POST /withdrawals (the fields this test reads). */
-interface WithdrawalAnswer {
-  readonly error: { code: string; context: Record<string, unknown> & { maxAmount?: string } };
-  readonly typedData: {
-    domain: Record<string, unknown>;
-    message: {
-      account: Address;
-      token: Address;
-      amount: string;
-      to: Address;
-      nonce: string;
-      deadline: string;
-    };
-  };
-  readonly signature: Hex;
-}
 
 /**
  * Binding collateral end to end: the collateral sits in the vault on `evm-devnet-2`, the position it
@@ -78,40 +61,17 @@ describe('withdrawals are bound by the unified margin across chains', () => {
     return stack.evm2;
   };
 
-  async function requestWithdrawal(amount: string) {
-    const requestId = randomBytes(8).toString('hex');
-    const expiresAt = Math.floor(Date.now() / 1000) + 300;
-    const message = [
-      'xmargin: authorise a withdrawal',
-      `account: ${ID}`,
-      'chain: evm-devnet-2',
-      'asset: USDC',
-      `amount: ${amount}`,
-      `from: ${trader.toLowerCase()}`,
-      `to: ${trader.toLowerCase()}`,
-      `request: ${requestId}`,
-      `expires: ${new Date(expiresAt * 1000).toISOString()}`,
-    ].join('\n');
-    // ganache has no personal_sign; its eth_sign applies the same EIP-191 prefix with the node's key.
-    const signature = (await evm2().walletClient.request({
-      method: 'eth_sign',
-      params: [trader, toHex(message)],
-    })) as Hex;
-    const res = await fetch(`${stack.engine.url}/v1/accounts/${ID}/withdrawals`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${protocolKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        chain: 'evm-devnet-2',
-        asset: 'USDC',
-        amount,
-        address: trader,
-        requestId,
-        expiresAt,
-        signature,
-      }),
+  const requestWithdrawal = (amount: string) =>
+    askWithdrawal({
+      engineUrl: stack.engine.url,
+      apiKey: protocolKey,
+      wallet: evm2().walletClient,
+      accountId: ID,
+      chain: 'evm-devnet-2',
+      asset: 'USDC',
+      amount,
+      address: trader,
     });
-    return { status: res.status, body: (await res.json()) as WithdrawalAnswer };
-  }
 
   const excess = async () =>
     (await (await stack.protocol('perpx-solana')).margin.whatIf(ID, {})).current.initialExcess;
@@ -122,9 +82,11 @@ describe('withdrawals are bound by the unified margin across chains', () => {
     expect(before).toBeLessThan(20_000);
     const all = await requestWithdrawal('20000');
     expect(all.status).toBe(422);
-    expect(all.body.error.code).toBe('SETTLEMENT__WITHDRAWAL_REFUSED');
-    expect(all.body.error.context).toMatchObject({ reason: 'margin', chain: 'evm-devnet-2', asset: 'USDC' });
-    const max = Number(all.body.error.context.maxAmount);
+    const refusal = all.body.error;
+    if (!refusal) throw new Error('no error body');
+    expect(refusal.code).toBe('SETTLEMENT__WITHDRAWAL_REFUSED');
+    expect(refusal.context).toMatchObject({ reason: 'margin', chain: 'evm-devnet-2', asset: 'USDC' });
+    const max = Number(refusal.context.maxAmount);
     expect(max).toBeGreaterThan(0);
     expect(max).toBeCloseTo(before, 0);
     expect(await evm2().vaultBalance(trader, 'USDC')).toBe(20_000n * USDC);
@@ -134,12 +96,14 @@ describe('withdrawals are bound by the unified margin across chains', () => {
     const before = await excess();
     const ok = await requestWithdrawal('1000');
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
-    expect(ok.body.typedData.domain).toMatchObject({
+    const { typedData, signature } = ok.body;
+    if (!typedData || !signature) throw new Error('no typed data in the answer');
+    expect(typedData.domain).toMatchObject({
       chainId: 1338,
       verifyingContract: evm2().contracts.vault,
     });
     expect(await excess()).toBeCloseTo(before - 1_000, 0);
-    const m = ok.body.typedData.message;
+    const m = typedData.message;
     await evm2().submitWithdrawal({
       from: trader,
       message: {
@@ -150,7 +114,7 @@ describe('withdrawals are bound by the unified margin across chains', () => {
         nonce: BigInt(m.nonce),
         deadline: BigInt(m.deadline),
       },
-      signature: ok.body.signature,
+      signature,
     });
     expect(await evm2().vaultBalance(trader, 'USDC')).toBe(19_000n * USDC);
     // Once indexed, the reservation closes and the margin stays at the withdrawn level (not twice).
