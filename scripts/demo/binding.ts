@@ -5,30 +5,32 @@ const USDC = 1_000_000n;
 type Address = `0x${string}`;
 
 /**
- * Binding collateral on the demo book: `acc_alpha`'s USDC sits in the vault on `evm-devnet` while its
- * delta hedge (a short perp) lives with a venue on Solana. A withdrawal the margin allows is authorised
- * and paid by the vault, one that would leave the hedge unmargined is refused with the most that may
- * leave, and a forced withdrawal counts as withdrawn as soon as it is requested on chain.
+ * Binding collateral on the demo book. `acc_alpha` (calls on EVM hedged by a Solana perp, USDC in the
+ * vault on `evm-devnet`) withdraws what its margin allows: authorised and paid by the vault.
+ * `acc_charlie`'s leveraged perp on the Solana venue needs its vault USDC: withdrawing all of it is
+ * refused with the most that may leave. A forced withdrawal by `acc_alpha` counts as withdrawn as soon
+ * as it is requested on chain.
  */
 export async function demoBindingCollateral(
   s: Stack,
-  accountId: string,
-  trader: Address,
+  hedged: { accountId: string; trader: Address },
+  leveraged: { accountId: string; trader: Address },
   out: (text: string) => void,
 ): Promise<void> {
+  const { accountId, trader } = hedged;
   const key = await s.engine.createKey('protocol', 'binding-demo');
   const reader = await s.protocol('binding-demo');
   const excess = async () => (await reader.margin.whatIf(accountId, {})).current.initialExcess;
-  const ask = (amount: string) =>
+  const ask = (amount: string, who = hedged) =>
     requestWithdrawal({
       engineUrl: s.engine.url,
       apiKey: key,
       wallet: s.evm.walletClient,
-      accountId,
+      accountId: who.accountId,
       chain: 'evm-devnet',
       asset: 'USDC',
       amount,
-      address: trader,
+      address: who.trader,
     });
   const lines: string[] = [];
   const start = await excess();
@@ -49,13 +51,14 @@ export async function demoBindingCollateral(
     )}`,
   );
 
-  const all = await ask(String((await s.evm.vaultBalance(trader, 'USDC')) / USDC));
+  const vaulted = (await s.evm.vaultBalance(leveraged.trader, 'USDC')) / USDC;
+  const all = await ask(String(vaulted), leveraged);
   if (all.status !== 422 || !all.body.error)
     throw new Error(`full withdrawal was not refused: ${all.status}`);
   lines.push(
-    `withdraw everything: refused, ${all.body.error.code} (the Solana hedge needs it); at most ${money(
-      Number(all.body.error.context.maxAmount),
-    )} USDC may leave`,
+    `${leveraged.accountId} withdraws all ${money(Number(vaulted))} USDC from evm-devnet: refused, ${
+      all.body.error.code
+    } (its perp on the Solana venue needs it); at most ${money(Number(all.body.error.context.maxAmount))} may leave`,
   );
 
   const beforeForced = await excess();
@@ -72,5 +75,7 @@ export async function demoBindingCollateral(
       beforeForced,
     )} -> ${money(counted)}`,
   );
-  out(`\nBinding collateral (${accountId})\n\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+  out(
+    `\nBinding collateral (${accountId}, ${leveraged.accountId})\n\n${lines.map((l) => `  ${l}`).join('\n')}\n`,
+  );
 }

@@ -183,8 +183,14 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
     }\n`,
   );
 
-  const alphaAddress = s.evm.accounts[1];
-  if (alphaAddress) await demoBindingCollateral(s, focus, alphaAddress, opts.out);
+  const [alphaAddress, charlieAddress] = [s.evm.accounts[1], s.evm.accounts[3]];
+  if (alphaAddress && charlieAddress)
+    await demoBindingCollateral(
+      s,
+      { accountId: focus, trader: alphaAddress },
+      { accountId: 'acc_charlie', trader: charlieAddress },
+      opts.out,
+    );
 
   stream = await openMarginStream({ baseUrl: s.engine.url, apiKey: s.engine.adminKey });
   const shockAt = Date.now();
