@@ -15,6 +15,7 @@ import {
   startStack,
   waitFor,
 } from '../../test/src/harness/index.js';
+import { demoBindingCollateral } from './binding.js';
 import { demoBook, protocols } from './book.js';
 import { type AccountRow, bookTable, readBook } from './book-view.js';
 import { demoLiquidation } from './liquidation.js';
@@ -76,6 +77,7 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
     thresholds: [0],
     dataDir: join(workDir, 'data'),
     progress,
+    settlement: true,
   });
   const s = stack;
   const now = Math.floor(Date.now() / 1000);
@@ -181,6 +183,15 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
       modes.capitalEfficiency === null ? 'n/a' : `${modes.capitalEfficiency.toFixed(2)}x`
     }\n`,
   );
+
+  const [alphaAddress, charlieAddress] = [s.evm.accounts[1], s.evm.accounts[3]];
+  if (alphaAddress && charlieAddress)
+    await demoBindingCollateral(
+      s,
+      { accountId: focus, trader: alphaAddress },
+      { accountId: 'acc_charlie', trader: charlieAddress },
+      opts.out,
+    );
 
   stream = await openMarginStream({ baseUrl: s.engine.url, apiKey: s.engine.adminKey });
   const shockAt = Date.now();

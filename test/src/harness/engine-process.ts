@@ -15,6 +15,8 @@ export interface EngineProcessOptions {
   readonly logLevel?: string;
   readonly onLine?: (line: string) => void;
   readonly readyTimeoutMs?: number;
+  /** More engine environment (e.g. SETTLEMENT_PRIVATE_KEY, INDEX_NETWORKS). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface EngineProcess {
@@ -54,6 +56,7 @@ export async function startEngineProcess(opts: EngineProcessOptions): Promise<En
       XMARGIN_ADMIN_KEY: adminKey,
       MARGIN_THRESHOLDS: (opts.thresholds ?? [0]).join(','),
       WORKER_CONCURRENCY: '4',
+      ...opts.env,
     },
     ...(opts.onLine === undefined ? {} : { onLine: opts.onLine }),
   });

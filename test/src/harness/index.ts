@@ -11,6 +11,7 @@ export {
   startRelayerProcess,
 } from './relayer-process.js';
 export { repoRoot } from './repo-root.js';
+export { requestWithdrawal, type WithdrawalAnswer } from './request-withdrawal.js';
 export { type SeedAccountSpec, type SeededAccount, type SeedPosition, seedAccount } from './seed-account.js';
 export { type ServiceProcess, type ServiceProcessOptions, startServiceProcess } from './service-process.js';
 export {

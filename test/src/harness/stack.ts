@@ -7,6 +7,7 @@ import { trustStoreToJson } from '@xmargin/attestation';
 import { devnetTrustStore } from '@xmargin/attestation/testing';
 import type { XmarginClient } from '@xmargin/client';
 import {
+  DEVNET_SETTLEMENT_PRIVATE_KEY,
   type DevnetGuardians,
   type EvmDevnet,
   type GuardianEvmChain,
@@ -40,6 +41,12 @@ export interface StackOptions {
   readonly progress?: (message: string) => void;
   /** Engine output lines. */
   readonly onEngineLine?: (line: string) => void;
+  /**
+   * Binding collateral: the engine gets the devnet settlement key and indexes the EVM vaults itself
+   * (withdrawal authorisations, forced-withdrawal requests). It then starts after the devnets, whose
+   * RPC URLs it needs.
+   */
+  readonly settlement?: boolean;
 }
 
 export interface StackRelayerOptions {
@@ -94,18 +101,24 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await deleteRedisPrefix(opts.redisUrl, queuePrefix);
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   });
-  // The engine does not depend on the chains: it boots (the slowest part) while the devnets start.
-  progress('starting engine (API + workers, PGlite, BullMQ on Redis)');
-  const engineStart = startEngineProcess({
-    redisUrl: opts.redisUrl,
-    queuePrefix,
-    pgliteDir: join(dataDir, 'db'),
-    ...(opts.thresholds === undefined ? {} : { thresholds: opts.thresholds }),
-    ...(opts.engineLogLevel === undefined ? {} : { logLevel: opts.engineLogLevel }),
-    ...(opts.engineReadyTimeoutMs === undefined ? {} : { readyTimeoutMs: opts.engineReadyTimeoutMs }),
-    ...(opts.onEngineLine === undefined ? {} : { onLine: opts.onEngineLine }),
-  });
-  stops.push(async () => (await engineStart.catch(() => undefined))?.stop());
+  const bootEngine = (env?: Record<string, string>) => {
+    progress('starting engine (API + workers, PGlite, BullMQ on Redis)');
+    const started = startEngineProcess({
+      redisUrl: opts.redisUrl,
+      queuePrefix,
+      pgliteDir: join(dataDir, 'db'),
+      ...(opts.thresholds === undefined ? {} : { thresholds: opts.thresholds }),
+      ...(opts.engineLogLevel === undefined ? {} : { logLevel: opts.engineLogLevel }),
+      ...(opts.engineReadyTimeoutMs === undefined ? {} : { readyTimeoutMs: opts.engineReadyTimeoutMs }),
+      ...(opts.onEngineLine === undefined ? {} : { onLine: opts.onEngineLine }),
+      ...(env === undefined ? {} : { env }),
+    });
+    stops.push(async () => (await started.catch(() => undefined))?.stop());
+    return started;
+  };
+  // The engine does not depend on the chains unless it settles: it boots (the slowest part) while the
+  // devnets start.
+  let engineStart = opts.settlement ? undefined : bootEngine();
   try {
     progress('starting EVM devnet (ganache, chain 1337, vault + core bridge + tokens)');
     const evm = await startEvmDevnet();
@@ -140,6 +153,20 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
     stops.push(() => guardians.stop());
 
+    engineStart ??= bootEngine({
+      SETTLEMENT_PRIVATE_KEY: DEVNET_SETTLEMENT_PRIVATE_KEY,
+      INDEX_EVERY_MS: '1000',
+      INDEX_NETWORKS: JSON.stringify(
+        [evm, ...(evm2 ? [evm2] : [])].map((d) => ({
+          chain: d.chainName,
+          rpcUrl: d.rpcUrl,
+          vaults: [{ address: d.contracts.vault, startBlock: d.contracts.vaultDeployBlock.toString() }],
+          tokens: Object.fromEntries(
+            d.contracts.tokens.map((t) => [t.address, { asset: t.symbol, decimals: t.decimals }]),
+          ),
+        })),
+      ),
+    });
     const engine = await engineStart;
     progress(`engine ready at ${engine.url}`);
 
