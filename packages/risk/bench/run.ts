@@ -1,5 +1,6 @@
-// `pnpm bench` (packages/risk): full-book margin throughput of the shared-risk-array fast path against
-// full revaluation per account, measured in one run, single-threaded (one core). Prints figures only.
+// `pnpm bench` (packages/risk): full-book margin throughput of the resident book (shared risk arrays)
+// against computeMarginSummary per account, the refresh after one underlying moves and the cost of
+// account upsert and removal, measured in one run, single-threaded (one core). Prints figures only.
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import {
@@ -126,14 +127,19 @@ write(
   `book: ${fmt(ACCOUNTS)} accounts x ${POSITIONS} positions, ${instruments.length} instruments, pmrm-v1-mainnet (23 scenarios), single thread${pinned ? ', pinned to core 0 (taskset)' : ''}`,
 );
 
+const ids = accounts.map((_, a) => `account-${a}`);
 let t = performance.now();
-const book = createRiskBook(bookMarket, accounts);
-write(`build (index positions, risk arrays, first compute): ${(performance.now() - t).toFixed(0)} ms`);
+const book = createRiskBook(
+  bookMarket,
+  accounts.map((account, a) => [ids[a]!, account] as const),
+);
+write(`build (index positions, risk arrays, first margin): ${(performance.now() - t).toFixed(0)} ms`);
 
+// Patching every market revalues every instrument and re-aggregates every account: the full refresh.
 let best = Number.POSITIVE_INFINITY;
 for (let r = 0; r < 5; r++) {
   t = performance.now();
-  book.compute();
+  book.updateMarket({ markets: bookMarket.markets });
   best = Math.min(best, performance.now() - t);
 }
 const fastRate = ACCOUNTS / (best / 1000);
@@ -150,7 +156,7 @@ const naive = docs.map((d) => computeMarginSummary(d));
 const naiveMs = performance.now() - t;
 const naiveRate = NAIVE_SAMPLE / (naiveMs / 1000);
 write(
-  `naive path (full revaluation per account), ${fmt(NAIVE_SAMPLE)}-account sample: ${naiveMs.toFixed(0)} ms = ${fmt(naiveRate)} accounts/s`,
+  `naive path (computeMarginSummary per account), ${fmt(NAIVE_SAMPLE)}-account sample: ${naiveMs.toFixed(0)} ms = ${fmt(naiveRate)} accounts/s = ${((naiveMs * 1000) / NAIVE_SAMPLE).toFixed(1)} us/account`,
 );
 write(`fast / naive: ${(fastRate / naiveRate).toFixed(1)}x`);
 
@@ -163,8 +169,10 @@ const fields = [
   'maintenanceExcess',
 ] as const;
 naive.forEach((s, a) => {
+  const entry = book.get(ids[a]!);
+  if (!entry?.ok) throw new Error(`${ids[a]} failed in the book`);
   for (const f of fields) {
-    const x = book.result[f][a]!;
+    const x = entry.summary[f];
     const y = s[f];
     maxRel = Math.max(maxRel, Math.abs(x - y) / Math.max(1, Math.abs(x), Math.abs(y)));
   }
@@ -181,8 +189,20 @@ const moved: Market = {
   expiries: eth.expiries!.map((e) => ({ ...e, forward: e.forward * 1.01 })),
 };
 t = performance.now();
-book.updateMarket('ETH', moved);
+const exposed = book.updateMarket({ markets: { ETH: moved } });
 const refreshMs = performance.now() - t;
 write(
-  `refresh after a 1% ETH move (revalue ETH instruments, re-aggregate exposed accounts): ${refreshMs.toFixed(1)} ms`,
+  `refresh after a 1% ETH move (revalue ETH instruments, re-aggregate ${fmt(exposed.length)} exposed accounts): ${refreshMs.toFixed(1)} ms`,
+);
+
+// Account churn: replace accounts with others of the same shape, then remove them.
+const CHURN = 20_000;
+t = performance.now();
+for (let a = 0; a < CHURN; a++) book.upsertAccount(ids[a]!, accounts[(a + CHURN) % ACCOUNTS]!);
+const upsertUs = ((performance.now() - t) * 1000) / CHURN;
+t = performance.now();
+for (let a = 0; a < CHURN; a++) book.removeAccount(ids[a]!);
+const removeUs = ((performance.now() - t) * 1000) / CHURN;
+write(
+  `upsert (replace) ${upsertUs.toFixed(1)} us/account, remove ${removeUs.toFixed(1)} us/account (${fmt(CHURN)} each, ${POSITIONS} positions)`,
 );

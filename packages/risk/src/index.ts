@@ -1,4 +1,4 @@
-export { type BookMarket, type BookResult, createRiskBook, type RiskBook } from './book/create-risk-book.js';
+export { type BookEntry, type BookMarket, createRiskBook, type RiskBook } from './book/create-risk-book.js';
 export { computeMargin, computeMarginSummary } from './compute-margin.js';
 export { resolveParams } from './params/resolve-params.js';
 export { presets } from './presets/index.js';

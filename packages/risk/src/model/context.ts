@@ -78,7 +78,23 @@ function expiryContext(e: ExpiryMarket, path: string, asOf: number, params: Risk
   };
 }
 
+// Every document of a book, a what-if search or a batch of accounts shares its market objects: the
+// context of one (expiry shocks, discounts, vol maps) is kept per market object, for its last
+// (name, asOf, params). Market objects are treated as values, like params.
+const marketCache = new WeakMap<
+  Market,
+  { name: string; asOf: number; params: RiskParams; ctx: MarketContext }
+>();
+
 function marketContext(name: string, m: Market, asOf: number, params: RiskParams): MarketContext {
+  const hit = marketCache.get(m);
+  if (hit && hit.name === name && hit.asOf === asOf && hit.params === params) return hit.ctx;
+  const ctx = buildMarketContext(name, m, asOf, params);
+  marketCache.set(m, { name, asOf, params, ctx });
+  return ctx;
+}
+
+function buildMarketContext(name: string, m: Market, asOf: number, params: RiskParams): MarketContext {
   if (!(m.spot > 0)) {
     throw new AppError('RISK__INVALID_INPUT', {
       context: { path: `markets.${name}.spot`, reason: 'must be > 0' },

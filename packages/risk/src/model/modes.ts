@@ -1,9 +1,11 @@
+import { markConstant } from '../book/account-run.js';
+import { aggregateSegment, type RunLegs, type Segment } from '../book/aggregate.js';
+import type { AccountEvaluation } from '../book/evaluate-account.js';
 import type { ModeResult, Position } from '../types.js';
 import type { ResolvedCollateral } from './collateral.js';
 import { imHaircutExtra, mmHaircut } from './collateral.js';
 import type { MarginContext } from './context.js';
-import { addPosition, type UnderlyingHolding, volFor } from './holdings.js';
-import { marginUnderlying, optionValue } from './underlying.js';
+import { optionValue, volFor } from './option-value.js';
 
 interface Requirement {
   im: number;
@@ -36,23 +38,30 @@ export function collateralHaircuts(ctx: MarginContext, col: ResolvedCollateral):
  * (no offsets, no pooling), and so is each underlying's risk-cancelling collateral.
  */
 export function isolatedMode(
-  ctx: MarginContext,
+  ev: AccountEvaluation,
   positions: readonly Position[],
-  col: ResolvedCollateral,
   equity: number,
 ): ModeResult {
-  const r = collateralHaircuts(ctx, col);
-  const one = (h: UnderlyingHolding) => {
-    const um = marginUnderlying(ctx, h);
-    r.im += um.initialRequirement;
-    r.mm += um.maintenanceRequirement;
+  const { kernel, table, arrays, run } = ev;
+  const P = kernel.stablePrice;
+  const r: Requirement = { im: run.terms.haircutIm / P, mm: run.terms.haircutMm / P };
+  const one = (legs: RunLegs, u: number, hi: number, base: number) => {
+    const seg: Segment = { u, lo: 0, hi, base, im: 0, mm: 0, mtm: 0 };
+    aggregateSegment(kernel, table, arrays, legs, seg);
+    r.im += seg.im;
+    r.mm += seg.mm;
   };
   positions.forEach((p, i) => {
-    const m = new Map<string, UnderlyingHolding>();
-    addPosition(ctx, m, p, i);
-    for (const h of m.values()) one(h);
+    const id = run.positionInstrument[i]!;
+    const legs = {
+      inst: [id],
+      qty: [p.quantity],
+      konst: [markConstant(p)],
+    };
+    one(legs, table.underlying[id]!, 1, 0);
   });
-  for (const [u, b] of col.base) one({ market: ctx.markets.get(u)!, base: b, perps: [], expiries: [] });
+  const none = { inst: [], qty: [], konst: [] };
+  for (const s of run.segments) if (s.base !== 0) one(none, s.u, 0, s.base);
   return mode(equity, r);
 }
 

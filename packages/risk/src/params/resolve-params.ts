@@ -1,6 +1,7 @@
 import { AppError } from '@xmargin/errors';
 import { presets } from '../presets/index.js';
 import type { AssetParams, ParamsInput, ParamsSpec, RiskParams } from '../types.js';
+import { cachedParams } from './params-cache.js';
 
 const DEFAULT_CROSS: RiskParams['cross'] = {
   futureIm: 0.1,
@@ -39,8 +40,13 @@ function required<T>(value: T | undefined, path: string): T {
  * Resolves a document's `params` (a preset name with overrides, or a full parameter object) into the
  * complete parameter set. Optional fields default to: weight 1, minVolUp 0, mmFactor 1,
  * discountOptionValues false, no collateral age limit, no assets, Deribit-style cross ratios.
+ * Memoised (see `params-cache.ts`): the result is frozen and shared by every equal `spec`.
  */
 export function resolveParams(spec: ParamsSpec): RiskParams {
+  return cachedParams(spec, resolveUncached);
+}
+
+function resolveUncached(spec: ParamsSpec): RiskParams {
   let input: ParamsInput;
   if ('preset' in spec && typeof spec.preset === 'string') {
     const preset = presets[spec.preset];

@@ -1,0 +1,343 @@
+import { AppError } from '@xmargin/errors';
+import type { MarginContext } from '../model/context.js';
+import type { MarginSummary } from '../types.js';
+import { FUTURE as FUTURE_KIND, type InstrumentTable, PERP as PERP_KIND } from './instrument-table.js';
+
+// Local copies: a transpiled import can be a getter call on every read, and these are read per leg.
+const PERP = PERP_KIND;
+const FUTURE = FUTURE_KIND;
+
+import type { RiskArrays } from './risk-arrays.js';
+
+/**
+ * The margin formula of spec sections 3-4 (PMRM v1), in one place: every path (the book, computeMargin,
+ * computeMarginSummary, the isolated mode) aggregates shared risk arrays through these functions.
+ */
+
+/** What the aggregation needs of the parameters and the document, resolved once per context. */
+export interface KernelParams {
+  readonly n: number;
+  readonly weight: Float64Array;
+  readonly perpPercent: number;
+  readonly basePercent: number;
+  readonly optionPercent: number;
+  readonly confidenceThreshold: number;
+  readonly confidenceMargin: number;
+  readonly mmFactor: number;
+  /** imFactor raised by the stablecoin depeg add-on. */
+  readonly imFactor: number;
+  readonly stablePrice: number;
+  /** Scratch rows (scenario P&L, expiry value), reused by every call. */
+  readonly pnl: Float64Array;
+  readonly value: Float64Array;
+}
+
+// One per parameter set (and stable price): their scratch rows are reused by every aggregation, which
+// never re-enters itself.
+const kernelCache = new WeakMap<object, KernelParams>();
+
+export function kernelParams(ctx: MarginContext): KernelParams {
+  const hit = kernelCache.get(ctx.params);
+  if (hit && hit.stablePrice === ctx.stablePrice && hit.imFactor === ctx.imFactor) return hit;
+  const k = buildKernelParams(ctx);
+  kernelCache.set(ctx.params, k);
+  return k;
+}
+
+function buildKernelParams(ctx: MarginContext): KernelParams {
+  const { scenarios, contingency, confidence } = ctx.params;
+  const n = scenarios.length;
+  return {
+    n,
+    weight: Float64Array.from(scenarios, (s) => s.weight),
+    perpPercent: contingency.perpPercent,
+    basePercent: contingency.basePercent,
+    optionPercent: contingency.optionPercent,
+    confidenceThreshold: confidence.threshold,
+    confidenceMargin: confidence.margin,
+    mmFactor: ctx.params.mmFactor,
+    imFactor: ctx.imFactor,
+    stablePrice: ctx.stablePrice,
+    pnl: new Float64Array(n),
+    value: new Float64Array(n),
+  };
+}
+
+/** An account's holdings: (instrument, quantity, mark constant) sorted as `InstrumentTable.compare`. */
+export interface RunLegs {
+  readonly inst: readonly number[];
+  readonly qty: readonly number[];
+  /** Mark-to-market constant of a linear leg: -qty*entry (+ funding), so its mark is qty*price + konst. */
+  readonly konst: readonly number[];
+}
+
+/** One underlying of an account: legs [lo, hi) of its run and its risk-cancelling collateral. */
+export interface Segment {
+  readonly u: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly base: number;
+  /** Results of the last aggregation. */
+  im: number;
+  mm: number;
+  mtm: number;
+}
+
+/** Per-expiry intermediates of one aggregation, kept for attribution. */
+export interface ExpiryTrace {
+  readonly expiry: number;
+  /** Net option value of the expiry per scenario, before the static discount. */
+  readonly scenarioValue: Float64Array;
+  /** Basis legs: shocked value less mark (options and futures), before the basis factor. */
+  readonly basisUp: number;
+  readonly basisDown: number;
+}
+
+/** The per-underlying figures of spec section 3, for the output document. */
+export interface UnderlyingTrace {
+  scenarioPnl: Float64Array;
+  basisContingency: number;
+  staticContingency: number;
+  confidenceContingency: number;
+  minSpan: number;
+  /** Index of the worst scenario, or -1 when the basis contingency set `minSpan`. */
+  worst: number;
+  expiries: ExpiryTrace[];
+}
+
+/**
+ * PMRM v1 margin of one underlying of one account (spec section 3): additions over the risk arrays
+ * plus the per-expiry static discount, no pricing. Writes `seg.im`, `seg.mm`, `seg.mtm`; fills `trace`
+ * when given. Non-finite inputs propagate as NaN or Infinity to the totals (see `accountSummary`).
+ */
+export function aggregateSegment(
+  k: KernelParams,
+  t: InstrumentTable,
+  a: RiskArrays,
+  run: RunLegs,
+  seg: Segment,
+  trace?: UnderlyingTrace,
+): void {
+  const { inst, qty, konst } = run;
+  const { n, pnl: scen, value: V } = k;
+  const R = a.stride;
+  const arr = a.values;
+  const { kind, group, strike: strikeOf } = t;
+  const u = seg.u;
+  const b = seg.base;
+  const hi = seg.hi;
+  const S = a.spot[u]!;
+  scen.fill(0);
+  let mtm = (b * S) / k.stablePrice;
+  let qp = 0;
+  let linearQty = 0;
+  let naked = 0;
+  let bc = 0;
+  // Sum over expiries of (1 - c_e) * |options in e|, for the expiries below the confidence threshold.
+  let optionsByConfidence = 0;
+  let i = seg.lo;
+  for (; i < hi && kind[inst[i]!] === PERP; i++) {
+    const q = qty[i]!;
+    const o = inst[i]! * R;
+    qp += q;
+    mtm += q * arr[o + n + 2]! + konst[i]!;
+    for (let s = 0; s < n; s++) scen[s]! += q * arr[o + s]!;
+  }
+  linearQty += Math.abs(qp);
+  const cPort = qp !== 0 ? Math.min(a.spotConfidence[u]!, a.perpConfidence[u]!) : a.spotConfidence[u]!;
+  while (i < hi) {
+    const g = group[inst[i]!]!;
+    // V holds the expiry's option value per scenario once an option leg has been seen (no fill pass:
+    // most expiries of an account hold one option).
+    let options = false;
+    let up = 0;
+    let down = 0;
+    let mtmE = 0;
+    let fq = 0;
+    let fu = 0;
+    let fd = 0;
+    let absOptions = 0;
+    let strike = Number.NaN;
+    let net = 0;
+    for (; i < hi && group[inst[i]!] === g; i++) {
+      const id = inst[i]!;
+      const q = qty[i]!;
+      const o = id * R;
+      if (kind[id] === FUTURE) {
+        fq += q;
+        mtm += q * arr[o + n + 2]! + konst[i]!;
+        fu += q * arr[o + n]!;
+        fd += q * arr[o + n + 1]!;
+        for (let s = 0; s < n; s++) scen[s]! += q * arr[o + s]!;
+        continue;
+      }
+      if (options) for (let s = 0; s < n; s++) V[s]! += q * arr[o + s]!;
+      else for (let s = 0; s < n; s++) V[s] = q * arr[o + s]!;
+      options = true;
+      up += q * arr[o + n]!;
+      down += q * arr[o + n + 1]!;
+      mtmE += q * arr[o + n + 2]!;
+      absOptions += Math.abs(q);
+      // Calls and puts at one strike are adjacent in a run: net them for the naked shorts.
+      if (strikeOf[id] !== strike) {
+        naked += Math.max(0, -net);
+        strike = strikeOf[id]!;
+        net = 0;
+      }
+      net += q;
+    }
+    naked += Math.max(0, -net);
+    if (options) {
+      const D = a.staticDiscount[g]!;
+      for (let s = 0; s < n; s++) {
+        // A (1, none) scenario's risk array entry is the mark itself, so V[s] is the expiry mark there.
+        const v = V[s]!;
+        // Static discount haircuts only a net-long (positive) shocked expiry value.
+        scen[s]! += (v > 0 ? v * D : v) - mtmE;
+      }
+    }
+    const basisUp = up - mtmE + fu;
+    const basisDown = down - mtmE + fd;
+    bc += Math.min(0, basisUp, basisDown) * a.basisFactor[g]!;
+    mtm += mtmE;
+    linearQty += Math.abs(fq);
+    if (absOptions > 0) {
+      const ce = Math.min(cPort, a.confidence[g]!);
+      if (ce < k.confidenceThreshold) optionsByConfidence += (1 - ce) * absOptions;
+    }
+    if (trace) {
+      const scenarioValue = options ? Float64Array.from(V) : new Float64Array(n);
+      trace.expiries.push({ expiry: t.groupExpiry[g]!, scenarioValue, basisUp, basisDown });
+    }
+  }
+  // PMRM starts the minimum at the basis contingency and only a strictly lower scenario replaces it.
+  let min = bc;
+  let worst = -1;
+  const move = a.baseMove[u]!;
+  const weight = k.weight;
+  for (let s = 0; s < n; s++) {
+    const pnl = weight[s]! * (scen[s]! + b * move[s]!);
+    scen[s] = pnl;
+    if (pnl < min) {
+      min = pnl;
+      worst = s;
+    }
+  }
+  const sc = S * (linearQty * k.perpPercent + b * k.basePercent) + S * k.optionPercent * naked;
+  let cc = optionsByConfidence * k.confidenceMargin * S;
+  if (cPort < k.confidenceThreshold) cc += (1 - cPort) * k.confidenceMargin * (linearQty + b) * S;
+  const minSpan = min - sc;
+  // `+ 0` turns the -0 of a riskless portfolio into 0.
+  seg.mm = -k.mmFactor * minSpan + 0;
+  seg.im = -k.imFactor * minSpan + cc + 0;
+  seg.mtm = mtm;
+  if (trace) {
+    trace.scenarioPnl.set(scen);
+    trace.basisContingency = bc;
+    trace.staticContingency = sc;
+    trace.confidenceContingency = cc;
+    trace.minSpan = minSpan;
+    trace.worst = worst;
+  }
+}
+
+/** An empty trace to pass to `aggregateSegment`. */
+export function underlyingTrace(n: number): UnderlyingTrace {
+  return {
+    scenarioPnl: new Float64Array(n),
+    basisContingency: 0,
+    staticContingency: 0,
+    confidenceContingency: 0,
+    minSpan: 0,
+    worst: -1,
+    expiries: [],
+  };
+}
+
+/** The collateral terms of an account, in USD before division by the stable price. */
+export interface AccountTerms {
+  readonly cash: number;
+  /** Value of the collateral that does not move with an underlying. */
+  readonly otherValue: number;
+  readonly haircutMm: number;
+  readonly haircutIm: number;
+}
+
+/** Whole-account totals; the excesses follow as equity less each requirement. */
+export interface AccountTotals {
+  equity: number;
+  initialRequirement: number;
+  maintenanceRequirement: number;
+  markToMarket: number;
+}
+
+/**
+ * Whole-account totals (spec section 4) from the aggregated segments (summed in underlying name
+ * order) and the collateral terms, written into `out`. Returns false when one is not finite.
+ */
+export function accountTotals(
+  k: KernelParams,
+  terms: AccountTerms,
+  segments: readonly Segment[],
+  out: AccountTotals,
+): boolean {
+  let mtm = 0;
+  let im = 0;
+  let mm = 0;
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    mtm += s.mtm;
+    im += s.im;
+    mm += s.mm;
+  }
+  const P = k.stablePrice;
+  const equity = terms.cash + mtm + terms.otherValue / P;
+  out.equity = equity;
+  out.initialRequirement = im + terms.haircutIm / P;
+  out.maintenanceRequirement = mm + terms.haircutMm / P;
+  out.markToMarket = mtm;
+  return (
+    Number.isFinite(equity) &&
+    Number.isFinite(out.initialRequirement) &&
+    Number.isFinite(out.maintenanceRequirement) &&
+    Number.isFinite(mtm)
+  );
+}
+
+/** The headline figures of finite totals. */
+export function summaryOf(t: AccountTotals): MarginSummary {
+  return {
+    equity: t.equity,
+    initialRequirement: t.initialRequirement,
+    maintenanceRequirement: t.maintenanceRequirement,
+    initialExcess: t.equity - t.initialRequirement,
+    maintenanceExcess: t.equity - t.maintenanceRequirement,
+    markToMarket: t.markToMarket,
+  };
+}
+
+/**
+ * Totals that overflow the double range (a quantity of 1e308) are refused: Infinity cannot be
+ * stored, compared or serialized (JSON has no Infinity). The error names the first such figure.
+ */
+export function overflowError(t: AccountTotals): AppError<'RISK__INVALID_INPUT'> {
+  for (const [name, value] of Object.entries(t)) {
+    if (!Number.isFinite(value)) {
+      return new AppError('RISK__INVALID_INPUT', {
+        context: { path: `account.${name}`, reason: `overflows the double range (${value})` },
+      });
+    }
+  }
+  throw new Error('overflowError called on finite totals');
+}
+
+/** Whole-account figures (spec section 4); throws RISK__INVALID_INPUT when they overflow. */
+export function accountSummary(
+  k: KernelParams,
+  terms: AccountTerms,
+  segments: readonly Segment[],
+): MarginSummary {
+  const t: AccountTotals = { equity: 0, initialRequirement: 0, maintenanceRequirement: 0, markToMarket: 0 };
+  if (!accountTotals(k, terms, segments, t)) throw overflowError(t);
+  return summaryOf(t);
+}
