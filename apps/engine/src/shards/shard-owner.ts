@@ -74,6 +74,7 @@ interface Global {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const REPLAY_WINDOW_MS = 60_000;
 
 /**
  * The worker side of the resident-book design. The process leases shards (see shard-leases.ts); on
@@ -303,9 +304,15 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
 
   async function acquire(shards: readonly number[]): Promise<void> {
     await serial(async () => {
-      // Events from here on are applied after the load; older ones are already in Postgres.
+      // Events after the newest one now in the stream are applied after the load; older ones are
+      // already in Postgres. The last REPLAY_WINDOW_MS of them are applied again anyway (a no-op for the
+      // data): a writer waiting for its change (a dead owner's last events) then sees it acknowledged.
       const from = new Map<number, string>();
-      for (const s of shards) from.set(s, await lastEventId(p.redis, p.keys, s));
+      for (const s of shards) {
+        const last = await lastEventId(p.redis, p.keys, s);
+        const ms = Number(last.split('-')[0]);
+        from.set(s, ms > REPLAY_WINDOW_MS ? `${ms - REPLAY_WINDOW_MS}-0` : '0-0');
+      }
       if (!global) applyGlobal(await readGlobal());
       for (const s of shards) loading.add(s);
       try {
