@@ -384,7 +384,7 @@ async function benchAttestation(base: string, auth: Record<string, string>) {
 
 try {
   process.stdout.write(
-    `engine bench: ${ACCOUNTS} accounts (${MIN_POSITIONS}-${MIN_POSITIONS + 9} positions each), Postgres + Redis on loopback; ` +
+    `engine bench: ${ACCOUNTS} accounts (${MIN_POSITIONS}-${MIN_POSITIONS + SPREAD - 1} positions each), Postgres + Redis on loopback; ` +
       `${cpus().length} cores, load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')} (shared machine: compare ratios within one run)\n`,
