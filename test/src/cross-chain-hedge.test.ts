@@ -63,10 +63,10 @@ describe('an account hedged across chains is margined as one portfolio', () => {
     await stack.startRelayer();
     const reader = await stack.protocol('optionsx-evm');
     for (const id of ['acc_hedged', 'acc_onechain']) {
-      margins.set(id, await waitForMargin(reader, id, (m) => m.summary.equity > 19_000, `${id} collateral`));
+      margins.set(id, await waitForMargin(reader, id, (m) => m.summary!.equity > 19_000, `${id} collateral`));
     }
     for (const id of ['acc_call_alone', 'acc_perp_alone']) {
-      margins.set(id, await waitForMargin(reader, id, (m) => m.summary.maintenanceRequirement > 0, id));
+      margins.set(id, await waitForMargin(reader, id, (m) => m.summary!.maintenanceRequirement > 0, id));
     }
   });
 

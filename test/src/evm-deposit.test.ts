@@ -69,8 +69,8 @@ describe('EVM vault collateral end to end (ganache -> guardians -> relayer -> en
     const after = await protocol.margin.explain(ALICE);
     expect(after.chains.map((c) => c.assets)).toEqual(before.chains.map((c) => c.assets));
     expect(after.attestations.map((a) => a.replayKey)).toEqual(before.attestations.map((a) => a.replayKey));
-    expect(after.summary.equity).toBeCloseTo(before.summary.equity, 2);
-    expect(after.summary.maintenanceRequirement).toBeCloseTo(before.summary.maintenanceRequirement, 2);
+    expect(after.summary!.equity).toBeCloseTo(before.summary!.equity, 2);
+    expect(after.summary!.maintenanceRequirement).toBeCloseTo(before.summary!.maintenanceRequirement, 2);
   }
 
   afterAll(async () => {
@@ -85,13 +85,13 @@ describe('EVM vault collateral end to end (ganache -> guardians -> relayer -> en
     const margin = await waitForMargin(
       protocol,
       ALICE,
-      (m) => m.summary.equity > 9_000,
+      (m) => m.summary!.equity > 9_000,
       'the deposit to reach the margin snapshot',
     );
-    expect(margin.summary.maintenanceRequirement).toBeGreaterThan(0);
-    expect(margin.summary.initialRequirement).toBeGreaterThan(margin.summary.maintenanceRequirement);
+    expect(margin.summary!.maintenanceRequirement).toBeGreaterThan(0);
+    expect(margin.summary!.initialRequirement).toBeGreaterThan(margin.summary!.maintenanceRequirement);
     // Equity = 10,000 USDC of collateral plus the (negative) mark of the short call.
-    expect(margin.summary.equity).toBeCloseTo(10_000 + margin.summary.markToMarket, 6);
+    expect(margin.summary!.equity).toBeCloseTo(10_000 + margin.summary!.markToMarket, 6);
     expect(margin.freshness.map((f) => f.chain)).toEqual(['evm-devnet']);
 
     const explain = await protocol.margin.explain(ALICE);
@@ -106,7 +106,7 @@ describe('EVM vault collateral end to end (ganache -> guardians -> relayer -> en
 
   it('a withdrawal lowers the excess and raises a threshold event on the stream', async () => {
     const before = await protocol.margin.get(ALICE);
-    const level = Math.round(before.summary.maintenanceExcess - 3_000);
+    const level = Math.round(before.summary!.maintenanceExcess - 3_000);
     stream = await openMarginStream({
       baseUrl: stack.engine.url,
       apiKey: stack.engine.adminKey,
@@ -124,8 +124,8 @@ describe('EVM vault collateral end to end (ganache -> guardians -> relayer -> en
       crossing: { metric: 'maintenanceExcess', threshold: level, direction: 'down' },
     });
     const after = await protocol.margin.get(ALICE);
-    expect(after.summary.maintenanceExcess).toBeCloseTo(before.summary.maintenanceExcess - 6_000, 0);
-    expect(after.summary.equity).toBeCloseTo(before.summary.equity - 6_000, 0);
+    expect(after.summary!.maintenanceExcess).toBeCloseTo(before.summary!.maintenanceExcess - 6_000, 0);
+    expect(after.summary!.equity).toBeCloseTo(before.summary!.equity - 6_000, 0);
   });
 
   it('a replayed VAA is a no-op and forged VAAs are rejected with their codes', async () => {

@@ -32,12 +32,12 @@ describe('Solana SPL balance end to end (LiteSVM -> guardian Queries -> relayer 
     const margin = await waitForMargin(
       client,
       'acc_e2e_sol',
-      (m) => m.summary.equity > 7_000,
+      (m) => m.summary!.equity > 7_000,
       'the Solana balance to reach the margin snapshot',
       60_000,
     );
-    expect(margin.summary.equity).toBeCloseTo(7_500 + margin.summary.markToMarket, 6);
-    expect(margin.summary.maintenanceRequirement).toBeGreaterThan(0);
+    expect(margin.summary!.equity).toBeCloseTo(7_500 + margin.summary!.markToMarket, 6);
+    expect(margin.summary!.maintenanceRequirement).toBeGreaterThan(0);
     expect(margin.freshness.map((f) => f.chain)).toEqual(['solana-devnet']);
 
     const explain = await client.margin.explain('acc_e2e_sol');

@@ -204,15 +204,18 @@ async function benchMarketMove(ids: readonly string[], base: string, auth: Recor
   }
   const book = createRiskBook(
     { asOf: Math.floor(Date.now() / 1000), params: { preset: 'pmrm-v1-mainnet' }, ...md },
-    residents.map((r) => r.account),
+    residents.map((r) => [r.id, r.account] as const),
   );
   const heapAfter = heapUsed();
-  const moved: Market = { ...md.markets.ETH, spot: md.markets.ETH.spot * 1.01 } as Market;
-  book.updateMarket('ETH', { ...md.markets.ETH } as Market); // warm
+  // The same patch the workers apply: ETH's market data, 1% up (and back, alternately).
+  const up = { ETH: { ...md.markets.ETH, spot: md.markets.ETH.spot * 1.01 } as Market };
+  const back = { ETH: { ...md.markets.ETH } as Market };
+  book.updateMarket({ markets: up }); // warm
+  book.updateMarket({ markets: back });
   const refreshes: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    book.updateMarket('ETH', i % 2 === 0 ? moved : ({ ...md.markets.ETH } as Market));
+    book.updateMarket({ markets: i % 2 === 0 ? up : back });
     refreshes.push(performance.now() - t0);
   }
   const pure = pct(refreshes, 50);
@@ -385,7 +388,7 @@ async function benchAttestation(base: string, auth: Record<string, string>) {
 
 try {
   process.stdout.write(
-    `engine bench: ${ACCOUNTS} accounts (${MIN_POSITIONS}-${MIN_POSITIONS + 9} positions each), Postgres + Redis on loopback; ` +
+    `engine bench: ${ACCOUNTS} accounts (${MIN_POSITIONS}-${MIN_POSITIONS + SPREAD - 1} positions each), Postgres + Redis on loopback; ` +
       `${cpus().length} cores, load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')} (shared machine: compare ratios within one run)\n`,

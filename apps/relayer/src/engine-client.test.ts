@@ -114,7 +114,7 @@ describe('createXmarginClient against the engine', () => {
       .toBe(true);
     const margin = await protocol.margin.get('acc_c1');
     expect(margin.accountId).toBe('acc_c1');
-    expect(margin.summary.maintenanceRequirement).toBeGreaterThan(0);
+    expect(margin.summary!.maintenanceRequirement).toBeGreaterThan(0);
 
     const whatIf = await protocol.margin.whatIf('acc_c1', { positions: { remove: ['call1'] } });
     expect(whatIf.proposed.maintenanceRequirement).toBeLessThan(whatIf.current.maintenanceRequirement);

@@ -10,6 +10,8 @@ export interface CreateProducersParameters {
   readonly connection: Redis;
   /** BullMQ key prefix (one per deployment, one per test file). */
   readonly prefix: string;
+  /** Connection errors of the queues (BullMQ prints them when nobody listens); default: ignored. */
+  readonly onError?: (err: Error) => void;
 }
 
 export interface JobProducers {
@@ -19,9 +21,14 @@ export interface JobProducers {
   close(): Promise<void>;
 }
 
-export function createProducers({ connection, prefix }: CreateProducersParameters): JobProducers {
+export function createProducers({ connection, prefix, onError }: CreateProducersParameters): JobProducers {
   const queues = Object.fromEntries(
-    allQueueNames.map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions })]),
+    allQueueNames.map((name) => {
+      const queue = new Queue(name, { connection, prefix, defaultJobOptions });
+      // A reconnecting connection: the calls made meanwhile fail or succeed on their own.
+      queue.on('error', onError ?? (() => undefined));
+      return [name, queue];
+    }),
   ) as { [Q in QueueName]: Queue };
 
   return {

@@ -1,9 +1,8 @@
 import { accountId as toAccountId } from '@xmargin/core';
-import type { RiskParams } from '@xmargin/risk';
+import type { BookEntry, RiskParams } from '@xmargin/risk';
 import type { InsertMarginSnapshotParameters } from '@xmargin/store';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
-import type { BookEntry } from '../shards/interim-risk-book.js';
 import { collateralWarnings, type ResidentAccount } from '../shards/resident-account.js';
 import { type MarginEvent, queueMarginEvents } from '../stream/margin-events.js';
 import { type HistoryPolicy, type LastHistoryRow, needsHistoryRow } from './history-policy.js';

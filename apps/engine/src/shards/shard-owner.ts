@@ -1,5 +1,6 @@
 import { type AccountId, accountId as toAccountId } from '@xmargin/core';
-import { type BookMarket, type Position, resolveParams } from '@xmargin/risk';
+import { isAppError } from '@xmargin/errors';
+import { type BookMarket, createRiskBook, type Position, type RiskBook, resolveParams } from '@xmargin/risk';
 import type { StoreRepositories } from '@xmargin/store';
 import type { Redis } from 'ioredis';
 import { canonicalJson } from '../margin/canonical-json.js';
@@ -9,7 +10,6 @@ import { createHistoryQueue, type HistoryQueue } from '../margin/history-queue.j
 import { createMarginCache, type MarginView } from '../margin/margin-cache.js';
 import { type PublishState, publishMargins } from '../margin/publish-margins.js';
 import type { RedisKeys } from '../redis-keys.js';
-import { createInterimRiskBook, type ResidentRiskBook } from './interim-risk-book.js';
 import { type ResidentAccount, residentAccount } from './resident-account.js';
 import {
   firstEventId,
@@ -74,6 +74,7 @@ interface Global {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const REPLAY_WINDOW_MS = 60_000;
 
 /**
  * The worker side of the resident-book design. The process leases shards (see shard-leases.ts); on
@@ -93,7 +94,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
   const cursors = new Map<number, string>();
   const state: PublishState = { views: new Map(), history: new Map() };
   let global: Global | undefined;
-  let book: ResidentRiskBook | undefined;
+  let book: RiskBook | undefined;
   let stopped = false;
   let loop: Promise<void> | undefined;
   let reconcileTimer: NodeJS.Timeout | undefined;
@@ -132,20 +133,58 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
   }
 
   /**
-   * Installs new shared inputs: returns the ids whose summary was recomputed. Inputs equal to the
-   * current ones change nothing (not even the valuation time) unless `advanceTime` (reconciliation).
+   * Installs new shared inputs and returns the ids whose summary was recomputed. The book gets a patch
+   * of what changed (the markets and prices that differ), so a move of one underlying revalues only its
+   * instruments and re-margins only the accounts exposed to it. The valuation time stays put between
+   * market changes and advances with `advanceTime` (reconciliation): moving it revalues everything.
+   * Inputs equal to the current ones change nothing, so a replayed market event is a no-op.
    */
   function applyGlobal(next: Global, advanceTime = false): readonly string[] {
-    if (global && global.text === next.text && (!advanceTime || global.asOf === next.asOf)) return [];
-    const paramsChanged =
-      global !== undefined && canonicalJson(global.inputs.params) !== canonicalJson(next.inputs.params);
-    global = next;
-    if (!book) {
-      book = createInterimRiskBook(bookMarket(next.inputs, next.asOf));
-      return [];
+    const prev = global;
+    if (prev && prev.text === next.text && (!advanceTime || prev.asOf === next.asOf)) return [];
+    const asOf = !prev || advanceTime ? next.asOf : prev.asOf;
+    global = { ...next, asOf };
+    const market = bookMarket(next.inputs, asOf);
+    const pm = prev?.inputs.market;
+    const nm = next.inputs.market;
+    const removed =
+      !pm ||
+      Object.keys(pm.markets).some((k) => !(k in nm.markets)) ||
+      Object.keys(pm.prices).some((k) => !(k in nm.prices)) ||
+      (pm.stable !== undefined && nm.stable === undefined);
+    if (!book || !prev || removed) {
+      // First load, or market data removed (a patch only adds and replaces): a new book.
+      book = createRiskBook(
+        market,
+        [...residents.values()].map((r) => [r.id, r.account] as const),
+      );
+      return [...residents.keys()];
     }
-    if (paramsChanged) book.updateParams(next.inputs.params);
-    return book.updateMarket(bookMarket(next.inputs, next.asOf));
+    const changed = new Set<string>();
+    try {
+      if (canonicalJson(prev.inputs.params) !== canonicalJson(next.inputs.params))
+        for (const id of book.updateParams(next.inputs.params)) changed.add(id);
+      const patch: { -readonly [K in keyof BookMarket]?: BookMarket[K] } = {};
+      if (asOf !== prev.asOf) patch.asOf = asOf;
+      const differs = (a: unknown, b: unknown) => a !== b && canonicalJson(a) !== canonicalJson(b);
+      if (differs(pm.stable, nm.stable) && nm.stable !== undefined) patch.stable = nm.stable;
+      const markets = Object.fromEntries(
+        Object.entries(nm.markets).filter(([k, v]) => differs(pm.markets[k], v)),
+      );
+      if (Object.keys(markets).length > 0) patch.markets = markets;
+      const prices = Object.fromEntries(
+        Object.entries(nm.prices).filter(([k, v]) => differs(pm.prices[k], v)),
+      );
+      if (Object.keys(prices).length > 0) patch.prices = prices;
+      if (Object.keys(patch).length > 0) for (const id of book.updateMarket(patch)) changed.add(id);
+    } catch (err) {
+      // The book refuses market data it cannot value (and stays as it was): keep the inputs it has, so
+      // the next change is diffed against them, and report it. Retrying the same data would not help.
+      if (!isAppError(err)) throw err;
+      global = prev;
+      p.onError(err, 'market-data');
+    }
+    return [...changed];
   }
 
   /** Reads the given accounts' rows (no mutation). Missing accounts come back as null. */
@@ -265,9 +304,15 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
 
   async function acquire(shards: readonly number[]): Promise<void> {
     await serial(async () => {
-      // Events from here on are applied after the load; older ones are already in Postgres.
+      // Events after the newest one now in the stream are applied after the load; older ones are
+      // already in Postgres. The last REPLAY_WINDOW_MS of them are applied again anyway (a no-op for the
+      // data): a writer waiting for its change (a dead owner's last events) then sees it acknowledged.
       const from = new Map<number, string>();
-      for (const s of shards) from.set(s, await lastEventId(p.redis, p.keys, s));
+      for (const s of shards) {
+        const last = await lastEventId(p.redis, p.keys, s);
+        const ms = Number(last.split('-')[0]);
+        from.set(s, ms > REPLAY_WINDOW_MS ? `${ms - REPLAY_WINDOW_MS}-0` : '0-0');
+      }
       if (!global) applyGlobal(await readGlobal());
       for (const s of shards) loading.add(s);
       try {
