@@ -1,5 +1,10 @@
 import type { AccountId } from '@xmargin/core';
+import { computeMargin, type MarginResult, type Position } from '@xmargin/risk';
 import type { BalanceRecord, StoreRepositories } from '@xmargin/store';
+import { cashToNumber } from '../liquidation/cash-units.js';
+import { buildMarginDocument } from '../margin/build-document.js';
+import type { GlobalInputs } from '../margin/global-inputs.js';
+import { toMarginInputs } from '../margin/load-margin-inputs.js';
 import type { MarginCache } from '../margin/margin-cache.js';
 import type { ChainFreshness } from '../margin/snapshot.js';
 
@@ -41,15 +46,21 @@ function collateralOf(balances: readonly BalanceRecord[]): BookRow['collateral']
 }
 
 /**
- * Reads the whole book: every account (the ledger, in id order), its latest snapshot (the Redis margin
- * cache the workers write) and its balances. Chunked so that one read never holds more than CHUNK
- * snapshots; the GETs of a chunk go out together on one connection.
+ * Reads the whole book: every account (the ledger, in id order), its published view (the Redis margin
+ * view the shard owners write: summary, freshness, when) and its balances. The per-mode figures
+ * (isolated, cross, portfolio) and capital efficiency are not part of the resident views: they are
+ * computed here from the same ledger rows, like explain, once per read of the index. Chunked so that one
+ * read never holds more than CHUNK accounts; each chunk is one MGET and one query per table.
  */
 export async function loadBookRows(deps: {
-  readonly store: Pick<StoreRepositories, 'accounts' | 'balances'>;
-  readonly marginCache: Pick<MarginCache, 'get'>;
+  readonly store: Pick<StoreRepositories, 'accounts' | 'balances' | 'positions' | 'liquidations'>;
+  readonly marginCache: Pick<MarginCache, 'getViews'>;
+  readonly globalInputs: () => Promise<GlobalInputs>;
+  readonly now: () => number;
 }): Promise<BookRow[]> {
   const rows: BookRow[] = [];
+  const shared = await deps.globalInputs();
+  const asOf = Math.floor(deps.now() / 1000);
   let after: AccountId | undefined;
   for (;;) {
     const accounts = await deps.store.accounts.list({
@@ -58,32 +69,44 @@ export async function loadBookRows(deps: {
     });
     if (accounts.length === 0) break;
     const ids = accounts.map((a) => a.id);
-    const [snapshots, balances] = await Promise.all([
-      Promise.all(ids.map((id) => deps.marginCache.get(id))),
+    const [views, balances, positions, cash] = await Promise.all([
+      deps.marginCache.getViews(ids),
       deps.store.balances.listByAccounts(ids),
+      deps.store.positions.listByAccounts<Position>(ids),
+      deps.store.liquidations.cashBalances(ids),
     ]);
     for (const [i, id] of ids.entries()) {
-      const s = snapshots[i] ?? null;
+      const v = views[i] ?? null;
+      const s = v?.summary ?? null;
+      const result = fullResult(
+        toMarginInputs(
+          balances.get(id) ?? [],
+          positions.get(id) ?? [],
+          shared,
+          cashToNumber(cash.get(id) ?? 0n),
+        ),
+        asOf,
+      );
       const zero = { initialRequirement: 0, maintenanceRequirement: 0 };
       const mode = (m: MarginMode) =>
-        s
+        result
           ? {
-              initialRequirement: s.result.modes[m].initialRequirement,
-              maintenanceRequirement: s.result.modes[m].maintenanceRequirement,
+              initialRequirement: result.modes[m].initialRequirement,
+              maintenanceRequirement: result.modes[m].maintenanceRequirement,
             }
           : zero;
       rows.push({
         accountId: id,
-        computedAt: s?.computedAt ?? null,
-        equity: s?.summary.equity ?? 0,
-        initialRequirement: s?.summary.initialRequirement ?? 0,
-        maintenanceRequirement: s?.summary.maintenanceRequirement ?? 0,
-        initialExcess: s?.summary.initialExcess ?? 0,
-        maintenanceExcess: s?.summary.maintenanceExcess ?? 0,
+        computedAt: v?.computedAt ?? null,
+        equity: s?.equity ?? 0,
+        initialRequirement: s?.initialRequirement ?? 0,
+        maintenanceRequirement: s?.maintenanceRequirement ?? 0,
+        initialExcess: s?.initialExcess ?? 0,
+        maintenanceExcess: s?.maintenanceExcess ?? 0,
         modes: { isolated: mode('isolated'), cross: mode('cross'), portfolio: mode('portfolio') },
-        capitalEfficiency: s?.result.capitalEfficiency ?? null,
-        positions: s?.positionKeys.length ?? 0,
-        freshness: s?.freshness ?? [],
+        capitalEfficiency: result?.capitalEfficiency ?? null,
+        positions: (positions.get(id) ?? []).length,
+        freshness: v?.freshness ?? [],
         collateral: collateralOf(balances.get(id) ?? []),
       });
     }
@@ -91,6 +114,16 @@ export async function loadBookRows(deps: {
     after = ids[ids.length - 1];
   }
   return rows;
+}
+
+/** The full section-6 result of one account's ledger rows, or null when it cannot be computed. */
+export function fullResult(inputs: ReturnType<typeof toMarginInputs>, asOf: number): MarginResult | null {
+  try {
+    return computeMargin(buildMarginDocument({ ...inputs, asOf }).document);
+  } catch {
+    // An uncomputable account is listed (stale) by the shard owner; here it simply has no mode figures.
+    return null;
+  }
 }
 
 /**

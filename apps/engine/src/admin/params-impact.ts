@@ -53,31 +53,41 @@ export async function paramsImpact(
     prices: shared.market.prices,
     markets: shared.market.markets,
   });
-  const now = createRiskBook(market(shared.params), accounts).compute();
-  const next = createRiskBook(market(draft), accounts).compute();
+  // One book: margined under the active parameters, read, then re-margined under the draft (the
+  // instruments and account runs are built once; only the parameters change).
+  const book = createRiskBook(
+    market(shared.params),
+    ids.map((id, i) => [id, accounts[i]!] as const),
+  );
+  const figures = () => {
+    const out = { initialRequirement: 0, maintenanceRequirement: 0, liquidatable: 0 };
+    const excess = new Map<string, number>();
+    for (const id of ids) {
+      const e = book.get(id);
+      if (!e?.ok) continue;
+      out.initialRequirement += e.summary.initialRequirement;
+      out.maintenanceRequirement += e.summary.maintenanceRequirement;
+      if (e.summary.maintenanceExcess < 0) out.liquidatable += 1;
+      excess.set(id, e.summary.maintenanceExcess);
+    }
+    return { totals: out, excess };
+  };
+  const now = figures();
+  book.updateParams(draft);
+  const next = figures();
   const computeMs = performance.now() - started;
-  const total = (a: Float64Array) => a.reduce((s, x) => s + x, 0);
-  const below = (a: Float64Array) => a.reduce((n, x) => n + (x < 0 ? 1 : 0), 0);
   const newlyLiquidatable: ParamsImpact['newlyLiquidatable'] = [];
-  for (const [i, id] of ids.entries()) {
-    const cur = now.maintenanceExcess[i] ?? 0;
-    const dr = next.maintenanceExcess[i] ?? 0;
+  for (const id of ids) {
+    const cur = now.excess.get(id) ?? 0;
+    const dr = next.excess.get(id) ?? 0;
     if (cur >= 0 && dr < 0) newlyLiquidatable.push({ accountId: id, currentExcess: cur, draftExcess: dr });
   }
   newlyLiquidatable.sort((a, b) => a.draftExcess - b.draftExcess);
   return {
     accounts: ids.length,
     computeMs,
-    current: {
-      initialRequirement: total(now.initialRequirement),
-      maintenanceRequirement: total(now.maintenanceRequirement),
-      liquidatable: below(now.maintenanceExcess),
-    },
-    draft: {
-      initialRequirement: total(next.initialRequirement),
-      maintenanceRequirement: total(next.maintenanceRequirement),
-      liquidatable: below(next.maintenanceExcess),
-    },
+    current: now.totals,
+    draft: next.totals,
     newlyLiquidatable,
   };
 }

@@ -37,7 +37,10 @@ export function summariesAgree(a: MarginSummary, b: MarginSummary, relative = 1e
  */
 export async function checkConsistency(
   deps: {
-    readonly store: Pick<StoreRepositories, 'balances' | 'positions' | 'marketData' | 'riskParams'>;
+    readonly store: Pick<
+      StoreRepositories,
+      'balances' | 'positions' | 'marketData' | 'riskParams' | 'liquidations'
+    >;
     readonly cache: Pick<MarginCache, 'getViews'>;
   },
   accountIds: readonly string[],

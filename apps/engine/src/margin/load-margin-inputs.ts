@@ -41,7 +41,7 @@ export function toMarginInputs(
  * read re-enqueues the account, and the coalescing queue guarantees a later run sees it.
  */
 export async function loadMarginInputs(
-  store: Pick<StoreRepositories, 'balances' | 'positions' | 'marketData' | 'riskParams'>,
+  store: Pick<StoreRepositories, 'balances' | 'positions' | 'marketData' | 'riskParams' | 'liquidations'>,
   accountId: AccountId,
   global?: () => Promise<GlobalInputs>,
 ): Promise<MarginInputs> {

@@ -22,6 +22,8 @@ export function residentAccount(
   shard: number,
   balances: readonly BalanceRecord[],
   positions: readonly PositionRecord<Position>[],
+  /** The cash ledger balance in stable units (liquidation bids and fees). */
+  cash = 0,
 ): ResidentAccount {
   const { account } = buildAccount(
     balances.map((b) => ({
@@ -35,6 +37,7 @@ export function residentAccount(
       observedAt: b.observedAt,
     })),
     positions.map((p) => ({ protocol: p.protocol, positionId: p.positionId, position: p.doc })),
+    cash,
   );
   const collateral = account.collateral ?? [];
   return {

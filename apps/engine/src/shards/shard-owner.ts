@@ -3,6 +3,7 @@ import { isAppError } from '@xmargin/errors';
 import { type BookMarket, createRiskBook, type Position, type RiskBook, resolveParams } from '@xmargin/risk';
 import type { StoreRepositories } from '@xmargin/store';
 import type { Redis } from 'ioredis';
+import { cashToNumber } from '../liquidation/cash-units.js';
 import { canonicalJson } from '../margin/canonical-json.js';
 import { type GlobalInputs, loadGlobalInputs } from '../margin/global-inputs.js';
 import type { HistoryPolicy } from '../margin/history-policy.js';
@@ -23,7 +24,7 @@ import { shardOf } from './shard-of.js';
 
 export type ShardOwnerStore = Pick<
   StoreRepositories,
-  'accounts' | 'balances' | 'positions' | 'marketData' | 'riskParams' | 'snapshots'
+  'accounts' | 'balances' | 'positions' | 'marketData' | 'riskParams' | 'snapshots' | 'liquidations'
 >;
 
 export interface ShardOwnerParameters {
@@ -190,17 +191,24 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
   /** Reads the given accounts' rows (no mutation). Missing accounts come back as null. */
   async function readAccounts(ids: readonly string[]): Promise<Map<string, ResidentAccount | null>> {
     const accountIds = ids.map((id) => toAccountId(id));
-    const [existing, balances, positions] = await Promise.all([
+    const [existing, balances, positions, cash] = await Promise.all([
       p.store.accounts.existing(accountIds),
       p.store.balances.listByAccounts(accountIds),
       p.store.positions.listByAccounts<Position>(accountIds),
+      p.store.liquidations.cashBalances(accountIds),
     ]);
     const out = new Map<string, ResidentAccount | null>();
     for (const id of accountIds) {
       out.set(
         id,
         existing.has(id)
-          ? residentAccount(id, shardOf(id, p.shards), balances.get(id) ?? [], positions.get(id) ?? [])
+          ? residentAccount(
+              id,
+              shardOf(id, p.shards),
+              balances.get(id) ?? [],
+              positions.get(id) ?? [],
+              cashToNumber(cash.get(id) ?? 0n),
+            )
           : null,
       );
     }

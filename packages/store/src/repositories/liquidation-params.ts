@@ -46,6 +46,8 @@ const toVersion = <T>(r: VersionRow): RiskParamVersion<T> => ({
   createdAt: toDate(r.created_at),
   activatedBy: r.activated_by,
   activatedAt: toNullableDate(r.activated_at),
+  // Liquidation parameters are only ever versioned by operators (no volatility scaler).
+  reason: 'manual',
 });
 
 const toAudit = (r: AuditRow): RiskParamAuditEntry => ({
@@ -55,6 +57,7 @@ const toAudit = (r: AuditRow): RiskParamAuditEntry => ({
   actor: r.actor,
   at: toDate(r.at),
   diff: r.diff,
+  reason: 'manual',
 });
 
 async function activeIn(ex: Executor): Promise<RiskParamVersion | null> {

@@ -1,6 +1,6 @@
 import { accountId } from '@xmargin/core';
 import { AppError } from '@xmargin/errors';
-import { type ParamsSpec, resolveParams } from '@xmargin/risk';
+import { type ParamsSpec, type Position, resolveParams } from '@xmargin/risk';
 import {
   accountDetailDto,
   accountParams,
@@ -17,11 +17,14 @@ import {
 } from '@xmargin/schemas/http';
 import { formatUnits } from 'viem';
 import { attestationOverview } from '../../admin/attestation-overview.js';
-import { createBookIndex, loadBookRows, MARGIN_MODES } from '../../admin/book-rows.js';
+import { createBookIndex, fullResult, loadBookRows, MARGIN_MODES } from '../../admin/book-rows.js';
 import { bookHistogram, queryAccounts, summarizeBook } from '../../admin/book-stats.js';
 import { paramsImpact } from '../../admin/params-impact.js';
 import type { EngineContext } from '../../context.js';
+import { cashToNumber } from '../../liquidation/cash-units.js';
+import { buildMarginDocument } from '../../margin/build-document.js';
 import type { GlobalInputs } from '../../margin/global-inputs.js';
+import { toMarginInputs } from '../../margin/load-margin-inputs.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 
 // Read-only routes behind the admin console; the operator role reaches them as admin GETs.
@@ -40,7 +43,14 @@ const staleLimit = (shared: GlobalInputs) => resolveParams(shared.params).collat
 
 export function adminBookRoutes(ctx: EngineContext) {
   return (app: App) => {
-    const book = createBookIndex(() => loadBookRows({ store: ctx.store, marginCache: ctx.marginCache }));
+    const book = createBookIndex(() =>
+      loadBookRows({
+        store: ctx.store,
+        marginCache: ctx.marginCache,
+        globalInputs: ctx.globalInputs.get,
+        now: ctx.now,
+      }),
+    );
     const schema = <S extends object>(summary: string, extra: S) => ({
       tags: ['admin'],
       summary,
@@ -138,13 +148,31 @@ export function adminBookRoutes(ctx: EngineContext) {
       async (request) => {
         const id = accountId(request.params.accountId);
         await ctx.store.accounts.require(id);
-        const [snapshot, balances, positions, addresses] = await Promise.all([
-          ctx.marginCache.get(id),
+        const [view, balances, positions, addresses, cash, shared] = await Promise.all([
+          ctx.marginCache.getView(id),
           ctx.store.balances.listByAccount(id),
-          ctx.store.positions.listByAccount(id),
+          ctx.store.positions.listByAccount<Position>(id),
           ctx.store.accounts.addresses(id),
+          ctx.store.liquidations.cashBalance(id),
+          ctx.globalInputs.get(),
         ]);
         const now = Math.floor(ctx.now() / 1000);
+        // The resident view holds the summary; the full result (scenarios, Greeks, modes) is computed
+        // from the ledger on demand, as explain does.
+        const inputs = toMarginInputs(balances, positions, shared, cashToNumber(cash));
+        const result = fullResult(inputs, now);
+        const built = buildMarginDocument({ ...inputs, asOf: now });
+        const snapshot =
+          view && view.summary && result
+            ? {
+                computedAt: view.computedAt,
+                asOf: view.asOf,
+                paramsVersion: view.paramsVersion,
+                summary: view.summary,
+                result,
+                positionKeys: built.positionKeys,
+              }
+            : null;
         return {
           accountId: id,
           snapshot: snapshot

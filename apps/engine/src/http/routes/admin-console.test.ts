@@ -81,14 +81,14 @@ describe('book routes', () => {
     expect(s.accounts).toBe(4);
     expect(s.margined).toBe(4);
     expect(s.equity).toBeCloseTo(
-      sum((v) => v.summary.equity),
+      sum((v) => v.summary?.equity ?? 0),
       6,
     );
     expect(s.maintenanceRequirement).toBeCloseTo(
-      sum((v) => v.summary.maintenanceRequirement),
+      sum((v) => v.summary?.maintenanceRequirement ?? 0),
       6,
     );
-    expect(s.liquidatable).toBe(views.filter((v) => v && v.summary.maintenanceExcess < 0).length);
+    expect(s.liquidatable).toBe(views.filter((v) => v?.summary && v.summary.maintenanceExcess < 0).length);
     expect(s.collateral).toEqual([
       {
         chain: 'evm-devnet',
@@ -184,7 +184,7 @@ describe('book routes', () => {
     expect(i.accounts).toBe(4);
     expect(i.against).toBeNull();
     const views = await t.engine.context.marginCache.getViews(ids);
-    const served = views.reduce((a, x) => a + (x?.summary.maintenanceRequirement ?? 0), 0);
+    const served = views.reduce((a, x) => a + (x?.summary?.maintenanceRequirement ?? 0), 0);
     // The current side is the served book (same ledger, same parameters), to rounding.
     expect(i.current.maintenanceRequirement).toBeCloseTo(served, 4);
     expect(i.draft.liquidatable).toBe(i.current.liquidatable + i.newlyLiquidatable.length);

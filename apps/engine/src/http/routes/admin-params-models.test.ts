@@ -47,7 +47,7 @@ describe('admin: pmrm-2 and per-underlying parameter versions', () => {
     const act = await req('POST', `/v1/admin/params/${version}/activate`);
     expect(act.statusCode).toBe(200);
     const snap = await waitFor(async () => {
-      const s = await t.engine.context.marginCache.get('acc_m1');
+      const s = await t.engine.context.marginCache.getView('acc_m1');
       return s && s.paramsVersion === version ? s : undefined;
     });
     expect(snap.paramsVersion).toBe(version);

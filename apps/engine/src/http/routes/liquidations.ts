@@ -44,6 +44,7 @@ const versionView = (v: RiskParamVersion) => ({
   status: v.status,
   params: v.params,
   note: v.note,
+  reason: v.reason,
   createdBy: v.createdBy,
   createdAt: Math.floor(v.createdAt.getTime() / 1000),
   activatedBy: v.activatedBy,
@@ -336,7 +337,7 @@ export function liquidationRoutes(ctx: EngineContext) {
           amount: decimalToMicro(request.body.amount),
           reason: 'deposit',
         });
-        await ctx.producers.enqueueRecompute(id, { reason: 'manual' });
+        await ctx.shardEvents.accountsChanged([id], ctx.now());
         return { ok: true as const };
       },
     );
@@ -363,6 +364,7 @@ export function liquidationRoutes(ctx: EngineContext) {
             version: a.version,
             action: a.action,
             actor: a.actor,
+            reason: a.reason,
             at: Math.floor(a.at.getTime() / 1000),
             diff: a.diff,
           })),
