@@ -112,21 +112,16 @@ describe('xmargin liquidation simulate (in process)', () => {
 });
 
 describe('pnpm -s xmargin liquidation simulate (real process)', () => {
-  it(
-    'prints the fixture case through the package script',
-    { timeout: 120_000 },
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), 'xmargin-liq-'));
-      const file = join(dir, 'case.json');
-      writeFileSync(file, JSON.stringify(examples.simulations[1]!.input));
-      const r = spawnSync('pnpm', ['-s', 'xmargin', 'liquidation', 'simulate', file], {
-        cwd: root,
-        encoding: 'utf8',
-      });
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-      expectSubset(JSON.parse(r.stdout), examples.simulations[1]!.expected);
-    },
-    120_000,
-  );
+  it('prints the fixture case through the package script', { timeout: 120_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xmargin-liq-'));
+    const file = join(dir, 'case.json');
+    writeFileSync(file, JSON.stringify(examples.simulations[1]!.input));
+    const r = spawnSync('pnpm', ['-s', 'xmargin', 'liquidation', 'simulate', file], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expectSubset(JSON.parse(r.stdout), examples.simulations[1]!.expected);
+  });
 });
