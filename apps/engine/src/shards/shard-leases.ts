@@ -128,14 +128,40 @@ export function createShardLeases(p: ShardLeasesParameters): ShardLeases {
     const replies = (await tx.exec()) ?? [];
     const won = free.filter((_, i) => replies[i]?.[1] === 'OK');
     if (won.length === 0) return;
+    // Loading a shard can outlast the lease (a large shard on a busy machine): keep the new leases alive
+    // meanwhile, or they would expire and be dropped right after the load, and loaded again, forever.
+    // The shards already held are renewed too: no other round runs until this one ends.
+    const keepAlive = setInterval(
+      () => {
+        const all = [...held.keys(), ...won];
+        const at = now() + p.leaseMs - Math.max(50, p.leaseMs / 10);
+        void (
+          p.redis.eval(
+            RENEW,
+            all.length,
+            ...all.map((s) => p.keys.shardLease(s)),
+            p.workerId,
+            String(p.leaseMs),
+          ) as Promise<number[]>
+        )
+          .then((renewed) =>
+            all.forEach((s, i) => {
+              if (renewed[i] === 1 && held.has(s)) held.set(s, at);
+            }),
+          )
+          .catch(p.onError);
+      },
+      Math.max(20, Math.floor(p.leaseMs / 3)),
+    );
     try {
       await p.onAcquired(won);
     } catch {
       await p.redis.eval(RELEASE, won.length, ...won.map((s) => p.keys.shardLease(s)), p.workerId);
       return;
+    } finally {
+      clearInterval(keepAlive);
     }
-    // Loading may have taken a while: the leases were renewed by nobody meanwhile, so renew now and
-    // keep only those still ours.
+    // Renew once more now and keep only those still ours (a renewal may have failed meanwhile).
     const renewed = (await p.redis.eval(
       RENEW,
       won.length,

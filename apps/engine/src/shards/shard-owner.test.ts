@@ -60,9 +60,16 @@ beforeAll(async () => {
       decimals: 6,
     });
   }
-  await shardEvents.accountsChanged(ids, Date.now());
+  const seededAt = Date.now();
+  await shardEvents.accountsChanged(ids, seededAt);
   await shardEvents.marketChanged(Date.now());
   await waitFor(consistent, 30_000);
+  // Every seeding event applied (the owner re-applies its shards' recent events after loading them).
+  await waitFor(async () =>
+    (await t.engine.context.marginCache.getViews(ids)).every((v) => v && v.requestedAt >= seededAt)
+      ? true
+      : undefined,
+  );
 }, 60_000);
 
 afterAll(async () => {
