@@ -119,7 +119,12 @@ describe('withdrawals are bound by the unified margin across chains', () => {
     expect(await evm2().vaultBalance(trader, 'USDC')).toBe(19_000n * USDC);
     // Once indexed, the reservation closes and the margin stays at the withdrawn level (not twice).
     const reader = await stack.protocol('perpx-solana');
-    await waitForMargin(reader, ID, (s) => s.summary !== null && s.summary.equity < 19_500, 'the withdrawal indexed');
+    await waitForMargin(
+      reader,
+      ID,
+      (s) => s.summary !== null && s.summary.equity < 19_500,
+      'the withdrawal indexed',
+    );
     await waitFor(async () => ((await excess()) > before - 1_100 ? true : undefined), {
       what: 'the margin after the withdrawal is indexed',
     });
