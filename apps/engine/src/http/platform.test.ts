@@ -8,7 +8,14 @@ let protocolKey: string;
 
 beforeAll(async () => {
   t = await startTestEngine('platform', {
-    env: { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '3', BODY_LIMIT_BYTES: '2048' },
+    env: {
+      RATE_LIMIT_PER_SECOND: '1',
+      RATE_LIMIT_BURST: '3',
+      BODY_LIMIT_BYTES: '2048',
+      // Every route is probed without a key from one IP here; the per-IP limit on failed
+      // authentication has its own tests (request-limits.test.ts).
+      AUTH_FAILURES_BURST: '100000',
+    },
     // Full request logging at trace level, captured, to prove no credential ever reaches a log line.
     config: { logger: { level: 'trace', stream: { write: (l: string) => void logLines.push(l) } } },
   });

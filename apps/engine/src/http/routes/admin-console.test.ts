@@ -215,7 +215,7 @@ describe('job routes', () => {
       expect(probe).toEqual(expect.objectContaining({ failed: 2, workers: 1 }));
       expect(probe.failedPerSecond).toBeGreaterThan(0);
       expect(overview.queues.map((q: { queue: string }) => q.queue)).toEqual(
-        expect.arrayContaining(['recompute-account', 'console-probe']),
+        expect.arrayContaining(['index-chain', 'console-probe']),
       );
       const page = (await req('GET', '/v1/admin/jobs/console-probe/failed?limit=1')).json();
       expect(page.total).toBe(2);

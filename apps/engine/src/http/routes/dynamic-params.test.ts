@@ -7,7 +7,8 @@ import { bearer, startTestEngine, type TestEngine } from '../../test-support/har
 
 let t: TestEngine;
 beforeAll(async () => {
-  t = await startTestEngine('dynamic-params', { role: 'all' });
+  // The replayed price series spans the last 10 hours: observations that old must be accepted here.
+  t = await startTestEngine('dynamic-params', { role: 'all', env: { MARKET_DATA_MAX_AGE_SECONDS: '86400' } });
 });
 afterAll(() => t.close());
 

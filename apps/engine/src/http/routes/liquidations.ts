@@ -412,7 +412,14 @@ export function liquidationRoutes(ctx: EngineContext) {
 
     // --- SSE ------------------------------------------------------------------------------------
     let hub: Promise<LiquidationEventHub> | undefined;
-    const subscriber = ctx.redis.duplicate();
+    // A subscriber waits for messages: it queues its SUBSCRIBE until connected and has no command
+    // timeout, unlike the fail-fast command connection it is duplicated from.
+    const subscriber = ctx.redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      commandTimeout: undefined,
+    });
+    subscriber.on('error', () => undefined);
     const open = new Set<() => void>();
     app.addHook('preClose', async () => {
       for (const end of open) end();
