@@ -47,6 +47,12 @@ export async function seedConsoleBook(stack: Stack): Promise<{ ids: string[] }> 
     });
     let positions = 1;
     if (i % 2 === 0) {
+      // perpx opened the account; an operator grants optionsx (no linked address to sign here).
+      const granted = await fetch(`${stack.engine.url}/v1/accounts/${id}/grants/optionsx`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${stack.engine.adminKey}` },
+      });
+      if (!granted.ok) throw new Error(`grant optionsx on ${id}: ${granted.status} ${await granted.text()}`);
       await optionsx.positions.upsert(id, {
         positions: [
           {
