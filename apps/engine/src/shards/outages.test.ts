@@ -123,6 +123,12 @@ describe('a 12 s Postgres outage', () => {
     await seedBook(api, ids);
     await waitFor(consistent(api, ids), 60_000);
 
+    // The protocol that reports the late position must hold a grant on the account (tenancy).
+    await api.engine.context.store.grants.grant({
+      account: 'acc_pg_7' as never,
+      protocol: 'proto_b',
+      grantedBy: 'admin:test',
+    });
     await proxy.cut();
     await moveEth(api, 1.4);
     // A position change during the outage too.
