@@ -68,7 +68,7 @@ export async function demoBindingCollateral(
       const now = await excess();
       return now < beforeForced - 450 ? now : undefined;
     },
-    { what: 'the forced withdrawal counted by the engine', timeoutMs: 60_000, intervalMs: 300 },
+    { what: 'the forced withdrawal counted by the engine', timeoutMs: 180_000, intervalMs: 300 },
   );
   lines.push(
     `forced withdrawal of 500 USDC requested on chain (executable after 7 days): counted at once, initial excess ${money(
