@@ -234,7 +234,15 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   let maintenance: ShardMaintenance | undefined;
   let sweeper: LiquidationSweeper | undefined;
   if (role === 'worker' || role === 'all') {
-    if (env.INDEX_NETWORKS.length > 0) indexer = createChainIndexer(context, env.INDEX_NETWORKS);
+    // Vault events (forced-withdrawal requests, executed authorisations) are read in the balance index
+    // round, up to the height the balances are read to and written before them: a reservation counts
+    // until the indexed balance reaches the block of its debit, so a debited balance and its open
+    // reservation never count together.
+    const vaultEvents = createVaultEventObserver(store, settlementSettings(env).networks);
+    if (env.INDEX_NETWORKS.length > 0)
+      indexer = createChainIndexer(context, env.INDEX_NETWORKS, {
+        beforeIngest: (chain, height) => vaultEvents.observe(chain, height),
+      });
     const idx = indexer;
     const blocking = createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-shard-events' });
     connections.push(blocking);
@@ -271,8 +279,6 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
           'consistency',
         ),
     });
-    // Forced-withdrawal requests and executed authorisations are read in the same index round.
-    const vaultEvents = createVaultEventObserver(store, settlementSettings(env).networks);
     const started = startWorkers(context, {
       redisUrl: env.REDIS_URL,
       concurrency: env.WORKER_CONCURRENCY,
@@ -281,14 +287,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       onError: (err, queue) => logError(err, queue),
       ...(config.indexChain === undefined ? {} : { indexChain: config.indexChain }),
       ...(config.indexChain === undefined && idx
-        ? {
-            indexChain: async (chain: string) => {
-              const indexed = await idx.indexChain(chain);
-              const settled = await vaultEvents.observe(chain);
-              const accounts = [...new Set([...indexed.accounts, ...settled])].sort();
-              return { applied: indexed.applied + settled.length, accounts };
-            },
-          }
+        ? { indexChain: (chain: string) => idx.indexChain(chain) }
         : {}),
     });
     for (const chain of indexer?.chains ?? []) await producers.scheduleIndexChain(chain, env.INDEX_EVERY_MS);

@@ -15,6 +15,14 @@ export interface ChainIndexer {
 
 type Links = ReadonlyMap<string, AccountId>;
 
+export interface ChainIndexerOptions {
+  /**
+   * Runs in each round after the balances are read and before they are written, with the height they
+   * were read to; returns the accounts it changed (the engine reads vault settlement events here).
+   */
+  readonly beforeIngest?: (chain: string, height: bigint) => Promise<readonly string[]>;
+}
+
 /**
  * Drives the chain adapters from the `index-chain` job. EVM holders map to accounts through the linked
  * EVM addresses; Solana wallets linked to accounts are registered as token-account owners. Links are
@@ -22,7 +30,11 @@ type Links = ReadonlyMap<string, AccountId>;
  * change). A Redis lock per network keeps two workers from polling the same network at once (the job
  * repeats; a slow round must not overlap the next).
  */
-export function createChainIndexer(ctx: EngineContext, networks: readonly IndexNetwork[]): ChainIndexer {
+export function createChainIndexer(
+  ctx: EngineContext,
+  networks: readonly IndexNetwork[],
+  opts: ChainIndexerOptions = {},
+): ChainIndexer {
   const byChain = new Map(networks.map((n) => [n.chain, n]));
   const evmLinks = new Map<string, AccountId>();
   const sources = new Map<string, { source: CollateralSource; key: string }>();
@@ -88,13 +100,16 @@ export function createChainIndexer(ctx: EngineContext, networks: readonly IndexN
         if (!src) return { applied: 0, accounts: [] };
         const cursor = (await ctx.store.cursors.get(chain)) ?? undefined;
         const result: CollateralPollResult = await src.poll(cursor);
+        const settled = (await opts.beforeIngest?.(chain, result.cursor.height)) ?? [];
         const ingested = await ctx.store.balances.ingestPoll(result);
         // Nothing applied (every observation already known) means no account changed.
         const changed = ingested.applied + ingested.rolledBack > 0;
-        const accounts = changed
-          ? [...new Set(result.observations.map((o) => o.account as string))].sort()
-          : [];
-        return { applied: ingested.applied + ingested.rolledBack, accounts };
+        const accounts = new Set<string>(settled);
+        if (changed) for (const o of result.observations) accounts.add(o.account);
+        return {
+          applied: ingested.applied + ingested.rolledBack + settled.length,
+          accounts: [...accounts].sort(),
+        };
       } finally {
         if ((await ctx.redis.get(lockKey)) === token) await ctx.redis.del(lockKey);
       }

@@ -17,8 +17,11 @@ const events = [
 ];
 
 export interface VaultEventObserver {
-  /** One round for a chain: reads the vault's settlement events since its cursor; returns changed accounts. */
-  observe(chain: string): Promise<AccountId[]>;
+  /**
+   * One round for a chain: reads the vault's settlement events since its cursor, up to `upTo` when
+   * given (never past the final head); returns the accounts it changed.
+   */
+  observe(chain: string, upTo?: bigint): Promise<AccountId[]>;
 }
 
 /** The observer's cursor lives beside the balance indexer's, under its own key. */
@@ -38,7 +41,7 @@ export function createVaultEventObserver(
 ): VaultEventObserver {
   const clients = new Map<string, PublicClient>();
   return {
-    async observe(chain) {
+    async observe(chain, upTo) {
       const n = networks.find((x) => x.chain === chain);
       if (!n || n.vaults.length === 0) return [];
       let client = clients.get(chain);
@@ -48,7 +51,8 @@ export function createVaultEventObserver(
       }
       const cursor = await store.cursors.get(settlementCursorKey(chain));
       const start = cursor ? cursor.height + 1n : earliest(n.vaults.map((v) => v.startBlock));
-      const head = (await client.getBlockNumber({ cacheTime: 0 })) - BigInt(n.finalityDepth ?? 0);
+      const final = (await client.getBlockNumber({ cacheTime: 0 })) - BigInt(n.finalityDepth ?? 0);
+      const head = upTo !== undefined && upTo < final ? upTo : final;
       if (head < start) return [];
       const tokens = new Map(Object.entries(n.tokens).map(([a, t]) => [a.toLowerCase(), t.asset]));
       const changed = new Set<AccountId>();
