@@ -297,8 +297,10 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     workers.push(stress.worker);
     connections.push(stress.connection);
     await producers.scheduleReverifyExpiring(env.REVERIFY_HORIZON_SECONDS, env.REVERIFY_EVERY_MS);
-    // A failed account evaluation is retried on the next tick; the metrics count auctions and bids.
-    sweeper = startLiquidationSweeper(liquidationDeps(context), env.LIQUIDATION_SWEEP_MS, () => undefined);
+    // A failed account evaluation is logged and retried on the next tick; the metrics count auctions and bids.
+    sweeper = startLiquidationSweeper(liquidationDeps(context), env.LIQUIDATION_SWEEP_MS, (f) =>
+      logError(f.error, f.account === undefined ? 'liquidation-sweep' : `liquidation-sweep ${f.account}`),
+    );
   }
 
   let closed = false;

@@ -12,11 +12,12 @@ export interface RedisServer {
 }
 
 /**
- * A throwaway `redis-server` on a free loopback port: no persistence, `noeviction` (BullMQ requires
+ * A throwaway `redis-server` on a free loopback port (or `atPort`): no persistence, `noeviction` (BullMQ requires
  * it). Stopped with SIGTERM; its data goes with it.
  */
-export async function startRedisServer(binary = 'redis-server'): Promise<RedisServer> {
-  const port = await freePort();
+export async function startRedisServer(binary = 'redis-server', atPort?: number): Promise<RedisServer> {
+  // `atPort`: restart on the port of a stopped server (an empty Redis where clients reconnect).
+  const port = atPort ?? (await freePort());
   const child = spawn(
     binary,
     [
