@@ -40,11 +40,12 @@ export interface PublishMarginsParameters {
      */
     readonly requestedAt: number;
     /**
-     * An account event: its view is republished with the new `requestedAt` even when nothing changed,
-     * so a writer waiting for its change to be reflected sees it. A replayed event carries its original
-     * `requestedAt`, not newer than the view's: still a no-op.
+     * The acceptance time of the account's own event in this batch: its view is republished with the
+     * new `requestedAt` even when nothing changed, so a writer waiting for its change to be reflected
+     * sees it. A replayed event carries its original time, not newer than the view's: still a no-op
+     * (also when a market or params event in the same batch is newer: that one changed nothing here).
      */
-    readonly acknowledge?: boolean;
+    readonly acknowledgeAt?: number;
   }[];
 }
 
@@ -78,7 +79,7 @@ export async function publishMargins(p: PublishMarginsParameters): Promise<numbe
   const rows: InsertMarginSnapshotParameters[] = [];
   const rowAt = new Map<string, LastHistoryRow>();
 
-  for (const { resident: r, entry, requestedAt: changeAt, acknowledge } of p.accounts) {
+  for (const { resident: r, entry, requestedAt: changeAt, acknowledgeAt } of p.accounts) {
     const prev = p.state.views.get(r.id);
     let summary: MarginSummary | null;
     let stale: StaleReason | undefined;
@@ -98,7 +99,7 @@ export async function publishMargins(p: PublishMarginsParameters): Promise<numbe
       prev.paramsVersion === p.paramsVersion &&
       sameSummary(prev.summary, summary) &&
       prev.stale?.code === stale?.code &&
-      !(acknowledge && changeAt > prev.requestedAt)
+      !(acknowledgeAt !== undefined && acknowledgeAt > prev.requestedAt)
     )
       continue;
     const requestedAt = Math.max(prev?.requestedAt ?? 0, changeAt);

@@ -44,6 +44,9 @@ async function seedBook(t: TestEngine, ids: readonly string[]) {
       decimals: 6,
     });
   }
+  // Written to the store directly, so the events an API write would send are sent here: the owner
+  // may have read the (empty) market data before this seeding.
+  await shardEvents.marketChanged(Date.now());
   await shardEvents.accountsChanged(ids, Date.now());
 }
 
@@ -121,7 +124,7 @@ describe('a 12 s Postgres outage', () => {
     cleanup.unshift(() => worker.close());
     const ids = Array.from({ length: 60 }, (_, i) => `acc_pg_${i}`);
     await seedBook(api, ids);
-    await waitFor(consistent(api, ids), 60_000);
+    await waitFor(consistent(api, ids), 120_000);
 
     // The protocol that reports the late position must hold a grant on the account (tenancy).
     await api.engine.context.store.grants.grant({
@@ -145,7 +148,7 @@ describe('a 12 s Postgres outage', () => {
     // Nothing could be applied meanwhile: the margins still show the old price.
     expect(await consistent(api, ids)()).toBeUndefined();
     await proxy.restore();
-    await waitFor(consistent(api, ids), 60_000);
+    await waitFor(consistent(api, ids), 120_000);
     expect((await api.engine.context.marginCache.getView('acc_pg_7'))?.inputHash).toBeDefined();
   }, 180_000);
 });

@@ -277,13 +277,14 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       accounts: [...ids].flatMap((id) => {
         const r = residents.get(id);
         const entry = b.get(id);
+        const acknowledgeAt = acknowledged?.get(id);
         return r && entry
           ? [
               {
                 resident: r,
                 entry,
                 requestedAt: requestedAtOf(id),
-                acknowledge: acknowledged?.has(id) ?? false,
+                ...(acknowledgeAt === undefined ? {} : { acknowledgeAt }),
               },
             ]
           : [];
