@@ -36,6 +36,8 @@ export const auctionDto = z.object({
 });
 
 export const auctionListDto = z.object({ auctions: z.array(auctionDto), nextCursor: z.string().nullable() });
+export type AuctionDto = z.infer<typeof auctionDto>;
+export type AuctionListDto = z.infer<typeof auctionListDto>;
 
 export const auctionBidDto = z.object({
   id: z.string(),
@@ -63,6 +65,7 @@ export const auctionDetailDto = auctionDto.extend({
     .nullable(),
   bids: z.array(auctionBidDto),
 });
+export type AuctionDetailDto = z.infer<typeof auctionDetailDto>;
 
 export const placeBidBody = z
   .object({
@@ -111,6 +114,8 @@ export const insuranceFundDto = z.object({
     }),
   ),
 });
+
+export type InsuranceFundDto = z.infer<typeof insuranceFundDto>;
 
 export const insuranceDepositBody = z
   .object({

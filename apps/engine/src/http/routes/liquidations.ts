@@ -4,6 +4,7 @@ import { type AuctionParamsSpec, resolveAuctionParams } from '@xmargin/risk';
 import {
   accountParams,
   auctionDetailDto,
+  auctionEventsDto,
   auctionIdParams,
   auctionListDto,
   bidHeaders,
@@ -173,6 +174,32 @@ export function liquidationRoutes(ctx: EngineContext) {
           ctx.store.liquidations.bids(r.id),
         ]);
         return { ...auctionView(r), live, bids: bids.map(bidView) };
+      },
+    );
+
+    app.get(
+      '/admin/liquidations/:auctionId/events',
+      {
+        config: { roles: admin },
+        schema: schema('admin', 'Every persisted event of an auction: start, fee, bids, draws, end', {
+          params: auctionIdParams,
+          response: { 200: auctionEventsDto, 404: errorBody, ...authErrors },
+        }),
+      },
+      async (request) => {
+        const r = await ctx.store.liquidations.get(request.params.auctionId);
+        if (!r)
+          throw new AppError('LIQUIDATION__NOT_FOUND', { context: { auctionId: request.params.auctionId } });
+        const events = await ctx.store.liquidations.events(r.id);
+        return {
+          events: events.map((e) => ({
+            id: String(e.id),
+            type: e.type,
+            time: e.time,
+            body: e.body,
+            at: Math.floor(e.at.getTime() / 1000),
+          })),
+        };
       },
     );
 
