@@ -229,11 +229,62 @@ describe('admin console (Chromium)', () => {
     await page.getByTestId('table-job-audit').getByText(`${PROBE_QUEUE}/probe-1`).waitFor();
   });
 
-  it('liquidations and stress pages are framed', async () => {
+  it('queues: shard ownership per worker', async () => {
+    await page.getByTestId('table-shards').locator('tr[data-testid="row"]').first().waitFor();
+    await waitFor(async () => ((await text('shard-summary')).includes('live worker') ? true : undefined), {
+      what: 'the shard summary',
+    });
+    expect(await page.getByTestId('table-shards').textContent()).not.toContain('unowned');
+  });
+
+  it('liquidations: the sweep auctions listed (open first), one opened with its events, the fund', async () => {
+    // The seeded book has accounts below maintenance: the engine's sweep starts auctions for them.
+    const auctions = await waitFor(
+      async () => {
+        const r = await fetch(`${stack.engine.url}/v1/liquidations?limit=5`, {
+          headers: { authorization: `Bearer ${stack.engine.adminKey}` },
+        });
+        const body = (await r.json()) as { auctions: { id: string; status: string }[] };
+        return body.auctions.length > 0 ? body.auctions : undefined;
+      },
+      { what: 'the liquidation sweep to start an auction', timeoutMs: 90_000 },
+    );
     await nav('nav-liquidations', 'page-liquidations');
+    await page.getByTestId('card-fund').waitFor();
+    const first = auctions[0]!;
+    const table = first.status === 'ongoing' ? 'table-auctions-ongoing' : 'table-auctions-ended';
+    await page.getByTestId(table).getByText(first.id).waitFor();
     await shot('7-liquidations');
+    await page.getByTestId(table).getByText(first.id).click();
+    await page.getByTestId('page-auction').waitFor();
+    await page.getByTestId('table-auction-events').getByText('started').first().waitFor();
+    expect(await kpi('card-auction-state')).toMatch(/^(ongoing|ended) · (solvent|insolvent)$/);
+    await shot('7-auction');
+  });
+
+  it('stress: a run started from the console (confirmed, audited) shows its rounds side by side', async () => {
     await nav('nav-stress', 'page-stress');
-    await shot('7-stress');
+    await page.getByTestId('stress-label').fill('console e2e: ETH -25%, SOL -30%');
+    await page.getByTestId('stress-start-button').click();
+    await page.getByTestId('confirm-yes').click();
+    await page.getByTestId('page-stress-run').waitFor();
+    await waitFor(async () => ((await text('run-status')) === 'done' ? true : undefined), {
+      what: 'the stress run to finish',
+      timeoutMs: 120_000,
+      intervalMs: 500,
+    });
+    const modes = page.getByTestId('table-stress-modes').locator('tr[data-testid="row"]');
+    await modes.nth(2).waitFor();
+    expect(await modes.allInnerTexts()).toHaveLength(3);
+    await page.getByTestId('chart-rounds').locator('canvas').waitFor();
+    await page.getByTestId('chart-stress-histogram').locator('canvas').waitFor();
+    await shot('8-stress-run');
+    await nav('nav-stress', 'page-stress');
+    await page.getByTestId('table-stress-runs').getByText('console e2e: ETH -25%, SOL -30%').waitFor();
+    await shot('8-stress');
+    // The start is in the audit log, next to the job actions.
+    await nav('nav-queues', 'page-queues');
+    await page.getByTestId('table-job-audit').getByText('stress.start').waitFor();
   });
 
   it('a read-only operator key sees the pages without write controls', async () => {
@@ -250,6 +301,11 @@ describe('admin console (Chromium)', () => {
     await ops.goto(`${stack.engine.url}/console/params#key=${secret}`);
     await ops.getByTestId('page-params').waitFor();
     expect(await ops.getByTestId('params-propose').isDisabled()).toBe(true);
+    await ops.getByTestId('nav-stress').click();
+    await ops.getByTestId('table-stress-runs').getByText('console e2e: ETH -25%, SOL -30%').waitFor();
+    expect(await ops.getByTestId('stress-start-button').isDisabled()).toBe(true);
+    await ops.getByTestId('nav-liquidations').click();
+    await ops.getByTestId('card-fund').waitFor();
     await ops.close();
   });
 
