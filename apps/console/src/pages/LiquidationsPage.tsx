@@ -86,7 +86,14 @@ function AuctionList({ status, title }: { status: 'ongoing' | 'ended'; title: st
   const cursor = cursorOf(pages);
   const q = useQuery({
     queryKey: ['liquidations', 'list', status, cursor],
-    queryFn: () => api.get<AuctionListDto>('/liquidations', { status, cursor, limit: PAGE_SIZE }),
+    // Open auctions oldest first (longest running on top), ended ones newest first.
+    queryFn: () =>
+      api.get<AuctionListDto>('/liquidations', {
+        status,
+        cursor,
+        limit: PAGE_SIZE,
+        order: status === 'ongoing' ? 'asc' : 'desc',
+      }),
     placeholderData: keepPreviousData,
   });
   const rows = q.data?.auctions ?? [];
@@ -110,7 +117,7 @@ function AuctionList({ status, title }: { status: 'ongoing' | 'ended'; title: st
           ‹ prev
         </button>
         <span>
-          page {pages.index + 1} · {rows.length} shown (oldest first)
+          page {pages.index + 1} · {rows.length} shown ({status === 'ongoing' ? 'oldest' : 'newest'} first)
         </span>
         <button
           type="button"

@@ -14,6 +14,8 @@ export const listLiquidationsQuery = z.object({
   accountId: accountIdString.optional(),
   /** The last auction id of the previous page. */
   cursor: z.string().optional(),
+  /** `asc` (default): oldest first; `desc`: newest first (the cursor then pages to older auctions). */
+  order: z.enum(['asc', 'desc']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 

@@ -86,10 +86,14 @@ export function liquidationRoutes(ctx: EngineContext) {
       '/liquidations',
       {
         config: { roles: readers },
-        schema: schema('liquidation', 'Auctions, oldest first', {
-          querystring: listLiquidationsQuery,
-          response: { 200: auctionListDto, ...authErrors },
-        }),
+        schema: schema(
+          'liquidation',
+          'Auctions, oldest first (or newest first with order=desc), cursor-paged',
+          {
+            querystring: listLiquidationsQuery,
+            response: { 200: auctionListDto, ...authErrors },
+          },
+        ),
       },
       async (request) => {
         const q = request.query;
@@ -98,6 +102,7 @@ export function liquidationRoutes(ctx: EngineContext) {
           ...(q.status === undefined ? {} : { status: q.status }),
           ...(q.accountId === undefined ? {} : { account: accountId(q.accountId) }),
           ...(q.cursor === undefined ? {} : { after: q.cursor }),
+          newestFirst: q.order === 'desc',
           limit,
         });
         return {
