@@ -9,22 +9,22 @@ import { AccountsPage } from './pages/AccountsPage.js';
 import { BookPage } from './pages/BookPage.js';
 import { CollateralPage } from './pages/CollateralPage.js';
 import { DistributionPage } from './pages/DistributionPage.js';
-import { LiquidationsPage } from './pages/LiquidationsPage.js';
+import { AuctionPage, LiquidationsPage } from './pages/LiquidationsPage.js';
 import { ParamsPage } from './pages/ParamsPage.js';
 import { QueuesPage } from './pages/QueuesPage.js';
-import { StressPage } from './pages/StressPage.js';
+import { StressPage, StressRunPage } from './pages/StressPage.js';
 import { Link, useRoute } from './router.js';
 import { type Session, SessionProvider, useLiveBook } from './session.js';
 
-const NAV: { route: Route; label: string; frame?: boolean }[] = [
+const NAV: { route: Route; label: string }[] = [
   { route: { page: 'book' }, label: 'Book health' },
   { route: { page: 'distribution' }, label: 'Margin distribution' },
   { route: { page: 'accounts' }, label: 'Accounts' },
   { route: { page: 'collateral' }, label: 'Collateral & attestations' },
   { route: { page: 'params' }, label: 'Risk parameters' },
   { route: { page: 'queues' }, label: 'Queues & workers' },
-  { route: { page: 'liquidations' }, label: 'Liquidations & auctions', frame: true },
-  { route: { page: 'stress' }, label: 'Stress & contagion', frame: true },
+  { route: { page: 'liquidations' }, label: 'Liquidations & auctions' },
+  { route: { page: 'stress' }, label: 'Stress & contagion' },
 ];
 
 function Login(props: { onKey: (key: string) => void; error?: unknown }) {
@@ -71,8 +71,12 @@ function Page({ route }: { route: Route }) {
       return <QueuesPage />;
     case 'liquidations':
       return <LiquidationsPage />;
+    case 'auction':
+      return <AuctionPage id={route.id} />;
     case 'stress':
       return <StressPage />;
+    case 'stress-run':
+      return <StressRunPage id={route.id} />;
     default:
       return <p>No page at /console/{route.path}.</p>;
   }
@@ -81,7 +85,14 @@ function Page({ route }: { route: Route }) {
 function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const route = useRoute();
   const live = useLiveBook(session.api);
-  const active = route.page === 'account' ? 'accounts' : route.page;
+  const active =
+    route.page === 'account'
+      ? 'accounts'
+      : route.page === 'auction'
+        ? 'liquidations'
+        : route.page === 'stress-run'
+          ? 'stress'
+          : route.page;
   return (
     <div className="shell">
       <nav className="nav">
@@ -95,7 +106,6 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
               testId={`nav-${n.route.page}`}
             >
               {n.label}
-              {n.frame ? <span className="tag">soon</span> : null}
             </Link>
           ))}
           <div className="nav-foot">

@@ -12,6 +12,12 @@ export type {
   LinkedAddressRecord,
   ListAccountsParameters,
 } from './repositories/accounts.js';
+export type {
+  AdminAuditRecord,
+  AdminAuditRepository,
+  ListAdminAuditParameters,
+  RecordAdminActionParameters,
+} from './repositories/admin-audit.js';
 export {
   type ApiKeyRecord,
   type ApiKeysRepository,

@@ -1,6 +1,7 @@
 import type { Db, DriverName, Executor } from './db/types.js';
 import { type MigrateResult, migrate } from './migrate.js';
 import { type AccountsRepository, createAccountsRepository } from './repositories/accounts.js';
+import { type AdminAuditRepository, createAdminAuditRepository } from './repositories/admin-audit.js';
 import { type ApiKeysRepository, createApiKeysRepository } from './repositories/api-keys.js';
 import { type AttestationsRepository, createAttestationsRepository } from './repositories/attestations.js';
 import { type BalancesRepository, createBalancesRepository } from './repositories/balances.js';
@@ -46,6 +47,7 @@ export interface StoreRepositories {
   readonly stressRuns: StressRunsRepository;
   readonly withdrawalReservations: WithdrawalReservationsRepository;
   readonly dynamicParams: DynamicParamsRepository;
+  readonly adminAudit: AdminAuditRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -92,6 +94,7 @@ function repositories(
     stressRuns: createStressRunsRepository(ex),
     withdrawalReservations: createWithdrawalReservationsRepository(ex),
     dynamicParams: createDynamicParamsRepository(ex),
+    adminAudit: createAdminAuditRepository(ex),
   };
 }
 

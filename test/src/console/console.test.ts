@@ -147,7 +147,14 @@ describe('admin console (Chromium)', () => {
     expect(first).toHaveLength(25);
     await page.getByTestId('page-next').click();
     await page.getByTestId('page-info').getByText('page 2 / 2').waitFor();
-    const second = await firstColumn();
+    // The pager moves before the next page's rows arrive (the previous page stays shown meanwhile).
+    const second = await waitFor(
+      async () => {
+        const rows = await firstColumn();
+        return rows.length === total - 25 ? rows : undefined;
+      },
+      { what: 'the second page of accounts' },
+    );
     expect(second).toHaveLength(total - 25);
     expect(new Set([...first, ...second]).size).toBe(total);
     // Sort by account id, ascending then descending: the engine's order, from the first page.
@@ -229,11 +236,67 @@ describe('admin console (Chromium)', () => {
     await page.getByTestId('table-job-audit').getByText(`${PROBE_QUEUE}/probe-1`).waitFor();
   });
 
-  it('liquidations and stress pages are framed', async () => {
+  it('queues: shard ownership per worker', async () => {
+    await page.getByTestId('table-shards').locator('tr[data-testid="row"]').first().waitFor();
+    await waitFor(async () => ((await text('shard-summary')).includes('live worker') ? true : undefined), {
+      what: 'the shard summary',
+    });
+    expect(await page.getByTestId('table-shards').textContent()).not.toContain('unowned');
+  });
+
+  it('liquidations: fund, bad debt and both auction lists load; a fund deposit shows in its history', async () => {
+    const res = await fetch(`${stack.engine.url}/v1/admin/insurance-fund/deposits`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.engine.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: '2500', note: 'console e2e seed' }),
+    });
+    expect(res.status).toBe(200);
+    const fund = (await (
+      await fetch(`${stack.engine.url}/v1/insurance-fund`, {
+        headers: { authorization: `Bearer ${stack.engine.adminKey}` },
+      })
+    ).json()) as { balance: string };
     await nav('nav-liquidations', 'page-liquidations');
+    const shown = Number(fund.balance).toLocaleString('en-US', {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+    await waitFor(async () => ((await kpi('card-fund')) === shown ? true : undefined), {
+      what: `the fund card to show ${shown}`,
+    });
+    await page.getByTestId('table-fund').getByText('console e2e seed').waitFor();
+    await page.getByTestId('chart-fund').locator('canvas').waitFor();
+    // Open auctions first, then ended ones: each table shows its rows or says it has none.
+    for (const status of ['ongoing', 'ended']) {
+      await page.getByTestId(`table-auctions-${status}`).locator('tbody tr').first().waitFor();
+    }
+    expect(await text('liquidations-live')).toContain('auction events');
     await shot('7-liquidations');
+  });
+
+  it('stress: a run started from the console (confirmed, audited) shows its rounds side by side', async () => {
     await nav('nav-stress', 'page-stress');
-    await shot('7-stress');
+    await page.getByTestId('stress-label').fill('console e2e: ETH -25%, SOL -30%');
+    await page.getByTestId('stress-start-button').click();
+    await page.getByTestId('confirm-yes').click();
+    await page.getByTestId('page-stress-run').waitFor();
+    await waitFor(async () => ((await text('run-status')) === 'done' ? true : undefined), {
+      what: 'the stress run to finish',
+      timeoutMs: 120_000,
+      intervalMs: 500,
+    });
+    const modes = page.getByTestId('table-stress-modes').locator('tr[data-testid="row"]');
+    await modes.nth(2).waitFor();
+    expect(await modes.allInnerTexts()).toHaveLength(3);
+    await page.getByTestId('chart-rounds').locator('canvas').waitFor();
+    await page.getByTestId('chart-stress-histogram').locator('canvas').waitFor();
+    await shot('8-stress-run');
+    await nav('nav-stress', 'page-stress');
+    await page.getByTestId('table-stress-runs').getByText('console e2e: ETH -25%, SOL -30%').waitFor();
+    await shot('8-stress');
+    // The start is in the audit log, next to the job actions.
+    await nav('nav-queues', 'page-queues');
+    await page.getByTestId('table-job-audit').getByText('stress.start').waitFor();
   });
 
   it('a read-only operator key sees the pages without write controls', async () => {
@@ -250,6 +313,11 @@ describe('admin console (Chromium)', () => {
     await ops.goto(`${stack.engine.url}/console/params#key=${secret}`);
     await ops.getByTestId('page-params').waitFor();
     expect(await ops.getByTestId('params-propose').isDisabled()).toBe(true);
+    await ops.getByTestId('nav-stress').click();
+    await ops.getByTestId('table-stress-runs').getByText('console e2e: ETH -25%, SOL -30%').waitFor();
+    expect(await ops.getByTestId('stress-start-button').isDisabled()).toBe(true);
+    await ops.getByTestId('nav-liquidations').click();
+    await ops.getByTestId('card-fund').waitFor();
     await ops.close();
   });
 

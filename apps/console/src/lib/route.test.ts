@@ -13,7 +13,9 @@ describe('routes', () => {
       { page: 'params' },
       { page: 'queues' },
       { page: 'liquidations' },
+      { page: 'auction', id: 'auc 1/x' },
       { page: 'stress' },
+      { page: 'stress-run', id: 'stress_01' },
     ] as const;
     for (const r of routes) expect(parseRoute(hrefOf(r))).toEqual(r);
     expect(parseRoute('/console/nope')).toEqual({ page: 'not-found', path: 'nope' });

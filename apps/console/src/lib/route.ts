@@ -8,7 +8,9 @@ export type Route =
   | { page: 'params' }
   | { page: 'queues' }
   | { page: 'liquidations' }
+  | { page: 'auction'; id: string }
   | { page: 'stress' }
+  | { page: 'stress-run'; id: string }
   | { page: 'not-found'; path: string };
 
 export const BASE = '/console/';
@@ -21,6 +23,8 @@ export function parseRoute(pathname: string): Route {
   const [head, second] = parts;
   if (head === undefined) return { page: 'book' };
   if (head === 'accounts' && second !== undefined) return { page: 'account', id: second };
+  if (head === 'liquidations' && second !== undefined) return { page: 'auction', id: second };
+  if (head === 'stress' && second !== undefined) return { page: 'stress-run', id: second };
   const simple = [
     'distribution',
     'accounts',
@@ -40,6 +44,10 @@ export function hrefOf(route: Route): string {
       return BASE;
     case 'account':
       return `${BASE}accounts/${encodeURIComponent(route.id)}`;
+    case 'auction':
+      return `${BASE}liquidations/${encodeURIComponent(route.id)}`;
+    case 'stress-run':
+      return `${BASE}stress/${encodeURIComponent(route.id)}`;
     case 'not-found':
       return `${BASE}${route.path}`;
     default:

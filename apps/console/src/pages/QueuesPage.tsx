@@ -1,10 +1,17 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ColumnDef } from '@tanstack/react-table';
-import type { AdminAuditDto, FailedJobsPageDto, QueueOverviewDto } from '@xmargin/schemas/http';
+import type {
+  AdminAuditDto,
+  FailedJobsPageDto,
+  QueueOverviewDto,
+  ShardOwnershipDto,
+} from '@xmargin/schemas/http';
 import { useCallback, useMemo, useState } from 'react';
 import { DataTable } from '../components/DataTable.js';
 import { ConfirmButton, ErrorNote, Loading, Section } from '../components/ui.js';
 import { age, time } from '../lib/format.js';
+import { type CursorPages, cursorOf, firstPage, nextPage, previousPage } from '../lib/liquidations.js';
+import { shardRows } from '../lib/shards.js';
 import { useSession } from '../session.js';
 
 type QueueRow = QueueOverviewDto['queues'][number];
@@ -160,16 +167,97 @@ function FailedJobs({ queue }: { queue: string }) {
   );
 }
 
+type ShardRow = ReturnType<typeof shardRows>[number];
+const shardColumns: ColumnDef<ShardRow, unknown>[] = [
+  { header: 'shard', accessorKey: 'shard' },
+  {
+    header: 'owner',
+    accessorKey: 'owner',
+    cell: (c) => (
+      <span className={c.getValue() === null ? 'bad' : ''}>{String(c.getValue() ?? 'unowned')}</span>
+    ),
+  },
+  { header: 'lease left', accessorKey: 'leaseLeftSeconds', cell: (c) => age(c.getValue() as number | null) },
+  { header: 'events in stream', accessorKey: 'events' },
+  {
+    header: 'newest event',
+    accessorKey: 'lastEventAgeSeconds',
+    cell: (c) => age(c.getValue() as number | null),
+  },
+];
+
+function Shards() {
+  const { api } = useSession();
+  const q = useQuery({
+    queryKey: ['queues', 'shards'],
+    queryFn: () => api.get<ShardOwnershipDto>('/admin/shards'),
+    refetchInterval: 2_000,
+  });
+  const rows = useMemo(() => (q.data ? shardRows(q.data) : []), [q.data]);
+  const unowned = rows.filter((r) => r.owner === null).length;
+  return (
+    <Section title="Shard ownership (resident books; leases in Redis)" testId="shards">
+      <ErrorNote error={q.error} />
+      {q.data ? (
+        <p className="muted" data-testid="shard-summary">
+          {q.data.shardCount} shards · {q.data.workers.length} live workers
+          {q.data.workers.map((w) => ` · ${w.id}: ${w.shards.length}`).join('')}
+          {unowned > 0 ? <span className="bad"> · {unowned} unowned</span> : null}
+        </p>
+      ) : null}
+      <DataTable columns={shardColumns} data={rows} testId="table-shards" empty="no shards" maxHeight={300} />
+    </Section>
+  );
+}
+
+function AuditLog() {
+  const { api } = useSession();
+  const [pages, setPages] = useState<CursorPages>(firstPage);
+  const before = cursorOf(pages);
+  const audit = useQuery({
+    queryKey: ['queues', 'audit', before],
+    queryFn: () => api.get<AdminAuditDto>('/admin/audit', { limit: 25, before }),
+    placeholderData: keepPreviousData,
+    refetchInterval: 5_000,
+  });
+  return (
+    <Section title="Audit log (job actions, stress runs; Postgres)" testId="job-audit">
+      <ErrorNote error={audit.error} />
+      <table className="compact" data-testid="table-job-audit">
+        <tbody>
+          {(audit.data?.entries ?? []).map((e) => (
+            <tr key={e.id}>
+              <td>{time(e.at)}</td>
+              <td>{e.actor}</td>
+              <td>{e.action}</td>
+              <td>{e.target}</td>
+              <td>{e.detail}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="pager">
+        <button type="button" disabled={pages.index === 0} onClick={() => setPages(previousPage)}>
+          ‹ newer
+        </button>
+        <button
+          type="button"
+          disabled={!audit.data?.next}
+          onClick={() => setPages((p) => nextPage(p, audit.data?.next ?? null))}
+        >
+          older ›
+        </button>
+      </div>
+    </Section>
+  );
+}
+
 export function QueuesPage() {
   const { api } = useSession();
   const overview = useQuery({
     queryKey: ['queues', 'overview'],
     queryFn: () => api.get<QueueOverviewDto>('/admin/jobs/queues'),
     refetchInterval: 2_000,
-  });
-  const audit = useQuery({
-    queryKey: ['queues', 'audit'],
-    queryFn: () => api.get<AdminAuditDto>('/admin/audit', { limit: 50 }),
   });
   const rows: QueueRow[] = overview.data?.queues ?? [];
   const [selected, setSelected] = useState<string | null>(null);
@@ -197,24 +285,10 @@ export function QueuesPage() {
             testId="table-workers"
             empty="no worker connected"
           />
-          <p className="muted">Shard ownership appears here once resident books land.</p>
         </Section>
-        <Section title="Audit log (job actions)">
-          <table className="compact" data-testid="table-job-audit">
-            <tbody>
-              {(audit.data?.entries ?? []).map((e) => (
-                <tr key={e.id}>
-                  <td>{time(e.at)}</td>
-                  <td>{e.actor}</td>
-                  <td>{e.action}</td>
-                  <td>{e.target}</td>
-                  <td>{e.detail}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Section>
+        <AuditLog />
       </div>
+      <Shards />
     </div>
   );
 }

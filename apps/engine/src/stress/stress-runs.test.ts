@@ -109,6 +109,31 @@ describe('POST/GET /v1/admin/stress-runs', () => {
       { asset: 'USDC', chain: 'evm-devnet', amount: 5_000_000 },
     ]);
     expect(JSON.parse(JSON.stringify(runStress(parseStressDocument(document))))).toEqual(run.result);
+
+    // Starting a run is audited in Postgres with the key that did it.
+    const audit = await t.engine.context.store.adminAudit.list({ actionPrefix: 'stress.' });
+    expect(audit.find((e) => e.target === run.id)).toMatchObject({
+      actor: 'bootstrap admin',
+      action: 'stress.start',
+      detail: 'eth -25%',
+    });
+
+    // The console's view: every round's figures, the per-unit lists reduced to counts and bins.
+    const drawn = (await req('GET', `/v1/admin/stress-runs/${run.id}/rounds?bins=4`, t.adminKey)).json();
+    expect(drawn.view.edges).toHaveLength(5);
+    expect(drawn.view.modes.map((m: { mode: string }) => m.mode)).toEqual(Object.keys(run.result.modes));
+    for (const m of drawn.view.modes) {
+      const full = run.result.modes[m.mode];
+      expect(m.rounds.map((r: { liquidatedCount: number }) => r.liquidatedCount)).toEqual(
+        full.rounds.map((r: { liquidated: unknown[] }) => r.liquidated.length),
+      );
+      expect(m.rounds[0].liquidated).toBeUndefined();
+      expect(m.rounds[0].prices).toEqual(full.rounds[0].prices);
+      expect(m.counts.reduce((a: number, b: number) => a + b, 0)).toBe(full.liquidations);
+      expect(m.badDebt).toBe(full.badDebt);
+    }
+    const unknownRounds = await req('GET', '/v1/admin/stress-runs/stress_nope/rounds', t.adminKey);
+    expect(unknownRounds.statusCode).toBe(404);
   });
 
   it('runs a stored parameter version or draft parameters, on a subset of accounts', async () => {

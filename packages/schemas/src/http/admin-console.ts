@@ -243,6 +243,18 @@ export const adminAuditDto = z.object({
       detail: z.string(),
     }),
   ),
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  next: z.string().nullable(),
+});
+export const adminAuditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Entries older than this id (the previous page's `next`). */
+  before: z
+    .string()
+    .regex(/^\d{1,18}$/)
+    .optional(),
+  /** Only actions starting with this prefix, e.g. `job.` or `stress.`. */
+  action: z.string().min(1).max(100).optional(),
 });
 export type AdminAuditDto = z.infer<typeof adminAuditDto>;
 
@@ -267,3 +279,113 @@ export const paramsImpactDto = z.object({
   ),
 });
 export type ParamsImpactDto = z.infer<typeof paramsImpactDto>;
+
+/** Shard leases of the resident books: owner, lease expiry and event stream per shard. */
+export const shardOwnershipDto = z.object({
+  at: z.number().describe('unix ms'),
+  shardCount: z.number().int(),
+  workers: z.array(
+    z.object({
+      id: z.string(),
+      heartbeatAt: z.number().describe('unix ms'),
+      shards: z.array(z.number().int()),
+    }),
+  ),
+  shards: z.array(
+    z.object({
+      shard: z.number().int(),
+      owner: z.string().nullable(),
+      leaseExpiresAt: z.number().nullable().describe('unix ms'),
+      events: z.number().int(),
+      lastEventAt: z.number().nullable().describe('unix ms'),
+    }),
+  ),
+});
+export type ShardOwnershipDto = z.infer<typeof shardOwnershipDto>;
+
+/** Every persisted event of one auction (liquidation spec section 8), oldest first. */
+export const auctionEventsDto = z.object({
+  events: z.array(
+    z.object({
+      id: z.string(),
+      type: z.enum(['started', 'fee', 'bid', 'insurance_draw', 'socialised_loss', 'converted', 'terminated']),
+      time: z.number().describe('auction clock, unix s'),
+      body: z.unknown(),
+      at: z.number().describe('unix s'),
+    }),
+  ),
+});
+export type AuctionEventsDto = z.infer<typeof auctionEventsDto>;
+
+export const stressRoundsQuery = z.object({
+  metric: z.enum(['notional', 'badDebt', 'penalty']).default('notional'),
+  bins: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+const stressRoundView = z.object({
+  round: z.number().int(),
+  oraclePrices: z.record(z.string(), z.number()),
+  executionPrices: z.record(z.string(), z.number()),
+  prices: z.record(z.string(), z.number()),
+  sold: z.record(z.string(), z.number()),
+  liquidations: z.number(),
+  liquidatedCount: z.number().int(),
+  notional: z.number(),
+  shortfall: z.number(),
+  penalties: z.number(),
+  badDebt: z.number(),
+  insuranceDraw: z.number(),
+  insuranceFund: z.number(),
+  socialisedLoss: z.number(),
+});
+
+/**
+ * A stress run with its result reduced for drawing (per mode and round figures, liquidations binned on
+ * the server): what the console reads instead of the full result, whose unit lists grow with the book.
+ */
+export const stressRoundsDto = z.object({
+  id: z.string(),
+  label: z.string().nullable(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  progress: z.object({ mode: z.string(), round: z.number() }).nullable(),
+  snapshot: z
+    .object({ asOf: z.number(), paramsVersion: z.number().nullable(), accountCount: z.number() })
+    .nullable(),
+  warnings: z.array(z.unknown()),
+  createdBy: z.string(),
+  createdAt: z.number(),
+  error: z.object({ code: z.string(), message: z.string() }).passthrough().optional(),
+  /** Null until the run is done. */
+  view: z
+    .object({
+      asOf: z.number(),
+      reference: z.record(z.string(), z.number()),
+      shocked: z.record(z.string(), z.number()),
+      warnings: z.array(z.object({ code: z.string(), mode: z.string(), message: z.string() })),
+      metric: z.enum(['notional', 'badDebt', 'penalty']),
+      edges: z.array(z.number()),
+      modes: z.array(
+        z.object({
+          mode: z.enum(['isolated', 'cross', 'portfolio']),
+          converged: z.boolean(),
+          roundCount: z.number().int(),
+          prices: z.record(z.string(), z.number()),
+          drop: z.record(z.string(), z.number()),
+          amplification: z.record(z.string(), z.number().nullable()),
+          liquidations: z.number(),
+          liquidatedUnits: z.number(),
+          notional: z.number(),
+          penalties: z.number(),
+          badDebt: z.number(),
+          insuranceDraw: z.number(),
+          insuranceFund: z.number(),
+          socialisedLoss: z.number(),
+          perChain: z.array(z.object({ chain: z.string(), notional: z.number(), badDebt: z.number() })),
+          rounds: z.array(stressRoundView),
+          counts: z.array(z.number().int()),
+        }),
+      ),
+    })
+    .nullable(),
+});
+export type StressRoundsDto = z.infer<typeof stressRoundsDto>;

@@ -14,6 +14,8 @@ export const listLiquidationsQuery = z.object({
   accountId: accountIdString.optional(),
   /** The last auction id of the previous page. */
   cursor: z.string().optional(),
+  /** `asc` (default): oldest first; `desc`: newest first (the cursor then pages to older auctions). */
+  order: z.enum(['asc', 'desc']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
@@ -36,6 +38,8 @@ export const auctionDto = z.object({
 });
 
 export const auctionListDto = z.object({ auctions: z.array(auctionDto), nextCursor: z.string().nullable() });
+export type AuctionDto = z.infer<typeof auctionDto>;
+export type AuctionListDto = z.infer<typeof auctionListDto>;
 
 export const auctionBidDto = z.object({
   id: z.string(),
@@ -63,6 +67,7 @@ export const auctionDetailDto = auctionDto.extend({
     .nullable(),
   bids: z.array(auctionBidDto),
 });
+export type AuctionDetailDto = z.infer<typeof auctionDetailDto>;
 
 export const placeBidBody = z
   .object({
@@ -111,6 +116,8 @@ export const insuranceFundDto = z.object({
     }),
   ),
 });
+
+export type InsuranceFundDto = z.infer<typeof insuranceFundDto>;
 
 export const insuranceDepositBody = z
   .object({

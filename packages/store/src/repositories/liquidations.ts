@@ -161,8 +161,10 @@ export interface InsuranceFundEntry {
 export interface ListAuctionsParameters {
   readonly status?: AuctionStatus;
   readonly account?: AccountId;
-  /** Only auctions with an id after this one (ids sort by creation). */
+  /** Only auctions with an id after this one (ids sort by creation); before it when `newestFirst`. */
   readonly after?: string;
+  /** Newest first (descending id); default oldest first. */
+  readonly newestFirst?: boolean;
   /** Default 100, at most 1000. */
   readonly limit?: number;
 }
@@ -371,12 +373,12 @@ export function createLiquidationsRepository(ex: Executor): LiquidationsReposito
       ]);
       return rows[0] ? toAuction(rows[0]) : null;
     },
-    async list({ status, account, after, limit } = {}) {
+    async list({ status, account, after, newestFirst = false, limit } = {}) {
       const { rows } = await ex.query<AuctionRow>(
         `SELECT ${AUCTION_COLUMNS} FROM auctions
          WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR account_id = $2)
-           AND ($3::text IS NULL OR id > $3)
-         ORDER BY id LIMIT $4`,
+           AND ($3::text IS NULL OR ${newestFirst ? 'id < $3' : 'id > $3'})
+         ORDER BY id ${newestFirst ? 'DESC' : 'ASC'} LIMIT $4`,
         [status ?? null, account ?? null, after ?? null, limitOf(limit)],
       );
       return rows.map(toAuction);

@@ -67,7 +67,12 @@ export function adminBookRoutes(ctx: EngineContext) {
         }),
       },
       async () => {
-        const [rows, shared] = await Promise.all([book.rows(), ctx.globalInputs.get()]);
+        const [rows, shared, fund, loss] = await Promise.all([
+          book.rows(),
+          ctx.globalInputs.get(),
+          ctx.store.liquidations.fundBalance(),
+          ctx.store.liquidations.socialisedLossTotal(),
+        ]);
         const nowMs = ctx.now();
         return {
           at: nowMs,
@@ -76,8 +81,9 @@ export function adminBookRoutes(ctx: EngineContext) {
             staleAfterSeconds: staleLimit(shared),
             priceOf: priceFor(shared),
           }),
-          badDebt: null,
-          insuranceFund: null,
+          // Bad debt the insurance fund could not cover (socialised), and the fund's balance, in USD.
+          badDebt: cashToNumber(loss),
+          insuranceFund: cashToNumber(fund),
         };
       },
     );

@@ -104,7 +104,13 @@ describe('book routes', () => {
       },
     ]);
     expect(s.chains.map((c: { chain: string }) => c.chain)).toEqual(['evm-devnet', 'solana-devnet']);
-    expect(s.badDebt).toBeNull();
+    // No auction has run: no bad debt; the fund holds what was deposited into it.
+    expect(s.badDebt).toBe(0);
+    expect(s.insuranceFund).toBe(0);
+    expect(
+      (await req('POST', '/v1/admin/insurance-fund/deposits', t.adminKey, { amount: '1250.5' })).statusCode,
+    ).toBe(200);
+    expect((await req('GET', '/v1/admin/book/summary')).json().insuranceFund).toBe(1250.5);
   });
 
   it('histogram: every margined account lands once per mode, bins or overflow', async () => {
@@ -236,7 +242,19 @@ describe('job routes', () => {
       const missing = await req('POST', '/v1/admin/jobs/console-probe/failed/probe-b/retry');
       expect(missing.statusCode).toBe(404);
       expect((await req('GET', '/v1/admin/jobs/no-such-queue/failed')).statusCode).toBe(404);
-      const audit = (await req('GET', '/v1/admin/audit', operator)).json().entries;
+      const auditPage = (await req('GET', '/v1/admin/audit?action=job.', operator)).json();
+      const audit = auditPage.entries;
+      expect(auditPage.next).toBeNull();
+      // Durable: the entries are rows in Postgres, not a Redis stream.
+      expect(
+        (await t.engine.context.store.adminAudit.list({ actionPrefix: 'job.' })).map((e) => e.action),
+      ).toEqual(['job.discard', 'job.retry']);
+      const first = (await req('GET', '/v1/admin/audit?action=job.&limit=1', operator)).json();
+      expect(first.entries.map((e: { action: string }) => e.action)).toEqual(['job.discard']);
+      const second = (
+        await req('GET', `/v1/admin/audit?action=job.&limit=1&before=${first.next}`, operator)
+      ).json();
+      expect(second.entries.map((e: { action: string }) => e.action)).toEqual(['job.retry']);
       expect(
         audit.map((e: { action: string; target: string; actor: string }) => [e.action, e.target, e.actor]),
       ).toEqual([
@@ -249,6 +267,33 @@ describe('job routes', () => {
       await queue.obliterate({ force: true });
       await queue.close();
     }
+  });
+});
+
+describe('shard ownership', () => {
+  it('lists every shard with its owner and lease expiry, and the live workers with their shards', async () => {
+    const shards = t.engine.context.settings.shards;
+    const o = await waitFor(async () => {
+      const body = (await req('GET', '/v1/admin/shards', operator)).json();
+      return body.shards.every((s: { owner: string | null }) => s.owner !== null) ? body : undefined;
+    }, 30_000);
+    expect(o.shardCount).toBe(shards);
+    expect(o.shards.map((s: { shard: number }) => s.shard)).toEqual(
+      Array.from({ length: shards }, (_, i) => i),
+    );
+    for (const s of o.shards) {
+      expect(s.leaseExpiresAt).toBeGreaterThan(o.at);
+      expect(s.events).toBeGreaterThanOrEqual(0);
+    }
+    // Every owned shard is listed under its worker, and each live worker's heartbeat is recent.
+    const owned = o.workers
+      .flatMap((w: { shards: number[] }) => w.shards)
+      .sort((a: number, b: number) => a - b);
+    expect(owned).toEqual(Array.from({ length: shards }, (_, i) => i));
+    for (const w of o.workers) expect(o.at - w.heartbeatAt).toBeLessThan(60_000);
+    // Accounts were written: some shard's stream has an event with a time.
+    expect(o.shards.some((s: { lastEventAt: number | null }) => s.lastEventAt !== null)).toBe(true);
+    expect((await req('GET', '/v1/admin/shards', protocol)).statusCode).toBe(403);
   });
 });
 

@@ -1,5 +1,6 @@
 import {
   adminAuditDto,
+  adminAuditQuery,
   errorBody,
   failedJobsPageDto,
   failedJobsQuery,
@@ -8,10 +9,10 @@ import {
   queueNameParams,
   queueOverviewDto,
   retriedDto,
+  shardOwnershipDto,
 } from '@xmargin/schemas/http';
-import { z } from 'zod';
-import { createAdminAudit } from '../../admin/admin-audit.js';
 import { createQueueBrowser } from '../../admin/queue-browser.js';
+import { readShardOwnership } from '../../admin/shard-ownership.js';
 import type { EngineContext } from '../../context.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
@@ -21,12 +22,12 @@ const admin = ['admin'] as const;
 /**
  * Queues and workers for the console, whatever queues the engine runs (found in Redis through BullMQ):
  * depths, worker liveness, failed jobs paged and searchable by account, retry and discard. Every
- * retry and discard is written to the admin audit log with the key that did it.
+ * retry and discard is written to the admin audit log (Postgres, admin_audit) with the key that did it.
  */
 export function adminJobRoutes(ctx: EngineContext) {
   return (app: App) => {
     const browser = createQueueBrowser(ctx.redis, ctx.settings.queuePrefix, ctx.now);
-    const audit = createAdminAudit(ctx.redis, ctx.settings.queuePrefix, ctx.now);
+    const audit = ctx.store.adminAudit;
     app.addHook('onClose', async () => browser.close());
     const schema = <S extends object>(summary: string, extra: S) => ({
       tags: ['admin'],
@@ -44,6 +45,16 @@ export function adminJobRoutes(ctx: EngineContext) {
         }),
       },
       async () => ({ at: ctx.now(), ...(await browser.overview()) }),
+    );
+    app.get(
+      '/admin/shards',
+      {
+        config: { roles: admin },
+        schema: schema('Shard ownership: owner and lease expiry per shard, event streams, live workers', {
+          response: { 200: shardOwnershipDto, ...authErrors },
+        }),
+      },
+      async () => readShardOwnership(ctx.redis, ctx.keys, ctx.settings.shards, ctx.now),
     );
     app.get(
       '/admin/jobs/:queue/failed',
@@ -73,7 +84,6 @@ export function adminJobRoutes(ctx: EngineContext) {
           actor: principalOf(request).name,
           action: 'job.retry',
           target: `${queue}/${jobId}`,
-          detail: '',
         });
         return { ok: true as const };
       },
@@ -115,7 +125,6 @@ export function adminJobRoutes(ctx: EngineContext) {
           actor: principalOf(request).name,
           action: 'job.discard',
           target: `${queue}/${jobId}`,
-          detail: '',
         });
         return { ok: true as const };
       },
@@ -124,12 +133,33 @@ export function adminJobRoutes(ctx: EngineContext) {
       '/admin/audit',
       {
         config: { roles: admin },
-        schema: schema('Operator actions on jobs, latest first (parameter changes: /admin/params/audit)', {
-          querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
-          response: { 200: adminAuditDto, ...authErrors },
-        }),
+        schema: schema(
+          'Operator actions (jobs, stress runs), latest first, paged (parameter changes: /admin/params/audit)',
+          {
+            querystring: adminAuditQuery,
+            response: { 200: adminAuditDto, ...authErrors },
+          },
+        ),
       },
-      async (request) => ({ entries: await audit.list(request.query.limit) }),
+      async (request) => {
+        const { limit, before, action } = request.query;
+        const list = await audit.list({
+          limit,
+          ...(before === undefined ? {} : { before: BigInt(before) }),
+          ...(action === undefined ? {} : { actionPrefix: action }),
+        });
+        return {
+          entries: list.map((e) => ({
+            id: String(e.id),
+            at: e.at.getTime(),
+            actor: e.actor,
+            action: e.action,
+            target: e.target,
+            detail: e.detail,
+          })),
+          next: list.length === limit ? String(list.at(-1)!.id) : null,
+        };
+      },
     );
   };
 }

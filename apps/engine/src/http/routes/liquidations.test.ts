@@ -253,6 +253,32 @@ describe('liquidation over HTTP, from a price shock to a settled auction', () =>
     const fund = await app.inject({ method: 'GET', url: '/v1/insurance-fund', headers: bearer(liquidator) });
     expect(Number(fund.json().balance)).toBeGreaterThan(0);
     expect(fund.json().history[0]).toMatchObject({ kind: 'fee', auctionId: auction.id });
+    // The console's auction timeline: every persisted event, oldest first (admin route).
+    const events = await app.inject({
+      method: 'GET',
+      url: `/v1/admin/liquidations/${auction.id}/events`,
+      headers: bearer(t.adminKey),
+    });
+    expect(events.statusCode).toBe(200);
+    const types = events.json().events.map((e: { type: string }) => e.type);
+    expect(types[0]).toBe('started');
+    expect(types).toContain('bid');
+    expect(types.at(-1)).toBe('terminated');
+    const noEvents = await app.inject({
+      method: 'GET',
+      url: '/v1/admin/liquidations/auc_nope/events',
+      headers: bearer(t.adminKey),
+    });
+    expect(noEvents.statusCode).toBe(404);
+    expect(
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/v1/admin/liquidations/${auction.id}/events`,
+          headers: bearer(liquidator),
+        })
+      ).statusCode,
+    ).toBe(403);
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toContain('xmargin_liquidation_bids_total{outcome="accepted"} 1');
     expect(metrics.body).toContain('xmargin_liquidation_auctions_total{kind="solvent",event="started"} 1');

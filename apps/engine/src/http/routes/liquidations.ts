@@ -4,6 +4,7 @@ import { type AuctionParamsSpec, resolveAuctionParams } from '@xmargin/risk';
 import {
   accountParams,
   auctionDetailDto,
+  auctionEventsDto,
   auctionIdParams,
   auctionListDto,
   bidHeaders,
@@ -85,10 +86,14 @@ export function liquidationRoutes(ctx: EngineContext) {
       '/liquidations',
       {
         config: { roles: readers },
-        schema: schema('liquidation', 'Auctions, oldest first', {
-          querystring: listLiquidationsQuery,
-          response: { 200: auctionListDto, ...authErrors },
-        }),
+        schema: schema(
+          'liquidation',
+          'Auctions, oldest first (or newest first with order=desc), cursor-paged',
+          {
+            querystring: listLiquidationsQuery,
+            response: { 200: auctionListDto, ...authErrors },
+          },
+        ),
       },
       async (request) => {
         const q = request.query;
@@ -97,6 +102,7 @@ export function liquidationRoutes(ctx: EngineContext) {
           ...(q.status === undefined ? {} : { status: q.status }),
           ...(q.accountId === undefined ? {} : { account: accountId(q.accountId) }),
           ...(q.cursor === undefined ? {} : { after: q.cursor }),
+          newestFirst: q.order === 'desc',
           limit,
         });
         return {
@@ -173,6 +179,32 @@ export function liquidationRoutes(ctx: EngineContext) {
           ctx.store.liquidations.bids(r.id),
         ]);
         return { ...auctionView(r), live, bids: bids.map(bidView) };
+      },
+    );
+
+    app.get(
+      '/admin/liquidations/:auctionId/events',
+      {
+        config: { roles: admin },
+        schema: schema('admin', 'Every persisted event of an auction: start, fee, bids, draws, end', {
+          params: auctionIdParams,
+          response: { 200: auctionEventsDto, 404: errorBody, ...authErrors },
+        }),
+      },
+      async (request) => {
+        const r = await ctx.store.liquidations.get(request.params.auctionId);
+        if (!r)
+          throw new AppError('LIQUIDATION__NOT_FOUND', { context: { auctionId: request.params.auctionId } });
+        const events = await ctx.store.liquidations.events(r.id);
+        return {
+          events: events.map((e) => ({
+            id: String(e.id),
+            type: e.type,
+            time: e.time,
+            body: e.body,
+            at: Math.floor(e.at.getTime() / 1000),
+          })),
+        };
       },
     );
 

@@ -1,11 +1,12 @@
 import { AppError } from '@xmargin/errors';
-import { type ParamsSpec, resolveParams } from '@xmargin/risk';
-import { errorBody } from '@xmargin/schemas/http';
+import { type ParamsSpec, resolveParams, type StressResult } from '@xmargin/risk';
+import { errorBody, stressRoundsDto, stressRoundsQuery } from '@xmargin/schemas/http';
 import { stressRunRequestSchema } from '@xmargin/schemas/risk';
 import type { StressRunRecord } from '@xmargin/store';
 import { z } from 'zod';
 import type { EngineContext } from '../../context.js';
 import { createStressQueue } from '../../stress/stress-queue.js';
+import { stressRunRounds } from '../../stress/stress-run-view.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
 
@@ -69,7 +70,7 @@ export function stressRunRoutes(ctx: EngineContext) {
       '/admin/stress-runs',
       {
         config: { roles: admin },
-        schema: schema('Queue a systemic stress run on a consistent snapshot of the live book', {
+        schema: schema('Queue a systemic stress run on a consistent snapshot of the live book (audited)', {
           body: stressRunRequestSchema,
           response: {
             202: z.object({ id: z.string(), status: z.literal('queued') }),
@@ -96,10 +97,21 @@ export function stressRunRoutes(ctx: EngineContext) {
           const i = body.accounts.findIndex((id) => !existing.has(id as never));
           if (i >= 0) throw invalid(`accounts.${i}`, `unknown account ${body.accounts[i]}`);
         }
-        const run = await ctx.store.stressRuns.create({
-          label: body.label ?? null,
-          request: body,
-          createdBy: principalOf(request).name,
+        const actor = principalOf(request).name;
+        // The run and its audit entry commit together: no run without the record of who started it.
+        const run = await ctx.store.transaction(async (tx) => {
+          const created = await tx.stressRuns.create({
+            label: body.label ?? null,
+            request: body,
+            createdBy: actor,
+          });
+          await tx.adminAudit.record({
+            actor,
+            action: 'stress.start',
+            target: created.id,
+            detail: body.label ?? '',
+          });
+          return created;
         });
         await queue.enqueue(run.id);
         return reply.status(202).send({ id: run.id, status: 'queued' as const });
@@ -158,6 +170,32 @@ export function stressRunRoutes(ctx: EngineContext) {
             context: { entity: 'stress_run', id: request.params.id },
           });
         return { ...view(r), ...(r.result == null ? {} : { result: r.result }) };
+      },
+    );
+
+    app.get(
+      '/admin/stress-runs/:id/rounds',
+      {
+        config: { roles: admin },
+        schema: schema(
+          'A run for drawing: status, figures per mode and round, liquidations binned on the server',
+          {
+            params: idParams,
+            querystring: stressRoundsQuery,
+            response: { 200: stressRoundsDto, 404: errorBody, ...authErrors },
+          },
+        ),
+      },
+      async (request) => {
+        const r = await ctx.store.stressRuns.get(request.params.id, { full: true });
+        if (!r)
+          throw new AppError('LEDGER__NOT_FOUND', {
+            context: { entity: 'stress_run', id: request.params.id },
+          });
+        return {
+          ...view(r),
+          view: r.result == null ? null : stressRunRounds(r.result as unknown as StressResult, request.query),
+        };
       },
     );
 
