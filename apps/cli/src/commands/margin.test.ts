@@ -65,6 +65,24 @@ describe('xmargin margin (in process)', () => {
     expect(io.err).toContain('broken.json: not valid JSON');
   });
 
+  it('refuses what-if collateral on a chain that does not exist or of an unknown asset, with the path', async () => {
+    const collateral = (asset: string, chain: string) =>
+      JSON.stringify({ changes: [{ type: 'collateral', asset, amount: 1000, chain }] });
+    const narnia = memoryIo({ 'b.json': multi, 'c.json': collateral('USDC', 'narnia') });
+    expect(await runCli(['margin', 'b.json', '--what-if', 'c.json'], narnia)).toBe(1);
+    expect(JSON.parse(narnia.out)).toEqual({
+      error: { code: 'RISK__UNKNOWN_CHAIN', message: '$.changes[0].chain: there is no chain "narnia"' },
+    });
+    const asset = memoryIo({ 'b.json': multi, 'c.json': collateral('NOPE', 'ethereum') });
+    expect(await runCli(['margin', 'b.json', '--what-if', 'c.json'], asset)).toBe(1);
+    expect(JSON.parse(asset.out)).toEqual({
+      error: {
+        code: 'RISK__UNKNOWN_ASSET',
+        message: '$.changes[0].asset: "NOPE" is not an accepted collateral asset',
+      },
+    });
+  });
+
   it('invalid what-if file: exit 2, nothing on stdout', async () => {
     const io = memoryIo({ 'a.json': spec, 'c.json': '{"changes":[{"type":"cash"}]}' });
     expect(await runCli(['margin', 'a.json', '--what-if', 'c.json'], io)).toBe(2);

@@ -1,12 +1,19 @@
-import { type AccountId, parseAmount } from '@xmargin/core';
+import { type AccountId, chains, parseAmount } from '@xmargin/core';
 import { AppError } from '@xmargin/errors';
-import { computeMargin, type MarginDocument } from '@xmargin/risk';
+import {
+  checkWhatIfCollateral,
+  evaluateWhatIf,
+  type MarginDocument,
+  type MarginWarning,
+  type MaxPassingSize,
+  resolveParams,
+} from '@xmargin/risk';
 import type { PositionBody } from '@xmargin/schemas/http';
 import type { EngineContext } from '../context.js';
 import { toRiskPosition } from '../positions/to-risk-position.js';
 import { buildMarginDocument, dedupeVaultBalances } from './build-document.js';
 import { loadMarginInputs } from './load-margin-inputs.js';
-import { type MarginSummary, summarize } from './snapshot.js';
+import type { MarginSummary } from './snapshot.js';
 
 export interface WhatIfChanges {
   readonly positions: { readonly upsert: readonly PositionBody[]; readonly remove: readonly string[] };
@@ -26,18 +33,15 @@ export interface WhatIfOutcome {
   readonly proposed: MarginSummary;
   readonly change: MarginSummary;
   readonly acceptable: boolean;
+  readonly riskAdding: boolean;
+  readonly passes: boolean;
+  readonly maxPassingSize: MaxPassingSize | null;
+  readonly warnings: MarginWarning[];
 }
 
-const diff = (a: MarginSummary, b: MarginSummary): MarginSummary => ({
-  equity: b.equity - a.equity,
-  initialRequirement: b.initialRequirement - a.initialRequirement,
-  maintenanceRequirement: b.maintenanceRequirement - a.maintenanceRequirement,
-  initialExcess: b.initialExcess - a.initialExcess,
-  maintenanceExcess: b.maintenanceExcess - a.maintenanceExcess,
-  markToMarket: b.markToMarket - a.markToMarket,
-});
+const CHAIN_NAMES: readonly string[] = Object.keys(chains);
 
-function invalid(path: string, message: string): AppError {
+function invalid(path: string, message: string): AppError<'API__INVALID_REQUEST'> {
   return new AppError('API__INVALID_REQUEST', {
     context: { part: 'body', issues: [{ path, message }] },
     shortMessage: message,
@@ -63,25 +67,29 @@ export async function whatIf(
   const positions = new Map(inputs.positions.map((p) => [`${p.protocol}\u0000${p.positionId}`, p]));
   for (const [i, removeId] of changes.positions.remove.entries()) {
     if (!positions.delete(`${protocol}\u0000${removeId}`))
-      invalidThrow(`positions.remove.${i}`, `no position ${removeId}`);
+      invalidThrow(`$.positions.remove[${i}]`, `no position ${removeId}`);
   }
+  let sizedKey: string | undefined;
   for (const body of changes.positions.upsert) {
     const { id: positionId, position } = toRiskPosition(body);
-    positions.set(`${protocol}\u0000${positionId}`, { protocol, positionId, position });
+    sizedKey = `${protocol}\u0000${positionId}`;
+    positions.set(sizedKey, { protocol, positionId, position });
   }
   // Changes apply to the balances that count (one per vault holder), then the document is rebuilt.
+  const known = { assets: resolveParams(current.params).assets, chains: CHAIN_NAMES };
   const balances = dedupeVaultBalances(inputs.balances).map((b) => ({ ...b }));
   for (const [i, c] of changes.collateral.entries()) {
+    checkWhatIfCollateral(c, known, `$.collateral[${i}]`);
     const existing = balances.find((b) => b.chain === c.chain && b.asset === c.asset && b.source !== 'query');
     const decimals = existing?.decimals ?? 18;
     const delta = parseAmount(c.delta, decimals, 'floor').raw;
     if (existing) {
       existing.amount += delta;
       if (existing.amount < 0n)
-        invalidThrow(`collateral.${i}.delta`, `withdraws more ${c.asset} than the balance on ${c.chain}`);
+        invalidThrow(`$.collateral[${i}].delta`, `withdraws more ${c.asset} than the balance on ${c.chain}`);
     } else {
       if (delta < 0n)
-        invalidThrow(`collateral.${i}.delta`, `no ${c.asset} balance on ${c.chain} to withdraw from`);
+        invalidThrow(`$.collateral[${i}].delta`, `no ${c.asset} balance on ${c.chain} to withdraw from`);
       balances.push({
         chain: c.chain,
         asset: c.asset,
@@ -99,22 +107,31 @@ export async function whatIf(
     prices: { ...inputs.market.prices, ...changes.market?.prices },
     markets: { ...inputs.market.markets, ...changes.market?.markets },
   };
-  const proposed = buildMarginDocument({
-    ...inputs,
-    balances,
-    market,
-    positions: [...positions.values()],
-    asOf,
-  }).document;
-  const before = summarize(computeMargin(current));
-  const after = summarize(computeMargin(proposed));
+  const sized = sizedKey === undefined ? undefined : positions.get(sizedKey);
+  // The proposed document with the last upserted position's quantity scaled (maxPassingSize's search).
+  const at = (multiple: number): MarginDocument => {
+    const scaled = [...positions.entries()].map(([key, p]) =>
+      key === sizedKey && multiple !== 1
+        ? { ...p, position: { ...p.position, quantity: p.position.quantity * multiple } }
+        : p,
+    );
+    return buildMarginDocument({ ...inputs, balances, market, positions: scaled, asOf }).document;
+  };
+  const result = evaluateWhatIf(current, {
+    at,
+    sized: sized ? { change: changes.positions.upsert.length - 1, quantity: sized.position.quantity } : null,
+  });
   return {
     accountId: id,
     asOf,
-    current: before,
-    proposed: after,
-    change: diff(before, after),
-    acceptable: after.initialExcess >= 0 || after.initialExcess >= before.initialExcess,
+    current: result.before,
+    proposed: result.after,
+    change: result.change,
+    acceptable: result.passes,
+    riskAdding: result.riskAdding,
+    passes: result.passes,
+    maxPassingSize: result.maxPassingSize,
+    warnings: result.warnings,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { marginWarningSchema, maxPassingSizeSchema } from '../risk/result.js';
 import { accountIdString, decimalString, finite, unixSeconds } from './common.js';
 import { marketBody, priceQuote } from './market-data.js';
 import { positionBody } from './positions.js';
@@ -83,8 +84,16 @@ export const whatIfDto = z.object({
   current: marginSummary,
   proposed: marginSummary,
   change: marginSummary,
-  /** Whether the proposed state still meets the initial requirement (pre-trade check). */
+  /** Whether the proposed state passes the pre-trade check (the same verdict as `passes`). */
   acceptable: z.boolean(),
+  /** The change lowers the initial excess. */
+  riskAdding: z.boolean(),
+  /** Not risk-adding, or the initial excess after the change is >= 0. */
+  passes: z.boolean(),
+  /** Largest passing quantity of the last upserted position (`change`: its index in `positions.upsert`). */
+  maxPassingSize: maxPassingSizeSchema.nullable(),
+  /** Warnings of the proposed margin (stale or unsupported collateral, expired options). */
+  warnings: z.array(marginWarningSchema),
 });
 
 export const explainDto = z.object({

@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import type {
   LiquidationDocument,
   MarginDocument,
@@ -19,16 +19,7 @@ export interface DocumentIssue {
   code: string;
 }
 
-/** Formats a zod path as a JSONPath: `$.account.positions[0].quantity`. */
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  let out = '$';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
+export { formatIssuePath };
 
 /** Flattens a zod error into issues with JSON paths, in document order. */
 export function documentIssues(error: z.ZodError): DocumentIssue[] {

@@ -221,13 +221,41 @@ describe('positions and margin', () => {
     expect(w.proposed.maintenanceRequirement).not.toBe(w.current.maintenanceRequirement);
     expect(w.change.equity).toBeCloseTo(w.proposed.equity - w.current.equity, 9);
     expect(typeof w.acceptable).toBe('boolean');
+    // The CLI's fields too: the verdict (one formula: acceptable is passes), the largest passing size of
+    // the last upserted position (index 0 of positions.upsert), the proposed margin's warnings.
+    expect(w.passes).toBe(w.acceptable);
+    expect(w.riskAdding).toBe(w.change.initialExcess < 0);
+    expect(w.maxPassingSize).toMatchObject({ change: 0, bounded: expect.any(Boolean) });
+    expect(Math.sign(w.maxPassingSize.quantity)).toBe(-1);
+    expect(w.warnings).toEqual(expect.any(Array));
     expect((await req('GET', '/v1/accounts/acc_m1/positions', protoA)).json().positions).toHaveLength(8);
+
+    // Collateral on a chain that does not exist, or of an asset that is not accepted: 422 with the path.
+    const narnia = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      collateral: [{ asset: 'USDC', chain: 'narnia', delta: '1000' }],
+    });
+    expect(narnia.statusCode).toBe(422);
+    expect(narnia.json().error).toMatchObject({
+      code: 'RISK__UNKNOWN_CHAIN',
+      context: { path: '$.collateral[0].chain', chain: 'narnia' },
+    });
+    const unknownAsset = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      collateral: [
+        { asset: 'USDC', chain: 'evm-devnet', delta: '1' },
+        { asset: 'NOPE', chain: 'evm-devnet', delta: '1000' },
+      ],
+    });
+    expect(unknownAsset.statusCode).toBe(422);
+    expect(unknownAsset.json().error).toMatchObject({
+      code: 'RISK__UNKNOWN_ASSET',
+      context: { path: '$.collateral[1].asset', asset: 'NOPE' },
+    });
 
     const overdraw = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
       collateral: [{ asset: 'USDC', chain: 'evm-devnet', delta: '-999999999' }],
     });
     expect(overdraw.statusCode).toBe(400);
-    expect(overdraw.json().error.context.issues[0].path).toBe('collateral.0.delta');
+    expect(overdraw.json().error.context.issues[0].path).toBe('$.collateral[0].delta');
     const unknownRemove = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoB, {
       positions: { remove: ['p1'] },
     });
