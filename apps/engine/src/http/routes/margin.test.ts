@@ -82,7 +82,7 @@ describe('market data', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toMatchObject({
       code: 'API__INVALID_REQUEST',
-      context: { issues: [{ path: 'prices.USDC.confidence' }] },
+      context: { issues: [{ path: '$.prices.USDC.confidence' }] },
     });
     const empty = await req('PUT', '/v1/market-data', t.adminKey, {});
     expect(empty.statusCode).toBe(400);
@@ -150,7 +150,7 @@ describe('positions and margin', () => {
       ],
     });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.context.issues[0].path).toBe('positions.0.strike');
+    expect(bad.json().error.context.issues[0].path).toBe('$.positions[0].strike');
     const dup = await req('POST', '/v1/accounts/acc_m1/positions', protoA, {
       positions: [positions(1)[0], positions(1)[0]],
     });
