@@ -7,6 +7,7 @@ import {
   type MarginWarning,
   type MaxPassingSize,
   resolveParams,
+  type WhatIfChange,
 } from '@xmargin/risk';
 import type { PositionBody } from '@xmargin/schemas/http';
 import type { EngineContext } from '../context.js';
@@ -18,6 +19,9 @@ import type { MarginSummary } from './snapshot.js';
 export interface WhatIfChanges {
   readonly positions: { readonly upsert: readonly PositionBody[]; readonly remove: readonly string[] };
   readonly collateral: readonly { readonly asset: string; readonly chain: string; readonly delta: string }[];
+  /** The CLI document form (`changes[]`), normalised by {@link normaliseWhatIf}. */
+  readonly changes?: readonly WhatIfChange[] | undefined;
+  readonly sizeChange?: number | undefined;
   readonly market?:
     | {
         readonly prices?: Record<string, { price: number; confidence?: number | undefined }> | undefined;
@@ -40,6 +44,51 @@ export interface WhatIfOutcome {
 }
 
 const CHAIN_NAMES: readonly string[] = Object.keys(chains);
+
+// A float amount as an exact decimal string (no exponent); parseAmount floors it to the asset's decimals.
+const decimalOf = (n: number): string =>
+  /e/i.test(String(n)) ? n.toFixed(20).replace(/\.?0+$/, '') : String(n);
+
+/** The internal what-if document: the HTTP fields with the CLI form's `changes[]` folded in. */
+interface NormalisedWhatIf {
+  readonly upsert: readonly PositionBody[];
+  readonly remove: readonly string[];
+  readonly collateral: readonly { asset: string; chain: string; delta: string; path: string }[];
+  readonly cash: number;
+  /** Index in `upsert` of the position to size (default: the last). */
+  readonly sized: number | undefined;
+  /** Per upsert, the index reported as `maxPassingSize.change`: in `positions.upsert`, or in `changes`. */
+  readonly reportedIndex: readonly number[];
+}
+
+/** Folds both document forms (HTTP `positions`/`collateral`, CLI `changes[]`) into one document. */
+export function normaliseWhatIf(body: WhatIfChanges): NormalisedWhatIf {
+  const upsert = [...body.positions.upsert];
+  const reportedIndex = upsert.map((_, i) => i);
+  const collateral = body.collateral.map((c, i) => ({ ...c, path: `$.collateral[${i}]` }));
+  let cash = 0;
+  let sized: number | undefined;
+  for (const [i, c] of (body.changes ?? []).entries()) {
+    if (c.type === 'position') {
+      if (body.sizeChange === i) sized = upsert.length;
+      upsert.push({ id: `change-${i}`, ...c.position } as PositionBody);
+      reportedIndex.push(i);
+    } else if (c.type === 'cash') cash += c.amount;
+    else {
+      if (c.chain === undefined)
+        invalidThrow(`$.changes[${i}].chain`, 'a chain is required against a stored account');
+      collateral.push({
+        asset: c.asset,
+        chain: c.chain,
+        delta: decimalOf(c.amount),
+        path: `$.changes[${i}]`,
+      });
+    }
+  }
+  if (body.sizeChange !== undefined && sized === undefined)
+    invalidThrow('$.sizeChange', 'must be the index of a position change');
+  return { upsert, remove: body.positions.remove, collateral, cash, sized, reportedIndex };
+}
 
 function invalid(path: string, message: string): AppError<'API__INVALID_REQUEST'> {
   return new AppError('API__INVALID_REQUEST', {
@@ -64,32 +113,34 @@ export async function whatIf(
   const asOf = Math.floor(ctx.now() / 1000);
   const current = buildMarginDocument({ ...inputs, asOf }).document;
 
+  const doc = normaliseWhatIf(changes);
   const positions = new Map(inputs.positions.map((p) => [`${p.protocol}\u0000${p.positionId}`, p]));
-  for (const [i, removeId] of changes.positions.remove.entries()) {
+  for (const [i, removeId] of doc.remove.entries()) {
     if (!positions.delete(`${protocol}\u0000${removeId}`))
       invalidThrow(`$.positions.remove[${i}]`, `no position ${removeId}`);
   }
   let sizedKey: string | undefined;
-  for (const body of changes.positions.upsert) {
+  const sizedIndex = doc.sized ?? doc.upsert.length - 1;
+  for (const [i, body] of doc.upsert.entries()) {
     const { id: positionId, position } = toRiskPosition(body);
-    sizedKey = `${protocol}\u0000${positionId}`;
-    positions.set(sizedKey, { protocol, positionId, position });
+    const key = `${protocol}\u0000${positionId}`;
+    if (i === sizedIndex) sizedKey = key;
+    positions.set(key, { protocol, positionId, position });
   }
   // Changes apply to the balances that count (one per vault holder), then the document is rebuilt.
   const known = { assets: resolveParams(current.params).assets, chains: CHAIN_NAMES };
   const balances = dedupeVaultBalances(inputs.balances).map((b) => ({ ...b }));
-  for (const [i, c] of changes.collateral.entries()) {
-    checkWhatIfCollateral(c, known, `$.collateral[${i}]`);
+  for (const c of doc.collateral) {
+    checkWhatIfCollateral(c, known, c.path);
     const existing = balances.find((b) => b.chain === c.chain && b.asset === c.asset && b.source !== 'query');
     const decimals = existing?.decimals ?? 18;
     const delta = parseAmount(c.delta, decimals, 'floor').raw;
     if (existing) {
       existing.amount += delta;
       if (existing.amount < 0n)
-        invalidThrow(`$.collateral[${i}].delta`, `withdraws more ${c.asset} than the balance on ${c.chain}`);
+        invalidThrow(`${c.path}.delta`, `withdraws more ${c.asset} than the balance on ${c.chain}`);
     } else {
-      if (delta < 0n)
-        invalidThrow(`$.collateral[${i}].delta`, `no ${c.asset} balance on ${c.chain} to withdraw from`);
+      if (delta < 0n) invalidThrow(`${c.path}.delta`, `no ${c.asset} balance on ${c.chain} to withdraw from`);
       balances.push({
         chain: c.chain,
         asset: c.asset,
@@ -115,11 +166,14 @@ export async function whatIf(
         ? { ...p, position: { ...p.position, quantity: p.position.quantity * multiple } }
         : p,
     );
-    return buildMarginDocument({ ...inputs, balances, market, positions: scaled, asOf }).document;
+    const cash = (inputs.cash ?? 0) + doc.cash;
+    return buildMarginDocument({ ...inputs, cash, balances, market, positions: scaled, asOf }).document;
   };
   const result = evaluateWhatIf(current, {
     at,
-    sized: sized ? { change: changes.positions.upsert.length - 1, quantity: sized.position.quantity } : null,
+    sized: sized
+      ? { change: doc.reportedIndex[sizedIndex] ?? sizedIndex, quantity: sized.position.quantity }
+      : null,
   });
   return {
     accountId: id,

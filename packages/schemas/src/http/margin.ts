@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { marginWarningSchema, maxPassingSizeSchema } from '../risk/result.js';
+import { whatIfChangeSchema } from '../risk/what-if.js';
 import { accountIdString, decimalString, finite, unixSeconds } from './common.js';
 import { marketBody, priceQuote } from './market-data.js';
 import { positionBody } from './positions.js';
@@ -75,6 +76,13 @@ export const whatIfBody = z
       })
       .strict()
       .optional(),
+    /**
+     * The CLI's what-if document form, accepted too: position changes (no id: they are added as
+     * `change-<i>`), collateral changes (a chain is required here) and cash changes, applied after the
+     * fields above. `sizeChange` picks the position change whose largest passing size is searched.
+     */
+    changes: z.array(whatIfChangeSchema).max(1_000).optional(),
+    sizeChange: z.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -90,7 +98,10 @@ export const whatIfDto = z.object({
   riskAdding: z.boolean(),
   /** Not risk-adding, or the initial excess after the change is >= 0. */
   passes: z.boolean(),
-  /** Largest passing quantity of the last upserted position (`change`: its index in `positions.upsert`). */
+  /**
+   * Largest passing quantity of the sized position: `sizeChange`, else the last position change of
+   * `changes`, else the last of `positions.upsert` (`change`: its index in that list).
+   */
   maxPassingSize: maxPassingSizeSchema.nullable(),
   /** Warnings of the proposed margin (stale or unsupported collateral, expired options). */
   warnings: z.array(marginWarningSchema),

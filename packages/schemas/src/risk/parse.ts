@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { marginDocumentSchema } from './document.js';
 import { liquidationDocumentSchema } from './liquidation.js';
 import { stressDocumentSchema } from './stress.js';
-import { whatIfDocumentSchema } from './what-if.js';
+import { whatIfDocumentSchema, whatIfHttpFormSchema } from './what-if.js';
 
 /** One validation problem, with the JSON path of the offending value (`$` is the document root). */
 export interface DocumentIssue {
@@ -45,8 +45,22 @@ export function parseMarginDocument(input: unknown): MarginDocument {
   return r.data;
 }
 
-/** Validates a what-if file: `{ changes, sizeChange?, maxSizeMultiple? }`. Throws DOCUMENT__INVALID. */
+/**
+ * Validates a what-if file: `{ changes, sizeChange?, maxSizeMultiple? }`, or the HTTP body form
+ * (`{ positions: { upsert }, collateral: [{ asset, chain, delta }] }`, normalised into `changes`: one
+ * what-if document for both). Throws DOCUMENT__INVALID.
+ */
 export function parseWhatIfDocument(input: unknown): { changes: WhatIfChange[]; options: WhatIfOptions } {
+  const httpForm =
+    typeof input === 'object' &&
+    input !== null &&
+    !('changes' in input) &&
+    ('positions' in input || 'collateral' in input);
+  if (httpForm) {
+    const r = whatIfHttpFormSchema.safeParse(input);
+    if (!r.success) throw invalid(r.error, 'What-if document');
+    return { changes: r.data.changes, options: {} };
+  }
   const r = whatIfDocumentSchema.safeParse(input);
   if (!r.success) throw invalid(r.error, 'What-if document');
   const { changes, ...options } = r.data;

@@ -251,6 +251,33 @@ describe('positions and margin', () => {
       context: { path: '$.collateral[1].asset', asset: 'NOPE' },
     });
 
+    // The CLI's document form gives the same answer as the HTTP form.
+    const httpForm = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      positions: { upsert: [{ id: 'n1', type: 'perp', underlying: 'ETH', quantity: -3, entryPrice: 2000 }] },
+      collateral: [{ asset: 'USDC', chain: 'evm-devnet', delta: '-250.5' }],
+    });
+    const cliForm = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      changes: [
+        { type: 'collateral', asset: 'USDC', amount: -250.5, chain: 'evm-devnet' },
+        { type: 'position', position: { type: 'perp', underlying: 'ETH', quantity: -3, entryPrice: 2000 } },
+      ],
+    });
+    expect(cliForm.statusCode).toBe(200);
+    const [h, c] = [httpForm.json(), cliForm.json()];
+    expect(c.proposed).toEqual(h.proposed);
+    expect(c.passes).toBe(h.passes);
+    expect(c.maxPassingSize).toEqual({ ...h.maxPassingSize, change: 1 });
+    const cliNarnia = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      changes: [{ type: 'collateral', asset: 'USDC', amount: 5, chain: 'narnia' }],
+    });
+    expect(cliNarnia.statusCode).toBe(422);
+    expect(cliNarnia.json().error.context).toEqual({ path: '$.changes[0].chain', chain: 'narnia' });
+    const noChain = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      changes: [{ type: 'collateral', asset: 'USDC', amount: 5 }],
+    });
+    expect(noChain.statusCode).toBe(400);
+    expect(noChain.json().error.context.issues[0].path).toBe('$.changes[0].chain');
+
     const overdraw = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
       collateral: [{ asset: 'USDC', chain: 'evm-devnet', delta: '-999999999' }],
     });
