@@ -107,6 +107,8 @@ export async function whatIf(
   id: AccountId,
   protocol: string,
   changes: WhatIfChanges,
+  /** Settlement evaluates withdrawals of balances the ledger holds: no client-named collateral to check. */
+  opts: { readonly checkCollateral?: boolean } = {},
 ): Promise<WhatIfOutcome> {
   await ctx.store.accounts.require(id);
   const inputs = await loadMarginInputs(ctx.store, id, ctx.globalInputs.get);
@@ -131,7 +133,7 @@ export async function whatIf(
   const known = { assets: resolveParams(current.params).assets, chains: CHAIN_NAMES };
   const balances = dedupeVaultBalances(inputs.balances).map((b) => ({ ...b }));
   for (const c of doc.collateral) {
-    checkWhatIfCollateral(c, known, c.path);
+    if (opts.checkCollateral !== false) checkWhatIfCollateral(c, known, c.path);
     const existing = balances.find((b) => b.chain === c.chain && b.asset === c.asset && b.source !== 'query');
     const decimals = existing?.decimals ?? 18;
     const delta = parseAmount(c.delta, decimals, 'floor').raw;
@@ -159,15 +161,23 @@ export async function whatIf(
     markets: { ...inputs.market.markets, ...changes.market?.markets },
   };
   const sized = sizedKey === undefined ? undefined : positions.get(sizedKey);
-  // The proposed document with the last upserted position's quantity scaled (maxPassingSize's search).
+  // Built once; the size search scales the sized position's quantity in the built document.
+  const built = buildMarginDocument({
+    ...inputs,
+    cash: (inputs.cash ?? 0) + doc.cash,
+    balances,
+    market,
+    positions: [...positions.values()],
+    asOf,
+  });
+  const sizedAt = sized ? built.positionKeys.indexOf(`${sized.protocol}/${sized.positionId}`) : -1;
   const at = (multiple: number): MarginDocument => {
-    const scaled = [...positions.entries()].map(([key, p]) =>
-      key === sizedKey && multiple !== 1
-        ? { ...p, position: { ...p.position, quantity: p.position.quantity * multiple } }
-        : p,
+    if (multiple === 1 || sizedAt < 0) return built.document;
+    const { account } = built.document;
+    const scaled = (account.positions ?? []).map((p, k) =>
+      k === sizedAt ? { ...p, quantity: p.quantity * multiple } : p,
     );
-    const cash = (inputs.cash ?? 0) + doc.cash;
-    return buildMarginDocument({ ...inputs, cash, balances, market, positions: scaled, asOf }).document;
+    return { ...built.document, account: { ...account, positions: scaled } };
   };
   const result = evaluateWhatIf(current, {
     at,
