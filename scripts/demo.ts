@@ -47,9 +47,11 @@ try {
     out(
       `\nEngine API: ${demo.engineUrl}/v1   (OpenAPI docs: ${demo.engineUrl}/docs)\n` +
         `Admin key:  ${demo.adminKey}\n` +
+        `Protocol key (${demo.protocol}): ${demo.protocolKey}\n` +
         `Console:    ${demo.engineUrl}/console/#key=${demo.adminKey}\n` +
         `Relayer:    ${demo.relayerOpsUrl ?? '-'}/metrics\n` +
         `Try: curl -H "authorization: Bearer ${demo.adminKey}" ${demo.engineUrl}/v1/accounts/acc_alpha/margin\n` +
+        `     curl -H "authorization: Bearer ${demo.protocolKey}" "${demo.engineUrl}/v1/accounts?maxMaintenanceExcess=0"\n` +
         '\nRunning until Ctrl-C.\n',
     );
   }

@@ -32,6 +32,9 @@ export interface DemoOptions {
 export interface RunningDemo {
   readonly engineUrl: string;
   readonly adminKey: string;
+  /** A key of the demo's options protocol: it may post positions to (and list) the accounts granting it. */
+  readonly protocolKey: string;
+  readonly protocol: string;
   readonly relayerOpsUrl: string | undefined;
   stop(): Promise<void>;
 }
@@ -217,10 +220,15 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
   opts.out(`\nAccounts after the shock\n\n${bookTable(after)}\n`);
   printCrossings(opts.out, settled, after, stream.events());
   await demoLiquidation(s.engine.url, s.engine.adminKey, opts.out);
+  // What POST /v1/admin/api-keys answers; the seeded accounts grant `optionsx` (it reported their positions).
+  const protocol = 'optionsx';
+  const protocolKey = await s.engine.createKey('protocol', protocol);
 
   return {
     engineUrl: s.engine.url,
     adminKey: s.engine.adminKey,
+    protocolKey,
+    protocol,
     relayerOpsUrl: relayer.opsUrl,
     stop,
   } satisfies RunningDemo;

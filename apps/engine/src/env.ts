@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import { type EngineEnv, engineEnv } from '@xmargin/schemas/env';
 
 /**
@@ -8,7 +8,7 @@ import { type EngineEnv, engineEnv } from '@xmargin/schemas/env';
 export function loadEnv(source: Record<string, string | undefined> = process.env): EngineEnv {
   const result = engineEnv.safeParse(source);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const issues = result.error.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message }));
   throw new AppError('CONFIG__INVALID', {
     context: { issues },
     shortMessage: 'Invalid engine environment',

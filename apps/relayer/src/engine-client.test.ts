@@ -158,7 +158,7 @@ describe('createXmarginClient against the engine', () => {
     const err = await failure(oracle.marketData.update({ prices: { USDC: { price: 1, confidence: 2 } } }));
     expect(err).toMatchObject({
       code: 'API__INVALID_REQUEST',
-      context: { issues: [{ path: 'prices.USDC.confidence' }] },
+      context: { issues: [{ path: '$.prices.USDC.confidence' }] },
     });
   });
 });

@@ -55,7 +55,9 @@ describe('loadRelayerEnv', () => {
     }
     expect(err).toMatchObject({ code: 'CONFIG__INVALID' });
     const paths = (err as { context: { issues: { path: string }[] } }).context.issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['ENGINE_URL', 'RELAYER_EMITTERS', 'RELAYER_QUERIES']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['$.ENGINE_URL', '$.RELAYER_EMITTERS', '$.RELAYER_QUERIES']),
+    );
   });
 
   it('requires something to relay, and Pyth URL and feeds together', () => {

@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import { z } from 'zod';
 
 const hex20or32 = /^(0x)?([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/;
@@ -126,7 +126,7 @@ export function loadRelayerEnv(source: Record<string, string | undefined> = proc
     )
     .safeParse(source);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const issues = result.error.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message }));
   throw new AppError('CONFIG__INVALID', {
     context: { issues },
     shortMessage: 'Invalid relayer environment',

@@ -1,5 +1,6 @@
 import type {
   accountDto,
+  accountListDto,
   addressListDto,
   apiKeyDto,
   attestationAcceptedDto,
@@ -12,6 +13,7 @@ import type {
   grantChallengeBody,
   linkAddressBody,
   linkedAddress,
+  listAccountsQuery,
   marginSnapshotDto,
   marketDataBody,
   marketDataDto,
@@ -60,6 +62,12 @@ export interface XmarginClient {
   readonly accounts: {
     create(body?: In<typeof createAccountBody>, opts?: CallOptions): Promise<Out<typeof accountDto>>;
     get(accountId: string, opts?: CallOptions): Promise<Out<typeof accountDto>>;
+    /**
+     * `GET /v1/accounts`: one page of accounts in id order with their latest snapshot; pass the answer's
+     * `nextCursor` as `cursor` for the next page (null: last page). Protocol keys see only the accounts
+     * that grant their protocol.
+     */
+    list(query?: In<typeof listAccountsQuery>, opts?: CallOptions): Promise<Out<typeof accountListDto>>;
     createChallenge(
       accountId: string,
       body: In<typeof challengeBody>,
@@ -190,6 +198,12 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
     accounts: {
       create: (body = {}, opts) => call('POST', '/v1/accounts', dto.accountDto, { body, opts }),
       get: (id, opts) => call('GET', acct(id), dto.accountDto, { opts }),
+      list: (query = {}, opts) => {
+        const params = new URLSearchParams();
+        for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+        const qs = params.size > 0 ? `?${params}` : '';
+        return call('GET', `/v1/accounts${qs}`, dto.accountListDto, { opts });
+      },
       createChallenge: (id, body, opts) =>
         call('POST', `${acct(id)}/challenges`, dto.challengeDto, { body, opts }),
       linkAddress: (id, body, opts) =>

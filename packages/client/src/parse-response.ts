@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import type { z } from 'zod';
 import type { HttpResponse } from './http-transport.js';
 
@@ -14,7 +14,7 @@ export function parseResponse<S extends z.ZodType>(
   const parsed = schema.safeParse(res.body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const reason = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'schema mismatch';
+  const reason = issue ? `${formatIssuePath(issue.path)}: ${issue.message}` : 'schema mismatch';
   throw new AppError('CLIENT__INVALID_RESPONSE', {
     context: { method: where.method, url: where.url, status: res.status, reason },
     cause: parsed.error,

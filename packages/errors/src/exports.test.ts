@@ -6,6 +6,7 @@ it('exports exactly the documented names', () => {
     'AppError',
     'code',
     'errorCodes',
+    'formatIssuePath',
     'httpStatusByCode',
     'isAppError',
     'isErrorCode',

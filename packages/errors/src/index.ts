@@ -1,4 +1,5 @@
 export { AppError, type AppErrorOptions, isAppError } from './app-error.js';
+export { formatIssuePath } from './issue-path.js';
 export {
   type ErrorCode,
   type ErrorContext,

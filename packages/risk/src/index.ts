@@ -114,4 +114,12 @@ export type {
   WhatIfResult,
   WorstScenario,
 } from './types.js';
-export { applyChanges, maxPassingSize, whatIf } from './what-if.js';
+export {
+  applyChanges,
+  checkWhatIfCollateral,
+  evaluateWhatIf,
+  type KnownCollateral,
+  maxPassingSize,
+  type ProposedWhatIf,
+  whatIf,
+} from './what-if.js';

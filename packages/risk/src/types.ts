@@ -344,6 +344,11 @@ export interface WhatIfOptions {
   sizeChange?: number | undefined;
   /** Upper bound of that search, as a multiple of the proposed quantity (default 1e6). */
   maxSizeMultiple?: number | undefined;
+  /**
+   * The chains collateral may sit on: a collateral change naming another is RISK__UNKNOWN_CHAIN. When
+   * absent, chains are not checked (a bare document has no chain registry).
+   */
+  chains?: readonly string[] | undefined;
 }
 
 /** The headline figures of a margin result. */
@@ -373,4 +378,6 @@ export interface WhatIfResult {
   /** Not risk-adding, or the initial excess after the change is >= 0. */
   passes: boolean;
   maxPassingSize: MaxPassingSize | null;
+  /** The warnings of the margin after the change (stale or unsupported collateral, expired options). */
+  warnings: MarginWarning[];
 }

@@ -71,4 +71,32 @@ describe('whatIf', () => {
     expect(m.bounded).toBe(false);
     expect(m.quantity).toBe(-64);
   });
+
+  it('rejects collateral on a chain that does not exist or of an asset that is not accepted', () => {
+    const chains = ['ethereum', 'solana'];
+    const narnia = () =>
+      whatIf(doc, [{ type: 'collateral', asset: 'USDC', amount: 1000, chain: 'narnia' }], { chains });
+    expect(narnia).toThrow(
+      expect.objectContaining({
+        code: 'RISK__UNKNOWN_CHAIN',
+        status: 422,
+        context: { path: '$.changes[0].chain', chain: 'narnia' },
+      }),
+    );
+    const unknown = () =>
+      whatIf(doc, [
+        { type: 'cash', amount: 1 },
+        { type: 'collateral', asset: 'NOPE', amount: 1000 },
+      ]);
+    expect(unknown).toThrow(
+      expect.objectContaining({
+        code: 'RISK__UNKNOWN_ASSET',
+        context: { path: '$.changes[1].asset', asset: 'NOPE' },
+      }),
+    );
+    // A known chain and asset are valued as before, and the result carries the proposed warnings.
+    const r = whatIf(doc, [{ type: 'collateral', asset: 'USDC', amount: 10, chain: 'solana' }], { chains });
+    expect(r.change.equity).toBeCloseTo(10, 9);
+    expect(r.warnings).toEqual([]);
+  });
 });

@@ -7,10 +7,13 @@ export { type OpenStoreOptions, openStore } from './open-store.js';
 export type {
   AccountRecord,
   AccountsRepository,
+  AccountWithMarginRecord,
   CreateAccountParameters,
+  LatestMarginRecord,
   LinkAddressParameters,
   LinkedAddressRecord,
   ListAccountsParameters,
+  ListAccountsWithMarginParameters,
 } from './repositories/accounts.js';
 export type {
   AdminAuditRecord,

@@ -65,6 +65,47 @@ describe('xmargin margin (in process)', () => {
     expect(io.err).toContain('broken.json: not valid JSON');
   });
 
+  it('refuses what-if collateral on a chain that does not exist or of an unknown asset, with the path', async () => {
+    const collateral = (asset: string, chain: string) =>
+      JSON.stringify({ changes: [{ type: 'collateral', asset, amount: 1000, chain }] });
+    const narnia = memoryIo({ 'b.json': multi, 'c.json': collateral('USDC', 'narnia') });
+    expect(await runCli(['margin', 'b.json', '--what-if', 'c.json'], narnia)).toBe(1);
+    expect(JSON.parse(narnia.out)).toEqual({
+      error: { code: 'RISK__UNKNOWN_CHAIN', message: '$.changes[0].chain: there is no chain "narnia"' },
+    });
+    const asset = memoryIo({ 'b.json': multi, 'c.json': collateral('NOPE', 'ethereum') });
+    expect(await runCli(['margin', 'b.json', '--what-if', 'c.json'], asset)).toBe(1);
+    expect(JSON.parse(asset.out)).toEqual({
+      error: {
+        code: 'RISK__UNKNOWN_ASSET',
+        message: '$.changes[0].asset: "NOPE" is not an accepted collateral asset',
+      },
+    });
+  });
+
+  it('reads the HTTP what-if form too, with the same result as the changes form', async () => {
+    const position = {
+      type: 'option',
+      underlying: 'ETH',
+      expiry: 1674028800,
+      strike: 2200,
+      right: 'call',
+      quantity: -2,
+    };
+    const http = JSON.stringify({
+      positions: { upsert: [{ id: 'p1', ...position }] },
+      collateral: [{ asset: 'USDC', chain: 'ethereum', delta: '1000' }],
+    });
+    const a = memoryIo({ 'b.json': multi, 'c.json': http });
+    expect(await runCli(['margin', 'b.json', '--what-if', 'c.json'], a)).toBe(0);
+    const b = memoryIo({ 'b.json': multi, 'c.json': changes });
+    expect(await runCli(['margin', 'b.json', '--what-if', 'c.json'], b)).toBe(0);
+    expect(JSON.parse(a.out)).toEqual(JSON.parse(b.out));
+    const remove = memoryIo({ 'b.json': multi, 'c.json': JSON.stringify({ positions: { remove: ['p1'] } }) });
+    expect(await runCli(['margin', 'b.json', '--what-if', 'c.json'], remove)).toBe(2);
+    expect(remove.err).toContain('$.positions.remove');
+  });
+
   it('invalid what-if file: exit 2, nothing on stdout', async () => {
     const io = memoryIo({ 'a.json': spec, 'c.json': '{"changes":[{"type":"cash"}]}' });
     expect(await runCli(['margin', 'a.json', '--what-if', 'c.json'], io)).toBe(2);

@@ -1,3 +1,4 @@
+import { chains } from '@xmargin/core';
 import { computeMargin, type MarginDocument, whatIf } from '@xmargin/risk';
 import { parseMarginDocument, parseWhatIfDocument } from '@xmargin/schemas/risk';
 import { stringOption, usageError } from '../args.js';
@@ -38,7 +39,9 @@ export const marginCommand: Command = {
         io.stderr(`${lines.join('\n')}\n`);
         return EXIT.usage;
       }
-      io.stdout(`${JSON.stringify(whatIf(doc.ok, changes.ok.changes, changes.ok.options), null, 2)}\n`);
+      // Collateral on a chain outside the registry is refused (RISK__UNKNOWN_CHAIN), as over HTTP.
+      const options = { ...changes.ok.options, chains: Object.keys(chains) };
+      io.stdout(`${JSON.stringify(whatIf(doc.ok, changes.ok.changes, options), null, 2)}\n`);
       return EXIT.ok;
     }
     if (files.length === 1) {

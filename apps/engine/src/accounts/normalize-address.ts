@@ -8,7 +8,7 @@ export function normalizeAddress(chain: 'evm' | 'solana', address: string): stri
   } catch (err) {
     if (isAppError(err, 'CORE__INVALID_ID')) {
       throw new AppError('API__INVALID_REQUEST', {
-        context: { part: 'body', issues: [{ path: 'address', message: err.shortMessage }] },
+        context: { part: 'body', issues: [{ path: '$.address', message: err.shortMessage }] },
         shortMessage: err.shortMessage,
         cause: err,
       });

@@ -179,7 +179,7 @@ describe('market-data observation times', () => {
     });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.context.issues).toEqual([
-      { path: 'markets.ETH.expiries.1.expiry', message: 'duplicate expiry' },
+      { path: '$.markets.ETH.expiries[1].expiry', message: 'duplicate expiry' },
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '@xmargin/errors';
+import { AppError, formatIssuePath, isAppError } from '@xmargin/errors';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isRedisUnavailable } from '../redis/is-redis-unavailable.js';
@@ -25,15 +25,18 @@ export function toAppError(err: unknown, bodyLimit: number): AppError {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const e = err as FastifyError & { validationContext?: string };
     const issues = (e.validation ?? []).map((v) => ({
-      path: String(v.instancePath ?? '')
-        .replace(/^\//, '')
-        .replaceAll('/', '.'),
+      path: formatIssuePath(
+        String(v.instancePath ?? '')
+          .split('/')
+          .filter((s) => s.length > 0)
+          .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~')),
+      ),
       message: String(v.message ?? 'invalid'),
     }));
     return new AppError('API__INVALID_REQUEST', {
       context: { part: e.validationContext ?? 'body', issues },
       shortMessage: `Invalid request ${e.validationContext ?? 'body'}`,
-      metaMessages: issues.map((i) => `${i.path || '(root)'}: ${i.message}`),
+      metaMessages: issues.map((i) => `${i.path}: ${i.message}`),
     });
   }
   const fe = err as Partial<FastifyError>;
@@ -46,7 +49,7 @@ export function toAppError(err: unknown, bodyLimit: number): AppError {
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own client errors: malformed JSON, wrong content type, empty body.
     return new AppError('API__INVALID_REQUEST', {
-      context: { part: 'body', issues: [{ path: '', message: fe.message ?? 'invalid request' }] },
+      context: { part: 'body', issues: [{ path: '$', message: fe.message ?? 'invalid request' }] },
       shortMessage: fe.message ?? 'Invalid request',
     });
   }

@@ -211,7 +211,7 @@ describe('errors, auth and limits', () => {
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().error).toMatchObject({
       code: 'API__INVALID_REQUEST',
-      context: { part: 'body', issues: [{ path: 'accountId' }] },
+      context: { part: 'body', issues: [{ path: '$.accountId' }] },
     });
   });
 

@@ -72,7 +72,7 @@ describe('limits answer in the error envelope', () => {
       payload: { collateral: [{ asset: 'USDC', chain: 'evm-devnet', delta: '9'.repeat(1_000_000) }] },
     });
     expect(r.statusCode).toBe(400);
-    expect(r.json().error.context.issues[0]).toMatchObject({ path: 'collateral.0.delta' });
+    expect(r.json().error.context.issues[0]).toMatchObject({ path: '$.collateral[0].delta' });
   });
 });
 

@@ -282,7 +282,7 @@ export async function placeBid(deps: LiquidationDeps, req: PlaceBidParameters): 
       throw new AppError('API__INVALID_REQUEST', {
         context: {
           part: 'body',
-          issues: [{ path: 'bidderAccountId', message: 'cannot bid on its own auction' }],
+          issues: [{ path: '$.bidderAccountId', message: 'cannot bid on its own auction' }],
         },
       });
     }

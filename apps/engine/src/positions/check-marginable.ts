@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import type { Market } from '@xmargin/risk';
 import type { PositionBody } from '@xmargin/schemas/http';
 
@@ -19,7 +19,7 @@ export function checkMarginable(
 ): void {
   const issues: { path: string; message: string }[] = [];
   positions.forEach((p, i) => {
-    const at = (field: string) => `positions.${i}.${field}`;
+    const at = (field: string) => formatIssuePath(['positions', i, field]);
     if (p.quantity === 0 || Math.abs(p.quantity) > MAX_POSITION_QUANTITY)
       issues.push({
         path: at('quantity'),

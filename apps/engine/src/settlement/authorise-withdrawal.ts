@@ -193,10 +193,17 @@ async function vaultBalance(
 }
 
 function evaluate(ctx: EngineContext, id: AccountId, req: WithdrawalRequest, delta: string) {
-  return whatIf(ctx, id, 'settlement', {
-    positions: { upsert: [], remove: [] },
-    collateral: delta === '0' ? [] : [{ asset: req.asset, chain: req.chain, delta }],
-  });
+  return whatIf(
+    ctx,
+    id,
+    'settlement',
+    {
+      positions: { upsert: [], remove: [] },
+      collateral: delta === '0' ? [] : [{ asset: req.asset, chain: req.chain, delta }],
+    },
+    // A withdrawal names a vault balance the ledger holds, accepted collateral or not.
+    { checkCollateral: false },
+  );
 }
 
 /**

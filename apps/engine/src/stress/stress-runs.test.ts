@@ -205,7 +205,7 @@ describe('POST/GET /v1/admin/stress-runs', () => {
       accounts: ['acc_lev', 'nobody'],
     });
     expect(unknown.statusCode).toBe(400);
-    expect(unknown.json().error.context.issues[0].path).toBe('accounts.1');
+    expect(unknown.json().error.context.issues[0].path).toBe('$.accounts[1]');
     expect((await req('GET', '/v1/admin/stress-runs/stress_nope', t.adminKey)).statusCode).toBe(404);
     expect((await req('GET', '/v1/admin/stress-runs/stress_nope/document', t.adminKey)).statusCode).toBe(404);
     expect((await req('POST', '/v1/admin/stress-runs', proto, scenario)).statusCode).toBe(403);

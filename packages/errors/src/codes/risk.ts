@@ -17,4 +17,12 @@ export const riskCodes = {
     422,
     'A stress round buys at least all the base reserve of the constant-product pools',
   ),
+  RISK__UNKNOWN_CHAIN: code<{ path: string; chain: string }>(
+    422,
+    'What-if collateral names a chain that does not exist',
+  ),
+  RISK__UNKNOWN_ASSET: code<{ path: string; asset: string }>(
+    422,
+    'What-if collateral names an asset that is not accepted collateral',
+  ),
 } as const;

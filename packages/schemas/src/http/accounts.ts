@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountIdString, unixSeconds } from './common.js';
+import { accountIdString, finite, unixSeconds } from './common.js';
 
 export const addressChain = z.enum(['evm', 'solana']);
 export type AddressChain = z.infer<typeof addressChain>;
@@ -44,3 +44,42 @@ export const linkAddressBody = z
   .strict();
 
 export const addressListDto = z.object({ accountId: accountIdString, addresses: z.array(linkedAddress) });
+
+/** `GET /v1/accounts`: one page of the accounts the caller may see, in id order. */
+export const listAccountsQuery = z
+  .object({
+    /** Page size. */
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    /** Opaque: the `nextCursor` of the previous page. */
+    cursor: z.string().min(1).max(200).optional(),
+    /** Only accounts whose latest snapshot's maintenance excess (stable units) is below this. */
+    maxMaintenanceExcess: z.coerce.number().finite().optional(),
+    /** Only accounts that grant this protocol (a protocol key always sees only its own). */
+    protocol: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+export const accountListItem = z.object({
+  accountId: accountIdString,
+  createdAt: unixSeconds,
+  /** The latest margin snapshot (history row) the filter reads; null before the first one. */
+  margin: z
+    .object({
+      computedAt: unixSeconds,
+      equity: finite,
+      initialRequirement: finite,
+      maintenanceRequirement: finite,
+      initialExcess: finite,
+      maintenanceExcess: finite,
+    })
+    .nullable(),
+});
+
+export const accountListDto = z
+  .object({
+    accounts: z.array(accountListItem),
+    /** Pass as `cursor` for the next page; null on the last one. */
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'AccountList' });
+export type AccountListDto = z.infer<typeof accountListDto>;

@@ -1,7 +1,10 @@
 export {
   type AccountDto,
+  type AccountListDto,
   type AddressChain,
   accountDto,
+  accountListDto,
+  accountListItem,
   addressChain,
   addressListDto,
   challengeBody,
@@ -10,6 +13,7 @@ export {
   type LinkedAddress,
   linkAddressBody,
   linkedAddress,
+  listAccountsQuery,
 } from './accounts.js';
 export {
   type AttestationRegistry,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { marginWarningSchema, maxPassingSizeSchema } from '../risk/result.js';
+import { whatIfChangeSchema } from '../risk/what-if.js';
 import { accountIdString, decimalString, finite, unixSeconds } from './common.js';
 import { marketBody, priceQuote } from './market-data.js';
 import { positionBody } from './positions.js';
@@ -74,6 +76,13 @@ export const whatIfBody = z
       })
       .strict()
       .optional(),
+    /**
+     * The CLI's what-if document form, accepted too: position changes (no id: they are added as
+     * `change-<i>`), collateral changes (a chain is required here) and cash changes, applied after the
+     * fields above. `sizeChange` picks the position change whose largest passing size is searched.
+     */
+    changes: z.array(whatIfChangeSchema).max(1_000).optional(),
+    sizeChange: z.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -83,8 +92,19 @@ export const whatIfDto = z.object({
   current: marginSummary,
   proposed: marginSummary,
   change: marginSummary,
-  /** Whether the proposed state still meets the initial requirement (pre-trade check). */
+  /** Whether the proposed state passes the pre-trade check (the same verdict as `passes`). */
   acceptable: z.boolean(),
+  /** The change lowers the initial excess. */
+  riskAdding: z.boolean(),
+  /** Not risk-adding, or the initial excess after the change is >= 0. */
+  passes: z.boolean(),
+  /**
+   * Largest passing quantity of the sized position: `sizeChange`, else the last position change of
+   * `changes`, else the last of `positions.upsert` (`change`: its index in that list).
+   */
+  maxPassingSize: maxPassingSizeSchema.nullable(),
+  /** Warnings of the proposed margin (stale or unsupported collateral, expired options). */
+  warnings: z.array(marginWarningSchema),
 });
 
 export const explainDto = z.object({

@@ -1,3 +1,4 @@
+import { formatIssuePath } from '@xmargin/errors';
 import {
   type AuctionParams,
   type AuctionParamsSpec,
@@ -138,7 +139,7 @@ function checkActions(doc: LiquidationInput, ctx: z.RefinementCtx): void {
       ctx.addIssue({
         code: 'custom',
         path: ['actions', i, 'market'],
-        message: `with this market, ${issue.path.join('.')}: ${issue.message}`,
+        message: `with this market, ${formatIssuePath(issue.path)}: ${issue.message}`,
       });
     }
   });

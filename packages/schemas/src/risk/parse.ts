@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import type {
   LiquidationDocument,
   MarginDocument,
@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { marginDocumentSchema } from './document.js';
 import { liquidationDocumentSchema } from './liquidation.js';
 import { stressDocumentSchema } from './stress.js';
-import { whatIfDocumentSchema } from './what-if.js';
+import { whatIfDocumentSchema, whatIfHttpFormSchema } from './what-if.js';
 
 /** One validation problem, with the JSON path of the offending value (`$` is the document root). */
 export interface DocumentIssue {
@@ -19,16 +19,7 @@ export interface DocumentIssue {
   code: string;
 }
 
-/** Formats a zod path as a JSONPath: `$.account.positions[0].quantity`. */
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  let out = '$';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
+export { formatIssuePath };
 
 /** Flattens a zod error into issues with JSON paths, in document order. */
 export function documentIssues(error: z.ZodError): DocumentIssue[] {
@@ -54,8 +45,22 @@ export function parseMarginDocument(input: unknown): MarginDocument {
   return r.data;
 }
 
-/** Validates a what-if file: `{ changes, sizeChange?, maxSizeMultiple? }`. Throws DOCUMENT__INVALID. */
+/**
+ * Validates a what-if file: `{ changes, sizeChange?, maxSizeMultiple? }`, or the HTTP body form
+ * (`{ positions: { upsert }, collateral: [{ asset, chain, delta }] }`, normalised into `changes`: one
+ * what-if document for both). Throws DOCUMENT__INVALID.
+ */
 export function parseWhatIfDocument(input: unknown): { changes: WhatIfChange[]; options: WhatIfOptions } {
+  const httpForm =
+    typeof input === 'object' &&
+    input !== null &&
+    !('changes' in input) &&
+    ('positions' in input || 'collateral' in input);
+  if (httpForm) {
+    const r = whatIfHttpFormSchema.safeParse(input);
+    if (!r.success) throw invalid(r.error, 'What-if document');
+    return { changes: r.data.changes, options: {} };
+  }
   const r = whatIfDocumentSchema.safeParse(input);
   if (!r.success) throw invalid(r.error, 'What-if document');
   const { changes, ...options } = r.data;

@@ -4,6 +4,20 @@ import { scenarioVolSchema } from './params.js';
 const n = z.number();
 const greeks = z.strictObject({ delta: n, gamma: n, vega: n, theta: n });
 
+export const marginWarningSchema = z.strictObject({
+  code: z.enum(['COLLATERAL_STALE', 'COLLATERAL_UNSUPPORTED', 'OPTION_EXPIRED']),
+  path: z.string(),
+  message: z.string(),
+});
+
+export const maxPassingSizeSchema = z.strictObject({
+  /** Index of the sized change (CLI: in `changes`; HTTP: in `positions.upsert`). */
+  change: z.number().int(),
+  quantity: n,
+  /** false when the search reached the size bound without failing. */
+  bounded: z.boolean(),
+});
+
 export const modeResultSchema = z.strictObject({
   initialRequirement: n,
   maintenanceRequirement: n,
@@ -38,13 +52,7 @@ export const marginResultSchema = z.strictObject({
   ),
   modes: z.strictObject({ isolated: modeResultSchema, cross: modeResultSchema, portfolio: modeResultSchema }),
   capitalEfficiency: n.nullable(),
-  warnings: z.array(
-    z.strictObject({
-      code: z.enum(['COLLATERAL_STALE', 'COLLATERAL_UNSUPPORTED', 'OPTION_EXPIRED']),
-      path: z.string(),
-      message: z.string(),
-    }),
-  ),
+  warnings: z.array(marginWarningSchema),
 });
 
 export const marginSummarySchema = z.strictObject({
@@ -63,5 +71,6 @@ export const whatIfResultSchema = z.strictObject({
   change: marginSummarySchema,
   riskAdding: z.boolean(),
   passes: z.boolean(),
-  maxPassingSize: z.strictObject({ change: z.number().int(), quantity: n, bounded: z.boolean() }).nullable(),
+  maxPassingSize: maxPassingSizeSchema.nullable(),
+  warnings: z.array(marginWarningSchema),
 });

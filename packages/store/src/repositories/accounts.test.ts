@@ -28,6 +28,35 @@ describeEachDriver('accounts and link challenges', ({ store, account }) => {
     );
   });
 
+  it('lists accounts with their latest margin, filtered by grant and by maintenance excess', async () => {
+    const [a, b, c] = [await account(), await account(), await account()].sort();
+    const protocol = `proto_${a!.slice(4, 12)}`;
+    await store().grants.grant({ account: a!, protocol, grantedBy: 'test' });
+    await store().grants.grant({ account: c!, protocol, grantedBy: 'test' });
+    await store().grants.revoke({ account: c!, protocol, revokedBy: 'test' });
+    const base = { inputHash: 'x', initialRequirement: 10, maintenanceRequirement: 5, result: {} };
+    const at = new Date();
+    await store().snapshots.insert({ ...base, account: a!, computedAt: new Date(+at - 1000), equity: 1 });
+    await store().snapshots.insert({ ...base, account: a!, computedAt: at, equity: -7e9 });
+    await store().snapshots.insert({ ...base, account: b!, computedAt: at, equity: -6e9 });
+
+    const granted = await store().accounts.listWithMargin({ grantedTo: protocol, limit: 10 });
+    expect(granted.map((r) => r.id)).toEqual([a]);
+    expect(granted[0]?.margin).toMatchObject({
+      equity: -7e9,
+      maintenanceExcess: -7e9 - 5,
+      initialExcess: -7e9 - 10,
+    });
+
+    // Far below any other test's accounts: only these two, in id order, paged by `after`.
+    const low = await store().accounts.listWithMargin({ maxMaintenanceExcess: -5e9, limit: 10_000 });
+    expect(low.map((r) => r.id)).toEqual([a, b]);
+    const next = await store().accounts.listWithMargin({ maxMaintenanceExcess: -5e9, after: a!, limit: 1 });
+    expect(next.map((r) => r.id)).toEqual([b]);
+    const all = await store().accounts.listWithMargin({ after: b!, limit: 10_000 });
+    expect(all.find((r) => r.id === c)?.margin).toBeNull();
+  });
+
   it('links an address to one account per chain', async () => {
     const a = await account();
     const b = await account();

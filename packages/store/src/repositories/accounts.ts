@@ -2,7 +2,7 @@ import type { AccountId } from '@xmargin/core';
 import { AppError, isAppError } from '@xmargin/errors';
 import { anyOfJsonArray } from '../db/params.js';
 import type { Executor } from '../db/types.js';
-import { checkNonEmpty, toDate } from '../db/values.js';
+import { checkFiniteNumber, checkNonEmpty, toDate, toNumber } from '../db/values.js';
 
 export interface AccountRecord {
   readonly id: AccountId;
@@ -33,6 +33,28 @@ export interface ListAccountsParameters {
   readonly after?: AccountId;
 }
 
+export interface ListAccountsWithMarginParameters extends ListAccountsParameters {
+  /** Only accounts that currently grant this protocol (tenancy: what a protocol key may list). */
+  readonly grantedTo?: string;
+  /** Only accounts whose latest snapshot's maintenance excess is below this (never-margined ones drop out). */
+  readonly maxMaintenanceExcess?: number;
+}
+
+/** The figures of an account's latest margin snapshot (history row), stable units. */
+export interface LatestMarginRecord {
+  readonly computedAt: Date;
+  readonly equity: number;
+  readonly initialRequirement: number;
+  readonly maintenanceRequirement: number;
+  readonly initialExcess: number;
+  readonly maintenanceExcess: number;
+}
+
+export interface AccountWithMarginRecord extends AccountRecord {
+  /** Null when the account has no snapshot yet. */
+  readonly margin: LatestMarginRecord | null;
+}
+
 export interface LinkAddressParameters {
   readonly account: AccountId;
   readonly chain: string;
@@ -54,6 +76,11 @@ export interface AccountsRepository {
   /** Accounts in id order (keyset pagination). */
   list(params?: ListAccountsParameters): Promise<AccountRecord[]>;
   /**
+   * Accounts in id order (keyset pagination, like `list`) with their latest snapshot's figures, filtered
+   * by grant and by maintenance excess in the same query (the margin snapshots' index serves the join).
+   */
+  listWithMargin(params?: ListAccountsWithMarginParameters): Promise<AccountWithMarginRecord[]>;
+  /**
    * Links an address on a chain to the account. Idempotent for the same account; LEDGER__CONFLICT when
    * the (chain, address) is linked to another account.
    */
@@ -70,6 +97,12 @@ interface AccountRow {
   label: string | null;
   created_at: unknown;
 }
+interface AccountMarginRow extends AccountRow {
+  computed_at: unknown;
+  equity: unknown;
+  initial_requirement: unknown;
+  maintenance_requirement: unknown;
+}
 interface LinkRow {
   account_id: string;
   chain: string;
@@ -82,6 +115,20 @@ const toAccount = (r: AccountRow): AccountRecord => ({
   label: r.label,
   createdAt: toDate(r.created_at),
 });
+const toMargin = (r: AccountMarginRow): LatestMarginRecord | null => {
+  if (r.computed_at === null || r.computed_at === undefined) return null;
+  const equity = toNumber(r.equity);
+  const initialRequirement = toNumber(r.initial_requirement);
+  const maintenanceRequirement = toNumber(r.maintenance_requirement);
+  return {
+    computedAt: toDate(r.computed_at),
+    equity,
+    initialRequirement,
+    maintenanceRequirement,
+    initialExcess: equity - initialRequirement,
+    maintenanceExcess: equity - maintenanceRequirement,
+  };
+};
 const toLink = (r: LinkRow): LinkedAddressRecord => ({
   account: r.account_id as AccountId,
   chain: r.chain,
@@ -144,6 +191,32 @@ export function createAccountsRepository(ex: Executor): AccountsRepository {
         [after ?? null, Math.min(Math.max(1, limit), 10_000)],
       );
       return rows.map(toAccount);
+    },
+    async listWithMargin({ limit = 100, after, grantedTo, maxMaintenanceExcess } = {}) {
+      const { rows } = await ex.query<AccountMarginRow>(
+        `SELECT a.id, a.label, a.created_at, m.computed_at, m.equity, m.initial_requirement,
+                m.maintenance_requirement
+         FROM accounts a
+         LEFT JOIN LATERAL (
+           SELECT computed_at, equity, initial_requirement, maintenance_requirement FROM margin_snapshots s
+           WHERE s.account_id = a.id ORDER BY s.computed_at DESC, s.id DESC LIMIT 1
+         ) m ON true
+         WHERE ($1::text IS NULL OR a.id > $1)
+           AND ($2::text IS NULL OR EXISTS (
+             SELECT 1 FROM account_grants g
+             WHERE g.account_id = a.id AND g.protocol = $2 AND g.revoked_at IS NULL))
+           AND ($3::numeric IS NULL OR m.equity - m.maintenance_requirement < $3::numeric)
+         ORDER BY a.id LIMIT $4`,
+        [
+          after ?? null,
+          grantedTo ?? null,
+          maxMaintenanceExcess === undefined
+            ? null
+            : String(checkFiniteNumber('maxMaintenanceExcess', maxMaintenanceExcess)),
+          Math.min(Math.max(1, limit), 10_000),
+        ],
+      );
+      return rows.map((r) => ({ ...toAccount(r), margin: toMargin(r) }));
     },
     async linkAddress({ account, chain, address }) {
       const { rows } = await ex.query<LinkRow>(

@@ -164,7 +164,7 @@ describe('linking addresses', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toMatchObject({
       code: 'API__INVALID_REQUEST',
-      context: { issues: [{ path: 'address' }] },
+      context: { issues: [{ path: '$.address' }] },
     });
     const missing = await post('/v1/accounts/acc_nobody/challenges', { chain: 'solana', address });
     expect(missing.statusCode).toBe(404);

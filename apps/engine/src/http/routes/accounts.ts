@@ -3,6 +3,8 @@ import { type AccountId, accountId } from '@xmargin/core';
 import { AppError, isAppError } from '@xmargin/errors';
 import {
   accountDto,
+  accountIdString,
+  accountListDto,
   accountParams,
   addressListDto,
   challengeBody,
@@ -11,6 +13,7 @@ import {
   errorBody,
   linkAddressBody,
   linkedAddress,
+  listAccountsQuery,
 } from '@xmargin/schemas/http';
 import { challengeMessage } from '../../accounts/challenge-message.js';
 import { checkAccountQuota } from '../../accounts/check-account-quota.js';
@@ -18,12 +21,42 @@ import { normalizeAddress } from '../../accounts/normalize-address.js';
 import { verifyAddressSignature } from '../../accounts/verify-address-signature.js';
 import type { EngineContext } from '../../context.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
-import { principalOf } from '../auth.js';
+import { type Principal, principalOf } from '../auth.js';
 
 const CHALLENGE_TTL_SECONDS = 300;
 const writers = ['protocol', 'admin'] as const;
 const readers = ['protocol', 'relayer', 'admin'] as const;
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
+
+// The cursor is the last listed id, opaque to callers so the page order may change without a new contract.
+const CURSOR_PREFIX = 'a:';
+const encodeCursor = (id: string) => Buffer.from(`${CURSOR_PREFIX}${id}`, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): AccountId {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const id = text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length) : '';
+  if (!accountIdString.safeParse(id).success) {
+    throw new AppError('API__INVALID_REQUEST', {
+      context: { part: 'querystring', issues: [{ path: '$.cursor', message: 'not a cursor of this API' }] },
+      shortMessage: 'cursor is not a nextCursor of GET /v1/accounts',
+    });
+  }
+  return accountId(id);
+}
+
+/**
+ * Who sees which accounts: admin and operator keys every account (optionally those granting
+ * `protocol`); a protocol key only those that currently grant its protocol (Tenancy).
+ */
+function listScope(p: Principal, protocol: string | undefined): string | undefined {
+  if (p.role !== 'protocol') return protocol;
+  if (p.scope === null || (protocol !== undefined && protocol !== p.scope)) {
+    throw new AppError('API__FORBIDDEN', {
+      context: { role: p.role, required: ['admin'] },
+      shortMessage: 'A protocol key lists only the accounts that grant its own protocol',
+    });
+  }
+  return p.scope;
+}
 
 async function accountView(ctx: EngineContext, id: AccountId) {
   const account = await ctx.store.accounts.require(id);
@@ -66,6 +99,51 @@ export function accountRoutes(ctx: EngineContext) {
         // Its shard's owner adds it to the book: a new account has a (zero) margin at once.
         await ctx.shardEvents.accountsChanged([id], ctx.now());
         return reply.status(201).send(await accountView(ctx, id));
+      },
+    );
+
+    app.get(
+      '/accounts',
+      {
+        config: { roles: writers },
+        schema: {
+          tags: ['accounts'],
+          summary:
+            'List accounts in id order with their latest snapshot, paged by cursor; protocol keys see only the accounts that grant them',
+          security: bearerSecurity,
+          querystring: listAccountsQuery,
+          response: { 200: accountListDto, ...authErrors },
+        },
+      },
+      async (request) => {
+        const { limit, cursor, maxMaintenanceExcess, protocol } = request.query;
+        const grantedTo = listScope(principalOf(request), protocol);
+        // One row more than asked tells whether another page exists.
+        const rows = await ctx.store.accounts.listWithMargin({
+          limit: limit + 1,
+          ...(cursor === undefined ? {} : { after: decodeCursor(cursor) }),
+          ...(grantedTo === undefined ? {} : { grantedTo }),
+          ...(maxMaintenanceExcess === undefined ? {} : { maxMaintenanceExcess }),
+        });
+        const page = rows.slice(0, limit);
+        const last = page[page.length - 1];
+        return {
+          accounts: page.map((r) => ({
+            accountId: r.id,
+            createdAt: unix(r.createdAt),
+            margin: r.margin
+              ? {
+                  computedAt: unix(r.margin.computedAt),
+                  equity: r.margin.equity,
+                  initialRequirement: r.margin.initialRequirement,
+                  maintenanceRequirement: r.margin.maintenanceRequirement,
+                  initialExcess: r.margin.initialExcess,
+                  maintenanceExcess: r.margin.maintenanceExcess,
+                }
+              : null,
+          })),
+          nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
+        };
       },
     );
 

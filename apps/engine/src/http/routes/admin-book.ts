@@ -123,7 +123,7 @@ export function adminBookRoutes(ctx: EngineContext) {
           throw new AppError('API__INVALID_REQUEST', {
             context: {
               part: 'querystring',
-              issues: [{ path: 'bin', message: 'metric, mode, bins and bin go together' }],
+              issues: [{ path: '$.bin', message: 'metric, mode, bins and bin go together' }],
             },
             shortMessage: 'metric, mode, bins and bin go together',
           });

@@ -59,7 +59,7 @@ describe('admin: pmrm-2 and per-underlying parameter versions', () => {
     });
     expect(v1Shape.statusCode).toBe(400);
     expect(v1Shape.json().error.code).toBe('API__INVALID_REQUEST');
-    expect(JSON.stringify(v1Shape.json().error.context.issues)).toContain('params.overrides.contingency');
+    expect(JSON.stringify(v1Shape.json().error.context.issues)).toContain('$.params.overrides.contingency');
     const skewUnderV1 = await req('POST', '/v1/admin/params', {
       params: { preset: 'pmrm-v1-mainnet', overrides: { underlyings: { ETH: { skew: { minKStar: 0.1 } } } } },
     });

@@ -34,7 +34,7 @@ describe('admin: API keys', () => {
     expect((await req('DELETE', '/v1/admin/api-keys/key_missing')).statusCode).toBe(404);
     const noScope = await req('POST', '/v1/admin/api-keys', { name: 'p', role: 'protocol' });
     expect(noScope.statusCode).toBe(400);
-    expect(noScope.json().error.context.issues[0].path).toBe('scope');
+    expect(noScope.json().error.context.issues[0].path).toBe('$.scope');
   });
 
   it('every admin route refuses other roles', async () => {

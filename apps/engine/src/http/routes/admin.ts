@@ -5,7 +5,7 @@ import {
   trustStoreFromJson,
   trustStoreToJson,
 } from '@xmargin/attestation';
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import type { QueueAdmin } from '@xmargin/jobs';
 import { type ParamsSpec, resolveParams } from '@xmargin/risk';
 import {
@@ -55,7 +55,10 @@ const versionView = (v: RiskParamVersion) => ({
 function checkParams(value: unknown): ParamsSpec {
   const r = paramsSpecSchema.safeParse(value);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => ({ path: ['params', ...i.path].join('.'), message: i.message }));
+    const issues = r.error.issues.map((i) => ({
+      path: formatIssuePath(['params', ...i.path]),
+      message: i.message,
+    }));
     throw new AppError('API__INVALID_REQUEST', {
       context: { part: 'body', issues },
       shortMessage: 'Invalid risk parameters',

@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import { type ParamsSpec, resolveParams, volatilityOf } from '@xmargin/risk';
 import { dynamicAssetBody, dynamicParamsDto, dynamicPolicyBody } from '@xmargin/schemas/http';
 import { paramsSpecSchema } from '@xmargin/schemas/risk';
@@ -64,7 +64,7 @@ export function dynamicParamsRoutes(store: Pick<Store, 'dynamicParams'>) {
             context: {
               part: 'body',
               issues: r.error.issues.map((i) => ({
-                path: ['baseParams', ...i.path].join('.'),
+                path: formatIssuePath(['baseParams', ...i.path]),
                 message: i.message,
               })),
             },

@@ -209,7 +209,7 @@ describe('positions are validated against market data and bounds at write time',
   };
 
   it('refuses an underlying without a market, an expiry the market lacks and absurd sizes, naming each path', async () => {
-    expect(await issues([{ ...perp('x', 1), underlying: 'DOGE' }])).toEqual(['positions.0.underlying']);
+    expect(await issues([{ ...perp('x', 1), underlying: 'DOGE' }])).toEqual(['$.positions[0].underlying']);
     expect(
       await issues([
         perp('ok', 1),
@@ -223,14 +223,14 @@ describe('positions are validated against market data and bounds at write time',
           quantity: 1,
         },
       ]),
-    ).toEqual(['positions.1.expiry']);
-    expect(await issues([perp('huge', 1e308)])).toEqual(['positions.0.quantity']);
-    expect(await issues([{ ...perp('p', 1), entryPrice: 1e300 }])).toEqual(['positions.0.entryPrice']);
+    ).toEqual(['$.positions[1].expiry']);
+    expect(await issues([perp('huge', 1e308)])).toEqual(['$.positions[0].quantity']);
+    expect(await issues([{ ...perp('p', 1), entryPrice: 1e300 }])).toEqual(['$.positions[0].entryPrice']);
     expect(
       await issues([
         { id: 'f', type: 'future', underlying: 'SOL', expiry: e1 + 1, quantity: 1, entryPrice: 150 },
       ]),
-    ).toEqual(['positions.0.expiry']);
+    ).toEqual(['$.positions[0].expiry']);
     // Nothing was stored by the refused writes.
     const stored = (await req('GET', `/v1/accounts/${ACC}/positions`, protoA)).json().positions;
     expect(stored.map((p: { position: { id: string } }) => p.position.id)).toEqual(['a-long']);

@@ -303,7 +303,7 @@ describe('liquidation over HTTP, from a price shock to a settled auction', () =>
       payload: { params: { preset: 'derive-test', overrides: { feePercent: 0.5 } } },
     });
     expect(bad.statusCode).toBe(400);
-    expect(JSON.stringify(bad.json())).toContain('params.overrides.feePercent');
+    expect(JSON.stringify(bad.json())).toContain('$.params.overrides.feePercent');
     const proposed = await app.inject({
       method: 'POST',
       url: '/v1/admin/liquidation-params',

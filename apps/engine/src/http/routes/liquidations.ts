@@ -1,5 +1,5 @@
 import { accountId } from '@xmargin/core';
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import { type AuctionParamsSpec, resolveAuctionParams } from '@xmargin/risk';
 import {
   accountParams,
@@ -55,7 +55,10 @@ const versionView = (v: RiskParamVersion) => ({
 function checkAuctionParams(value: unknown): AuctionParamsSpec {
   const r = auctionParamsSpecSchema.safeParse(value);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => ({ path: ['params', ...i.path].join('.'), message: i.message }));
+    const issues = r.error.issues.map((i) => ({
+      path: formatIssuePath(['params', ...i.path]),
+      message: i.message,
+    }));
     throw new AppError('API__INVALID_REQUEST', {
       context: { part: 'body', issues },
       shortMessage: 'Invalid liquidation parameters',
@@ -131,7 +134,7 @@ export function liquidationRoutes(ctx: EngineContext) {
           throw new AppError('API__INVALID_REQUEST', {
             context: {
               part: 'querystring',
-              issues: [{ path: 'protocol', message: 'a protocol (your own) is required' }],
+              issues: [{ path: '$.protocol', message: 'a protocol (your own) is required' }],
             },
           });
         }

@@ -82,7 +82,7 @@ describe('market data', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toMatchObject({
       code: 'API__INVALID_REQUEST',
-      context: { issues: [{ path: 'prices.USDC.confidence' }] },
+      context: { issues: [{ path: '$.prices.USDC.confidence' }] },
     });
     const empty = await req('PUT', '/v1/market-data', t.adminKey, {});
     expect(empty.statusCode).toBe(400);
@@ -150,7 +150,7 @@ describe('positions and margin', () => {
       ],
     });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.context.issues[0].path).toBe('positions.0.strike');
+    expect(bad.json().error.context.issues[0].path).toBe('$.positions[0].strike');
     const dup = await req('POST', '/v1/accounts/acc_m1/positions', protoA, {
       positions: [positions(1)[0], positions(1)[0]],
     });
@@ -221,13 +221,68 @@ describe('positions and margin', () => {
     expect(w.proposed.maintenanceRequirement).not.toBe(w.current.maintenanceRequirement);
     expect(w.change.equity).toBeCloseTo(w.proposed.equity - w.current.equity, 9);
     expect(typeof w.acceptable).toBe('boolean');
+    // The CLI's fields too: the verdict (one formula: acceptable is passes), the largest passing size of
+    // the last upserted position (index 0 of positions.upsert), the proposed margin's warnings.
+    expect(w.passes).toBe(w.acceptable);
+    expect(w.riskAdding).toBe(w.change.initialExcess < 0);
+    expect(w.maxPassingSize).toMatchObject({ change: 0, bounded: expect.any(Boolean) });
+    expect(Math.sign(w.maxPassingSize.quantity)).toBe(-1);
+    expect(w.warnings).toEqual(expect.any(Array));
     expect((await req('GET', '/v1/accounts/acc_m1/positions', protoA)).json().positions).toHaveLength(8);
+
+    // Collateral on a chain that does not exist, or of an asset that is not accepted: 422 with the path.
+    const narnia = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      collateral: [{ asset: 'USDC', chain: 'narnia', delta: '1000' }],
+    });
+    expect(narnia.statusCode).toBe(422);
+    expect(narnia.json().error).toMatchObject({
+      code: 'RISK__UNKNOWN_CHAIN',
+      context: { path: '$.collateral[0].chain', chain: 'narnia' },
+    });
+    const unknownAsset = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      collateral: [
+        { asset: 'USDC', chain: 'evm-devnet', delta: '1' },
+        { asset: 'NOPE', chain: 'evm-devnet', delta: '1000' },
+      ],
+    });
+    expect(unknownAsset.statusCode).toBe(422);
+    expect(unknownAsset.json().error).toMatchObject({
+      code: 'RISK__UNKNOWN_ASSET',
+      context: { path: '$.collateral[1].asset', asset: 'NOPE' },
+    });
+
+    // The CLI's document form gives the same answer as the HTTP form.
+    const httpForm = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      positions: { upsert: [{ id: 'n1', type: 'perp', underlying: 'ETH', quantity: -3, entryPrice: 2000 }] },
+      collateral: [{ asset: 'USDC', chain: 'evm-devnet', delta: '-250.5' }],
+    });
+    const cliForm = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      changes: [
+        { type: 'collateral', asset: 'USDC', amount: -250.5, chain: 'evm-devnet' },
+        { type: 'position', position: { type: 'perp', underlying: 'ETH', quantity: -3, entryPrice: 2000 } },
+      ],
+    });
+    expect(cliForm.statusCode).toBe(200);
+    const [h, c] = [httpForm.json(), cliForm.json()];
+    expect(c.proposed).toEqual(h.proposed);
+    expect(c.passes).toBe(h.passes);
+    expect(c.maxPassingSize).toEqual({ ...h.maxPassingSize, change: 1 });
+    const cliNarnia = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      changes: [{ type: 'collateral', asset: 'USDC', amount: 5, chain: 'narnia' }],
+    });
+    expect(cliNarnia.statusCode).toBe(422);
+    expect(cliNarnia.json().error.context).toEqual({ path: '$.changes[0].chain', chain: 'narnia' });
+    const noChain = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
+      changes: [{ type: 'collateral', asset: 'USDC', amount: 5 }],
+    });
+    expect(noChain.statusCode).toBe(400);
+    expect(noChain.json().error.context.issues[0].path).toBe('$.changes[0].chain');
 
     const overdraw = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoA, {
       collateral: [{ asset: 'USDC', chain: 'evm-devnet', delta: '-999999999' }],
     });
     expect(overdraw.statusCode).toBe(400);
-    expect(overdraw.json().error.context.issues[0].path).toBe('collateral.0.delta');
+    expect(overdraw.json().error.context.issues[0].path).toBe('$.collateral[0].delta');
     const unknownRemove = await req('POST', '/v1/accounts/acc_m1/margin/what-if', protoB, {
       positions: { remove: ['p1'] },
     });

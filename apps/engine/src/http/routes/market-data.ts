@@ -36,7 +36,7 @@ export function marketDataRoutes(ctx: EngineContext) {
         ];
         if (writes.length === 0) {
           throw new AppError('API__INVALID_REQUEST', {
-            context: { part: 'body', issues: [{ path: '', message: 'nothing to write' }] },
+            context: { part: 'body', issues: [{ path: '$', message: 'nothing to write' }] },
             shortMessage: 'Market data body lists nothing to write',
           });
         }

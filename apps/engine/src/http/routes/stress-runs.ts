@@ -83,19 +83,19 @@ export function stressRunRoutes(ctx: EngineContext) {
         const body = request.body;
         if (typeof body.params === 'number') {
           if (!(await ctx.store.riskParams.get(body.params))) {
-            throw invalid('params', `no parameter version ${body.params}`);
+            throw invalid('$.params', `no parameter version ${body.params}`);
           }
         } else if (body.params !== undefined && body.params !== 'active') {
           try {
             resolveParams(body.params as ParamsSpec);
           } catch (err) {
-            throw invalid('params', err instanceof AppError ? err.shortMessage : String(err));
+            throw invalid('$.params', err instanceof AppError ? err.shortMessage : String(err));
           }
         }
         if (body.accounts) {
           const existing = await ctx.store.accounts.existing(body.accounts as never);
           const i = body.accounts.findIndex((id) => !existing.has(id as never));
-          if (i >= 0) throw invalid(`accounts.${i}`, `unknown account ${body.accounts[i]}`);
+          if (i >= 0) throw invalid(`$.accounts[${i}]`, `unknown account ${body.accounts[i]}`);
         }
         const actor = principalOf(request).name;
         // The run and its audit entry commit together: no run without the record of who started it.
