@@ -22,6 +22,7 @@ import { createRiskParamsRepository, type RiskParamsRepository } from './reposit
 import { createSnapshotsRepository, type SnapshotsRepository } from './repositories/snapshots.js';
 import { createStressRunsRepository, type StressRunsRepository } from './repositories/stress-runs.js';
 import { createTrustConfigRepository, type TrustConfigRepository } from './repositories/trust-config.js';
+import { createWebhooksRepository, type WebhooksRepository } from './repositories/webhooks.js';
 import {
   createWithdrawalReservationsRepository,
   type WithdrawalReservationsRepository,
@@ -46,6 +47,7 @@ export interface StoreRepositories {
   readonly stressRuns: StressRunsRepository;
   readonly withdrawalReservations: WithdrawalReservationsRepository;
   readonly dynamicParams: DynamicParamsRepository;
+  readonly webhooks: WebhooksRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -92,6 +94,7 @@ function repositories(
     stressRuns: createStressRunsRepository(ex),
     withdrawalReservations: createWithdrawalReservationsRepository(ex),
     dynamicParams: createDynamicParamsRepository(ex),
+    webhooks: createWebhooksRepository(ex, inTransaction),
   };
 }
 

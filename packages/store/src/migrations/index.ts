@@ -6,6 +6,7 @@ import { migration0005 } from './0005-liquidation.js';
 import { migration0006 } from './0006-withdrawal-reservations.js';
 import { migration0007 } from './0007-stress-runs.js';
 import { migration0008 } from './0008-dynamic-params.js';
+import { migration0010 } from './0010-webhooks.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0010,
 ];
