@@ -25,7 +25,8 @@ import { settlementSettings } from './settlement/settlement-settings.js';
 import { createShardEventPublisher } from './shards/shard-events.js';
 import { type ShardMaintenance, startShardMaintenance } from './shards/shard-maintenance.js';
 import { createShardOwner, type ShardOwner } from './shards/shard-owner.js';
-import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
+import { createEventLogHub } from './stream/event-log.js';
+import type { MarginEvent, MarginEventHub } from './stream/margin-events.js';
 import { startStressWorker } from './stress/stress-queue.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
@@ -133,6 +134,13 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       marketDataMaxAgeSeconds: env.MARKET_DATA_MAX_AGE_SECONDS,
       maxAccountsPerKey: env.MAX_ACCOUNTS_PER_KEY,
       maxStreamsPerKey: env.MAX_STREAMS_PER_KEY,
+      eventLogMaxLen: env.EVENT_LOG_MAX_LEN,
+      webhooks: {
+        maxPerKey: env.MAX_WEBHOOKS_PER_KEY,
+        maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+        backoffMs: env.WEBHOOK_BACKOFF_MS,
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      },
       reverifyHorizonSeconds: env.REVERIFY_HORIZON_SECONDS,
       shards: env.SHARDS,
       settlement: settlementSettings(env),
@@ -169,13 +177,14 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   let hub: MarginEventHub | undefined;
   const queueEvents: QueueEvents[] = [];
   if (role === 'api' || role === 'all') {
-    const subscriber = quietDuringOutages(
-      createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-events' }),
+    // A dedicated connection per log for its blocking XREAD (closed by the hub).
+    hub = await createEventLogHub<MarginEvent>(
+      quietDuringOutages(createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-margin-events' })),
+      keys.marginEvents,
+      (err) => logError(err, 'margin-event-log'),
     );
-    connections.push(subscriber);
-    hub = await createMarginEventHub(subscriber, keys.marginEvents);
     // Change accepted -> margin published, measured on the events the shard owners publish.
-    hub.subscribe((e) => {
+    hub.subscribe(({ event: e }) => {
       if (e.type === 'margin' && e.requestedAt !== undefined && e.requestedAt > 0)
         metrics.attestationToMargin.observe(Math.max(0, (context.now() - e.requestedAt) / 1000));
     });
@@ -255,6 +264,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       shards: env.SHARDS,
       leaseMs: env.SHARD_LEASE_MS,
       thresholds: env.MARGIN_THRESHOLDS,
+      eventLogMaxLen: env.EVENT_LOG_MAX_LEN,
       history: { tolerance: env.HISTORY_TOLERANCE, everySeconds: env.HISTORY_EVERY_SECONDS },
       pageSize: env.SHARD_PAGE_SIZE,
       retryMaxMs: env.EVENT_RETRY_MAX_MS,

@@ -105,6 +105,7 @@ it('@xmargin/schemas/http exports exactly the documented names', () => {
     'settlementsDto',
     'signedGrantBody',
     'storedPosition',
+    'streamId',
     'tokenEntry',
     'trustAuditDto',
     'trustStoreBody',

@@ -82,6 +82,7 @@ export {
   okBody,
   type Role,
   roleEnum,
+  streamId,
   unixSeconds,
 } from './common.js';
 export { dynamicAssetBody, dynamicParamsDto, dynamicPolicyBody } from './dynamic-params.js';
