@@ -28,6 +28,8 @@ import { createShardOwner, type ShardOwner } from './shards/shard-owner.js';
 import { createEventLogHub } from './stream/event-log.js';
 import type { MarginEvent, MarginEventHub } from './stream/margin-events.js';
 import { startStressWorker } from './stress/stress-queue.js';
+import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { createWebhookQueue, startWebhookWorker, type WebhookQueue } from './webhooks/webhook-queue.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
 export type EngineRole = 'api' | 'worker' | 'all';
@@ -242,6 +244,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   let shardOwner: ShardOwner | undefined;
   let maintenance: ShardMaintenance | undefined;
   let sweeper: LiquidationSweeper | undefined;
+  let dispatcher: WebhookDispatcher | undefined;
+  let webhookQueue: WebhookQueue | undefined;
   if (role === 'worker' || role === 'all') {
     // Vault events (forced-withdrawal requests, executed authorisations) are read in the balance index
     // round, up to the height the balances are read to and written before them: a reservation counts
@@ -306,6 +310,32 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     const stress = startStressWorker(context, env.REDIS_URL);
     workers.push(stress.worker);
     connections.push(stress.connection);
+    // Webhooks: the dispatcher turns logged events into deliveries; the worker sends them.
+    webhookQueue = createWebhookQueue(redis, env.QUEUE_PREFIX, {
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: env.WEBHOOK_BACKOFF_MS,
+    });
+    const hooks = startWebhookWorker({
+      store,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      now: context.now,
+      redisUrl: env.REDIS_URL,
+      prefix: env.QUEUE_PREFIX,
+      onError: (err) => logError(err, 'webhook-deliveries'),
+    });
+    workers.push(hooks.worker);
+    connections.push(hooks.connection);
+    dispatcher = await startWebhookDispatcher({
+      store,
+      redis,
+      blocking: quietDuringOutages(
+        createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-webhook-dispatch' }),
+      ),
+      keys,
+      queue: webhookQueue,
+      consumer: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      onError: (err) => logError(err, 'webhook-dispatch'),
+    });
     await producers.scheduleReverifyExpiring(env.REVERIFY_HORIZON_SECONDS, env.REVERIFY_EVERY_MS);
     // A failed account evaluation is retried on the next tick; the metrics count auctions and bids.
     sweeper = startLiquidationSweeper(liquidationDeps(context), env.LIQUIDATION_SWEEP_MS, () => undefined);
@@ -330,6 +360,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       closed = true;
       if (app) await app.close();
       await sweeper?.close();
+      await dispatcher?.stop();
       // Workers finish their active jobs before closing (BullMQ's graceful close).
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(workers.map((w) => w.disconnect().catch(() => undefined)));
@@ -338,6 +369,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       await indexer?.close();
       await hub?.close();
       await Promise.all(queueEvents.map((q) => q.close()));
+      await webhookQueue?.close();
       await producers.close();
       for (const c of connections) c.disconnect();
       await store.close();

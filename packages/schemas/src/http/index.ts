@@ -139,3 +139,14 @@ export {
   upsertPositionsBody,
 } from './positions.js';
 export { marginStatementDto, marginStatementQuery, withdrawalBody, withdrawalDto } from './settlement.js';
+export {
+  createdWebhookDto,
+  createWebhookBody,
+  webhookDeliveriesDto,
+  webhookDeliveriesQuery,
+  webhookDto,
+  webhookIdParams,
+  webhookKind,
+  webhookListDto,
+  webhookPayload,
+} from './webhooks.js';
