@@ -257,6 +257,32 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         beforeIngest: (chain, height) => vaultEvents.observe(chain, height),
       });
     const idx = indexer;
+    // Webhooks: the dispatcher turns logged events into deliveries; the worker sends them.
+    webhookQueue = createWebhookQueue(redis, env.QUEUE_PREFIX, {
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: env.WEBHOOK_BACKOFF_MS,
+    });
+    const hooks = startWebhookWorker({
+      store,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      now: context.now,
+      redisUrl: env.REDIS_URL,
+      prefix: env.QUEUE_PREFIX,
+      onError: (err) => logError(err, 'webhook-deliveries'),
+    });
+    workers.push(hooks.worker);
+    connections.push(hooks.connection);
+    dispatcher = await startWebhookDispatcher({
+      store,
+      redis,
+      blocking: quietDuringOutages(
+        createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-webhook-dispatch' }),
+      ),
+      keys,
+      queue: webhookQueue,
+      consumer: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      onError: (err) => logError(err, 'webhook-dispatch'),
+    });
     const blocking = createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-shard-events' });
     connections.push(blocking);
     shardOwner = createShardOwner({
@@ -310,32 +336,6 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     const stress = startStressWorker(context, env.REDIS_URL);
     workers.push(stress.worker);
     connections.push(stress.connection);
-    // Webhooks: the dispatcher turns logged events into deliveries; the worker sends them.
-    webhookQueue = createWebhookQueue(redis, env.QUEUE_PREFIX, {
-      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
-      backoffMs: env.WEBHOOK_BACKOFF_MS,
-    });
-    const hooks = startWebhookWorker({
-      store,
-      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
-      now: context.now,
-      redisUrl: env.REDIS_URL,
-      prefix: env.QUEUE_PREFIX,
-      onError: (err) => logError(err, 'webhook-deliveries'),
-    });
-    workers.push(hooks.worker);
-    connections.push(hooks.connection);
-    dispatcher = await startWebhookDispatcher({
-      store,
-      redis,
-      blocking: quietDuringOutages(
-        createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-webhook-dispatch' }),
-      ),
-      keys,
-      queue: webhookQueue,
-      consumer: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-      onError: (err) => logError(err, 'webhook-dispatch'),
-    });
     await producers.scheduleReverifyExpiring(env.REVERIFY_HORIZON_SECONDS, env.REVERIFY_EVERY_MS);
     // A failed account evaluation is retried on the next tick; the metrics count auctions and bids.
     sweeper = startLiquidationSweeper(liquidationDeps(context), env.LIQUIDATION_SWEEP_MS, () => undefined);

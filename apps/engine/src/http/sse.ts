@@ -109,5 +109,10 @@ export async function serveEventStream<T>(p: ServeEventStreamParameters<T>): Pro
   p.open.add(end);
   p.request.raw.on('close', stop);
   res.on('close', stop);
-  await feed.start();
+  try {
+    await feed.start();
+  } catch {
+    // Redis failed mid-replay: end the stream; the client reconnects with its last id.
+    end();
+  }
 }

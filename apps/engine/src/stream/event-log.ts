@@ -94,6 +94,16 @@ export async function* readEventsAfter<T>(
   }
 }
 
+/**
+ * Waits for a reader loop to end after its connection was disconnected, at most `ms`: a command queued
+ * while the connection was reconnecting is never settled by ioredis's disconnect().
+ */
+export async function settledOrAfter(loop: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([loop, new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
 export type EventLogListener<T> = (event: LoggedEvent<T>) => void;
 
 /**
@@ -143,7 +153,7 @@ export async function createEventLogHub<T>(
       closed = true;
       listeners.clear();
       blocking.disconnect();
-      await loop;
+      await settledOrAfter(loop, 1_000);
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Store, WebhookWithSecret } from '@xmargin/store';
 import type { Redis } from 'ioredis';
 import type { LiquidationEvent } from '../liquidation/liquidation-events.js';
 import type { RedisKeys } from '../redis-keys.js';
-import { parseEntries } from '../stream/event-log.js';
+import { parseEntries, settledOrAfter } from '../stream/event-log.js';
 import type { MarginEvent } from '../stream/margin-events.js';
 import type { WebhookQueue } from './webhook-queue.js';
 
@@ -25,6 +25,10 @@ export interface WebhookDispatcherParameters {
   readonly onError: (err: unknown) => void;
 }
 
+/**
+ * A batch that fails (Postgres down) stays pending in the group and is claimed again once idle for
+ * CLAIM_IDLE_MS: at least once, and the (webhook, event id) key makes it once.
+ */
 export interface WebhookDispatcher {
   stop(): Promise<void>;
 }
@@ -45,12 +49,15 @@ function kindOf(key: string, keys: WebhookDispatcherParameters['keys'], event: u
  */
 export async function startWebhookDispatcher(p: WebhookDispatcherParameters): Promise<WebhookDispatcher> {
   const streams = [p.keys.marginEvents, p.keys.liquidationEvents];
-  for (const key of streams) {
-    // From the log's end at the group's first creation: webhooks announce what happens after they exist.
-    await p.redis.xgroup('CREATE', key, GROUP, '$', 'MKSTREAM').catch((err: unknown) => {
-      if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
-    });
-  }
+  const ensureGroups = async () => {
+    for (const key of streams) {
+      // From the log's end at the group's first creation: webhooks announce what happens after they exist.
+      await p.redis.xgroup('CREATE', key, GROUP, '$', 'MKSTREAM').catch((err: unknown) => {
+        if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
+      });
+    }
+  };
+  await ensureGroups();
 
   const handle = async (key: string, entries: [string, string[]][]) => {
     if (entries.length === 0) return;
@@ -129,6 +136,8 @@ export async function startWebhookDispatcher(p: WebhookDispatcherParameters): Pr
         if (stopped) return;
         p.onError(err);
         await new Promise((r) => setTimeout(r, 1_000));
+        // Redis restarted empty: the group went with the logs.
+        if (err instanceof Error && err.message.startsWith('NOGROUP')) await ensureGroups().catch(p.onError);
       }
     }
   })();
@@ -136,7 +145,7 @@ export async function startWebhookDispatcher(p: WebhookDispatcherParameters): Pr
     async stop() {
       stopped = true;
       p.blocking.disconnect();
-      await loop;
+      await settledOrAfter(loop, 1_000);
     },
   };
 }

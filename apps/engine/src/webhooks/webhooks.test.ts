@@ -108,6 +108,8 @@ describe('webhooks', () => {
     const a = createXmarginClient({ baseUrl: base, apiKey: protoA });
     const b = createXmarginClient({ baseUrl: base, apiKey: protoB });
     const hook = await a.webhooks.create({ url: `${endpoint}/flaky`, kinds: ['threshold'] });
+    const statusOf = async (eventId: string) =>
+      (await a.webhooks.deliveries(hook.id)).deliveries.find((d) => d.eventId === eventId)?.status;
     // proto_b was never granted by the account: its endpoint must stay silent.
     await b.webhooks.create({ url: `${endpoint}/other-tenant`, kinds: ['threshold', 'auction'] });
 
@@ -157,15 +159,7 @@ describe('webhooks', () => {
     expect(payload.data).toMatchObject({ type: 'threshold', accountId: ACC });
     expect(['up', 'down']).toContain(payload.data.crossing.direction);
 
-    await expect
-      .poll(
-        async () =>
-          (await a.webhooks.deliveries(hook.id)).deliveries.find((d) => d.eventId === firstId)?.status,
-        {
-          timeout: 10_000,
-        },
-      )
-      .toBe('delivered');
+    await expect.poll(() => statusOf(firstId), { timeout: 10_000 }).toBe('delivered');
     const log = (await a.webhooks.deliveries(hook.id)).deliveries.find((d) => d.eventId === firstId)!;
     expect(log.attempts).toBe(3);
     expect(log.attemptLog.map((x) => [x.attempt, x.httpStatus, x.error])).toEqual([
@@ -179,15 +173,7 @@ describe('webhooks', () => {
       /"crossing":\{[^}]*"metric":"maintenanceExcess"[^}]*"direction":"down"/.test(r.body);
     await expect.poll(() => received.some(isAlert), { timeout: 30_000 }).toBe(true);
     const alertId = received.find(isAlert)!.headers['x-xmargin-event-id'] as string;
-    await expect
-      .poll(
-        async () =>
-          (await a.webhooks.deliveries(hook.id)).deliveries.find((d) => d.eventId === alertId)?.status,
-        {
-          timeout: 20_000,
-        },
-      )
-      .toBe('delivered');
+    await expect.poll(() => statusOf(alertId), { timeout: 20_000 }).toBe('delivered');
     // One delivery per event id (all its attempts under it), and nothing went to the other tenant.
     const ids = new Set(
       received.filter((r) => r.path === '/flaky').map((r) => r.headers['x-xmargin-event-id']),

@@ -1,7 +1,8 @@
+import { createXmarginClient } from '@xmargin/client';
 import { accountId } from '@xmargin/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareEventIds } from '../../stream/event-log.js';
-import { marketData, seedBalance, waitFor } from '../../test-support/fixtures.js';
+import { putMarketData, seedBalance, waitFor } from '../../test-support/fixtures.js';
 import { bearer, startTestEngine, type TestEngine } from '../../test-support/harness.js';
 
 // Durable margin events: a worker process keeps publishing while the API process is down; a subscriber
@@ -35,13 +36,8 @@ async function collect(
   const decoder = new TextDecoder();
   const messages: SseMessage[] = [];
   let buffer = '';
-  buffer += decoder.decode((await reader.read()).value); // ": connected"
-  await act();
-  const deadline = Date.now() + 15_000;
-  while (!done(messages) && Date.now() < deadline) {
-    const { value, done: end } = await reader.read();
-    if (end) break;
-    buffer += decoder.decode(value, { stream: true });
+  // Parses every complete message received so far (the first chunk may already hold some).
+  const parse = () => {
     for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
       const block = buffer.slice(0, i);
       buffer = buffer.slice(i + 2);
@@ -49,6 +45,16 @@ async function collect(
       const data = /^data: (.*)$/m.exec(block)?.[1];
       if (event && data) messages.push({ id: /^id: (.*)$/m.exec(block)?.[1], event, data: JSON.parse(data) });
     }
+  };
+  buffer += decoder.decode((await reader.read()).value, { stream: true }); // ": connected", maybe more
+  parse();
+  await act();
+  const deadline = Date.now() + 15_000;
+  while (!done(messages) && Date.now() < deadline) {
+    const { value, done: end } = await reader.read();
+    if (end) break;
+    buffer += decoder.decode(value, { stream: true });
+    parse();
   }
   controller.abort();
   return messages;
@@ -90,13 +96,7 @@ beforeAll(async () => {
   worker = await startTestEngine('replay', { role: 'worker', env: { MARGIN_THRESHOLDS: '0' } });
   protocol = await worker.key('protocol', 'proto_a');
   const { store } = worker.engine.context;
-  const md = marketData();
-  await store.transaction(async (tx) => {
-    await tx.marketData.put({ kind: 'stable', key: 'stable', doc: md.stable });
-    for (const [key, doc] of Object.entries(md.prices)) await tx.marketData.put({ kind: 'price', key, doc });
-    for (const [key, doc] of Object.entries(md.markets))
-      await tx.marketData.put({ kind: 'market', key, doc });
-  });
+  await putMarketData(store);
   await worker.engine.context.shardEvents.marketChanged(Date.now());
   await store.accounts.create({ id: accountId(ACC) });
   await seedBalance(store, ACC, { chain: 'evm-devnet', asset: 'USDC', amount: 50_000_000_000n, decimals: 6 });
@@ -154,6 +154,11 @@ describe('margin stream replay (Last-Event-ID)', () => {
       (m) => m.length >= ids.length,
     );
     expect(viaQuery.slice(0, ids.length).map((m) => m.id)).toEqual(ids);
+    // So does @xmargin/client.
+    const client = createXmarginClient({ baseUrl: base2, apiKey: protocol });
+    const events = await client.stream.margin({ accountId: ACC, lastEventId: lastId });
+    expect((await events.next()).value).toMatchObject({ id: ids[0], event: replayed[0]!.event });
+    await events.return(undefined);
 
     // An id the log does not cover: `missed` with its code, then the current margin.
     const gone = await collect(
