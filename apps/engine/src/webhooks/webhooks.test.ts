@@ -72,6 +72,10 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+/** The delivery's signature verifies with this secret over its raw body. */
+const signedFor = (r: Received, secret: string) =>
+  verifyWebhookSignature({ secret, header: r.headers['x-xmargin-signature'] as string, body: r.body });
+
 const postPositions = (quantity: number) =>
   fetch(`${base}/v1/accounts/${ACC}/positions`, {
     method: 'POST',
@@ -133,20 +137,8 @@ describe('webhooks', () => {
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(280);
     expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(580);
     for (const r of attempts) {
-      expect(
-        verifyWebhookSignature({
-          secret: hook.secret,
-          header: r.headers['x-xmargin-signature'] as string,
-          body: r.body,
-        }),
-      ).toBe(true);
-      expect(
-        verifyWebhookSignature({
-          secret: 'whsec_wrong',
-          header: r.headers['x-xmargin-signature'] as string,
-          body: r.body,
-        }),
-      ).toBe(false);
+      expect(signedFor(r, hook.secret)).toBe(true);
+      expect(signedFor(r, 'whsec_wrong')).toBe(false);
     }
     const payload = JSON.parse(attempts[2]!.body) as {
       id: string;
@@ -197,13 +189,7 @@ describe('webhooks', () => {
       .poll(() => received.filter((r) => r.path === '/auctions').length, { timeout: 20_000 })
       .toBe(1);
     const r = received.find((x) => x.path === '/auctions')!;
-    expect(
-      verifyWebhookSignature({
-        secret: hook.secret,
-        header: r.headers['x-xmargin-signature'] as string,
-        body: r.body,
-      }),
-    ).toBe(true);
+    expect(signedFor(r, hook.secret)).toBe(true);
     expect(JSON.parse(r.body)).toMatchObject({
       kind: 'auction',
       data: { type: 'started', auctionId: 'auc_1' },
