@@ -196,7 +196,11 @@ describe('webhooks', () => {
     });
     // The other tenant's auction subscriber (proto_b) saw none: its account grants only proto_a.
     expect(received.some((x) => x.path === '/other-tenant')).toBe(false);
-    const deliveries = (await a.webhooks.deliveries(hook.id)).deliveries;
-    expect(deliveries.map((d) => [d.kind, d.status])).toEqual([['auction', 'delivered']]);
+    // Recorded once the endpoint's answer came back (just after it received the request).
+    await expect
+      .poll(async () => (await a.webhooks.deliveries(hook.id)).deliveries.map((d) => [d.kind, d.status]), {
+        timeout: 10_000,
+      })
+      .toEqual([['auction', 'delivered']]);
   }, 30_000);
 });
