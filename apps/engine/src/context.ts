@@ -27,6 +27,15 @@ export interface EngineSettings {
   readonly marketDataMaxAgeSeconds: number;
   readonly maxAccountsPerKey: number;
   readonly maxStreamsPerKey: number;
+  /** Events kept per event log (margin, liquidation) for replay and webhooks. */
+  readonly eventLogMaxLen: number;
+  /** Webhook registrations per protocol key, and delivery attempts, first backoff and timeout. */
+  readonly webhooks: {
+    readonly maxPerKey: number;
+    readonly maxAttempts: number;
+    readonly backoffMs: number;
+    readonly timeoutMs: number;
+  };
   readonly reverifyHorizonSeconds: number;
   readonly shards: number;
   /** Engine-authorised withdrawals and signed margin statements (settlement key, vaults). */

@@ -25,8 +25,11 @@ import { settlementSettings } from './settlement/settlement-settings.js';
 import { createShardEventPublisher } from './shards/shard-events.js';
 import { type ShardMaintenance, startShardMaintenance } from './shards/shard-maintenance.js';
 import { createShardOwner, type ShardOwner } from './shards/shard-owner.js';
-import { createMarginEventHub, type MarginEventHub } from './stream/margin-events.js';
+import { createEventLogHub } from './stream/event-log.js';
+import type { MarginEvent, MarginEventHub } from './stream/margin-events.js';
 import { startStressWorker } from './stress/stress-queue.js';
+import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { createWebhookQueue, startWebhookWorker, type WebhookQueue } from './webhooks/webhook-queue.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
 export type EngineRole = 'api' | 'worker' | 'all';
@@ -133,6 +136,13 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       marketDataMaxAgeSeconds: env.MARKET_DATA_MAX_AGE_SECONDS,
       maxAccountsPerKey: env.MAX_ACCOUNTS_PER_KEY,
       maxStreamsPerKey: env.MAX_STREAMS_PER_KEY,
+      eventLogMaxLen: env.EVENT_LOG_MAX_LEN,
+      webhooks: {
+        maxPerKey: env.MAX_WEBHOOKS_PER_KEY,
+        maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+        backoffMs: env.WEBHOOK_BACKOFF_MS,
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      },
       reverifyHorizonSeconds: env.REVERIFY_HORIZON_SECONDS,
       shards: env.SHARDS,
       settlement: settlementSettings(env),
@@ -169,13 +179,14 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   let hub: MarginEventHub | undefined;
   const queueEvents: QueueEvents[] = [];
   if (role === 'api' || role === 'all') {
-    const subscriber = quietDuringOutages(
-      createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-events' }),
+    // A dedicated connection per log for its blocking XREAD (closed by the hub).
+    hub = await createEventLogHub<MarginEvent>(
+      quietDuringOutages(createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-margin-events' })),
+      keys.marginEvents,
+      (err) => logError(err, 'margin-event-log'),
     );
-    connections.push(subscriber);
-    hub = await createMarginEventHub(subscriber, keys.marginEvents);
     // Change accepted -> margin published, measured on the events the shard owners publish.
-    hub.subscribe((e) => {
+    hub.subscribe(({ event: e }) => {
       if (e.type === 'margin' && e.requestedAt !== undefined && e.requestedAt > 0)
         metrics.attestationToMargin.observe(Math.max(0, (context.now() - e.requestedAt) / 1000));
     });
@@ -233,6 +244,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   let shardOwner: ShardOwner | undefined;
   let maintenance: ShardMaintenance | undefined;
   let sweeper: LiquidationSweeper | undefined;
+  let dispatcher: WebhookDispatcher | undefined;
+  let webhookQueue: WebhookQueue | undefined;
   if (role === 'worker' || role === 'all') {
     // Vault events (forced-withdrawal requests, executed authorisations) are read in the balance index
     // round, up to the height the balances are read to and written before them: a reservation counts
@@ -244,6 +257,32 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         beforeIngest: (chain, height) => vaultEvents.observe(chain, height),
       });
     const idx = indexer;
+    // Webhooks: the dispatcher turns logged events into deliveries; the worker sends them.
+    webhookQueue = createWebhookQueue(redis, env.QUEUE_PREFIX, {
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: env.WEBHOOK_BACKOFF_MS,
+    });
+    const hooks = startWebhookWorker({
+      store,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      now: context.now,
+      redisUrl: env.REDIS_URL,
+      prefix: env.QUEUE_PREFIX,
+      onError: (err) => logError(err, 'webhook-deliveries'),
+    });
+    workers.push(hooks.worker);
+    connections.push(hooks.connection);
+    dispatcher = await startWebhookDispatcher({
+      store,
+      redis,
+      blocking: quietDuringOutages(
+        createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-webhook-dispatch' }),
+      ),
+      keys,
+      queue: webhookQueue,
+      consumer: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      onError: (err) => logError(err, 'webhook-dispatch'),
+    });
     const blocking = createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-shard-events' });
     connections.push(blocking);
     shardOwner = createShardOwner({
@@ -255,6 +294,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       shards: env.SHARDS,
       leaseMs: env.SHARD_LEASE_MS,
       thresholds: env.MARGIN_THRESHOLDS,
+      eventLogMaxLen: env.EVENT_LOG_MAX_LEN,
       history: { tolerance: env.HISTORY_TOLERANCE, everySeconds: env.HISTORY_EVERY_SECONDS },
       pageSize: env.SHARD_PAGE_SIZE,
       retryMaxMs: env.EVENT_RETRY_MAX_MS,
@@ -322,6 +362,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       closed = true;
       if (app) await app.close();
       await sweeper?.close();
+      await dispatcher?.stop();
       // Workers finish their active jobs before closing (BullMQ's graceful close).
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(workers.map((w) => w.disconnect().catch(() => undefined)));
@@ -330,6 +371,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       await indexer?.close();
       await hub?.close();
       await Promise.all(queueEvents.map((q) => q.close()));
+      await webhookQueue?.close();
       await producers.close();
       for (const c of connections) c.disconnect();
       await store.close();

@@ -7,8 +7,13 @@ export interface RedisKeys {
   readonly prefix: string;
   /** GET margin's view of an account (JSON, a few hundred bytes), written by the shard's owner. */
   marginView(accountId: string): string;
-  /** Pub/sub channel of margin and threshold events, relayed by API processes to SSE streams. */
+  /**
+   * Log (bounded stream) of margin and threshold events, replayed to SSE streams from `Last-Event-ID`
+   * and consumed by the webhook dispatcher.
+   */
   readonly marginEvents: string;
+  /** Log (bounded stream) of auction events, like marginEvents. */
+  readonly liquidationEvents: string;
   /** Counter bumped after a market-data or parameter commit (per-process caches revalidate on it). */
   readonly globalInputsVersion: string;
   /** Owner of one shard (value: worker id, with an expiry: the lease). */
@@ -37,7 +42,8 @@ export function redisKeys(prefix: string): RedisKeys {
   return {
     prefix,
     marginView: (a) => `${prefix}:margin-view:${a}`,
-    marginEvents: `${prefix}:margin-events`,
+    marginEvents: `${prefix}:margin-event-log`,
+    liquidationEvents: `${prefix}:liquidation-event-log`,
     globalInputsVersion: `${prefix}:global-inputs-version`,
     shardLease: (s) => `${prefix}:shard:${s}:lease`,
     shardEvents: (s) => `${prefix}:shard:${s}:events`,

@@ -9,6 +9,8 @@ import type {
   challengeDto,
   createAccountBody,
   createApiKeyBody,
+  createdWebhookDto,
+  createWebhookBody,
   explainDto,
   grantChallengeBody,
   linkAddressBody,
@@ -26,6 +28,9 @@ import type {
   signedGrantBody,
   trustStoreBody,
   upsertPositionsBody,
+  webhookDeliveriesDto,
+  webhookDto,
+  webhookListDto,
   whatIfBody,
   whatIfDto,
 } from '@xmargin/schemas/http';
@@ -142,9 +147,28 @@ export interface XmarginClient {
      * Resolves once the engine accepted the subscription; abort `opts.signal` (or `return()`) to close.
      */
     margin(
-      query: { readonly accountId?: string; readonly thresholds?: readonly number[] },
+      query: {
+        readonly accountId?: string;
+        readonly thresholds?: readonly number[];
+        /** Replays the events after this id (an event's `id`), then goes on live. */
+        readonly lastEventId?: string;
+      },
       opts?: CallOptions,
     ): Promise<AsyncGenerator<ServerSentEvent>>;
+  };
+  /** Webhooks of the calling protocol key (signed deliveries of threshold and auction events). */
+  readonly webhooks: {
+    /** `POST /v1/webhooks`: answers the signing secret, shown only this once. */
+    create(body: In<typeof createWebhookBody>, opts?: CallOptions): Promise<Out<typeof createdWebhookDto>>;
+    list(opts?: CallOptions): Promise<Out<typeof webhookListDto>>;
+    get(webhookId: string, opts?: CallOptions): Promise<Out<typeof webhookDto>>;
+    delete(webhookId: string, opts?: CallOptions): Promise<Out<typeof dto.okBody>>;
+    /** The delivery log, newest first, each delivery with its attempts. */
+    deliveries(
+      webhookId: string,
+      query?: { readonly limit?: number; readonly before?: string },
+      opts?: CallOptions,
+    ): Promise<Out<typeof webhookDeliveriesDto>>;
   };
   readonly admin: {
     createApiKey(body: In<typeof createApiKeyBody>, opts?: CallOptions): Promise<Out<typeof apiKeyDto>>;
@@ -258,9 +282,26 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
           mapError: options.mapError,
           connectTimeoutMs: options.timeoutMs,
           path: '/v1/stream/margin',
-          query: { accountId: query.accountId, thresholds: query.thresholds?.join(',') },
+          query: {
+            accountId: query.accountId,
+            thresholds: query.thresholds?.join(','),
+            lastEventId: query.lastEventId,
+          },
           signal: opts?.signal,
         }),
+    },
+    webhooks: {
+      create: (body, opts) => call('POST', '/v1/webhooks', dto.createdWebhookDto, { body, opts }),
+      list: (opts) => call('GET', '/v1/webhooks', dto.webhookListDto, { opts }),
+      get: (id, opts) => call('GET', `/v1/webhooks/${seg(id)}`, dto.webhookDto, { opts }),
+      delete: (id, opts) => call('DELETE', `/v1/webhooks/${seg(id)}`, dto.okBody, { opts }),
+      deliveries: (id, query = {}, opts) => {
+        const q = new URLSearchParams();
+        if (query.limit !== undefined) q.set('limit', String(query.limit));
+        if (query.before !== undefined) q.set('before', query.before);
+        const qs = q.size > 0 ? `?${q}` : '';
+        return call('GET', `/v1/webhooks/${seg(id)}/deliveries${qs}`, dto.webhookDeliveriesDto, { opts });
+      },
     },
     admin: {
       createApiKey: (body, opts) => call('POST', '/v1/admin/api-keys', dto.apiKeyDto, { body, opts }),

@@ -3,6 +3,7 @@ import * as api from './index.js';
 
 it('exports exactly the documented names', () => {
   expect(Object.keys(api).sort()).toEqual([
+    'WEBHOOK_SIGNATURE_HEADER',
     'abortableSleep',
     'backoffDelay',
     'createHttpTransport',
@@ -10,5 +11,7 @@ it('exports exactly the documented names', () => {
     'mapErrorResponse',
     'parseRetryAfter',
     'readEventStream',
+    'signWebhook',
+    'verifyWebhookSignature',
   ]);
 });

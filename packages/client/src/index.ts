@@ -16,3 +16,10 @@ export {
 } from './http-transport.js';
 export { type ErrorResponse, type MapErrorResponse, mapErrorResponse } from './map-error-response.js';
 export { readEventStream, type ServerSentEvent } from './read-event-stream.js';
+export {
+  type SignWebhookParameters,
+  signWebhook,
+  type VerifyWebhookSignatureParameters,
+  verifyWebhookSignature,
+  WEBHOOK_SIGNATURE_HEADER,
+} from './webhook-signature.js';

@@ -11,6 +11,7 @@ import { queueCodes } from './codes/queue.js';
 import { riskCodes } from './codes/risk.js';
 import { settlementCodes } from './codes/settlement.js';
 import { tenancyCodes } from './codes/tenancy.js';
+import { webhookCodes } from './codes/webhook.js';
 import type { CodeSpec, HttpStatus } from './spec.js';
 
 /**
@@ -31,6 +32,7 @@ export const errorCodes = {
   ...liquidationCodes,
   ...tenancyCodes,
   ...settlementCodes,
+  ...webhookCodes,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -132,6 +132,16 @@ export type {
   TrustConfigRepository,
 } from './repositories/trust-config.js';
 export type {
+  CreateWebhookParameters,
+  RecordWebhookAttemptParameters,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookDeliveryStatus,
+  WebhookRecord,
+  WebhooksRepository,
+  WebhookWithSecret,
+} from './repositories/webhooks.js';
+export type {
   CreateWithdrawalReservationParameters,
   WithdrawalReservationKind,
   WithdrawalReservationRecord,

@@ -23,6 +23,7 @@ import { createRiskParamsRepository, type RiskParamsRepository } from './reposit
 import { createSnapshotsRepository, type SnapshotsRepository } from './repositories/snapshots.js';
 import { createStressRunsRepository, type StressRunsRepository } from './repositories/stress-runs.js';
 import { createTrustConfigRepository, type TrustConfigRepository } from './repositories/trust-config.js';
+import { createWebhooksRepository, type WebhooksRepository } from './repositories/webhooks.js';
 import {
   createWithdrawalReservationsRepository,
   type WithdrawalReservationsRepository,
@@ -48,6 +49,7 @@ export interface StoreRepositories {
   readonly withdrawalReservations: WithdrawalReservationsRepository;
   readonly dynamicParams: DynamicParamsRepository;
   readonly adminAudit: AdminAuditRepository;
+  readonly webhooks: WebhooksRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -95,6 +97,7 @@ function repositories(
     withdrawalReservations: createWithdrawalReservationsRepository(ex),
     dynamicParams: createDynamicParamsRepository(ex),
     adminAudit: createAdminAuditRepository(ex),
+    webhooks: createWebhooksRepository(ex, inTransaction),
   };
 }
 

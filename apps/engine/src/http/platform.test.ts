@@ -91,6 +91,8 @@ describe('the OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toContain('getAccountsByAccountIdMargin');
     expect(ids).toContain('postAttestationsVaa');
+    expect(ids).toContain('postWebhooks');
+    expect(ids).toContain('getWebhooksByWebhookIdDeliveries');
   });
 
   it('declares the margin stream as text/event-stream', async () => {
@@ -140,6 +142,11 @@ describe('every /v1 route', () => {
       'GET /v1/stream/margin',
       'POST /v1/admin/params/1/activate',
       'DELETE /v1/admin/queues/reverify-expiring/failed/job1',
+      'POST /v1/webhooks',
+      'GET /v1/webhooks',
+      'GET /v1/webhooks/x',
+      'DELETE /v1/webhooks/x',
+      'GET /v1/webhooks/x/deliveries',
     ]) {
       expect(all).toContain(expected);
     }

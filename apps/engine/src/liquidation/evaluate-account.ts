@@ -138,6 +138,6 @@ export async function afterCommit(
   changedAccounts: readonly AccountId[],
 ): Promise<void> {
   countEvents(deps.metrics, events);
-  if (deps.events) await publishLiquidationEvents(deps.events.redis, deps.events.prefix, events);
+  if (deps.events) await publishLiquidationEvents(deps.events, events);
   if (deps.recompute) for (const a of changedAccounts) await deps.recompute(a);
 }

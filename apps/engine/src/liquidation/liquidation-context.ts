@@ -16,7 +16,7 @@ export function liquidationDeps(ctx: EngineContext): LiquidationDeps {
     store: ctx.store,
     now: ctx.now,
     globalInputs: () => ctx.globalInputs.get(),
-    events: { redis: ctx.redis, prefix: ctx.settings.queuePrefix },
+    events: { redis: ctx.redis, key: ctx.keys.liquidationEvents, maxLen: ctx.settings.eventLogMaxLen },
     // The account's shard owner re-reads it from the ledger and republishes its margin.
     recompute: async (account: AccountId) => {
       await ctx.shardEvents.accountsChanged([account], ctx.now());

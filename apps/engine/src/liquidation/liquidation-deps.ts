@@ -1,7 +1,7 @@
 import type { AccountId } from '@xmargin/core';
 import type { Store } from '@xmargin/store';
-import type { Redis } from 'ioredis';
 import type { GlobalInputs } from '../margin/global-inputs.js';
+import type { LiquidationEventLog } from './liquidation-events.js';
 import type { LiquidationMetrics } from './liquidation-metrics.js';
 
 /** What the liquidation services use (a subset of the engine context, so their dependencies show). */
@@ -10,8 +10,8 @@ export interface LiquidationDeps {
   /** Unix milliseconds. */
   readonly now: () => number;
   readonly globalInputs?: () => Promise<GlobalInputs>;
-  /** Publishes stream events after commit; absent in pure ledger tests. */
-  readonly events?: { readonly redis: Redis; readonly prefix: string };
+  /** The event log auction events are appended to after commit; absent in pure ledger tests. */
+  readonly events?: LiquidationEventLog;
   /** Asks for a margin recompute of accounts whose ledger changed. */
   readonly recompute?: (account: AccountId) => Promise<unknown>;
   readonly metrics?: LiquidationMetrics;

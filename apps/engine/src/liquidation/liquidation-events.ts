@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { type EventLogHub, queueAppendEvents } from '../stream/event-log.js';
 
 /** One auction event for the SSE stream and webhooks (spec section 7). */
 export interface LiquidationEvent {
@@ -9,55 +10,25 @@ export interface LiquidationEvent {
   readonly data: Record<string, unknown>;
 }
 
-export function liquidationEventsChannel(prefix: string): string {
-  return `${prefix}:liquidation-events`;
+/** Where auction events go: the liquidation event log (RedisKeys.liquidationEvents) and its bound. */
+export interface LiquidationEventLog {
+  readonly redis: Redis;
+  readonly key: string;
+  readonly maxLen: number;
 }
 
-/** Publishes after the transaction that produced the events committed (pub/sub is fire-and-forget). */
+/** Appends to the event log after the transaction that produced the events committed. */
 export async function publishLiquidationEvents(
-  redis: Redis,
-  prefix: string,
+  log: LiquidationEventLog,
   events: readonly LiquidationEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  const pipeline = redis.pipeline();
-  for (const e of events) pipeline.publish(liquidationEventsChannel(prefix), JSON.stringify(e));
-  await pipeline.exec();
+  const pipeline = log.redis.pipeline();
+  queueAppendEvents(pipeline, log.key, log.maxLen, events);
+  const replies = (await pipeline.exec()) ?? [];
+  const failed = replies.find(([err]) => err !== null)?.[0];
+  if (failed) throw failed;
 }
 
-export type LiquidationEventListener = (event: LiquidationEvent) => void;
-
-export interface LiquidationEventHub {
-  subscribe(listener: LiquidationEventListener): () => void;
-  close(): Promise<void>;
-}
-
-/** One Redis subscription per API process, fanned out in memory to every open liquidation stream. */
-export async function createLiquidationEventHub(
-  subscriber: Redis,
-  prefix: string,
-): Promise<LiquidationEventHub> {
-  const listeners = new Set<LiquidationEventListener>();
-  const channel = liquidationEventsChannel(prefix);
-  subscriber.on('message', (ch: string, message: string) => {
-    if (ch !== channel) return;
-    let event: LiquidationEvent;
-    try {
-      event = JSON.parse(message) as LiquidationEvent;
-    } catch {
-      return;
-    }
-    for (const l of listeners) l(event);
-  });
-  await subscriber.subscribe(channel);
-  return {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async close() {
-      listeners.clear();
-      await subscriber.unsubscribe(channel).catch(() => undefined);
-    },
-  };
-}
+/** One reader of the liquidation event log per API process, fanned out to every open stream. */
+export type LiquidationEventHub = EventLogHub<LiquidationEvent>;

@@ -47,7 +47,7 @@ async function announceWithdrawals(deps: LiquidationDeps, last: { blocked: boole
   if (blocked === last.blocked) return;
   last.blocked = blocked;
   if (deps.events) {
-    await publishLiquidationEvents(deps.events.redis, deps.events.prefix, [
+    await publishLiquidationEvents(deps.events, [
       {
         type: 'withdrawals',
         auctionId: null,

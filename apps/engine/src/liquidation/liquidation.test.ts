@@ -3,11 +3,13 @@ import { isAppError } from '@xmargin/errors';
 import { resolveAuctionParams } from '@xmargin/risk';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisKeys } from '../redis-keys.js';
+import { readEventsAfter } from '../stream/event-log.js';
 import { expiries } from '../test-support/fixtures.js';
 import { REDIS_URL_TEST } from '../test-support/harness.js';
 import { CASH_DECIMALS, cashToNumber } from './cash-units.js';
 import { evaluateAccount } from './evaluate-account.js';
-import { liquidationEventsChannel } from './liquidation-events.js';
+import type { LiquidationEvent } from './liquidation-events.js';
 import { runLiquidationSweep } from './liquidation-sweep.js';
 import { placeBid } from './place-bid.js';
 import {
@@ -35,27 +37,30 @@ const rejectionCode = async (p: Promise<unknown>) => {
 
 let ledger: LiquidationLedger;
 let redis: Redis;
-let subscriber: Redis;
-const published: { type: string; auctionId: string | null }[] = [];
 const prefix = `test-liq-${Math.random().toString(16).slice(2, 10)}`;
+const logKey = redisKeys(prefix).liquidationEvents;
+/** Everything appended to the liquidation event log so far. */
+const published = async () => {
+  const all: LiquidationEvent[] = [];
+  for await (const page of readEventsAfter<LiquidationEvent>(redis, logKey, '0-0'))
+    for (const e of page) all.push(e.event);
+  return all;
+};
 
 beforeAll(async () => {
   ledger = await openLiquidationLedger('liq', T0);
   const v = await ledger.store.liquidationParams.propose({ params: { preset: 'pmrm-test' }, actor: 'test' });
   await ledger.store.liquidationParams.activate({ version: v.version, actor: 'test' });
   redis = new Redis(REDIS_URL_TEST, { maxRetriesPerRequest: null });
-  subscriber = new Redis(REDIS_URL_TEST, { maxRetriesPerRequest: null });
-  subscriber.on('message', (_ch: string, m: string) => published.push(JSON.parse(m)));
-  await subscriber.subscribe(liquidationEventsChannel(prefix));
 });
 
 afterAll(async () => {
-  await subscriber.quit();
+  await redis.del(logKey);
   await redis.quit();
   await ledger.close();
 });
 
-const deps = () => ledger.deps({ events: { redis, prefix } });
+const deps = () => ledger.deps({ events: { redis, key: logKey, maxLen: 10_000 } });
 const bidder = async (id: string, cash: number) => {
   const a = accountId(id);
   await ledger.store.accounts.create({ id: a });
@@ -88,7 +93,7 @@ describe('liquidation sweep and bids', () => {
     // A second tick changes nothing.
     expect((await runLiquidationSweep(deps())).started).toBe(0);
     await expect
-      .poll(() => published.filter((e) => e.auctionId === auction.id).map((e) => e.type))
+      .poll(async () => (await published()).filter((e) => e.auctionId === auction.id).map((e) => e.type))
       .toEqual(['started', 'price', 'price']);
   });
 

@@ -4,7 +4,8 @@ import type { InsertMarginSnapshotParameters } from '@xmargin/store';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
 import { collateralWarnings, type ResidentAccount } from '../shards/resident-account.js';
-import { type MarginEvent, queueMarginEvents } from '../stream/margin-events.js';
+import { queueAppendEvents } from '../stream/event-log.js';
+import type { MarginEvent } from '../stream/margin-events.js';
 import { type HistoryPolicy, type LastHistoryRow, needsHistoryRow } from './history-policy.js';
 import type { HistoryQueue } from './history-queue.js';
 import type { MarginCache, MarginView, StaleReason } from './margin-cache.js';
@@ -25,6 +26,8 @@ export interface PublishMarginsParameters {
   readonly history: Pick<HistoryQueue, 'push'>;
   readonly policy: HistoryPolicy;
   readonly thresholds: readonly number[];
+  /** Events kept in the margin event log (EVENT_LOG_MAX_LEN). */
+  readonly eventLogMaxLen: number;
   readonly now: () => number;
   readonly state: PublishState;
   /** The book's valuation time and parameters. */
@@ -63,7 +66,7 @@ const sameSummary = (a: MarginSummary | null, b: MarginSummary | null): boolean 
 /**
  * Publishes the accounts whose view changed (summary, ledger inputs, parameters version or status) in
  * one Redis pipeline: the views GET margin reads, the near-liquidation index, the operators' list of
- * accounts that cannot be computed, then the margin and threshold events (after the views, so a
+ * accounts that cannot be computed, then the margin and threshold events appended to the event log (after the views, so a
  * subscriber reacting to an event reads the new view). History rows chosen by the policy go to the
  * background history queue once the pipeline succeeded. An account that cannot be computed is
  * published as `stale` with the error code and since when, keeping its last computed summary: never a
@@ -162,7 +165,7 @@ export async function publishMargins(p: PublishMarginsParameters): Promise<numbe
     pipeline.hset(p.keys.uncomputable, ...staleFields.slice(i, i + 2_000));
   for (let i = 0; i < computable.length; i += 2_000)
     pipeline.hdel(p.keys.uncomputable, ...computable.slice(i, i + 2_000));
-  queueMarginEvents(pipeline, p.keys.marginEvents, events);
+  queueAppendEvents(pipeline, p.keys.marginEvents, p.eventLogMaxLen, events);
   const replies = (await pipeline.exec()) ?? [];
   const failed = replies.find(([err]) => err !== null)?.[0];
   if (failed) throw failed;

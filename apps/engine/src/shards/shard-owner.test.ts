@@ -1,16 +1,16 @@
 import { accountId } from '@xmargin/core';
 import { createRedisConnection } from '@xmargin/jobs';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkConsistency } from '../margin/consistency-check.js';
 import type { MarginView } from '../margin/margin-cache.js';
+import { createEventLogHub, type EventLogHub } from '../stream/event-log.js';
 import { marketData, positions, seedBalance, waitFor } from '../test-support/fixtures.js';
 import { REDIS_URL_TEST, startTestEngine, type TestEngine } from '../test-support/harness.js';
 
 // One engine process (API + worker) on real Redis and Postgres: events applied once, replays that
 // change nothing, reconciliation of changes whose events were lost, and the consistency check.
 let t: TestEngine;
-let subscriber: Redis;
+let hub: EventLogHub<{ accountId: string }>;
 const published: string[] = [];
 const ids = Array.from({ length: 12 }, (_, i) => `acc_own_${i}`);
 
@@ -35,11 +35,8 @@ beforeAll(async () => {
     role: 'all',
     env: { SHARDS: '4', RECONCILE_EVERY_MS: '0', CONSISTENCY_CHECK_EVERY_MS: '0' },
   });
-  subscriber = createRedisConnection(REDIS_URL_TEST);
-  subscriber.on('message', (_ch: string, m: string) => {
-    for (const e of JSON.parse(m) as { accountId: string }[]) published.push(e.accountId);
-  });
-  await subscriber.subscribe(t.engine.context.keys.marginEvents);
+  hub = await createEventLogHub(createRedisConnection(REDIS_URL_TEST), t.engine.context.keys.marginEvents);
+  hub.subscribe(({ event }) => published.push(event.accountId));
   const { store, shardEvents } = t.engine.context;
   await putMarket(1);
   for (const [i, id] of ids.entries()) {
@@ -73,7 +70,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  subscriber.disconnect();
+  await hub.close();
   await t.close();
 });
 

@@ -38,6 +38,8 @@ export interface ShardOwnerParameters {
   readonly shards: number;
   readonly leaseMs: number;
   readonly thresholds: readonly number[];
+  /** Events kept in the margin event log (EVENT_LOG_MAX_LEN). */
+  readonly eventLogMaxLen: number;
   readonly history: HistoryPolicy;
   /** Accounts per page when loading a shard from Postgres. */
   readonly pageSize: number;
@@ -269,6 +271,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       history,
       policy: p.history,
       thresholds: p.thresholds,
+      eventLogMaxLen: p.eventLogMaxLen,
       now: p.now,
       state,
       asOf: g.asOf,

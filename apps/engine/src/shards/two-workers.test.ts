@@ -1,7 +1,7 @@
 import { accountId } from '@xmargin/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkConsistency } from '../margin/consistency-check.js';
-import { marketData, positions, seedBalance, waitFor } from '../test-support/fixtures.js';
+import { marketData, positions, putMarketData, seedBalance, waitFor } from '../test-support/fixtures.js';
 import { bearer, startTestEngine, type TestEngine } from '../test-support/harness.js';
 
 // Two worker processes share the shards (one took them all first and handed half back); a market move
@@ -18,13 +18,7 @@ const consistent = async () =>
 beforeAll(async () => {
   api = await startTestEngine('two', { role: 'api', env: { SHARDS: '8' } });
   const { store } = api.engine.context;
-  const md = marketData();
-  await store.transaction(async (tx) => {
-    await tx.marketData.put({ kind: 'stable', key: 'stable', doc: md.stable });
-    for (const [key, doc] of Object.entries(md.prices)) await tx.marketData.put({ kind: 'price', key, doc });
-    for (const [key, doc] of Object.entries(md.markets))
-      await tx.marketData.put({ kind: 'market', key, doc });
-  });
+  await putMarketData(store);
   for (const [i, id] of ids.entries()) {
     await store.accounts.create({ id: accountId(id) });
     await store.positions.replace({

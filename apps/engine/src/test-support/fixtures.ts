@@ -99,6 +99,17 @@ export function positions(n: number, nowSeconds?: number) {
 
 let nonce = 0n;
 /** Writes an indexer balance straight into the ledger (what the index-chain job would write). */
+/** The fixture market data written straight to the ledger (no API, no shard event), in one transaction. */
+export async function putMarketData(store: Store): Promise<void> {
+  const md = marketData();
+  await store.transaction(async (tx) => {
+    await tx.marketData.put({ kind: 'stable', key: 'stable', doc: md.stable });
+    for (const [key, doc] of Object.entries(md.prices)) await tx.marketData.put({ kind: 'price', key, doc });
+    for (const [key, doc] of Object.entries(md.markets))
+      await tx.marketData.put({ kind: 'market', key, doc });
+  });
+}
+
 export async function seedBalance(
   store: Store,
   account: string,

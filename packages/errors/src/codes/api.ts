@@ -47,4 +47,8 @@ export const apiCodes = {
     422,
     'Position cannot be margined with the current market data',
   ),
+  API__EVENTS_MISSED: code<{ lastEventId: string; oldestId: string | null }>(
+    409,
+    'Events after Last-Event-ID are no longer retained: re-read the current state',
+  ),
 } as const;

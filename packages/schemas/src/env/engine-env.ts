@@ -142,6 +142,17 @@ export const engineEnv = z.object({
   MAX_ACCOUNTS_PER_KEY: int(100_000, 1),
   MAX_STREAMS_PER_KEY: int(100, 1),
   /**
+   * Margin and auction events kept for replay (`Last-Event-ID`) and webhooks, per log (Redis stream,
+   * trimmed approximately): a subscriber away for longer than this many events gets `missed`.
+   */
+  EVENT_LOG_MAX_LEN: int(100_000, 100),
+  /** Webhook deliveries: attempts per event and the first retry delay (doubling each attempt). */
+  WEBHOOK_MAX_ATTEMPTS: int(8, 1),
+  WEBHOOK_BACKOFF_MS: int(1_000, 10),
+  /** Per-attempt HTTP timeout of a webhook delivery, and webhooks one protocol key may register. */
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100),
+  MAX_WEBHOOKS_PER_KEY: int(20, 1),
+  /**
    * Failed authentications (missing, unknown or revoked key) per client IP per API process: sustained
    * per second and burst. Past it, requests from that IP get 429 before any key lookup.
    */

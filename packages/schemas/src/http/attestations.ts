@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountIdString } from './common.js';
+import { accountIdString, streamId } from './common.js';
 
 /** Binary attestation as 0x-hex or base64 (what guardian REST APIs return). */
 const bytesString = z
@@ -42,20 +42,6 @@ export const attestationAcceptedDto = z.object({
   accountIds: z.array(z.string()),
   applied: z.number().int().nonnegative(),
 });
-
-/** Redis stream entry id (`<ms>-<seq>`): the cursor of the re-attestation request feed. */
-const U64_MAX = 18_446_744_073_709_551_615n;
-const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
-const streamId = z
-  .string()
-  .max(41)
-  .regex(STREAM_ID, 'expected a stream id like 1732176000000-0')
-  // Both parts are u64 in Redis: a larger one made XRANGE fail (a 500) instead of a request error.
-  .refine(
-    // zod runs this after a failed pattern too: only digits may reach BigInt.
-    (id) => !STREAM_ID.test(id) || id.split('-').every((part) => BigInt(part) <= U64_MAX),
-    'stream id parts must fit in 64 bits',
-  );
 
 export const reverifyRequestsQuery = z.object({
   /** Only requests after this id (exclusive); omitted: from the oldest kept. */

@@ -19,6 +19,23 @@ export const accountIdString = z
 
 export const accountParams = z.object({ accountId: accountIdString });
 
+/**
+ * Redis stream entry id (`<ms>-<seq>`): the cursor of the re-attestation request feed and the id of
+ * margin and auction events (SSE `id:`, `Last-Event-ID`, webhook event ids).
+ */
+const U64_MAX = 18_446_744_073_709_551_615n;
+const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
+export const streamId = z
+  .string()
+  .max(41)
+  .regex(STREAM_ID, 'expected a stream id like 1732176000000-0')
+  // Both parts are u64 in Redis: a larger one made XRANGE fail (a 500) instead of a request error.
+  .refine(
+    // zod runs this after a failed pattern too: only digits may reach BigInt.
+    (id) => !STREAM_ID.test(id) || id.split('-').every((part) => BigInt(part) <= U64_MAX),
+    'stream id parts must fit in 64 bits',
+  );
+
 /** Unix seconds. */
 export const unixSeconds = z.number().int().nonnegative();
 

@@ -94,6 +94,7 @@ export {
   okBody,
   type Role,
   roleEnum,
+  streamId,
   unixSeconds,
 } from './common.js';
 export { dynamicAssetBody, dynamicParamsDto, dynamicPolicyBody } from './dynamic-params.js';
@@ -154,3 +155,14 @@ export {
   upsertPositionsBody,
 } from './positions.js';
 export { marginStatementDto, marginStatementQuery, withdrawalBody, withdrawalDto } from './settlement.js';
+export {
+  createdWebhookDto,
+  createWebhookBody,
+  webhookDeliveriesDto,
+  webhookDeliveriesQuery,
+  webhookDto,
+  webhookIdParams,
+  webhookKind,
+  webhookListDto,
+  webhookPayload,
+} from './webhooks.js';

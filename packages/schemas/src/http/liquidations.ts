@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { liquidationActionResultSchema } from '../risk/liquidation-result.js';
-import { accountIdString, decimalString, unixSeconds } from './common.js';
+import { accountIdString, decimalString, streamId, unixSeconds } from './common.js';
 
 // HTTP DTOs of liquidation spec section 7. Cash amounts travel as decimal strings in stable units (the
 // ledger's micro units, exact); risk figures are numbers.
@@ -155,4 +155,8 @@ export const positionTransfersDto = z.object({
   nextAfter: z.string().nullable(),
 });
 
-export const liquidationStreamQuery = z.object({ accountId: accountIdString.optional() });
+export const liquidationStreamQuery = z.object({
+  accountId: accountIdString.optional(),
+  /** Replay from this event id (for clients that cannot send the `Last-Event-ID` header). */
+  lastEventId: streamId.optional(),
+});

@@ -7,6 +7,7 @@ import { migration0006 } from './0006-withdrawal-reservations.js';
 import { migration0007 } from './0007-stress-runs.js';
 import { migration0008 } from './0008-dynamic-params.js';
 import { migration0009 } from './0009-admin-audit.js';
+import { migration0010 } from './0010-webhooks.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
 ];

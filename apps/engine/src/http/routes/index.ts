@@ -18,6 +18,7 @@ import { positionRoutes } from './positions.js';
 import { settlementRoutes } from './settlement.js';
 import { streamRoutes } from './stream.js';
 import { stressRunRoutes } from './stress-runs.js';
+import { webhookRoutes } from './webhooks.js';
 
 export interface RouteDeps {
   readonly ctx: EngineContext;
@@ -47,4 +48,5 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
   adminSessionRoutes()(app);
   dynamicParamsRoutes(deps.ctx.store)(app);
   stressRunRoutes(deps.ctx)(app);
+  webhookRoutes(deps.ctx)(app);
 }

@@ -29,16 +29,17 @@ import type { EngineContext } from '../../context.js';
 import { auctionView, bidView, cashText, liveFigures } from '../../liquidation/auction-view.js';
 import { CASH_DECIMALS } from '../../liquidation/cash-units.js';
 import { liquidationDeps } from '../../liquidation/liquidation-context.js';
-import { createLiquidationEventHub, type LiquidationEventHub } from '../../liquidation/liquidation-events.js';
+import type { LiquidationEvent, LiquidationEventHub } from '../../liquidation/liquidation-events.js';
 import { placeBid } from '../../liquidation/place-bid.js';
 import { withdrawalsBlocked } from '../../liquidation/withdrawal-guard.js';
+import { createEventLogHub } from '../../stream/event-log.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
+import { lastEventIdOf, serveEventStream } from '../sse.js';
 
 const everyone = ['protocol', 'relayer', 'oracle', 'admin', 'liquidator'] as const;
 const readers = ['protocol', 'admin', 'liquidator'] as const;
 const admin = ['admin'] as const;
-const HEARTBEAT_MS = 15_000;
 const unix = (d: Date | null) => (d === null ? null : Math.floor(d.getTime() / 1000));
 const versionView = (v: RiskParamVersion) => ({
   version: v.version,
@@ -447,21 +448,12 @@ export function liquidationRoutes(ctx: EngineContext) {
 
     // --- SSE ------------------------------------------------------------------------------------
     let hub: Promise<LiquidationEventHub> | undefined;
-    // A subscriber waits for messages: it queues its SUBSCRIBE until connected and has no command
-    // timeout, unlike the fail-fast command connection it is duplicated from.
-    const subscriber = ctx.redis.duplicate({
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-      commandTimeout: undefined,
-    });
-    subscriber.on('error', () => undefined);
     const open = new Set<() => void>();
     app.addHook('preClose', async () => {
       for (const end of open) end();
     });
     app.addHook('onClose', async () => {
       if (hub) await (await hub).close();
-      subscriber.disconnect();
     });
     app.get(
       '/stream/liquidations',
@@ -473,37 +465,34 @@ export function liquidationRoutes(ctx: EngineContext) {
         }),
       },
       async (request, reply) => {
-        hub ??= createLiquidationEventHub(subscriber, ctx.settings.queuePrefix);
+        // The blocking reader of the log gets its own connection (closed with the hub).
+        if (!hub) {
+          const blocking = ctx.redis.duplicate({
+            enableOfflineQueue: true,
+            maxRetriesPerRequest: null,
+            commandTimeout: undefined,
+          });
+          blocking.on('error', () => undefined);
+          hub = createEventLogHub<LiquidationEvent>(blocking, ctx.keys.liquidationEvents).catch((err) => {
+            blocking.disconnect();
+            hub = undefined;
+            throw err;
+          });
+        }
         const events = await hub;
         const account = request.query.accountId;
         reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
+        await serveEventStream<LiquidationEvent>({
+          request,
+          res: reply.raw,
+          redis: ctx.redis,
+          key: ctx.keys.liquidationEvents,
+          hub: events,
+          lastEventId: lastEventIdOf(request, request.query.lastEventId),
+          open,
+          accept: (e) => account === undefined || e.accountId === account,
+          write: ({ event: e }, send) => send(e.type, e),
         });
-        let seq = 0;
-        res.write(': connected\n\n');
-        const unsubscribe = events.subscribe((e) => {
-          if (account !== undefined && e.accountId !== account) return;
-          res.write(`id: ${++seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
-        });
-        const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-        heartbeat.unref();
-        const stop = () => {
-          clearInterval(heartbeat);
-          unsubscribe();
-          open.delete(end);
-        };
-        const end = () => {
-          stop();
-          res.end();
-        };
-        open.add(end);
-        request.raw.on('close', stop);
-        res.on('close', stop);
       },
     );
   };

@@ -1,12 +1,13 @@
 import { accountId } from '@xmargin/core';
 import { AppError } from '@xmargin/errors';
-import { accountIdString, errorBody } from '@xmargin/schemas/http';
+import { accountIdString, errorBody, streamId } from '@xmargin/schemas/http';
 import { z } from 'zod';
 import type { EngineContext } from '../../context.js';
 import { thresholdCrossings } from '../../margin/thresholds.js';
 import type { MarginEvent, MarginEventHub } from '../../stream/margin-events.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
+import { lastEventIdOf, serveEventStream } from '../sse.js';
 
 const streamQuery = z.object({
   /** One account; omitted = the whole book (admin only). */
@@ -17,14 +18,16 @@ const streamQuery = z.object({
     .max(1_000)
     .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?)*$/, 'expected comma-separated numbers')
     .optional(),
+  /** Replay from this event id (for clients that cannot send the `Last-Event-ID` header). */
+  lastEventId: streamId.optional(),
 });
-
-const HEARTBEAT_MS = 15_000;
 
 /**
  * Server-Sent Events of margin updates. Events: `snapshot` (the current margin on connect, for one
  * account), `margin` (every recompute), `threshold` (maintenance or initial excess crossed 0, a
- * configured level, or one of the subscriber's levels). Comments keep idle proxies from closing it.
+ * configured level, or one of the subscriber's levels), `missed` (the events after `Last-Event-ID` are
+ * no longer kept). Each carries `id:`, its margin event log id: reconnecting with `Last-Event-ID`
+ * replays what came after it (see sse.ts).
  */
 export function streamRoutes(ctx: EngineContext, hub: MarginEventHub) {
   return (app: App) => {
@@ -81,51 +84,35 @@ export function streamRoutes(ctx: EngineContext, hub: MarginEventHub) {
         );
 
         reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
-        let seq = 0;
-        const send = (event: string, data: unknown) => {
-          res.write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-        };
-        res.write(': connected\n\n');
-        if (account !== undefined) {
-          const current = await ctx.marginCache.getView(account);
-          if (current?.summary)
-            send('snapshot', {
-              accountId: account,
-              computedAt: current.computedAt,
-              summary: current.summary,
-            });
-        }
-        const onEvent = (e: MarginEvent) => {
-          if (account !== undefined && e.accountId !== account) return;
-          send(e.type, e);
-          if (e.type === 'margin' && own.length > 0) {
-            for (const crossing of thresholdCrossings(e.previous, e.summary, own)) {
-              send('threshold', { ...e, type: 'threshold', crossing });
+        await serveEventStream<MarginEvent>({
+          request,
+          res: reply.raw,
+          redis: ctx.redis,
+          key: ctx.keys.marginEvents,
+          hub,
+          lastEventId: lastEventIdOf(request, request.query.lastEventId),
+          open,
+          accept: (e) => account === undefined || e.accountId === account,
+          opening: async (send) => {
+            if (account === undefined) return;
+            const current = await ctx.marginCache.getView(account);
+            if (current?.summary)
+              send('snapshot', {
+                accountId: account,
+                computedAt: current.computedAt,
+                summary: current.summary,
+              });
+          },
+          // A subscriber's own levels are tested on the margin event: their crossings share its id.
+          write: ({ event: e }, send) => {
+            send(e.type, e);
+            if (e.type === 'margin' && own.length > 0) {
+              for (const crossing of thresholdCrossings(e.previous, e.summary, own)) {
+                send('threshold', { ...e, type: 'threshold', crossing });
+              }
             }
-          }
-        };
-        const unsubscribe = hub.subscribe(onEvent);
-        const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-        heartbeat.unref();
-        const stop = () => {
-          clearInterval(heartbeat);
-          unsubscribe();
-          open.delete(end);
-        };
-        const end = () => {
-          stop();
-          res.end();
-        };
-        open.add(end);
-        request.raw.on('close', stop);
-        res.on('close', stop);
+          },
+        });
       },
     );
   };

@@ -1,0 +1,102 @@
+import { createRedisConnection } from '@xmargin/jobs';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REDIS_URL_TEST } from '../test-support/harness.js';
+import { openEventFeed } from './event-feed.js';
+import {
+  compareEventIds,
+  createEventLogHub,
+  type EventLogHub,
+  eventsMissedSince,
+  type LoggedEvent,
+  lastEventId,
+  queueAppendEvents,
+  readEventsAfter,
+} from './event-log.js';
+
+// The event log on real Redis: bounded appends, missed-window detection, replay then live with no gap.
+let redis: Redis;
+const key = `test-event-log-${Math.random().toString(16).slice(2, 10)}:log`;
+
+const append = async (events: { n: number }[], maxLen = 10_000) => {
+  const pipeline = redis.pipeline();
+  queueAppendEvents(pipeline, key, maxLen, events);
+  await pipeline.exec();
+};
+const all = async (after = '0-0') => {
+  const out: LoggedEvent<{ n: number }>[] = [];
+  for await (const page of readEventsAfter<{ n: number }>(redis, key, after, 7)) out.push(...page);
+  return out;
+};
+
+beforeAll(() => {
+  redis = new Redis(REDIS_URL_TEST, { maxRetriesPerRequest: null });
+});
+afterAll(async () => {
+  await redis.del(key);
+  await redis.quit();
+});
+
+describe('event log', () => {
+  it('orders ids as (ms, seq) pairs', () => {
+    expect(compareEventIds('2-0', '10-0')).toBe(-1);
+    expect(compareEventIds('5-10', '5-9')).toBe(1);
+    expect(compareEventIds('5-9', '5-9')).toBe(0);
+  });
+
+  it('replays after an id in pages, and reports ids the trimmed log no longer covers', async () => {
+    await redis.del(key);
+    expect(await lastEventId(redis, key)).toBe('0-0');
+    expect((await eventsMissedSince(redis, key, '0-0')).missed).toBe(false);
+    await append(Array.from({ length: 20 }, (_, n) => ({ n })));
+    const everything = await all();
+    expect(everything.map((e) => e.event.n)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    const fifth = everything[4]!.id;
+    expect((await all(fifth)).map((e) => e.event.n)).toEqual(Array.from({ length: 15 }, (_, n) => n + 5));
+    expect((await eventsMissedSince(redis, key, fifth)).missed).toBe(false);
+    // An id newer than anything the log held (Redis lost its data, or another deployment's id).
+    expect((await eventsMissedSince(redis, key, '99999999999999-0')).missed).toBe(true);
+    // Trimmed to about 100 entries: the first ids are gone, so events after them may be too.
+    await append(
+      Array.from({ length: 600 }, (_, n) => ({ n: n + 20 })),
+      100,
+    );
+    const kept = await all();
+    expect(kept.length).toBeLessThan(620);
+    const missed = await eventsMissedSince(redis, key, fifth);
+    expect(missed).toEqual({ missed: true, oldestId: kept[0]!.id });
+    expect((await eventsMissedSince(redis, key, kept[3]!.id)).missed).toBe(false);
+  });
+
+  it('a feed replays after the last id and then goes live: no gap and no duplicate under concurrent appends', async () => {
+    await redis.del(key);
+    await append(Array.from({ length: 50 }, (_, n) => ({ n })));
+    const from = (await all())[9]!.id; // the subscriber saw events 0..9
+    const hub: EventLogHub<{ n: number }> = await createEventLogHub(
+      createRedisConnection(REDIS_URL_TEST),
+      key,
+    );
+    const got: LoggedEvent<{ n: number }>[] = [];
+    // Appends keep arriving while the feed opens and replays.
+    const writer = (async () => {
+      for (let i = 50; i < 250; i += 10) await append(Array.from({ length: 10 }, (_, j) => ({ n: i + j })));
+    })();
+    const feed = await openEventFeed<{ n: number }>({
+      redis,
+      key,
+      hub,
+      after: from,
+      accept: (e) => e.n % 2 === 0,
+      deliver: (e) => got.push(e),
+    });
+    expect(feed.missed).toBeUndefined();
+    await feed.start();
+    await writer;
+    const expected = Array.from({ length: 240 }, (_, n) => n + 10).filter((n) => n % 2 === 0);
+    await expect.poll(() => got.map((e) => e.event.n), { timeout: 10_000 }).toEqual(expected);
+    const ids = got.map((e) => e.id);
+    expect(ids.every((id, i) => i === 0 || compareEventIds(ids[i - 1]!, id) < 0)).toBe(true);
+    feed.stop();
+    await hub.close();
+  });
+});

@@ -1,0 +1,127 @@
+import { signWebhook } from '@xmargin/client';
+import { createRedisConnection } from '@xmargin/jobs';
+import type { Store } from '@xmargin/store';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/** BullMQ queue of webhook deliveries: one job per (webhook, event id), retried with exponential backoff. */
+export const WEBHOOK_QUEUE = 'webhook-deliveries';
+
+export interface WebhookJob {
+  readonly webhookId: string;
+  readonly eventId: string;
+}
+
+export interface WebhookRetry {
+  readonly maxAttempts: number;
+  /** First retry delay (ms); it doubles each attempt. */
+  readonly backoffMs: number;
+}
+
+export interface WebhookQueue {
+  /** Idempotent: the job id is the delivery's key, so a delivery queued twice runs once. */
+  enqueue(job: WebhookJob): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createWebhookQueue(redis: Redis, prefix: string, retry: WebhookRetry): WebhookQueue {
+  const queue = new Queue<WebhookJob>(WEBHOOK_QUEUE, { connection: redis, prefix });
+  return {
+    async enqueue(job) {
+      await queue.add('deliver', job, {
+        jobId: `${job.webhookId}.${job.eventId}`,
+        attempts: retry.maxAttempts,
+        backoff: { type: 'exponential', delay: retry.backoffMs },
+        removeOnComplete: 10_000,
+        removeOnFail: 10_000,
+      });
+    },
+    close: () => queue.close(),
+  };
+}
+
+export interface DeliverWebhookParameters {
+  readonly store: Pick<Store, 'webhooks'>;
+  readonly timeoutMs: number;
+  /** Unix ms. */
+  readonly now: () => number;
+}
+
+/**
+ * One attempt: POSTs the signed event, logs the attempt (status, error, duration) and moves the
+ * delivery's status; throws on a failure so BullMQ retries it after its backoff. A delivery already
+ * done, or of a deleted webhook, is not sent again.
+ */
+export async function deliverWebhook(
+  p: DeliverWebhookParameters,
+  job: WebhookJob,
+  attemptsLeft: number,
+): Promise<'delivered' | 'skipped'> {
+  const delivery = await p.store.webhooks.delivery(job.webhookId, job.eventId);
+  if (delivery?.status !== 'pending') return 'skipped';
+  const webhook = await p.store.webhooks.withSecret(job.webhookId);
+  if (!webhook) return 'skipped';
+  const sentAt = Math.floor(p.now() / 1000);
+  const body = JSON.stringify({
+    id: delivery.eventId,
+    kind: delivery.kind,
+    webhookId: webhook.id,
+    sentAt,
+    data: delivery.payload,
+  });
+  const started = performance.now();
+  let httpStatus: number | null = null;
+  let error: string | null = null;
+  try {
+    const res = await fetch(webhook.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'xmargin-webhooks/1',
+        'x-xmargin-event-id': delivery.eventId,
+        'x-xmargin-event-kind': delivery.kind,
+        'x-xmargin-signature': signWebhook({ secret: webhook.secret, timestamp: sentAt, body }),
+      },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(p.timeoutMs),
+    });
+    httpStatus = res.status;
+    await res.body?.cancel();
+    if (!res.ok) error = `HTTP ${res.status}`;
+  } catch (err) {
+    error = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 500) : String(err);
+  }
+  const delivered = error === null;
+  await p.store.webhooks.recordAttempt({
+    webhookId: job.webhookId,
+    eventId: job.eventId,
+    httpStatus,
+    error,
+    durationMs: performance.now() - started,
+    delivered,
+    final: !delivered && attemptsLeft <= 1,
+  });
+  if (!delivered) {
+    if (attemptsLeft <= 1) throw new UnrecoverableError(`webhook delivery failed: ${error}`);
+    throw new Error(`webhook delivery failed: ${error}`);
+  }
+  return 'delivered';
+}
+
+export function startWebhookWorker(
+  p: DeliverWebhookParameters & {
+    readonly redisUrl: string;
+    readonly prefix: string;
+    readonly onError: (err: unknown) => void;
+  },
+): { worker: Worker; connection: Redis } {
+  const connection = createRedisConnection(p.redisUrl, { name: 'xmargin-worker-webhooks' });
+  const worker = new Worker<WebhookJob>(
+    WEBHOOK_QUEUE,
+    async (job: Job<WebhookJob>) => deliverWebhook(p, job.data, (job.opts.attempts ?? 1) - job.attemptsMade),
+    { connection, prefix: p.prefix, concurrency: 8 },
+  );
+  worker.on('error', p.onError);
+  return { worker, connection };
+}
