@@ -90,7 +90,7 @@ describe('xmargin liquidation simulate (in process)', () => {
     const r = await run(doc);
     expect(r.code).toBe(2);
     expect(r.err).toContain("$.actions[1].time: must be >= the previous action's time");
-    expect(r.err).toContain('$.actions[2].market: with this market, account.positions.0.underlying');
+    expect(r.err).toContain('$.actions[2].market: with this market, $.account.positions[0].underlying');
   });
 
   it('names an unknown preset', async () => {
