@@ -8,10 +8,15 @@ export interface RedisKeys {
   /** GET margin's view of an account (JSON, a few hundred bytes), written by the shard's owner. */
   marginView(accountId: string): string;
   /**
-   * Log (bounded stream) of margin and threshold events, replayed to SSE streams from `Last-Event-ID`
-   * and consumed by the webhook dispatcher.
+   * Log (bounded stream) of margin and threshold events, replayed to SSE streams from `Last-Event-ID`;
+   * its threshold events are mirrored in `marginAlerts` for the webhook dispatcher.
    */
   readonly marginEvents: string;
+  /**
+   * The threshold events of `marginEvents` again (bounded stream), each with its id in that log: what
+   * the webhook dispatcher consumes, so it does not read every margin update of a market move.
+   */
+  readonly marginAlerts: string;
   /** Log (bounded stream) of auction events, like marginEvents. */
   readonly liquidationEvents: string;
   /** Counter bumped after a market-data or parameter commit (per-process caches revalidate on it). */
@@ -43,6 +48,7 @@ export function redisKeys(prefix: string): RedisKeys {
     prefix,
     marginView: (a) => `${prefix}:margin-view:${a}`,
     marginEvents: `${prefix}:margin-event-log`,
+    marginAlerts: `${prefix}:margin-alert-log`,
     liquidationEvents: `${prefix}:liquidation-event-log`,
     globalInputsVersion: `${prefix}:global-inputs-version`,
     shardLease: (s) => `${prefix}:shard:${s}:lease`,

@@ -21,7 +21,7 @@ export interface PublishState {
 
 export interface PublishMarginsParameters {
   readonly redis: Redis;
-  readonly keys: Pick<RedisKeys, 'marginEvents' | 'nearLiquidation' | 'uncomputable'>;
+  readonly keys: Pick<RedisKeys, 'marginEvents' | 'marginAlerts' | 'nearLiquidation' | 'uncomputable'>;
   readonly cache: Pick<MarginCache, 'queueSet'>;
   readonly history: Pick<HistoryQueue, 'push'>;
   readonly policy: HistoryPolicy;
@@ -165,7 +165,10 @@ export async function publishMargins(p: PublishMarginsParameters): Promise<numbe
     pipeline.hset(p.keys.uncomputable, ...staleFields.slice(i, i + 2_000));
   for (let i = 0; i < computable.length; i += 2_000)
     pipeline.hdel(p.keys.uncomputable, ...computable.slice(i, i + 2_000));
-  queueAppendEvents(pipeline, p.keys.marginEvents, p.eventLogMaxLen, events);
+  queueAppendEvents(pipeline, p.keys.marginEvents, p.eventLogMaxLen, events, {
+    key: p.keys.marginAlerts,
+    when: (e) => e.type === 'threshold',
+  });
   const replies = (await pipeline.exec()) ?? [];
   const failed = replies.find(([err]) => err !== null)?.[0];
   if (failed) throw failed;

@@ -10,6 +10,7 @@ import {
   eventsMissedSince,
   type LoggedEvent,
   lastEventId,
+  parseEntries,
   queueAppendEvents,
   readEventsAfter,
 } from './event-log.js';
@@ -33,7 +34,7 @@ beforeAll(() => {
   redis = new Redis(REDIS_URL_TEST, { maxRetriesPerRequest: null });
 });
 afterAll(async () => {
-  await redis.del(key);
+  await redis.del(key, `${key}:mirror`);
   await redis.quit();
 });
 
@@ -42,6 +43,23 @@ describe('event log', () => {
     expect(compareEventIds('2-0', '10-0')).toBe(-1);
     expect(compareEventIds('5-10', '5-9')).toBe(1);
     expect(compareEventIds('5-9', '5-9')).toBe(0);
+  });
+
+  it('appends in server-side batches, one entry per event in order, mirroring the selected ones with their ids', async () => {
+    await redis.del(key, `${key}:mirror`);
+    const events = Array.from({ length: 2_500 }, (_, n) => ({ n }));
+    const pipeline = redis.pipeline();
+    queueAppendEvents(pipeline, key, 10_000, events, {
+      key: `${key}:mirror`,
+      when: (e) => e.n % 1_000 === 7,
+    });
+    await pipeline.exec();
+    const everything = await all();
+    expect(everything.map((e) => e.event.n)).toEqual(events.map((e) => e.n));
+    const mirrored = parseEntries<{ n: number }>(await redis.xrange(`${key}:mirror`, '-', '+'));
+    expect(mirrored.map((e) => e.event.n)).toEqual([7, 1_007, 2_007]);
+    // Each mirrored entry answers the event's id in the main log.
+    expect(mirrored.map((e) => e.id)).toEqual([7, 1_007, 2_007].map((n) => everything[n]!.id));
   });
 
   it('replays after an id in pages, and reports ids the trimmed log no longer covers', async () => {

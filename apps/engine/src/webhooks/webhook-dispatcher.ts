@@ -19,7 +19,7 @@ export interface WebhookDispatcherParameters {
   readonly redis: Redis;
   /** A connection for the blocking XREADGROUP only. */
   readonly blocking: Redis;
-  readonly keys: Pick<RedisKeys, 'marginEvents' | 'liquidationEvents'>;
+  readonly keys: Pick<RedisKeys, 'marginAlerts' | 'liquidationEvents'>;
   readonly queue: WebhookQueue;
   readonly consumer: string;
   readonly onError: (err: unknown) => void;
@@ -33,7 +33,7 @@ export interface WebhookDispatcher {
   stop(): Promise<void>;
 }
 
-/** The webhook kind of a logged event, or null when no webhook receives it (plain margin updates). */
+/** The webhook kind of a logged event, or null when no webhook receives it. */
 function kindOf(key: string, keys: WebhookDispatcherParameters['keys'], event: unknown): WebhookKind | null {
   if (key === keys.liquidationEvents) return 'auction';
   return (event as MarginEvent).type === 'threshold' ? 'threshold' : null;
@@ -48,7 +48,9 @@ function kindOf(key: string, keys: WebhookDispatcherParameters['keys'], event: u
  * acknowledged once their deliveries are queued.
  */
 export async function startWebhookDispatcher(p: WebhookDispatcherParameters): Promise<WebhookDispatcher> {
-  const streams = [p.keys.marginEvents, p.keys.liquidationEvents];
+  // The margin log's threshold events, mirrored with their margin-log ids (a market move's plain
+  // margin updates never pass through the group), and the auction log.
+  const streams = [p.keys.marginAlerts, p.keys.liquidationEvents];
   const ensureGroups = async () => {
     for (const key of streams) {
       // From the log's end at the group's first creation: webhooks announce what happens after they exist.
