@@ -1,18 +1,55 @@
-import { evaluateAccount } from './book/evaluate-account.js';
+import { type AccountEvaluation, evaluateAccount } from './book/evaluate-account.js';
 import { FUTURE, OPTION } from './book/instrument-table.js';
+import { createModelContext, isPmrm2, type ModelContext } from './book/model-context.js';
 import { resolveCollateral } from './model/collateral.js';
-import { createContext } from './model/context.js';
 import { positionDetails } from './model/details.js';
 import { crossMode, isolatedMode } from './model/modes.js';
-import { modelOf } from './params/model-of.js';
-import { computeMarginPmrm2, computeMarginSummaryPmrm2 } from './pmrm2/compute-margin-pmrm2.js';
+import { resolvePmrm2Collateral } from './pmrm2/pmrm2-collateral.js';
+import { pmrm2PositionDetails } from './pmrm2/pmrm2-details.js';
+import { pmrm2CrossMode } from './pmrm2/pmrm2-modes.js';
 import type {
+  GreeksOut,
   MarginDocument,
   MarginResult,
   MarginSummary,
   MarginWarning,
+  ModeResult,
+  Position,
   UnderlyingResult,
 } from './types.js';
+
+/** What differs between the models beyond the shared kernel: collateral, attribution, cross mode. */
+interface ModelParts {
+  readonly evaluation: AccountEvaluation;
+  readonly warnings: readonly MarginWarning[];
+  details(positions: readonly Position[]): {
+    positions: { markToMarket: number; worstScenarioPnl: number; greeks: GreeksOut }[];
+    underlyings: GreeksOut[];
+  };
+  cross(positions: readonly Position[], equity: number): ModeResult;
+}
+
+function modelParts(ctx: ModelContext, doc: MarginDocument): ModelParts {
+  const collateral = doc.account.collateral ?? [];
+  if (isPmrm2(ctx)) {
+    const col = resolvePmrm2Collateral(ctx, collateral);
+    const ev = evaluateAccount(ctx, doc.account, true, col);
+    return {
+      evaluation: ev,
+      warnings: col.warnings,
+      details: (positions) => pmrm2PositionDetails(ctx, ev, positions),
+      cross: (positions, equity) => pmrm2CrossMode(ctx, positions, col, equity),
+    };
+  }
+  const col = resolveCollateral(ctx, collateral);
+  const ev = evaluateAccount(ctx, doc.account, true, col);
+  return {
+    evaluation: ev,
+    warnings: col.warnings,
+    details: (positions) => positionDetails(ctx, ev, positions),
+    cross: (positions, equity) => crossMode(ctx, positions, col, equity),
+  };
+}
 
 /**
  * Margin of one account (spec sections 3-6): the PMRM v1 portfolio requirement per underlying
@@ -22,14 +59,13 @@ import type {
  * missing market data or a price, or when a figure overflows the double range.
  */
 export function computeMargin(doc: MarginDocument): MarginResult {
-  if (modelOf(doc.params) === 'pmrm-2') return computeMarginPmrm2(doc);
-  const ctx = createContext(doc);
-  const col = resolveCollateral(ctx, doc.account.collateral ?? []);
-  const ev = evaluateAccount(ctx, doc.account, true, col);
+  const ctx = createModelContext(doc);
+  const model = modelParts(ctx, doc);
+  const ev = model.evaluation;
   const { table, run, summary } = ev;
   const positions = doc.account.positions ?? [];
-  const details = positionDetails(ctx, ev, positions);
-  const warnings: MarginWarning[] = [...col.warnings];
+  const details = model.details(positions);
+  const warnings: MarginWarning[] = [...model.warnings];
   const underlyings: Record<string, UnderlyingResult> = {};
   run.segments.forEach((seg, j) => {
     const name = table.underlyings[seg.u]!;
@@ -52,7 +88,7 @@ export function computeMargin(doc: MarginDocument): MarginResult {
       const withOptions = table.kind[id] === OPTION && (first || table.kind[run.inst[i - 1]!] === FUTURE);
       if (!withOptions) continue;
       const e = ctx.markets.get(name)!.expiries.get(table.expiry[id]!)!;
-      if (e.time <= 0) {
+      if (e.expiry <= ctx.asOf) {
         warnings.push({
           code: 'OPTION_EXPIRED',
           path: e.path,
@@ -77,7 +113,7 @@ export function computeMargin(doc: MarginDocument): MarginResult {
       worstScenarioPnl: d.worstScenarioPnl,
       greeks: d.greeks,
     })),
-    modes: { isolated, cross: crossMode(ctx, positions, col, summary.equity), portfolio },
+    modes: { isolated, cross: model.cross(positions, summary.equity), portfolio },
     capitalEfficiency:
       summary.initialRequirement === 0 ? null : isolated.initialRequirement / summary.initialRequirement,
     warnings,
@@ -89,6 +125,5 @@ export function computeMargin(doc: MarginDocument): MarginResult {
  * a book entry holds. Same formula and checks as `computeMargin`.
  */
 export function computeMarginSummary(doc: MarginDocument): MarginSummary {
-  if (modelOf(doc.params) === 'pmrm-2') return computeMarginSummaryPmrm2(doc);
-  return evaluateAccount(createContext(doc), doc.account, false).summary;
+  return evaluateAccount(createModelContext(doc), doc.account, false).summary;
 }
