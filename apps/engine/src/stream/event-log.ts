@@ -31,13 +31,15 @@ export function compareEventIds(a: string, b: string): number {
 // of events, and one client command per event cost about 4x as much (client command objects and
 // replies) as the same XADDs in a script. Each event still gets its own entry and id. KEYS: the log,
 // the mirror log; ARGV: maxLen, then (mirrored 0/1, event JSON) pairs. A mirrored event is appended to
-// the mirror log too, carrying its id in the log.
+// the mirror log too, carrying its id in the log. Both logs are trimmed once per batch.
 const APPEND_SCRIPT = `for i = 2, #ARGV, 2 do
-  local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', '${FIELD}', ARGV[i + 1])
+  local id = redis.call('XADD', KEYS[1], '*', '${FIELD}', ARGV[i + 1])
   if ARGV[i] == '1' then
-    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', '${FIELD}', ARGV[i + 1], '${ID_FIELD}', id)
+    redis.call('XADD', KEYS[2], '*', '${FIELD}', ARGV[i + 1], '${ID_FIELD}', id)
   end
 end
+redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[1])
+if KEYS[2] ~= KEYS[1] then redis.call('XTRIM', KEYS[2], 'MAXLEN', '~', ARGV[1]) end
 return (#ARGV - 1) / 2`;
 const APPEND_BATCH = 1_000;
 
