@@ -1,9 +1,8 @@
 import { isAppError } from '@xmargin/errors';
-import type { MarginContext, MarketContext } from '../model/context.js';
+import type { ExpiryContext, MarketContext } from '../model/context.js';
 import { shockedForward, volMultiplier } from '../model/context.js';
 import { optionValue } from '../model/option-value.js';
-import type { Pmrm2Context, Pmrm2Market } from '../pmrm2/pmrm2-context.js';
-import { shockedForward as pmrm2Forward } from '../pmrm2/pmrm2-context.js';
+import type { Pmrm2Expiry, Pmrm2Market } from '../pmrm2/pmrm2-context.js';
 import { pmrm2RiskArray } from '../pmrm2/pmrm2-pricing.js';
 import { type KernelParams, type MarketKernel, marketKernelOf } from './aggregate.js';
 import { FUTURE, type InstrumentTable, OPTION, PERP } from './instrument-table.js';
@@ -102,14 +101,13 @@ function groupConstants(a: RiskArrays, t: InstrumentTable, ctx: ModelContext, g:
   a.confidence[g] = e?.confidence ?? Number.NaN;
 }
 
+/**
+ * One instrument's row. Perps and futures move with the spot shock under both models; options are
+ * repriced per scenario (PMRM v1) or by the pmrm-2 risk array (skew, tails, vol-up floor).
+ */
 function valueInstrument(a: RiskArrays, t: InstrumentTable, ctx: ModelContext, id: number): void {
-  if (t.kind[id]! < 0) return;
-  if (isPmrm2(ctx)) valuePmrm2Instrument(a, t, ctx, id);
-  else valuePmrm1Instrument(a, t, ctx, id);
-}
-
-function valuePmrm1Instrument(a: RiskArrays, t: InstrumentTable, ctx: MarginContext, id: number): void {
   const kind = t.kind[id]!;
+  if (kind < 0) return;
   const o = id * a.stride;
   const v = a.values;
   const m = ctx.markets.get(t.underlyings[t.underlying[id]!]!);
@@ -137,7 +135,19 @@ function valuePmrm1Instrument(a: RiskArrays, t: InstrumentTable, ctx: MarginCont
     return;
   }
   const opt = { strike: t.strike[id]!, right: t.isPut[id] ? ('put' as const) : ('call' as const), vol: vol! };
-  const mark = optionValue(e, opt, 1, 1, false);
+  if (isPmrm2(ctx)) {
+    const market = m as Pmrm2Market;
+    try {
+      v.set(pmrm2RiskArray(e as Pmrm2Expiry, opt, scenarios, basis, market.params.volShock.minVolUp), o);
+    } catch (err) {
+      // An option that cannot be stressed: its holders fail the finite check and their rebuild names it.
+      if (!isAppError(err)) throw err;
+      v.fill(Number.NaN, o, o + a.stride);
+    }
+    return;
+  }
+  const x = e as ExpiryContext;
+  const mark = optionValue(x, opt, 1, 1, false);
   for (let s = 0; s < n; s++) {
     const sc = scenarios[s]!;
     // PMRM reuses the expiry mark for the (1, none) scenario instead of repricing it.
@@ -145,54 +155,16 @@ function valuePmrm1Instrument(a: RiskArrays, t: InstrumentTable, ctx: MarginCont
       sc.spotShock === 1 && sc.vol === 'none'
         ? mark
         : optionValue(
-            e,
+            x,
             opt,
             sc.spotShock,
-            volMultiplier(e, sc.vol as 'up' | 'none' | 'down'),
+            volMultiplier(x, sc.vol as 'up' | 'none' | 'down'),
             sc.vol === 'up',
           );
   }
-  v[o + n] = optionValue(e, opt, basis.spotUp, 1, false);
-  v[o + n + 1] = optionValue(e, opt, basis.spotDown, 1, false);
+  v[o + n] = optionValue(x, opt, basis.spotUp, 1, false);
+  v[o + n + 1] = optionValue(x, opt, basis.spotDown, 1, false);
   v[o + n + 2] = mark;
-}
-
-function valuePmrm2Instrument(a: RiskArrays, t: InstrumentTable, ctx: Pmrm2Context, id: number): void {
-  const kind = t.kind[id]!;
-  const o = id * a.stride;
-  const v = a.values;
-  const m = ctx.markets.get(t.underlyings[t.underlying[id]!]!);
-  const { scenarios, basis, volShock } = m?.params ?? ctx.params;
-  const n = scenarios.length;
-  if (kind === PERP) {
-    const Fp = m?.perpPrice ?? Number.NaN;
-    for (let s = 0; s < n; s++) v[o + s] = (scenarios[s]!.spotShock - 1) * Fp;
-    v[o + n] = 0;
-    v[o + n + 1] = 0;
-    v[o + n + 2] = Fp;
-    return;
-  }
-  const e = m?.expiries.get(t.expiry[id]!);
-  const vol = e === undefined ? undefined : (e.vols.get(t.strike[id]!) ?? e.defaultVol);
-  if (e === undefined || (kind === OPTION && vol === undefined)) {
-    v.fill(Number.NaN, o, o + a.stride);
-    return;
-  }
-  if (kind === FUTURE) {
-    for (let s = 0; s < n; s++) v[o + s] = pmrm2Forward(e, scenarios[s]!.spotShock) - e.forward;
-    v[o + n] = pmrm2Forward(e, basis.spotUp) - e.forward;
-    v[o + n + 1] = pmrm2Forward(e, basis.spotDown) - e.forward;
-    v[o + n + 2] = e.forward;
-    return;
-  }
-  const opt = { strike: t.strike[id]!, right: t.isPut[id] ? ('put' as const) : ('call' as const), vol: vol! };
-  try {
-    v.set(pmrm2RiskArray(e, opt, scenarios, basis, volShock.minVolUp), o);
-  } catch (err) {
-    // An option that cannot be stressed: its holders fail the finite check and their rebuild names it.
-    if (!isAppError(err)) throw err;
-    v.fill(Number.NaN, o, o + a.stride);
-  }
 }
 
 function fit(a: RiskArrays, t: InstrumentTable): void {

@@ -167,7 +167,7 @@ export function volMultiplier(e: ExpiryContext, vol: VolDirection): number {
   return vol === 'up' ? e.volUp : vol === 'down' ? e.volDown : 1;
 }
 
-/** Forward under a spot shock k: only the variable part moves. */
-export function shockedForward(e: ExpiryContext, k: number): number {
+/** Forward under a spot shock k: only the variable part moves (both models). */
+export function shockedForward(e: Pick<ExpiryContext, 'forward' | 'forwardFixed'>, k: number): number {
   return (e.forward - e.forwardFixed) * k + e.forwardFixed;
 }

@@ -176,8 +176,3 @@ export function createPmrm2Context(
     minSpotConfidence,
   };
 }
-
-/** Forward under a spot shock k: only the variable part moves. */
-export function shockedForward(e: Pmrm2Expiry, k: number): number {
-  return (e.forward - e.forwardFixed) * k + e.forwardFixed;
-}

@@ -1,8 +1,8 @@
 import type { AccountEvaluation } from '../book/evaluate-account.js';
+import { shockedForward } from '../model/context.js';
 import { black76Greeks } from '../pricing/greeks.js';
 import type { GreeksOut, Position } from '../types.js';
 import type { Pmrm2Context } from './pmrm2-context.js';
-import { shockedForward } from './pmrm2-context.js';
 import { pmrm2VolFor } from './pmrm2-holdings.js';
 
 export interface Pmrm2PositionDetail {

@@ -1,8 +1,8 @@
 import { AppError } from '@xmargin/errors';
+import { shockedForward } from '../model/context.js';
 import { black76 } from '../pricing/black76.js';
 import type { ScenarioVol } from '../types.js';
 import type { Pmrm2Expiry } from './pmrm2-context.js';
-import { shockedForward } from './pmrm2-context.js';
 import type { Pmrm2Holding, Pmrm2Option } from './pmrm2-holdings.js';
 
 /**

@@ -1,3 +1,4 @@
+import { shockedForward } from '../model/context.js';
 import type { MarginDocument, MarginSummary } from '../types.js';
 import {
   collateralCharges,
@@ -5,7 +6,7 @@ import {
   type Pmrm2ResolvedCollateral,
   resolvePmrm2Collateral,
 } from './pmrm2-collateral.js';
-import { createPmrm2Context, type Pmrm2Context, shockedForward } from './pmrm2-context.js';
+import { createPmrm2Context, type Pmrm2Context } from './pmrm2-context.js';
 import {
   addPmrm2Position,
   type Pmrm2ExpiryHolding,
