@@ -36,15 +36,18 @@ export interface ExpiryContext {
   readonly defaultVol: number | undefined;
 }
 
-export interface MarketContext {
+export type MarketContext = ModelMarket<Pmrm1MarketParams, ExpiryContext>;
+
+/** One market resolved under a model: its own parameters and its expiries in the model's form. */
+export interface ModelMarket<P, E> {
   readonly name: string;
   /** The market's own parameters (`params.underlyings[name]` over the document's). */
-  readonly params: Pmrm1MarketParams;
+  readonly params: P;
   readonly spot: number;
   readonly spotConfidence: number;
   readonly perpPrice: number | undefined;
   readonly perpConfidence: number;
-  readonly expiries: ReadonlyMap<number, ExpiryContext>;
+  readonly expiries: ReadonlyMap<number, E>;
 }
 
 /** A document's market data and parameters, resolved once and shared by every computation on it. */
@@ -114,18 +117,26 @@ function marketContext(name: string, m: Market, asOf: number, params: RiskParams
 }
 
 function buildMarketContext(name: string, m: Market, asOf: number, params: RiskParams): MarketContext {
+  return buildMarket(name, m, asOf, marketParamsOf(params, name), params.discountOptionValues, expiryContext);
+}
+
+/** The market checks and fields both models share; each expiry is built by the model's `expiry`. */
+export function buildMarket<P, E>(
+  name: string,
+  m: Market,
+  asOf: number,
+  p: P,
+  discounting: boolean,
+  expiry: (e: ExpiryMarket, path: string, asOf: number, p: P, discounting: boolean) => E,
+): ModelMarket<P, E> {
   if (!(m.spot > 0)) {
     throw new AppError('RISK__INVALID_INPUT', {
       context: { path: `markets.${name}.spot`, reason: 'must be > 0' },
     });
   }
-  const p = marketParamsOf(params, name);
-  const expiries = new Map<number, ExpiryContext>();
+  const expiries = new Map<number, E>();
   (m.expiries ?? []).forEach((e, i) => {
-    expiries.set(
-      e.expiry,
-      expiryContext(e, `markets.${name}.expiries.${i}`, asOf, p, params.discountOptionValues),
-    );
+    expiries.set(e.expiry, expiry(e, `markets.${name}.expiries.${i}`, asOf, p, discounting));
   });
   return {
     name,
@@ -138,25 +149,40 @@ function buildMarketContext(name: string, m: Market, asOf: number, params: RiskP
   };
 }
 
+/** The document's stable price (checked) and the IM factor with the depeg add-on (both models). */
+export function stableTerms(
+  doc: Pick<MarginDocument, 'stable'>,
+  params: {
+    readonly imFactor: number;
+    readonly peg: { readonly threshold: number; readonly factor: number };
+  },
+): { stablePrice: number; imFactor: number } {
+  const stablePrice = doc.stable?.price ?? 1;
+  if (!(stablePrice > 0)) {
+    throw new AppError('RISK__INVALID_INPUT', { context: { path: 'stable.price', reason: 'must be > 0' } });
+  }
+  const { peg } = params;
+  return {
+    stablePrice,
+    imFactor:
+      params.imFactor + (stablePrice < peg.threshold ? (peg.threshold - stablePrice) * peg.factor : 0),
+  };
+}
+
 /** Resolves parameters and precomputes per-expiry shocks and discounts for one document. */
 export function createContext(
   doc: Pick<MarginDocument, 'asOf' | 'params' | 'stable' | 'prices' | 'markets'>,
 ): MarginContext {
   const params = resolvePmrm1Params(doc.params);
-  const stablePrice = doc.stable?.price ?? 1;
-  if (!(stablePrice > 0)) {
-    throw new AppError('RISK__INVALID_INPUT', { context: { path: 'stable.price', reason: 'must be > 0' } });
-  }
+  const { stablePrice, imFactor } = stableTerms(doc, params);
   const markets = new Map<string, MarketContext>();
   for (const [name, m] of Object.entries(doc.markets))
     markets.set(name, marketContext(name, m, doc.asOf, params));
-  const peg = params.peg;
   return {
     params,
     asOf: doc.asOf,
     stablePrice,
-    imFactor:
-      params.imFactor + (stablePrice < peg.threshold ? (peg.threshold - stablePrice) * peg.factor : 0),
+    imFactor,
     markets,
     prices: doc.prices ?? {},
   };

@@ -1,4 +1,5 @@
 import { AppError } from '@xmargin/errors';
+import { buildMarket, type ModelMarket, stableTerms } from '../model/context.js';
 import { marketParamsOf, resolveParams } from '../params/resolve-params.js';
 import type {
   ExpiryMarket,
@@ -44,15 +45,7 @@ export interface Pmrm2Expiry {
   readonly defaultVol: number | undefined;
 }
 
-export interface Pmrm2Market {
-  readonly name: string;
-  readonly params: Pmrm2MarketParams;
-  readonly spot: number;
-  readonly spotConfidence: number;
-  readonly perpPrice: number | undefined;
-  readonly perpConfidence: number;
-  readonly expiries: ReadonlyMap<number, Pmrm2Expiry>;
-}
+export type Pmrm2Market = ModelMarket<Pmrm2MarketParams, Pmrm2Expiry>;
 
 /** A pmrm-2 document's market data and parameters, resolved once. */
 export interface Pmrm2Context {
@@ -119,28 +112,7 @@ function expiryOf(e: ExpiryMarket, path: string, asOf: number, p: Pmrm2MarketPar
 
 /** One market under pmrm-2 (exported for the book, which replaces one market at a time). */
 export function pmrm2Market(name: string, m: Market, asOf: number, params: Pmrm2Params): Pmrm2Market {
-  if (!(m.spot > 0)) {
-    throw new AppError('RISK__INVALID_INPUT', {
-      context: { path: `markets.${name}.spot`, reason: 'must be > 0' },
-    });
-  }
-  const p = marketParamsOf(params, name);
-  const expiries = new Map<number, Pmrm2Expiry>();
-  (m.expiries ?? []).forEach((e, i) => {
-    expiries.set(
-      e.expiry,
-      expiryOf(e, `markets.${name}.expiries.${i}`, asOf, p, params.discountOptionValues),
-    );
-  });
-  return {
-    name,
-    params: p,
-    spot: m.spot,
-    spotConfidence: m.spotConfidence ?? 1,
-    perpPrice: m.perp?.price,
-    perpConfidence: m.perp?.confidence ?? 1,
-    expiries,
-  };
+  return buildMarket(name, m, asOf, marketParamsOf(params, name), params.discountOptionValues, expiryOf);
 }
 
 /** Resolves pmrm-2 parameters and precomputes per-expiry shocks and discounts for one document. */
@@ -153,10 +125,7 @@ export function createPmrm2Context(
       context: { path: 'params.model', reason: `expected "pmrm-2", got "${params.model}"` },
     });
   }
-  const stablePrice = doc.stable?.price ?? 1;
-  if (!(stablePrice > 0)) {
-    throw new AppError('RISK__INVALID_INPUT', { context: { path: 'stable.price', reason: 'must be > 0' } });
-  }
+  const { stablePrice, imFactor } = stableTerms(doc, params);
   const markets = new Map<string, Pmrm2Market>();
   let minSpotConfidence = 1;
   for (const [name, m] of Object.entries(doc.markets)) {
@@ -164,13 +133,11 @@ export function createPmrm2Context(
     markets.set(name, market);
     minSpotConfidence = Math.min(minSpotConfidence, market.spotConfidence);
   }
-  const peg = params.peg;
   return {
     params,
     asOf: doc.asOf,
     stablePrice,
-    imFactor:
-      params.imFactor + (stablePrice < peg.threshold ? (peg.threshold - stablePrice) * peg.factor : 0),
+    imFactor,
     markets,
     prices: doc.prices ?? {},
     minSpotConfidence,
