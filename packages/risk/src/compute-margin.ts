@@ -5,7 +5,6 @@ import { resolveCollateral } from './model/collateral.js';
 import { positionDetails } from './model/details.js';
 import { crossMode, isolatedMode } from './model/modes.js';
 import { resolvePmrm2Collateral } from './pmrm2/pmrm2-collateral.js';
-import { pmrm2PositionDetails } from './pmrm2/pmrm2-details.js';
 import { pmrm2CrossMode } from './pmrm2/pmrm2-modes.js';
 import type {
   GreeksOut,
@@ -37,7 +36,7 @@ function modelParts(ctx: ModelContext, doc: MarginDocument): ModelParts {
     return {
       evaluation: ev,
       warnings: col.warnings,
-      details: (positions) => pmrm2PositionDetails(ctx, ev, positions),
+      details: (positions) => positionDetails(ctx, ev, positions),
       cross: (positions, equity) => pmrm2CrossMode(ctx, positions, col, equity),
     };
   }

@@ -11,8 +11,7 @@ import {
   type Pmrm2ResolvedCollateral,
   resolvePmrm2Collateral,
 } from '../pmrm2/pmrm2-collateral.js';
-import type { Pmrm2Context } from '../pmrm2/pmrm2-context.js';
-import { pmrm2VolFor } from '../pmrm2/pmrm2-holdings.js';
+import type { Pmrm2Context, Pmrm2Expiry } from '../pmrm2/pmrm2-context.js';
 import { checkPricable } from '../pmrm2/pmrm2-pricing.js';
 import type { Account, MarginWarning, Position } from '../types.js';
 import type { AccountTerms, RunLegs, Segment } from './aggregate.js';
@@ -65,13 +64,9 @@ function checkPosition(ctx: ModelContext, p: Position, index: number): void {
     });
   }
   if (p.type !== 'option') return;
-  if (!isPmrm2(ctx)) {
-    volFor(e as Parameters<typeof volFor>[0], p.strike);
-    return;
-  }
-  const e2 = e as Parameters<typeof pmrm2VolFor>[0];
-  pmrm2VolFor(e2, p.strike);
-  checkPricable(e2, p.strike, (ctx as Pmrm2Context).markets.get(p.underlying)!.params.scenarios);
+  volFor(e, p.strike);
+  if (isPmrm2(ctx))
+    checkPricable(e as Pmrm2Expiry, p.strike, ctx.markets.get(p.underlying)!.params.scenarios);
 }
 
 /** Either model's resolved collateral of one account. */

@@ -1,8 +1,9 @@
 import type { AccountEvaluation } from '../book/evaluate-account.js';
+import { isPmrm2, type ModelContext } from '../book/model-context.js';
+import type { Pmrm2Expiry } from '../pmrm2/pmrm2-context.js';
 import { black76Greeks } from '../pricing/greeks.js';
 import type { GreeksOut, Position } from '../types.js';
-import type { MarginContext } from './context.js';
-import { shockedForward } from './context.js';
+import { type ExpiryContext, shockedForward } from './context.js';
 import { volFor } from './option-value.js';
 
 export interface PositionDetail {
@@ -15,20 +16,27 @@ const zero = (): GreeksOut => ({ delta: 0, gamma: 0, vega: 0, theta: 0 });
 
 /**
  * Per-position mark, Greeks and attribution, and each underlying's Greeks (in the order of the run's
- * segments). Attribution is the position's P&L in its underlying's worst scenario; the static discount
- * of an expiry (a property of the net expiry value) is shared pro rata, so the attributions of an
- * underlying add up to its worst P&L less the base collateral's share. When the basis contingency is
- * the worst case, each expiry's binding basis leg is attributed and perps get 0.
+ * segments), under either model. Attribution is the position's P&L in its underlying's worst scenario;
+ * the static discount of an expiry (a property of the net expiry value: PMRM v1's discount of a
+ * positive value, pmrm-2's long or short discount by its sign) is shared pro rata, so the attributions
+ * of an underlying add up to its worst P&L less the base collateral's share; in a pmrm-2 skew scenario
+ * whose expiry change was a gain, the `-|P&L|` rule flips the signs. When the basis contingency is the
+ * worst case, each expiry's binding basis leg is attributed and perps get 0.
  */
 export function positionDetails(
-  ctx: MarginContext,
+  ctx: ModelContext,
   ev: AccountEvaluation,
   positions: readonly Position[],
 ): { positions: PositionDetail[]; underlyings: GreeksOut[] } {
   const { discountOptionValues } = ctx.params;
   const { table, arrays, run, traces } = ev;
   const bySegment = new Map(run.segments.map((s, j) => [s.u, j]));
-  const totals = run.segments.map((s) => ({ ...zero(), delta: s.base / ctx.stablePrice }));
+  // Risk-cancelling collateral's delta: its value in stable units (PMRM v1) or in units of spot (pmrm-2).
+  const pm2 = isPmrm2(ctx);
+  const totals = run.segments.map((s) => ({
+    ...zero(),
+    delta: s.base / (pm2 ? ctx.markets.get(table.underlyings[s.u]!)!.spot : ctx.stablePrice),
+  }));
   const details = positions.map((p, i): PositionDetail => {
     const id = run.positionInstrument[i]!;
     const j = bySegment.get(table.underlying[id]!)!;
@@ -67,11 +75,21 @@ export function positionDetails(
         };
       } else {
         const u = arrays.values.subarray(id * arrays.stride, (id + 1) * arrays.stride);
-        const disc = worst && x.scenarioValue[trace.worst]! > 0 ? e.staticDiscount : 1;
         const mark = p.quantity * u[n + 2]!;
         let pnl = 0;
-        if (worst) pnl = worst.weight * (disc * p.quantity * u[trace.worst]! - mark);
-        else if (leg >= 0) pnl = (p.quantity * u[leg]! - mark) * e.basisFactor;
+        if (worst) {
+          const w = trace.worst;
+          const v = x.scenarioValue[w]!;
+          let disc: number;
+          let sign = 1;
+          if (pm2) {
+            const e2 = e as Pmrm2Expiry;
+            disc = v >= 0 ? e2.longDiscount : e2.shortDiscount;
+            // pmrm-2's skew scenarios count -|P&L|: where the expiry's change was a gain, signs flip.
+            if ((worst.vol === 'linear' || worst.vol === 'abs') && v * disc - x.markToMarket > 0) sign = -1;
+          } else disc = v > 0 ? (e as ExpiryContext).staticDiscount : 1;
+          pnl = sign * worst.weight * (disc * p.quantity * u[w]! - mark);
+        } else if (leg >= 0) pnl = (p.quantity * u[leg]! - mark) * e.basisFactor;
         const g = black76Greeks({
           forward: e.forward,
           strike: p.strike,

@@ -32,7 +32,7 @@ export function optionValue(
 }
 
 /** The vol of a strike: its own point, else the expiry's default vol. */
-export function volFor(e: ExpiryContext, strike: number): number {
+export function volFor(e: Pick<ExpiryContext, 'vols' | 'defaultVol' | 'path'>, strike: number): number {
   const v = e.vols.get(strike) ?? e.defaultVol;
   if (v === undefined) {
     throw new AppError('RISK__INVALID_INPUT', {

@@ -1,4 +1,5 @@
 import { AppError } from '@xmargin/errors';
+import { volFor } from '../model/option-value.js';
 import type { Position } from '../types.js';
 import type { Pmrm2Context, Pmrm2Expiry, Pmrm2Market } from './pmrm2-context.js';
 
@@ -36,17 +37,6 @@ export interface Pmrm2Holding {
   baseValue: number;
   readonly perps: Pmrm2Perp[];
   readonly expiries: Pmrm2ExpiryHolding[];
-}
-
-/** The vol of a strike: its own point, else the expiry's default vol. */
-export function pmrm2VolFor(e: Pmrm2Expiry, strike: number): number {
-  const v = e.vols.get(strike) ?? e.defaultVol;
-  if (v === undefined) {
-    throw new AppError('RISK__INVALID_INPUT', {
-      context: { path: `${e.path}.vols`, reason: `no vol for strike ${strike} and no defaultVol` },
-    });
-  }
-  return v;
 }
 
 /** Starts (or returns) the holding of `underlying`. */
@@ -93,7 +83,7 @@ export function addPmrm2Position(
   switch (p.type) {
     case 'option': {
       const x = expiryHolding(h, p.expiry, index);
-      const vol = pmrm2VolFor(x.expiry, p.strike);
+      const vol = volFor(x.expiry, p.strike);
       x.options.push({ index, strike: p.strike, right: p.right, quantity: p.quantity, vol });
       return;
     }

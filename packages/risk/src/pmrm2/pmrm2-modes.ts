@@ -1,3 +1,4 @@
+import { volFor } from '../model/option-value.js';
 import type { ModeResult, Position } from '../types.js';
 import {
   type CollateralCharge,
@@ -5,7 +6,6 @@ import {
   type Pmrm2ResolvedCollateral,
 } from './pmrm2-collateral.js';
 import type { Pmrm2Context } from './pmrm2-context.js';
-import { pmrm2VolFor } from './pmrm2-holdings.js';
 import { pmrm2OptionValue } from './pmrm2-pricing.js';
 
 function mode(equity: number, r: CollateralCharge): ModeResult {
@@ -41,7 +41,7 @@ export function pmrm2CrossMode(
     }
     if (p.quantity >= 0) continue;
     const e = m.expiries.get(p.expiry)!;
-    const premium = pmrm2OptionValue(e, p, 1, pmrm2VolFor(e, p.strike));
+    const premium = pmrm2OptionValue(e, p, 1, volFor(e, p.strike));
     const otm = p.right === 'call' ? Math.max(0, p.strike - S) : Math.max(0, S - p.strike);
     const addOn = Math.max(x.optionShortA * S - otm, x.optionShortB * S);
     const q = -p.quantity;
