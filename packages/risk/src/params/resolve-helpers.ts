@@ -84,3 +84,24 @@ export function resolveCross(input: ParamsInput): RiskParams['cross'] {
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/**
+ * The account-level fields both models share (confidence charge, depeg, IM and MM factors, option
+ * discounting with the model's default, collateral age limit, cross ratios).
+ */
+export function resolveShared(input: ParamsInput, discountOptionValues: boolean) {
+  const conf = required(input.confidence, 'confidence');
+  const peg = required(input.peg, 'peg');
+  return {
+    confidence: {
+      threshold: required(conf.threshold, 'confidence.threshold'),
+      margin: required(conf.margin, 'confidence.margin'),
+    },
+    peg: { threshold: required(peg.threshold, 'peg.threshold'), factor: required(peg.factor, 'peg.factor') },
+    imFactor: required(input.imFactor, 'imFactor'),
+    mmFactor: input.mmFactor ?? 1,
+    discountOptionValues: input.discountOptionValues ?? discountOptionValues,
+    collateralMaxAgeSeconds: input.collateralMaxAgeSeconds ?? null,
+    cross: resolveCross(input),
+  };
+}

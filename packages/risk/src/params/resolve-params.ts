@@ -15,7 +15,7 @@ import {
   invalid,
   required,
   resolveAssets,
-  resolveCross,
+  resolveShared,
   resolveUnderlyings,
 } from './resolve-helpers.js';
 import { resolvePmrm2Params } from './resolve-pmrm2-params.js';
@@ -82,25 +82,13 @@ function resolvePmrm1Market(input: UnderlyingParamsInput, at: string): Pmrm1Mark
 }
 
 function resolvePmrm1(input: ParamsInput): RiskParams {
-  const market = resolvePmrm1Market(input, '');
-  const conf = required(input.confidence, 'confidence');
-  const peg = required(input.peg, 'peg');
   return {
     model: 'pmrm-1',
-    ...market,
-    confidence: {
-      threshold: required(conf.threshold, 'confidence.threshold'),
-      margin: required(conf.margin, 'confidence.margin'),
-    },
-    peg: { threshold: required(peg.threshold, 'peg.threshold'), factor: required(peg.factor, 'peg.factor') },
-    imFactor: required(input.imFactor, 'imFactor'),
-    mmFactor: input.mmFactor ?? 1,
-    discountOptionValues: input.discountOptionValues ?? false,
-    collateralMaxAgeSeconds: input.collateralMaxAgeSeconds ?? null,
+    ...resolvePmrm1Market(input, ''),
+    ...resolveShared(input, false),
     assets: resolveAssets(input, (a, path) =>
       forbidden(a.riskCancelling, `${path}.riskCancelling`, 'pmrm-1'),
     ),
-    cross: resolveCross(input),
     underlyings: resolveUnderlyings(input, resolvePmrm1Market),
   };
 }

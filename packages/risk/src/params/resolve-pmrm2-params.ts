@@ -4,7 +4,7 @@ import {
   invalid,
   required,
   resolveAssets,
-  resolveCross,
+  resolveShared,
   resolveUnderlyings,
 } from './resolve-helpers.js';
 
@@ -102,21 +102,10 @@ function resolvePmrm2Market(input: UnderlyingParamsInput, at: string): Pmrm2Mark
 
 /** Resolves a pmrm-2 parameter object (spec section 9.1); `discountOptionValues` defaults to true. */
 export function resolvePmrm2Params(input: ParamsInput): Pmrm2Params {
-  const market = resolvePmrm2Market(input, '');
-  const conf = required(input.confidence, 'confidence');
-  const peg = required(input.peg, 'peg');
   return {
     model: 'pmrm-2',
-    ...market,
-    confidence: {
-      threshold: required(conf.threshold, 'confidence.threshold'),
-      margin: required(conf.margin, 'confidence.margin'),
-    },
-    peg: { threshold: required(peg.threshold, 'peg.threshold'), factor: required(peg.factor, 'peg.factor') },
-    imFactor: required(input.imFactor, 'imFactor'),
-    mmFactor: input.mmFactor ?? 1,
-    discountOptionValues: input.discountOptionValues ?? true,
-    collateralMaxAgeSeconds: input.collateralMaxAgeSeconds ?? null,
+    ...resolvePmrm2Market(input, ''),
+    ...resolveShared(input, true),
     assets: resolveAssets(input, (a, path) => {
       if ((a.mmHaircut ?? 0) + (a.imHaircut ?? 0) > 1) {
         throw invalid(`${path}.imHaircut`, 'mmHaircut + imHaircut must be <= 1');
@@ -125,7 +114,6 @@ export function resolvePmrm2Params(input: ParamsInput): Pmrm2Params {
         throw invalid(`${path}.riskCancelling`, 'a risk-cancelling asset needs an underlying');
       }
     }),
-    cross: resolveCross(input),
     underlyings: resolveUnderlyings(input, resolvePmrm2Market),
   };
 }
