@@ -1,10 +1,12 @@
 import { markConstant } from '../book/account-run.js';
 import { aggregateSegment, type RunLegs, type Segment } from '../book/aggregate.js';
 import type { AccountEvaluation } from '../book/evaluate-account.js';
+import type { ModelContext } from '../book/model-context.js';
+import type { Pmrm2Expiry } from '../pmrm2/pmrm2-context.js';
 import type { ModeResult, Position } from '../types.js';
 import type { ResolvedCollateral } from './collateral.js';
 import { imHaircutExtra, mmHaircut } from './collateral.js';
-import type { MarginContext } from './context.js';
+import type { ExpiryContext, MarginContext } from './context.js';
 import { optionValue, volFor } from './option-value.js';
 
 interface Requirement {
@@ -80,6 +82,36 @@ export function crossMode(
   equity: number,
 ): ModeResult {
   const r = collateralHaircuts(ctx, col);
+  crossPositionCharges(ctx, positions, r, (e, p) =>
+    optionValue(
+      e as ExpiryContext,
+      { strike: p.strike, right: p.right, vol: volFor(e, p.strike) },
+      1,
+      1,
+      false,
+    ),
+  );
+  for (const c of col.baseAssets) {
+    const value = c.amount * ctx.markets.get(c.underlying)!.spot;
+    const h = mmHaircut(value, c.params);
+    r.mm += h / ctx.stablePrice;
+    r.im += (h + imHaircutExtra(value, c.params)) / ctx.stablePrice;
+  }
+  return mode(equity, r);
+}
+
+/**
+ * Adds the positions' `cross` charges to `r` (both models): perps and futures `futureIm`/`futureMm` of
+ * notional; a short option its premium (priced as the model prices it) plus
+ * `max(optionShortA*S - OTM amount, optionShortB*S)` per unit (MM: premium plus `optionMmFactor` times
+ * that add-on); long options nothing beyond their paid premium.
+ */
+export function crossPositionCharges(
+  ctx: ModelContext,
+  positions: readonly Position[],
+  r: { im: number; mm: number },
+  premium: (e: ExpiryContext | Pmrm2Expiry, p: Extract<Position, { type: 'option' }>) => number,
+): void {
   const x = ctx.params.cross;
   for (const p of positions) {
     const m = ctx.markets.get(p.underlying)!;
@@ -93,24 +125,11 @@ export function crossMode(
     }
     if (p.quantity >= 0) continue;
     const e = m.expiries.get(p.expiry)!;
-    const premium = optionValue(
-      e,
-      { strike: p.strike, right: p.right, vol: volFor(e, p.strike) },
-      1,
-      1,
-      false,
-    );
     const otm = p.right === 'call' ? Math.max(0, p.strike - S) : Math.max(0, S - p.strike);
     const addOn = Math.max(x.optionShortA * S - otm, x.optionShortB * S);
     const q = -p.quantity;
-    r.im += q * (premium + addOn);
-    r.mm += q * (premium + x.optionMmFactor * addOn);
+    const value = premium(e, p);
+    r.im += q * (value + addOn);
+    r.mm += q * (value + x.optionMmFactor * addOn);
   }
-  for (const c of col.baseAssets) {
-    const value = c.amount * ctx.markets.get(c.underlying)!.spot;
-    const h = mmHaircut(value, c.params);
-    r.mm += h / ctx.stablePrice;
-    r.im += (h + imHaircutExtra(value, c.params)) / ctx.stablePrice;
-  }
-  return mode(equity, r);
 }

@@ -1,3 +1,4 @@
+import { crossPositionCharges } from '../model/modes.js';
 import { volFor } from '../model/option-value.js';
 import type { ModeResult, Position } from '../types.js';
 import {
@@ -5,7 +6,7 @@ import {
   collateralCharges,
   type Pmrm2ResolvedCollateral,
 } from './pmrm2-collateral.js';
-import type { Pmrm2Context } from './pmrm2-context.js';
+import type { Pmrm2Context, Pmrm2Expiry } from './pmrm2-context.js';
 import { pmrm2OptionValue } from './pmrm2-pricing.js';
 
 function mode(equity: number, r: CollateralCharge): ModeResult {
@@ -28,25 +29,8 @@ export function pmrm2CrossMode(
   equity: number,
 ): ModeResult {
   const r = collateralCharges(ctx, col);
-  const x = ctx.params.cross;
-  for (const p of positions) {
-    const m = ctx.markets.get(p.underlying)!;
-    const S = m.spot;
-    if (p.type === 'perp' || p.type === 'future') {
-      const price = p.type === 'perp' ? m.perpPrice! : m.expiries.get(p.expiry)!.forward;
-      const notional = Math.abs(p.quantity) * price;
-      r.im += notional * x.futureIm;
-      r.mm += notional * x.futureMm;
-      continue;
-    }
-    if (p.quantity >= 0) continue;
-    const e = m.expiries.get(p.expiry)!;
-    const premium = pmrm2OptionValue(e, p, 1, volFor(e, p.strike));
-    const otm = p.right === 'call' ? Math.max(0, p.strike - S) : Math.max(0, S - p.strike);
-    const addOn = Math.max(x.optionShortA * S - otm, x.optionShortB * S);
-    const q = -p.quantity;
-    r.im += q * (premium + addOn);
-    r.mm += q * (premium + x.optionMmFactor * addOn);
-  }
+  crossPositionCharges(ctx, positions, r, (e, p) =>
+    pmrm2OptionValue(e as Pmrm2Expiry, p, 1, volFor(e, p.strike)),
+  );
   return mode(equity, r);
 }
