@@ -93,7 +93,22 @@ interface AuditRow {
   diff: JsonDiffEntry[];
 }
 
-const COLUMNS = 'version, status, params, note, reason, created_by, created_at, activated_by, activated_at';
+/** The tables of one versioned, audited parameter family. */
+export interface ParamTables {
+  readonly versions: string;
+  readonly audit: string;
+  /** The entity named by LEDGER__NOT_FOUND. */
+  readonly entity: string;
+  /** Whether the tables record a version's reason (manual or auto); without it every version is manual. */
+  readonly withReason: boolean;
+}
+
+const RISK_TABLES: ParamTables = {
+  versions: 'risk_param_versions',
+  audit: 'risk_param_audit',
+  entity: 'risk_params',
+  withReason: true,
+};
 
 const toVersion = <T>(r: VersionRow): RiskParamVersion<T> => ({
   version: toNumber(r.version),
@@ -117,47 +132,74 @@ const toAudit = (r: AuditRow): RiskParamAuditEntry => ({
   diff: r.diff,
 });
 
-async function activeIn(ex: Executor): Promise<RiskParamVersion | null> {
-  const { rows } = await ex.query<VersionRow>(
-    `SELECT ${COLUMNS} FROM risk_param_versions WHERE status = 'active'`,
-  );
-  return rows[0] ? toVersion(rows[0]) : null;
-}
-
-async function auditIn(
-  ex: Executor,
-  version: number,
-  action: RiskParamAction,
-  actor: string,
-  diff: unknown,
-  reason: RiskParamReason = 'manual',
-) {
-  await ex.query(
-    'INSERT INTO risk_param_audit (version, action, actor, diff, reason) VALUES ($1, $2, $3, $4::jsonb, $5)',
-    [version, action, actor, toJsonParam('diff', diff), reason],
-  );
-}
-
 export function createRiskParamsRepository(
   ex: Executor,
   inTransaction: <T>(fn: (tx: Executor) => Promise<T>) => Promise<T>,
 ): RiskParamsRepository {
-  const get = async <T>(version: number): Promise<RiskParamVersion<T> | null> => {
-    const { rows } = await ex.query<VersionRow>(
-      `SELECT ${COLUMNS} FROM risk_param_versions WHERE version = $1`,
-      [version],
+  return createVersionedParamsRepository(ex, inTransaction, RISK_TABLES);
+}
+
+/**
+ * A versioned, audited parameter family over its two tables (risk parameters, liquidation parameters):
+ * drafts, one active version, retired ones, and an audit row with the diff for every change.
+ */
+export function createVersionedParamsRepository(
+  ex: Executor,
+  inTransaction: <T>(fn: (tx: Executor) => Promise<T>) => Promise<T>,
+  t: ParamTables,
+): RiskParamsRepository {
+  const reasonColumn = t.withReason ? 'reason' : `'manual' AS reason`;
+  const COLUMNS = `version, status, params, note, ${reasonColumn}, created_by, created_at, activated_by, activated_at`;
+  const activeIn = async (x: Executor): Promise<RiskParamVersion | null> => {
+    const { rows } = await x.query<VersionRow>(
+      `SELECT ${COLUMNS} FROM ${t.versions} WHERE status = 'active'`,
     );
+    return rows[0] ? toVersion(rows[0]) : null;
+  };
+  const auditIn = async (
+    x: Executor,
+    version: number,
+    action: RiskParamAction,
+    actor: string,
+    diff: unknown,
+    reason: RiskParamReason,
+  ) => {
+    if (t.withReason) {
+      await x.query(
+        `INSERT INTO ${t.audit} (version, action, actor, diff, reason) VALUES ($1, $2, $3, $4::jsonb, $5)`,
+        [version, action, actor, toJsonParam('diff', diff), reason],
+      );
+    } else {
+      await x.query(`INSERT INTO ${t.audit} (version, action, actor, diff) VALUES ($1, $2, $3, $4::jsonb)`, [
+        version,
+        action,
+        actor,
+        toJsonParam('diff', diff),
+      ]);
+    }
+  };
+  const get = async <T>(version: number): Promise<RiskParamVersion<T> | null> => {
+    const { rows } = await ex.query<VersionRow>(`SELECT ${COLUMNS} FROM ${t.versions} WHERE version = $1`, [
+      version,
+    ]);
     return rows[0] ? toVersion<T>(rows[0]) : null;
   };
   return {
-    propose: ({ params, actor, note, reason = 'manual' }) =>
+    propose: ({ params, actor, note, reason: asked = 'manual' }) =>
       inTransaction(async (tx) => {
+        const reason = t.withReason ? asked : 'manual';
         const doc = toJsonParam('params', params);
-        const { rows } = await tx.query<VersionRow>(
-          `INSERT INTO risk_param_versions (status, params, note, created_by, reason)
-           VALUES ('draft', $1::jsonb, $2, $3, $4) RETURNING ${COLUMNS}`,
-          [doc, note ?? null, checkNonEmpty('actor', actor), reason],
-        );
+        const { rows } = t.withReason
+          ? await tx.query<VersionRow>(
+              `INSERT INTO ${t.versions} (status, params, note, created_by, reason)
+               VALUES ('draft', $1::jsonb, $2, $3, $4) RETURNING ${COLUMNS}`,
+              [doc, note ?? null, checkNonEmpty('actor', actor), reason],
+            )
+          : await tx.query<VersionRow>(
+              `INSERT INTO ${t.versions} (status, params, note, created_by)
+               VALUES ('draft', $1::jsonb, $2, $3) RETURNING ${COLUMNS}`,
+              [doc, note ?? null, checkNonEmpty('actor', actor)],
+            );
         const created = toVersion<JsonValue>(rows[0]!);
         const active = await activeIn(tx);
         await auditIn(
@@ -170,32 +212,33 @@ export function createRiskParamsRepository(
         );
         return created;
       }),
-    activate: ({ version, actor, reason = 'manual' }) =>
+    activate: ({ version, actor, reason: asked = 'manual' }) =>
       inTransaction(async (tx) => {
+        const reason = t.withReason ? asked : 'manual';
         checkNonEmpty('actor', actor);
         // Serializes concurrent activations on the version table; the partial unique index would reject
         // a second active row anyway, but as a conflict instead of a clean hand-over.
-        await tx.query('LOCK TABLE risk_param_versions IN SHARE ROW EXCLUSIVE MODE');
+        await tx.query(`LOCK TABLE ${t.versions} IN SHARE ROW EXCLUSIVE MODE`);
         const { rows } = await tx.query<VersionRow>(
-          `SELECT ${COLUMNS} FROM risk_param_versions WHERE version = $1`,
+          `SELECT ${COLUMNS} FROM ${t.versions} WHERE version = $1`,
           [version],
         );
         const target = rows[0] ? toVersion<JsonValue>(rows[0]) : null;
         if (!target) {
           throw new AppError('LEDGER__NOT_FOUND', {
-            context: { entity: 'risk_params', id: String(version) },
+            context: { entity: t.entity, id: String(version) },
           });
         }
         if (target.status === 'active') return target;
         const previous = await activeIn(tx);
         if (previous) {
-          await tx.query(`UPDATE risk_param_versions SET status = 'retired' WHERE version = $1`, [
+          await tx.query(`UPDATE ${t.versions} SET status = 'retired' WHERE version = $1`, [
             previous.version,
           ]);
           await auditIn(tx, previous.version, 'retire', actor, [], reason);
         }
         const updated = await tx.query<VersionRow>(
-          `UPDATE risk_param_versions SET status = 'active', activated_by = $2, activated_at = now()
+          `UPDATE ${t.versions} SET status = 'active', activated_by = $2, activated_at = now()
            WHERE version = $1 RETURNING ${COLUMNS}`,
           [version, actor],
         );
@@ -206,14 +249,14 @@ export function createRiskParamsRepository(
     get,
     async list({ limit = 100 } = {}) {
       const { rows } = await ex.query<VersionRow>(
-        `SELECT ${COLUMNS} FROM risk_param_versions ORDER BY version DESC LIMIT $1`,
+        `SELECT ${COLUMNS} FROM ${t.versions} ORDER BY version DESC LIMIT $1`,
         [Math.min(Math.max(1, limit), 1000)],
       );
       return rows.map((r) => toVersion<JsonValue>(r));
     },
     async audit({ version, limit = 100 } = {}) {
       const { rows } = await ex.query<AuditRow>(
-        `SELECT id, version, action, actor, at, reason, diff FROM risk_param_audit
+        `SELECT id, version, action, actor, at, ${reasonColumn}, diff FROM ${t.audit}
          WHERE ($1::int IS NULL OR version = $1) ORDER BY id DESC LIMIT $2`,
         [version ?? null, Math.min(Math.max(1, limit), 1000)],
       );
