@@ -22,8 +22,8 @@ import { verifyAddressSignature } from '../../accounts/verify-address-signature.
 import type { EngineContext } from '../../context.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { type Principal, principalOf } from '../auth.js';
+import { issueChallenge } from '../challenges.js';
 
-const CHALLENGE_TTL_SECONDS = 300;
 const writers = ['protocol', 'admin'] as const;
 const readers = ['protocol', 'relayer', 'admin'] as const;
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -180,20 +180,10 @@ export function accountRoutes(ctx: EngineContext) {
         await ctx.store.accounts.require(id);
         const { chain } = request.body;
         const address = normalizeAddress(chain, request.body.address);
-        const nonce = randomBytes(16).toString('hex');
-        const expiresAt = Math.floor(ctx.now() / 1000) + CHALLENGE_TTL_SECONDS;
-        // Expired challenges are deleted as new ones are issued (indexed on expires_at: cheap).
-        await ctx.store.challenges.purgeExpired(new Date(ctx.now()));
-        const message = challengeMessage({ accountId: id, chain, address, nonce, expiresAt });
-        await ctx.store.challenges.create({
-          nonce,
-          account: id,
-          chain,
-          address,
-          message,
-          expiresAt: new Date(expiresAt * 1000),
-        });
-        return reply.status(201).send({ challengeId: nonce, message, expiresAt });
+        const issued = await issueChallenge(ctx, { account: id, chain, address }, (nonce, expiresAt) =>
+          challengeMessage({ accountId: id, chain, address, nonce, expiresAt }),
+        );
+        return reply.status(201).send(issued);
       },
     );
 

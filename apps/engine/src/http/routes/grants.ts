@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { type AccountId, accountId } from '@xmargin/core';
 import { AppError } from '@xmargin/errors';
 import {
@@ -17,8 +16,8 @@ import { verifyAddressSignature } from '../../accounts/verify-address-signature.
 import type { EngineContext } from '../../context.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
+import { issueChallenge } from '../challenges.js';
 
-const CHALLENGE_TTL_SECONDS = 300;
 const writers = ['protocol', 'admin'] as const;
 const readers = ['protocol', 'relayer', 'admin'] as const;
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -67,22 +66,13 @@ export function grantRoutes(ctx: EngineContext) {
             shortMessage: `${chain} address ${address} is not linked to ${id}: only its linked addresses sign grants`,
           });
         }
-        const nowSeconds = Math.floor(ctx.now() / 1000);
-        await ctx.store.challenges.purgeExpired(new Date(ctx.now()));
-        const nonce = randomBytes(16).toString('hex');
-        const expiresAt = nowSeconds + CHALLENGE_TTL_SECONDS;
-        const message = grantMessage({ action, accountId: id, protocol, chain, address, nonce, expiresAt });
-        await ctx.store.challenges.create({
-          purpose: action,
-          protocol,
-          nonce,
-          account: id,
-          chain,
-          address,
-          message,
-          expiresAt: new Date(expiresAt * 1000),
-        });
-        return reply.status(201).send({ challengeId: nonce, message, expiresAt });
+        const issued = await issueChallenge(
+          ctx,
+          { purpose: action, protocol, account: id, chain, address },
+          (nonce, expiresAt) =>
+            grantMessage({ action, accountId: id, protocol, chain, address, nonce, expiresAt }),
+        );
+        return reply.status(201).send(issued);
       },
     );
 
