@@ -34,6 +34,11 @@ export interface PublishMarginsParameters {
   readonly asOf: number;
   readonly paramsVersion: number | null;
   readonly warningParams: Pick<RiskParams, 'collateralMaxAgeSeconds' | 'assets'>;
+  /**
+   * Whether this process still owns the account (checked per slice: a shard lost while earlier slices
+   * were published is not written over its new owner's views). Default: always.
+   */
+  readonly owned?: (accountId: string) => boolean;
   readonly accounts: readonly {
     readonly resident: ResidentAccount;
     readonly entry: BookEntry;
@@ -71,8 +76,28 @@ const sameSummary = (a: MarginSummary | null, b: MarginSummary | null): boolean 
  * background history queue once the pipeline succeeded. An account that cannot be computed is
  * published as `stale` with the error code and since when, keeping its last computed summary: never a
  * wrong margin presented as current. Rejects when Redis refuses; nothing is recorded as published then.
+ *
+ * A market move publishes tens of thousands of accounts: they go in slices of `PUBLISH_SLICE` (one
+ * pipeline each, in order), yielding to the event loop between slices so the process keeps renewing its
+ * shard leases and reading events while it publishes. A slice that fails leaves the earlier ones
+ * published (and recorded as such); the caller's retry publishes the rest.
  */
 export async function publishMargins(p: PublishMarginsParameters): Promise<number> {
+  let published = 0;
+  for (let i = 0; i < p.accounts.length; i += PUBLISH_SLICE) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    published += await publishSlice(p, p.accounts.slice(i, i + PUBLISH_SLICE));
+  }
+  return published;
+}
+
+/** Accounts per pipeline (see publishMargins). */
+const PUBLISH_SLICE = 2_000;
+
+async function publishSlice(
+  p: PublishMarginsParameters,
+  accounts: PublishMarginsParameters['accounts'],
+): Promise<number> {
   const now = p.now();
   const views: MarginView[] = [];
   const events: MarginEvent[] = [];
@@ -82,7 +107,8 @@ export async function publishMargins(p: PublishMarginsParameters): Promise<numbe
   const rows: InsertMarginSnapshotParameters[] = [];
   const rowAt = new Map<string, LastHistoryRow>();
 
-  for (const { resident: r, entry, requestedAt: changeAt, acknowledgeAt } of p.accounts) {
+  for (const { resident: r, entry, requestedAt: changeAt, acknowledgeAt } of accounts) {
+    if (p.owned && !p.owned(r.id)) continue;
     const prev = p.state.views.get(r.id);
     let summary: MarginSummary | null;
     let stale: StaleReason | undefined;

@@ -277,6 +277,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       asOf: g.asOf,
       paramsVersion: g.inputs.paramsVersion,
       warningParams: g.warningParams,
+      owned: (id) => residents.has(id),
       accounts: [...ids].flatMap((id) => {
         const r = residents.get(id);
         const entry = b.get(id);
