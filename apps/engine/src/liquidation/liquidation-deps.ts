@@ -1,6 +1,7 @@
 import type { AccountId } from '@xmargin/core';
 import type { Store } from '@xmargin/store';
 import type { GlobalInputs } from '../margin/global-inputs.js';
+import type { SettlementDeps } from '../settlement/settlement-signer.js';
 import type { LiquidationEventLog } from './liquidation-events.js';
 import type { LiquidationMetrics } from './liquidation-metrics.js';
 
@@ -15,6 +16,8 @@ export interface LiquidationDeps {
   /** Asks for a margin recompute of accounts whose ledger changed. */
   readonly recompute?: (account: AccountId) => Promise<unknown>;
   readonly metrics?: LiquidationMetrics;
+  /** The settlement key that signs the vault Seizes of settlement instructions (absent: none signed). */
+  readonly settlement?: () => SettlementDeps;
 }
 
 export const unixSeconds = (deps: LiquidationDeps) => Math.floor(deps.now() / 1000);

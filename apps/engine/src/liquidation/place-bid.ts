@@ -9,6 +9,7 @@ import {
   type Position,
 } from '@xmargin/risk';
 import type { AuctionRecord, StoreRepositories } from '@xmargin/store';
+import { authoriseSeizures } from '../settlement/seizures.js';
 import { newBidId, toAuctionState } from './auction-state.js';
 import { cashCeil, cashFloor, cashToNumber } from './cash-units.js';
 import { afterCommit, figuresAt, paramsOf } from './evaluate-account.js';
@@ -439,6 +440,12 @@ export async function placeBid(deps: LiquidationDeps, req: PlaceBidParameters): 
     if (out.action.socialisedLoss > 0) deps.metrics?.socialisedLoss.inc(out.action.socialisedLoss);
   }
   await afterCommit(deps, out.events, out.changed);
+  // The bid's vault seizures are signed at once; a failure here leaves them to the next sweep tick.
+  if (!out.replayed && out.action.accepted && deps.settlement) {
+    await authoriseSeizures({ ...deps, settlement: deps.settlement }, { auctionId: out.auctionId }).catch(
+      () => undefined,
+    );
+  }
   if (!out.action.accepted) {
     throw rejectionError(
       out.rejection ?? {
