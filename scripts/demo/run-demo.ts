@@ -81,7 +81,6 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
     dataDir: join(workDir, 'data'),
     progress,
     settlement: true,
-    onEngineLine: (l) => process.env.DEMO_ENGINE_LOG ? process.stderr.write(`[engine] ${l}\n`) : undefined,
   });
   const s = stack;
   const now = Math.floor(Date.now() / 1000);

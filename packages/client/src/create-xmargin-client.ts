@@ -5,6 +5,9 @@ import type {
   apiKeyDto,
   attestationAcceptedDto,
   attestationRegistryBody,
+  auctionDetailDto,
+  auctionListDto,
+  cashWithdrawalDto,
   challengeBody,
   challengeDto,
   createAccountBody,
@@ -13,18 +16,25 @@ import type {
   createWebhookBody,
   explainDto,
   grantChallengeBody,
+  insuranceDepositBody,
+  insuranceFundDto,
   linkAddressBody,
   linkedAddress,
   listAccountsQuery,
+  listLiquidationsQuery,
   marginSnapshotDto,
   marketDataBody,
   marketDataDto,
   marketDataWriteDto,
+  placeBidBody,
   positionsDto,
   postPythBody,
   postQueryBody,
   postVaaBody,
   reverifyRequestsDto,
+  seizureSubmissionBody,
+  settlementInstructionDto,
+  settlementsDto,
   signedGrantBody,
   trustStoreBody,
   upsertPositionsBody,
@@ -35,6 +45,7 @@ import type {
   whatIfDto,
 } from '@xmargin/schemas/http';
 import * as dto from '@xmargin/schemas/http';
+import { liquidationActionResultSchema as liquidationActionResult } from '@xmargin/schemas/risk';
 import { z } from 'zod';
 import { createHttpTransport, type HttpMethod, type HttpTransportOptions } from './http-transport.js';
 import { openEventStream } from './open-event-stream.js';
@@ -170,8 +181,48 @@ export interface XmarginClient {
       opts?: CallOptions,
     ): Promise<Out<typeof webhookDeliveriesDto>>;
   };
+  /** Liquidation auctions (liquidator, protocol and admin roles; spec section 7). */
+  readonly liquidations: {
+    list(query?: In<typeof listLiquidationsQuery>, opts?: CallOptions): Promise<Out<typeof auctionListDto>>;
+    get(auctionId: string, opts?: CallOptions): Promise<Out<typeof auctionDetailDto>>;
+    /**
+     * A bid (liquidator). With an `idempotencyKey` the bid is resent on gateway failures (the engine
+     * replays the stored outcome); a rejection throws its `LIQUIDATION__<reason>` AppError.
+     */
+    bid(
+      auctionId: string,
+      body: In<typeof placeBidBody>,
+      opts?: CallOptions & { readonly idempotencyKey?: string },
+    ): Promise<Out<typeof liquidationActionResult>>;
+    /** Settlement instructions, each vault seizure with its engine-signed Seize. */
+    settlements(auctionId: string, opts?: CallOptions): Promise<Out<typeof settlementsDto>>;
+    /** Reports the transaction that submitted a signed Seize (the instruction becomes `submitted`). */
+    reportSubmission(
+      auctionId: string,
+      instructionId: string,
+      body: In<typeof seizureSubmissionBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof settlementInstructionDto>>;
+    insuranceFund(opts?: CallOptions): Promise<Out<typeof insuranceFundDto>>;
+  };
   readonly admin: {
     createApiKey(body: In<typeof createApiKeyBody>, opts?: CallOptions): Promise<Out<typeof apiKeyDto>>;
+    /** Credits an account's cash ledger (e.g. a liquidator's bidding cash). */
+    depositCash(
+      accountId: string,
+      body: In<typeof insuranceDepositBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.okBody>>;
+    /** Withdraws from an account's cash ledger: pays held/claims while socialised loss is outstanding. */
+    withdrawCash(
+      accountId: string,
+      body: In<typeof insuranceDepositBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof cashWithdrawalDto>>;
+    depositInsuranceFund(
+      body: In<typeof insuranceDepositBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.okBody>>;
     /** Replaces the guardian trust store (bootstrap); answers the stored one. */
     setTrustStore(body: In<typeof trustStoreBody>, opts?: CallOptions): Promise<Out<typeof trustStoreBody>>;
     /** Replaces the emitter allow-list, token registry and Pyth feed map. */
@@ -200,6 +251,7 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
       body?: unknown;
       idempotent?: boolean;
       accept?: readonly number[];
+      headers?: Readonly<Record<string, string>>;
       opts?: CallOptions | undefined;
     } = {},
   ): Promise<Out<S>> {
@@ -209,6 +261,7 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
       ...(extra.body === undefined ? {} : { body: extra.body }),
       ...(extra.idempotent === undefined ? {} : { idempotent: extra.idempotent }),
       ...(extra.accept === undefined ? {} : { accept: extra.accept }),
+      ...(extra.headers === undefined ? {} : { headers: extra.headers }),
       ...(extra.opts?.signal === undefined ? {} : { signal: extra.opts.signal }),
     });
     return parseResponse(schema, res, { method, url: `${transport.baseUrl}${path}` });
@@ -303,8 +356,42 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
         return call('GET', `/v1/webhooks/${seg(id)}/deliveries${qs}`, dto.webhookDeliveriesDto, { opts });
       },
     },
+    liquidations: {
+      list: (query = {}, opts) => {
+        const params = new URLSearchParams();
+        for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+        const qs = params.size > 0 ? `?${params}` : '';
+        return call('GET', `/v1/liquidations${qs}`, dto.auctionListDto, { opts });
+      },
+      get: (id, opts) => call('GET', `/v1/liquidations/${seg(id)}`, dto.auctionDetailDto, { opts }),
+      bid: (id, body, opts) =>
+        call('POST', `/v1/liquidations/${seg(id)}/bids`, liquidationActionResult, {
+          body,
+          opts,
+          ...(opts?.idempotencyKey === undefined
+            ? {}
+            : { idempotent: true, headers: { 'idempotency-key': opts.idempotencyKey } }),
+        }),
+      settlements: (id, opts) =>
+        call('GET', `/v1/liquidations/${seg(id)}/settlements`, dto.settlementsDto, { opts }),
+      // Reporting the same transaction again changes nothing.
+      reportSubmission: (id, instructionId, body, opts) =>
+        call(
+          'POST',
+          `/v1/liquidations/${seg(id)}/settlements/${seg(instructionId)}/submission`,
+          dto.settlementInstructionDto,
+          { body, idempotent: true, opts },
+        ),
+      insuranceFund: (opts) => call('GET', '/v1/insurance-fund', dto.insuranceFundDto, { opts }),
+    },
     admin: {
       createApiKey: (body, opts) => call('POST', '/v1/admin/api-keys', dto.apiKeyDto, { body, opts }),
+      depositCash: (id, body, opts) =>
+        call('POST', `/v1/admin/accounts/${seg(id)}/cash-deposits`, dto.okBody, { body, opts }),
+      withdrawCash: (id, body, opts) =>
+        call('POST', `/v1/admin/accounts/${seg(id)}/cash-withdrawals`, dto.cashWithdrawalDto, { body, opts }),
+      depositInsuranceFund: (body, opts) =>
+        call('POST', '/v1/admin/insurance-fund/deposits', dto.okBody, { body, opts }),
       setTrustStore: (body, opts) =>
         call('PUT', '/v1/admin/guardian-sets', dto.trustStoreBody, { body, opts }),
       setAttestationRegistry: (body, opts) =>

@@ -21,3 +21,16 @@ export interface LiquidationDeps {
 }
 
 export const unixSeconds = (deps: LiquidationDeps) => Math.floor(deps.now() / 1000);
+
+/**
+ * The shared market inputs read once BEFORE a liquidation transaction: inside it, every read must use the
+ * transaction's own connection (on PGlite, the only one: a read outside it would wait for the
+ * transaction, which waits for the read). Undefined: the book reads them through the transaction.
+ */
+export async function sharedInputs(
+  deps: LiquidationDeps,
+): Promise<(() => Promise<GlobalInputs>) | undefined> {
+  if (!deps.globalInputs) return undefined;
+  const inputs = await deps.globalInputs();
+  return async () => inputs;
+}

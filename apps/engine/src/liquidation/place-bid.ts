@@ -13,7 +13,7 @@ import { authoriseSeizures } from '../settlement/seizures.js';
 import { newBidId, toAuctionState } from './auction-state.js';
 import { cashCeil, cashFloor, cashToNumber } from './cash-units.js';
 import { afterCommit, figuresAt, paramsOf } from './evaluate-account.js';
-import { type LiquidationDeps, unixSeconds } from './liquidation-deps.js';
+import { type LiquidationDeps, sharedInputs, unixSeconds } from './liquidation-deps.js';
 import type { LiquidationEvent } from './liquidation-events.js';
 import { type LiquidationBook, loadLiquidationBook } from './load-liquidation-book.js';
 import { persistEvaluation } from './persist-evaluation.js';
@@ -262,6 +262,7 @@ function actionOf(
  */
 export async function placeBid(deps: LiquidationDeps, req: PlaceBidParameters): Promise<PlaceBidResult> {
   const time = unixSeconds(deps);
+  const global = await sharedInputs(deps);
   const out = await deps.store.transaction(async (tx) => {
     if (req.idempotencyKey !== undefined) {
       const prior = await tx.liquidations.findBid(req.keyId, req.idempotencyKey);
@@ -300,7 +301,7 @@ export async function placeBid(deps: LiquidationDeps, req: PlaceBidParameters): 
       });
     }
     const params = paramsOf(record);
-    const book = await loadLiquidationBook(tx, record.account, deps.globalInputs);
+    const book = await loadLiquidationBook(tx, record.account, global);
     const figures = figuresAt(book.document, time);
     const events: LiquidationEvent[] = [];
     // First Evaluate, persisted; the pure Bid's own first Evaluate then has nothing left to do.
