@@ -234,6 +234,12 @@ export interface XmarginClient {
 }
 
 const seg = (s: string) => encodeURIComponent(s);
+/** `?k=v&…` of the defined entries, or '' when there are none. */
+const queryString = (query: Readonly<Record<string, unknown>>) => {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+  return params.size > 0 ? `?${params}` : '';
+};
 
 /**
  * Typed client of the engine's `/v1` API. Bodies and answers are the `@xmargin/schemas/http` DTOs;
@@ -275,12 +281,8 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
     accounts: {
       create: (body = {}, opts) => call('POST', '/v1/accounts', dto.accountDto, { body, opts }),
       get: (id, opts) => call('GET', acct(id), dto.accountDto, { opts }),
-      list: (query = {}, opts) => {
-        const params = new URLSearchParams();
-        for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-        const qs = params.size > 0 ? `?${params}` : '';
-        return call('GET', `/v1/accounts${qs}`, dto.accountListDto, { opts });
-      },
+      list: (query = {}, opts) =>
+        call('GET', `/v1/accounts${queryString(query)}`, dto.accountListDto, { opts }),
       createChallenge: (id, body, opts) =>
         call('POST', `${acct(id)}/challenges`, dto.challengeDto, { body, opts }),
       linkAddress: (id, body, opts) =>
@@ -357,12 +359,8 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
       },
     },
     liquidations: {
-      list: (query = {}, opts) => {
-        const params = new URLSearchParams();
-        for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-        const qs = params.size > 0 ? `?${params}` : '';
-        return call('GET', `/v1/liquidations${qs}`, dto.auctionListDto, { opts });
-      },
+      list: (query = {}, opts) =>
+        call('GET', `/v1/liquidations${queryString(query)}`, dto.auctionListDto, { opts }),
       get: (id, opts) => call('GET', `/v1/liquidations/${seg(id)}`, dto.auctionDetailDto, { opts }),
       bid: (id, body, opts) =>
         call('POST', `/v1/liquidations/${seg(id)}/bids`, liquidationActionResult, {

@@ -76,6 +76,12 @@ it('pays cash withdrawals held/claims (rounded down) while a socialised loss is 
   const auction = (await store.liquidations.ongoing(under))!;
   expect(auction.kind).toBe('insolvent');
   expect(await store.liquidations.fundBalance()).toBe(0n);
+  // While the insolvent auction's cachedMM exceeds the (empty) fund, no withdrawal is authorised at all.
+  const blocked = await withdrawCash(t.engine.context, accountId('acc_claim_a'), {
+    claim: UNIT,
+    actor: 'test',
+  }).catch((err: unknown) => err);
+  expect(isAppError(blocked) && blocked.code).toBe('LIQUIDATION__WITHDRAWALS_BLOCKED');
   ledger.clock.ms += 10 * pmrmTest.insolventSeconds * 1000;
   const { action } = await placeBid(ledger.deps(), {
     auctionId: auction.id,
