@@ -5,6 +5,7 @@ import {
   baseLevels,
   demoMarketData,
   linkEvmAddress,
+  requestWithdrawal,
   type Stack,
   seedAccount,
   startStack,
@@ -89,6 +90,20 @@ describe('from a price shock to a settled auction', () => {
     expect(started).toMatchObject({ accountId: ID, status: 'ongoing', kind: 'solvent' });
     expect(started.start.mm).toBeLessThan(0);
     expect(started.start.mtm).toBeGreaterThan(0);
+
+    // While the auction is open the engine authorises no withdrawal from the account's vault.
+    const refused = await requestWithdrawal({
+      engineUrl: stack.engine.url,
+      apiKey: await stack.engine.createKey('protocol', 'perpx'),
+      wallet: stack.evm.walletClient,
+      accountId: ID,
+      chain: 'evm-devnet',
+      asset: 'USDC',
+      amount: '1',
+      address: trader,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error?.code).toBe('LIQUIDATION__AUCTION_OPEN');
 
     let last: Awaited<ReturnType<XmarginClient['liquidations']['bid']>> | undefined;
     for (let n = 0; n < 5; n++) {

@@ -43,6 +43,8 @@ import type {
   webhookListDto,
   whatIfBody,
   whatIfDto,
+  withdrawalBody,
+  withdrawalDto,
 } from '@xmargin/schemas/http';
 import * as dto from '@xmargin/schemas/http';
 import { liquidationActionResultSchema as liquidationActionResult } from '@xmargin/schemas/risk';
@@ -180,6 +182,18 @@ export interface XmarginClient {
       query?: { readonly limit?: number; readonly before?: string },
       opts?: CallOptions,
     ): Promise<Out<typeof webhookDeliveriesDto>>;
+  };
+  /** Binding collateral: engine-authorised vault withdrawals (protocol, admin). */
+  readonly withdrawals: {
+    /**
+     * Asks for a signed vault Withdrawal (the request signed by the vault account); refusals throw
+     * SETTLEMENT__WITHDRAWAL_REFUSED (with `maxAmount`) or LIQUIDATION__AUCTION_OPEN / WITHDRAWALS_BLOCKED.
+     */
+    authorise(
+      accountId: string,
+      body: In<typeof withdrawalBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof withdrawalDto>>;
   };
   /** Liquidation auctions (liquidator, protocol and admin roles; spec section 7). */
   readonly liquidations: {
@@ -357,6 +371,11 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
         const qs = q.size > 0 ? `?${q}` : '';
         return call('GET', `/v1/webhooks/${seg(id)}/deliveries${qs}`, dto.webhookDeliveriesDto, { opts });
       },
+    },
+    withdrawals: {
+      // The request id is single use: a resent request is refused, never authorised twice.
+      authorise: (id, body, opts) =>
+        call('POST', `${acct(id)}/withdrawals`, dto.withdrawalDto, { body, opts }),
     },
     liquidations: {
       list: (query = {}, opts) =>
