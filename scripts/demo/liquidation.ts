@@ -2,13 +2,12 @@
 // below maintenance, a demo liquidator bids for the maximum fraction over HTTP, each account is back above
 // buffer margin, and the vault share of a bid is settled on chain: the liquidator submits the engine-signed
 // Seize to the vault and the engine confirms it from the vault's Seized event.
-import { linkEvmAddress, type Stack, waitFor } from '../../test/src/harness/index.js';
+import { linkEvmAddress, type Stack, signedAuthorisation, waitFor } from '../../test/src/harness/index.js';
 import { money, renderTable } from './table.js';
 
 const LIQUIDATOR = 'acc_demo_liquidator';
-/** 0x-hex (EVM addresses, signatures), as the devnet helpers type them. */
-type Hex = `0x${string}`;
-type Address = Hex;
+/** An EVM address, as the devnet helpers type it. */
+type Address = `0x${string}`;
 
 export async function demoLiquidation(s: Stack, liquidatorAddress: Address, out: (t: string) => void) {
   const admin = s.engine.admin;
@@ -95,19 +94,7 @@ async function settle(
       out(`  settlement: ${i.kind} ${i.amountRaw} raw ${i.asset} on ${i.chain} (moved in the ledger)\n`);
       continue;
     }
-    const m = i.authorisation.typedData.message;
-    const tx = await devnet.submitSeize({
-      from,
-      message: {
-        account: m.account as Address,
-        token: m.token as Address,
-        amount: BigInt(m.amount),
-        to: m.to as Address,
-        nonce: BigInt(m.nonce),
-        deadline: BigInt(m.deadline),
-      },
-      signature: i.authorisation.signature as Hex,
-    });
+    const tx = await devnet.submitSeize({ from, ...signedAuthorisation(i.authorisation) });
     await liquidator.liquidations.reportSubmission(auctionId, i.id, { txHash: tx.hash });
     const done = await waitFor(
       async () => {
@@ -118,7 +105,7 @@ async function settle(
     );
     out(
       `  settlement: engine-signed Seize of ${i.amountRaw} raw ${i.asset} on ${i.chain} submitted by the ` +
-        `liquidator (${tx.hash.slice(0, 10)}…), paid to ${m.to}; ${done.status} at block ${done.confirmedHeight}\n`,
+        `liquidator (${tx.hash.slice(0, 10)}…), paid to ${i.authorisation.typedData.message.to}; ${done.status} at block ${done.confirmedHeight}\n`,
     );
   }
 }

@@ -8,6 +8,7 @@ import {
   requestWithdrawal,
   type Stack,
   seedAccount,
+  signedAuthorisation,
   startStack,
   waitFor,
   waitForMargin,
@@ -161,7 +162,7 @@ describe('from a price shock to a settled auction', () => {
     });
 
     // Anyone may submit it; the node holds the block so the report lands while the transaction is pending.
-    const m = auth.typedData.message;
+    const seize = signedAuthorisation(auth);
     await stack.evm.testClient.setAutomine(false);
     let txHash: Hex;
     try {
@@ -172,17 +173,7 @@ describe('from a price shock to a settled auction', () => {
         data: encodeFunctionData({
           abi: seizeAbi,
           functionName: 'seize',
-          args: [
-            {
-              account: m.account as Address,
-              token: m.token as Address,
-              amount: BigInt(m.amount),
-              to: m.to as Address,
-              nonce: BigInt(m.nonce),
-              deadline: BigInt(m.deadline),
-            },
-            auth.signature as Hex,
-          ],
+          args: [seize.message, seize.signature],
         }),
       });
       const submitted = await liquidator.liquidations.reportSubmission(auctionId, instruction.id, { txHash });
