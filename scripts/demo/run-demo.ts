@@ -219,7 +219,10 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
   );
   opts.out(`\nAccounts after the shock\n\n${bookTable(after)}\n`);
   printCrossings(opts.out, settled, after, stream.events());
-  await demoLiquidation(s.engine.url, s.engine.adminKey, opts.out);
+  // The demo liquidator's wallet: a funded devnet account none of the seeded accounts uses.
+  const liquidatorAddress = s.evm.accounts[book.length + 1];
+  if (!liquidatorAddress) throw new Error('the EVM devnet has too few funded accounts');
+  await demoLiquidation(s, liquidatorAddress, opts.out);
   // What POST /v1/admin/api-keys answers; the seeded accounts grant `optionsx` (it reported their positions).
   const protocol = 'optionsx';
   const protocolKey = await s.engine.createKey('protocol', protocol);

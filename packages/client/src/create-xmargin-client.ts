@@ -5,6 +5,9 @@ import type {
   apiKeyDto,
   attestationAcceptedDto,
   attestationRegistryBody,
+  auctionDetailDto,
+  auctionListDto,
+  cashWithdrawalDto,
   challengeBody,
   challengeDto,
   createAccountBody,
@@ -13,18 +16,25 @@ import type {
   createWebhookBody,
   explainDto,
   grantChallengeBody,
+  insuranceDepositBody,
+  insuranceFundDto,
   linkAddressBody,
   linkedAddress,
   listAccountsQuery,
+  listLiquidationsQuery,
   marginSnapshotDto,
   marketDataBody,
   marketDataDto,
   marketDataWriteDto,
+  placeBidBody,
   positionsDto,
   postPythBody,
   postQueryBody,
   postVaaBody,
   reverifyRequestsDto,
+  seizureSubmissionBody,
+  settlementInstructionDto,
+  settlementsDto,
   signedGrantBody,
   trustStoreBody,
   upsertPositionsBody,
@@ -33,8 +43,11 @@ import type {
   webhookListDto,
   whatIfBody,
   whatIfDto,
+  withdrawalBody,
+  withdrawalDto,
 } from '@xmargin/schemas/http';
 import * as dto from '@xmargin/schemas/http';
+import { liquidationActionResultSchema as liquidationActionResult } from '@xmargin/schemas/risk';
 import { z } from 'zod';
 import { createHttpTransport, type HttpMethod, type HttpTransportOptions } from './http-transport.js';
 import { openEventStream } from './open-event-stream.js';
@@ -170,8 +183,60 @@ export interface XmarginClient {
       opts?: CallOptions,
     ): Promise<Out<typeof webhookDeliveriesDto>>;
   };
+  /** Binding collateral: engine-authorised vault withdrawals (protocol, admin). */
+  readonly withdrawals: {
+    /**
+     * Asks for a signed vault Withdrawal (the request signed by the vault account); refusals throw
+     * SETTLEMENT__WITHDRAWAL_REFUSED (with `maxAmount`) or LIQUIDATION__AUCTION_OPEN / WITHDRAWALS_BLOCKED.
+     */
+    authorise(
+      accountId: string,
+      body: In<typeof withdrawalBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof withdrawalDto>>;
+  };
+  /** Liquidation auctions (liquidator, protocol and admin roles; spec section 7). */
+  readonly liquidations: {
+    list(query?: In<typeof listLiquidationsQuery>, opts?: CallOptions): Promise<Out<typeof auctionListDto>>;
+    get(auctionId: string, opts?: CallOptions): Promise<Out<typeof auctionDetailDto>>;
+    /**
+     * A bid (liquidator). With an `idempotencyKey` the bid is resent on gateway failures (the engine
+     * replays the stored outcome); a rejection throws its `LIQUIDATION__<reason>` AppError.
+     */
+    bid(
+      auctionId: string,
+      body: In<typeof placeBidBody>,
+      opts?: CallOptions & { readonly idempotencyKey?: string },
+    ): Promise<Out<typeof liquidationActionResult>>;
+    /** Settlement instructions, each vault seizure with its engine-signed Seize. */
+    settlements(auctionId: string, opts?: CallOptions): Promise<Out<typeof settlementsDto>>;
+    /** Reports the transaction that submitted a signed Seize (the instruction becomes `submitted`). */
+    reportSubmission(
+      auctionId: string,
+      instructionId: string,
+      body: In<typeof seizureSubmissionBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof settlementInstructionDto>>;
+    insuranceFund(opts?: CallOptions): Promise<Out<typeof insuranceFundDto>>;
+  };
   readonly admin: {
     createApiKey(body: In<typeof createApiKeyBody>, opts?: CallOptions): Promise<Out<typeof apiKeyDto>>;
+    /** Credits an account's cash ledger (e.g. a liquidator's bidding cash). */
+    depositCash(
+      accountId: string,
+      body: In<typeof insuranceDepositBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.okBody>>;
+    /** Withdraws from an account's cash ledger: pays held/claims while socialised loss is outstanding. */
+    withdrawCash(
+      accountId: string,
+      body: In<typeof insuranceDepositBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof cashWithdrawalDto>>;
+    depositInsuranceFund(
+      body: In<typeof insuranceDepositBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.okBody>>;
     /** Replaces the guardian trust store (bootstrap); answers the stored one. */
     setTrustStore(body: In<typeof trustStoreBody>, opts?: CallOptions): Promise<Out<typeof trustStoreBody>>;
     /** Replaces the emitter allow-list, token registry and Pyth feed map. */
@@ -183,6 +248,12 @@ export interface XmarginClient {
 }
 
 const seg = (s: string) => encodeURIComponent(s);
+/** `?k=v&…` of the defined entries, or '' when there are none. */
+const queryString = (query: Readonly<Record<string, unknown>>) => {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+  return params.size > 0 ? `?${params}` : '';
+};
 
 /**
  * Typed client of the engine's `/v1` API. Bodies and answers are the `@xmargin/schemas/http` DTOs;
@@ -200,6 +271,7 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
       body?: unknown;
       idempotent?: boolean;
       accept?: readonly number[];
+      headers?: Readonly<Record<string, string>>;
       opts?: CallOptions | undefined;
     } = {},
   ): Promise<Out<S>> {
@@ -209,6 +281,7 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
       ...(extra.body === undefined ? {} : { body: extra.body }),
       ...(extra.idempotent === undefined ? {} : { idempotent: extra.idempotent }),
       ...(extra.accept === undefined ? {} : { accept: extra.accept }),
+      ...(extra.headers === undefined ? {} : { headers: extra.headers }),
       ...(extra.opts?.signal === undefined ? {} : { signal: extra.opts.signal }),
     });
     return parseResponse(schema, res, { method, url: `${transport.baseUrl}${path}` });
@@ -222,12 +295,8 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
     accounts: {
       create: (body = {}, opts) => call('POST', '/v1/accounts', dto.accountDto, { body, opts }),
       get: (id, opts) => call('GET', acct(id), dto.accountDto, { opts }),
-      list: (query = {}, opts) => {
-        const params = new URLSearchParams();
-        for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-        const qs = params.size > 0 ? `?${params}` : '';
-        return call('GET', `/v1/accounts${qs}`, dto.accountListDto, { opts });
-      },
+      list: (query = {}, opts) =>
+        call('GET', `/v1/accounts${queryString(query)}`, dto.accountListDto, { opts }),
       createChallenge: (id, body, opts) =>
         call('POST', `${acct(id)}/challenges`, dto.challengeDto, { body, opts }),
       linkAddress: (id, body, opts) =>
@@ -303,8 +372,43 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
         return call('GET', `/v1/webhooks/${seg(id)}/deliveries${qs}`, dto.webhookDeliveriesDto, { opts });
       },
     },
+    withdrawals: {
+      // The request id is single use: a resent request is refused, never authorised twice.
+      authorise: (id, body, opts) =>
+        call('POST', `${acct(id)}/withdrawals`, dto.withdrawalDto, { body, opts }),
+    },
+    liquidations: {
+      list: (query = {}, opts) =>
+        call('GET', `/v1/liquidations${queryString(query)}`, dto.auctionListDto, { opts }),
+      get: (id, opts) => call('GET', `/v1/liquidations/${seg(id)}`, dto.auctionDetailDto, { opts }),
+      bid: (id, body, opts) =>
+        call('POST', `/v1/liquidations/${seg(id)}/bids`, liquidationActionResult, {
+          body,
+          opts,
+          ...(opts?.idempotencyKey === undefined
+            ? {}
+            : { idempotent: true, headers: { 'idempotency-key': opts.idempotencyKey } }),
+        }),
+      settlements: (id, opts) =>
+        call('GET', `/v1/liquidations/${seg(id)}/settlements`, dto.settlementsDto, { opts }),
+      // Reporting the same transaction again changes nothing.
+      reportSubmission: (id, instructionId, body, opts) =>
+        call(
+          'POST',
+          `/v1/liquidations/${seg(id)}/settlements/${seg(instructionId)}/submission`,
+          dto.settlementInstructionDto,
+          { body, idempotent: true, opts },
+        ),
+      insuranceFund: (opts) => call('GET', '/v1/insurance-fund', dto.insuranceFundDto, { opts }),
+    },
     admin: {
       createApiKey: (body, opts) => call('POST', '/v1/admin/api-keys', dto.apiKeyDto, { body, opts }),
+      depositCash: (id, body, opts) =>
+        call('POST', `/v1/admin/accounts/${seg(id)}/cash-deposits`, dto.okBody, { body, opts }),
+      withdrawCash: (id, body, opts) =>
+        call('POST', `/v1/admin/accounts/${seg(id)}/cash-withdrawals`, dto.cashWithdrawalDto, { body, opts }),
+      depositInsuranceFund: (body, opts) =>
+        call('POST', '/v1/admin/insurance-fund/deposits', dto.okBody, { body, opts }),
       setTrustStore: (body, opts) =>
         call('PUT', '/v1/admin/guardian-sets', dto.trustStoreBody, { body, opts }),
       setAttestationRegistry: (body, opts) =>

@@ -14,6 +14,7 @@ export { repoRoot } from './repo-root.js';
 export { requestWithdrawal, type WithdrawalAnswer } from './request-withdrawal.js';
 export { type SeedAccountSpec, type SeededAccount, type SeedPosition, seedAccount } from './seed-account.js';
 export { type ServiceProcess, type ServiceProcessOptions, startServiceProcess } from './service-process.js';
+export { type AuthorisationJson, signedAuthorisation } from './signed-authorisation.js';
 export {
   type Stack,
   type StackOptions,

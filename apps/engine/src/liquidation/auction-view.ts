@@ -5,7 +5,13 @@ import {
   maxFraction,
   solventBidPrice,
 } from '@xmargin/risk';
-import type { AuctionBidRecord, AuctionRecord, StoreRepositories } from '@xmargin/store';
+import type {
+  AuctionBidRecord,
+  AuctionRecord,
+  SettlementInstructionRecord,
+  StoreRepositories,
+} from '@xmargin/store';
+import { getAddress } from 'viem';
 import type { GlobalInputs } from '../margin/global-inputs.js';
 import { CASH_DECIMALS, cashToNumber } from './cash-units.js';
 import { figuresAt, paramsOf } from './evaluate-account.js';
@@ -94,5 +100,49 @@ export async function liveFigures(
     discount,
     price,
     fmax: maxFraction(params, { mtm, bm, discount, reservedCash }),
+  };
+}
+
+/** One settlement instruction, with the typed data and signature of its Seize once signed. */
+export function instructionView(i: SettlementInstructionRecord) {
+  const a = i.authorisation;
+  return {
+    id: String(i.id),
+    bidId: i.bidId,
+    chain: i.chain,
+    asset: i.asset,
+    source: i.source,
+    holder: i.holder,
+    amountRaw: String(i.amountRaw),
+    decimals: i.decimals,
+    from: i.fromAccount,
+    to: i.toAccount,
+    kind: i.kind,
+    status: i.status,
+    authorisation:
+      a === null
+        ? null
+        : {
+            typedData: {
+              domain: {
+                name: 'xmargin' as const,
+                version: '1' as const,
+                chainId: a.chainId,
+                verifyingContract: a.vault,
+              },
+              primaryType: 'Seize' as const,
+              message: {
+                account: getAddress(a.fromAddress),
+                token: a.token,
+                amount: String(i.amountRaw),
+                to: a.recipient,
+                nonce: String(a.nonce),
+                deadline: String(a.deadline),
+              },
+            },
+            signature: a.signature,
+          },
+    txHash: i.txHash,
+    confirmedHeight: i.confirmedHeight === null ? null : String(i.confirmedHeight),
   };
 }

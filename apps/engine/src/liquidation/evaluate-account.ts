@@ -18,7 +18,7 @@ import {
 import type { AuctionRecord } from '@xmargin/store';
 import { loadActiveAuctionParams } from './auction-params.js';
 import { toAuctionState } from './auction-state.js';
-import { type LiquidationDeps, unixSeconds } from './liquidation-deps.js';
+import { type LiquidationDeps, sharedInputs, unixSeconds } from './liquidation-deps.js';
 import { type LiquidationEvent, publishLiquidationEvents } from './liquidation-events.js';
 import { countEvents } from './liquidation-metrics.js';
 import { loadLiquidationBook } from './load-liquidation-book.js';
@@ -86,6 +86,7 @@ export async function evaluateAccount(
   account: AccountId,
 ): Promise<EvaluateAccountResult> {
   const time = unixSeconds(deps);
+  const global = await sharedInputs(deps);
   const result = await deps.store.transaction(async (tx) => {
     if (!(await tx.liquidations.lockAccount(account))) {
       throw new AppError('LEDGER__NOT_FOUND', { context: { entity: 'account', id: account } });
@@ -93,7 +94,7 @@ export async function evaluateAccount(
     const record = await tx.liquidations.ongoing(account);
     const active = record ? null : await loadActiveAuctionParams(tx);
     const params = record ? paramsOf(record) : active!.params;
-    const book = await loadLiquidationBook(tx, account, deps.globalInputs);
+    const book = await loadLiquidationBook(tx, account, global);
     const figures = figuresAt(book.document, time);
     const ev = evaluateAuction(params, {
       time,

@@ -1,5 +1,6 @@
 import type { AccountId } from '@xmargin/core';
 import type { EngineContext } from '../context.js';
+import { settlementOf } from '../settlement/settlement-signer.js';
 import type { LiquidationDeps } from './liquidation-deps.js';
 import { createLiquidationMetrics, type LiquidationMetrics } from './liquidation-metrics.js';
 
@@ -22,5 +23,6 @@ export function liquidationDeps(ctx: EngineContext): LiquidationDeps {
       await ctx.shardEvents.accountsChanged([account], ctx.now());
     },
     metrics,
+    settlement: () => settlementOf(ctx),
   };
 }

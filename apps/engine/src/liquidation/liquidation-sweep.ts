@@ -1,4 +1,5 @@
 import type { AccountId } from '@xmargin/core';
+import { authoriseSeizures } from '../settlement/seizures.js';
 import { evaluateAccount } from './evaluate-account.js';
 import type { LiquidationDeps } from './liquidation-deps.js';
 import { publishLiquidationEvents } from './liquidation-events.js';
@@ -79,6 +80,8 @@ export function startLiquidationSweeper(
       .then(async (r) => {
         for (const f of r.failed) onFailure(f);
         await announceWithdrawals(deps, last);
+        // Seizures not signed at their bid (no linked address yet, RPC down) or whose deadline passed.
+        if (deps.settlement) await authoriseSeizures({ ...deps, settlement: deps.settlement });
         return r;
       })
       .catch((error: unknown) => {

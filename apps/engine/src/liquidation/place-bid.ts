@@ -9,10 +9,11 @@ import {
   type Position,
 } from '@xmargin/risk';
 import type { AuctionRecord, StoreRepositories } from '@xmargin/store';
+import { authoriseSeizures } from '../settlement/seizures.js';
 import { newBidId, toAuctionState } from './auction-state.js';
 import { cashCeil, cashFloor, cashToNumber } from './cash-units.js';
 import { afterCommit, figuresAt, paramsOf } from './evaluate-account.js';
-import { type LiquidationDeps, unixSeconds } from './liquidation-deps.js';
+import { type LiquidationDeps, sharedInputs, unixSeconds } from './liquidation-deps.js';
 import type { LiquidationEvent } from './liquidation-events.js';
 import { type LiquidationBook, loadLiquidationBook } from './load-liquidation-book.js';
 import { persistEvaluation } from './persist-evaluation.js';
@@ -261,6 +262,7 @@ function actionOf(
  */
 export async function placeBid(deps: LiquidationDeps, req: PlaceBidParameters): Promise<PlaceBidResult> {
   const time = unixSeconds(deps);
+  const global = await sharedInputs(deps);
   const out = await deps.store.transaction(async (tx) => {
     if (req.idempotencyKey !== undefined) {
       const prior = await tx.liquidations.findBid(req.keyId, req.idempotencyKey);
@@ -299,7 +301,7 @@ export async function placeBid(deps: LiquidationDeps, req: PlaceBidParameters): 
       });
     }
     const params = paramsOf(record);
-    const book = await loadLiquidationBook(tx, record.account, deps.globalInputs);
+    const book = await loadLiquidationBook(tx, record.account, global);
     const figures = figuresAt(book.document, time);
     const events: LiquidationEvent[] = [];
     // First Evaluate, persisted; the pure Bid's own first Evaluate then has nothing left to do.
@@ -439,6 +441,12 @@ export async function placeBid(deps: LiquidationDeps, req: PlaceBidParameters): 
     if (out.action.socialisedLoss > 0) deps.metrics?.socialisedLoss.inc(out.action.socialisedLoss);
   }
   await afterCommit(deps, out.events, out.changed);
+  // The bid's vault seizures are signed at once; a failure here leaves them to the next sweep tick.
+  if (!out.replayed && out.action.accepted && deps.settlement) {
+    await authoriseSeizures({ ...deps, settlement: deps.settlement }, { auctionId: out.auctionId }).catch(
+      () => undefined,
+    );
+  }
   if (!out.action.accepted) {
     throw rejectionError(
       out.rejection ?? {

@@ -6,6 +6,7 @@ import { type Address, getAddress, type Hex } from 'viem';
 import { normalizeAddress } from '../accounts/normalize-address.js';
 import { verifyAddressSignature } from '../accounts/verify-address-signature.js';
 import type { EngineContext } from '../context.js';
+import { assertWithdrawalAllowed } from '../liquidation/withdrawal-guard.js';
 import { dedupeVaultBalances } from '../margin/build-document.js';
 import { whatIf } from '../margin/what-if.js';
 import type { SettlementSettings } from './settlement-settings.js';
@@ -101,6 +102,8 @@ export async function authoriseWithdrawal(
   const shared = await ctx.globalInputs.get();
   const reserved = await ctx.store.transaction(async (tx) => {
     await tx.withdrawalReservations.lockAccount(id);
+    // Spec section 4: none while an auction is open on the account or insolvent auctions exceed the fund.
+    await assertWithdrawalAllowed(tx, id);
     const txCtx: EngineContext = {
       ...ctx,
       store: { ...ctx.store, ...tx } as Store,

@@ -14,6 +14,7 @@ const events = [
   getAbiItem({ abi: collateralVaultAbi, name: 'WithdrawalAuthorised' }),
   getAbiItem({ abi: collateralVaultAbi, name: 'ForcedWithdrawalRequested' }),
   getAbiItem({ abi: collateralVaultAbi, name: 'ForcedWithdrawalExecuted' }),
+  getAbiItem({ abi: collateralVaultAbi, name: 'Seized' }),
 ];
 
 export interface VaultEventObserver {
@@ -28,7 +29,7 @@ export interface VaultEventObserver {
 export const settlementCursorKey = (chain: string): string => `${chain}#settlement`;
 
 /**
- * Follows the vault events that open and close withdrawal reservations: a ForcedWithdrawalRequested
+ * Follows the vault events that open and close withdrawal reservations and confirm seizures (`Seized`): a ForcedWithdrawalRequested
  * opens one at once (the engine treats it as a pending withdrawal: margin recomputed as if it had left),
  * and WithdrawalAuthorised / ForcedWithdrawalExecuted record the block of the debit, from which the
  * indexed balances include it. Up to `finalityDepth` blocks behind the head, like the balance indexer.
@@ -75,6 +76,19 @@ export function createVaultEventObserver(
               height: log.blockNumber,
             });
             if (acc) changed.add(acc);
+            continue;
+          }
+          if (log.eventName === 'Seized') {
+            // A liquidation's Seize executed: its instruction is confirmed, and from this round on the
+            // indexed balances (read to the same height) carry the debit instead of the instruction.
+            const done = await store.liquidations.markSeizureConfirmed({
+              chain,
+              fromAddress: log.args.account.toLowerCase(),
+              nonce: log.args.nonce,
+              txHash: log.transactionHash,
+              height: log.blockNumber,
+            });
+            if (done) for (const acc of [done.fromAccount, done.toAccount]) changed.add(acc);
             continue;
           }
           const token = log.args.token.toLowerCase();

@@ -2,6 +2,7 @@ import {
   type AuthorisationMessage,
   type MarginStatementMessage,
   marginStatementTypes,
+  seizeTypes,
   withdrawalTypes,
   xmarginDomain,
 } from '@xmargin/contracts';
@@ -22,6 +23,8 @@ export interface SettlementSigner {
   readonly address: Address;
   vault(chain: string): Promise<SettlementVault>;
   signWithdrawal(vault: SettlementVault, message: AuthorisationMessage): Promise<Hex>;
+  /** A vault `Seize` (liquidation settlement): same fields as a Withdrawal, its own type hash. */
+  signSeize(vault: SettlementVault, message: AuthorisationMessage): Promise<Hex>;
   signStatement(
     domain: { chainId: number; verifyingContract: Address },
     message: MarginStatementMessage,
@@ -75,6 +78,13 @@ export function createSettlementSigner(settings: SettlementSettings): Settlement
         primaryType: 'Withdrawal',
         message,
       }),
+    signSeize: (vault, message) =>
+      account.signTypedData({
+        domain: xmarginDomain(vault.chainId, vault.vault),
+        types: seizeTypes,
+        primaryType: 'Seize',
+        message,
+      }),
     signStatement: (domain, message) =>
       account.signTypedData({
         domain: xmarginDomain(domain.chainId, domain.verifyingContract),
@@ -83,4 +93,35 @@ export function createSettlementSigner(settings: SettlementSettings): Settlement
         message,
       }),
   };
+}
+
+export interface SettlementDeps {
+  readonly settings: SettlementSettings;
+  readonly signer: SettlementSigner;
+}
+
+const DEFAULT_SETTINGS: SettlementSettings = {
+  privateKey: undefined,
+  networks: [],
+  authorisationTtlSeconds: 900,
+  reservationGraceSeconds: 300,
+  statementTtlSeconds: 60,
+  stableDecimals: 6,
+};
+const byContext = new WeakMap<object, SettlementDeps>();
+
+/**
+ * The settlement key and settings of an engine, built once on first use (an engine without a key serves
+ * everything else): throws SETTLEMENT__NOT_CONFIGURED without SETTLEMENT_PRIVATE_KEY.
+ */
+export function settlementOf(ctx: {
+  readonly settings: { readonly settlement?: SettlementSettings | undefined };
+}) {
+  let deps = byContext.get(ctx.settings);
+  if (!deps) {
+    const settings = ctx.settings.settlement ?? DEFAULT_SETTINGS;
+    deps = { settings, signer: createSettlementSigner(settings) };
+    byContext.set(ctx.settings, deps);
+  }
+  return deps;
 }

@@ -42,9 +42,18 @@ export const liquidationCodes = {
     409,
     'Withdrawals are blocked while insolvent auctions exceed the insurance fund',
   ),
-  LIQUIDATION__NOT_FOUND: code<{ auctionId: string }>(404, 'No such auction'),
+  LIQUIDATION__NOT_FOUND: code<{ auctionId: string; instructionId?: string }>(404, 'No such auction'),
   LIQUIDATION__NOT_BIDDER: code<{ bidderAccountId: string }>(
     403,
     'The bidder account is not owned by the caller',
   ),
+  LIQUIDATION__SETTLEMENT_STATE: code<{ instructionId: string; status: string; signed: boolean }>(
+    409,
+    'The settlement instruction is not a signed pending seizure',
+  ),
+  LIQUIDATION__CASH_WITHDRAWAL_REFUSED: code<{
+    reason: 'balance' | 'margin';
+    requested: string;
+    maxAmount: string;
+  }>(422, 'The cash withdrawal is refused'),
 } as const;

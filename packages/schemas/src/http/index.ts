@@ -116,6 +116,7 @@ export {
   auctionIdParams,
   auctionListDto,
   bidHeaders,
+  cashWithdrawalDto,
   type InsuranceFundDto,
   insuranceDepositBody,
   insuranceFundDto,
@@ -125,6 +126,7 @@ export {
   positionTransfersDto,
   positionTransfersQuery,
   settlementInstructionDto,
+  settlementInstructionParams,
   settlementsDto,
 } from './liquidations.js';
 export {
@@ -154,7 +156,14 @@ export {
   storedPosition,
   upsertPositionsBody,
 } from './positions.js';
-export { marginStatementDto, marginStatementQuery, withdrawalBody, withdrawalDto } from './settlement.js';
+export {
+  marginStatementDto,
+  marginStatementQuery,
+  seizeAuthorisationDto,
+  seizureSubmissionBody,
+  withdrawalBody,
+  withdrawalDto,
+} from './settlement.js';
 export {
   createdWebhookDto,
   createWebhookBody,

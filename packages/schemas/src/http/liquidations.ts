@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { liquidationActionResultSchema } from '../risk/liquidation-result.js';
 import { accountIdString, decimalString, streamId, unixSeconds } from './common.js';
+import { seizeAuthorisationDto } from './settlement.js';
 
 // HTTP DTOs of liquidation spec section 7. Cash amounts travel as decimal strings in stable units (the
 // ledger's micro units, exact); risk figures are numbers.
@@ -92,10 +93,35 @@ export const settlementInstructionDto = z.object({
   from: z.string(),
   to: z.string(),
   kind: z.enum(['seizure', 'unenforceable']),
+  /**
+   * pending (signed, or awaiting a signature) -> submitted (a transaction was reported) -> confirmed (the
+   * vault's `Seized` event was indexed); query-attested balances are `unenforceable` (ledger only).
+   */
   status: z.enum(['pending', 'submitted', 'confirmed', 'unenforceable']),
+  /** The engine-signed Seize of a vault-escrowed (`seizure`) instruction; null until signed. */
+  authorisation: seizeAuthorisationDto.nullable(),
+  txHash: z.string().nullable(),
+  /** Block of the observed `Seized` event. */
+  confirmedHeight: z.string().nullable(),
+});
+
+export const settlementInstructionParams = z.object({
+  auctionId: z.string().regex(/^auc_[a-z0-9_]{1,64}$/),
+  instructionId: z.string().regex(/^\d{1,19}$/),
 });
 
 export const settlementsDto = z.object({ instructions: z.array(settlementInstructionDto) });
+
+/** `claim` left the cash ledger; `paid` = floor(claim · held / claims) while socialised loss is outstanding. */
+export const cashWithdrawalDto = z.object({
+  accountId: accountIdString,
+  withdrawalId: z.string(),
+  claim: decimalString,
+  paid: decimalString,
+  /** held / claims at the time (1 when no socialised loss is outstanding). */
+  ratio: z.number(),
+  cashBalance: decimalString,
+});
 
 export const insuranceFundDto = z.object({
   balance: decimalString,

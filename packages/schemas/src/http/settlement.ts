@@ -35,16 +35,11 @@ const eip712Domain = z.object({
   verifyingContract: evmAddress,
 });
 
-/** An authorised withdrawal: submit `vault.withdraw(typedData.message, signature)` before the deadline. */
-export const withdrawalDto = z.object({
-  accountId: accountIdString,
-  withdrawalId: uintString,
-  chain: z.string(),
-  asset: z.string(),
-  amount: decimalString,
-  typedData: z.object({
+/** EIP-712 typed data of a vault Withdrawal or Seize (the same message fields). */
+const authorisationTypedData = <T extends 'Withdrawal' | 'Seize'>(primaryType: T) =>
+  z.object({
     domain: eip712Domain,
-    primaryType: z.literal('Withdrawal'),
+    primaryType: z.literal(primaryType),
     message: z.object({
       account: evmAddress,
       token: evmAddress,
@@ -53,7 +48,30 @@ export const withdrawalDto = z.object({
       nonce: uintString,
       deadline: uintString,
     }),
-  }),
+  });
+
+/**
+ * The engine-signed Seize of a vault-escrowed settlement instruction: anyone may submit
+ * `vault.seize(typedData.message, signature)` before the deadline (the signature fixes the recipient).
+ */
+export const seizeAuthorisationDto = z.object({
+  typedData: authorisationTypedData('Seize'),
+  signature: hexSignature,
+});
+
+/** Reports the transaction that carries a signed Seize (the instruction becomes `submitted`). */
+export const seizureSubmissionBody = z
+  .object({ txHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected a 32-byte 0x transaction hash') })
+  .strict();
+
+/** An authorised withdrawal: submit `vault.withdraw(typedData.message, signature)` before the deadline. */
+export const withdrawalDto = z.object({
+  accountId: accountIdString,
+  withdrawalId: uintString,
+  chain: z.string(),
+  asset: z.string(),
+  amount: decimalString,
+  typedData: authorisationTypedData('Withdrawal'),
   signature: hexSignature,
   /** Until then (unless observed on chain earlier) the amount counts as withdrawn. */
   reservedUntil: unixSeconds,

@@ -17,7 +17,8 @@ function executorFor(target: PGlite | Transaction): Executor {
     async query<R extends object>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       try {
         const res = await target.query<R>(sql, normalizeParams(params));
-        return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+        // As node-postgres: a SELECT counts the rows it returned (PGlite reports 0 affected rows for it).
+        return { rows: res.rows, rowCount: Math.max(res.affectedRows ?? 0, res.rows.length) };
       } catch (err) {
         throw classifyDbError(err);
       }

@@ -32,3 +32,18 @@ describeEachDriver('liquidations.list', ({ store }) => {
     expect(await ids({ newestFirst: true, status: 'ended' })).toEqual([]);
   });
 });
+
+describeEachDriver('liquidations.lockAccount', ({ store }) => {
+  // PGlite used to report 0 rows for SELECT ... FOR UPDATE, so every sweep on the embedded database
+  // failed with LEDGER__NOT_FOUND and no auction ever started outside Postgres.
+  it('finds an existing account and not a missing one, on every driver', async () => {
+    const account = 'acc_lock_1' as AccountId;
+    await store().accounts.create({ id: account });
+    await store().transaction(async (tx) => {
+      expect(await tx.liquidations.lockAccount(account)).toBe(true);
+      expect(await tx.liquidations.lockAccount('acc_lock_missing' as AccountId)).toBe(false);
+    });
+    const { rowCount } = await store().db.query('SELECT id FROM accounts WHERE id = $1', [account]);
+    expect(rowCount).toBe(1);
+  });
+});

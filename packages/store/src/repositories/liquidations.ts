@@ -113,10 +113,34 @@ export interface SettlementInstructionRecord {
   readonly toAccount: AccountId;
   readonly kind: 'seizure' | 'unenforceable';
   readonly status: SettlementStatus;
+  /** The engine-signed EIP-712 Seize of a vault-escrowed instruction (null until signed). */
+  readonly authorisation: SeizeAuthorisationRecord | null;
+  /** The transaction reported to carry it, or the one whose `Seized` event was observed. */
+  readonly txHash: string | null;
+  /** Block of the observed `Seized` event (null until confirmed). */
+  readonly confirmedHeight: bigint | null;
   readonly createdAt: Date;
 }
 
-export type InsertSettlementInstructionParameters = Omit<SettlementInstructionRecord, 'id' | 'createdAt'>;
+/** A signed Seize (spec section 8): the vault (domain), its message fields and the signature. */
+export interface SeizeAuthorisationRecord {
+  readonly vault: string;
+  readonly chainId: number;
+  readonly token: string;
+  /** The vault account seized from (EVM address). */
+  readonly fromAddress: string;
+  /** The liquidator's EVM address the vault pays. */
+  readonly recipient: string;
+  readonly nonce: bigint;
+  /** Unix seconds. */
+  readonly deadline: bigint;
+  readonly signature: string;
+}
+
+export type InsertSettlementInstructionParameters = Omit<
+  SettlementInstructionRecord,
+  'id' | 'createdAt' | 'authorisation' | 'txHash' | 'confirmedHeight'
+>;
 
 /** Collateral moved by instructions not yet reflected in the observed balances (signed, raw). */
 export interface CollateralAdjustment {
@@ -196,6 +220,28 @@ export interface LiquidationsRepository {
   bids(auctionId: string): Promise<AuctionBidRecord[]>;
   insertInstructions(list: readonly InsertSettlementInstructionParameters[]): Promise<void>;
   instructions(auctionId: string): Promise<SettlementInstructionRecord[]>;
+  instruction(id: bigint): Promise<SettlementInstructionRecord | null>;
+  /** Pending seizures without a signature, or whose signature's deadline is at or before `now`. */
+  seizuresToAuthorise(p: {
+    now: number;
+    auctionId?: string;
+    limit?: number;
+  }): Promise<SettlementInstructionRecord[]>;
+  /** Stores a (new) Seize authorisation on a pending seizure; null when it is no longer pending. */
+  authoriseSeizure(id: bigint, auth: SeizeAuthorisationRecord): Promise<SettlementInstructionRecord | null>;
+  /** pending (signed) -> submitted with the transaction hash; null when not pending or not signed. */
+  markSeizureSubmitted(p: { id: bigint; txHash: string }): Promise<SettlementInstructionRecord | null>;
+  /**
+   * pending | submitted -> confirmed when the vault's `Seized` event for (chain, vault account, nonce)
+   * is observed at `height`; null when no such open instruction exists.
+   */
+  markSeizureConfirmed(p: {
+    chain: string;
+    fromAddress: string;
+    nonce: bigint;
+    txHash: string;
+    height: bigint;
+  }): Promise<SettlementInstructionRecord | null>;
   /** Collateral in or out of these accounts by instructions still pending, submitted or unenforceable. */
   collateralAdjustments(accounts: readonly AccountId[]): Promise<CollateralAdjustment[]>;
   insertPositionTransfer(p: InsertPositionTransferParameters): Promise<void>;
@@ -216,6 +262,18 @@ export interface LiquidationsRepository {
   fundHistory(p?: { before?: bigint; limit?: number }): Promise<InsuranceFundEntry[]>;
   addSocialisedLoss(p: { auctionId: string; bidId: string; amount: bigint }): Promise<void>;
   socialisedLossTotal(): Promise<bigint>;
+  /** Σ of the positive cash balances: what accounts may claim in stable. */
+  cashClaims(): Promise<bigint>;
+  /** Σ (claim − paid) over cash withdrawals: the socialised loss already absorbed by pro-rata payouts. */
+  cashWithdrawalHaircuts(): Promise<bigint>;
+  /** Records a cash withdrawal: `claim` leaves the account's cash ledger, `paid` is what it receives. */
+  addCashWithdrawal(p: {
+    account: AccountId;
+    claim: bigint;
+    paid: bigint;
+    actor?: string;
+    note?: string;
+  }): Promise<{ id: bigint }>;
 }
 
 interface AuctionRow {
@@ -318,6 +376,69 @@ const toFund = (r: FundRow): InsuranceFundEntry => ({
   actor: r.actor,
   note: r.note,
   at: toDate(r.at),
+});
+
+interface InstructionRow {
+  id: unknown;
+  auction_id: string;
+  bid_id: string;
+  chain: string;
+  asset: string;
+  source: string;
+  holder: string;
+  amount_raw: unknown;
+  decimals: unknown;
+  from_account: string;
+  to_account: string;
+  kind: string;
+  status: string;
+  vault: string | null;
+  chain_id: unknown;
+  token: string | null;
+  from_address: string | null;
+  recipient: string | null;
+  nonce: unknown;
+  deadline: unknown;
+  signature: string | null;
+  tx_hash: string | null;
+  confirmed_height: unknown;
+  created_at: unknown;
+}
+
+const INSTRUCTION_COLUMNS = `id, auction_id, bid_id, chain, asset, source, holder, amount_raw, decimals, from_account,
+  to_account, kind, status, vault, chain_id, token, from_address, recipient, nonce, deadline, signature, tx_hash,
+  confirmed_height, created_at`;
+
+const toInstruction = (r: InstructionRow): SettlementInstructionRecord => ({
+  id: toBigInt(r.id),
+  auctionId: r.auction_id,
+  bidId: r.bid_id,
+  chain: r.chain,
+  asset: r.asset,
+  source: r.source as SettlementInstructionRecord['source'],
+  holder: r.holder,
+  amountRaw: toBigInt(r.amount_raw),
+  decimals: toNumber(r.decimals),
+  fromAccount: r.from_account as AccountId,
+  toAccount: r.to_account as AccountId,
+  kind: r.kind as SettlementInstructionRecord['kind'],
+  status: r.status as SettlementStatus,
+  authorisation:
+    r.signature === null
+      ? null
+      : {
+          vault: r.vault!,
+          chainId: toNumber(r.chain_id),
+          token: r.token!,
+          fromAddress: r.from_address!,
+          recipient: r.recipient!,
+          nonce: toBigInt(r.nonce),
+          deadline: toBigInt(r.deadline),
+          signature: r.signature,
+        },
+  txHash: r.tx_hash,
+  confirmedHeight: r.confirmed_height === null ? null : toBigInt(r.confirmed_height),
+  createdAt: toDate(r.created_at),
 });
 
 const limitOf = (limit: number | undefined, max = 1000) => Math.min(Math.max(1, limit ?? 100), max);
@@ -517,43 +638,55 @@ export function createLiquidationsRepository(ex: Executor): LiquidationsReposito
       }
     },
     async instructions(auctionId) {
-      const { rows } = await ex.query<{
-        id: unknown;
-        auction_id: string;
-        bid_id: string;
-        chain: string;
-        asset: string;
-        source: string;
-        holder: string;
-        amount_raw: unknown;
-        decimals: unknown;
-        from_account: string;
-        to_account: string;
-        kind: string;
-        status: string;
-        created_at: unknown;
-      }>(
-        `SELECT id, auction_id, bid_id, chain, asset, source, holder, amount_raw, decimals, from_account,
-           to_account, kind, status, created_at
-         FROM settlement_instructions WHERE auction_id = $1 ORDER BY id`,
+      const { rows } = await ex.query<InstructionRow>(
+        `SELECT ${INSTRUCTION_COLUMNS} FROM settlement_instructions WHERE auction_id = $1 ORDER BY id`,
         [auctionId],
       );
-      return rows.map((r) => ({
-        id: toBigInt(r.id),
-        auctionId: r.auction_id,
-        bidId: r.bid_id,
-        chain: r.chain,
-        asset: r.asset,
-        source: r.source as SettlementInstructionRecord['source'],
-        holder: r.holder,
-        amountRaw: toBigInt(r.amount_raw),
-        decimals: toNumber(r.decimals),
-        fromAccount: r.from_account as AccountId,
-        toAccount: r.to_account as AccountId,
-        kind: r.kind as SettlementInstructionRecord['kind'],
-        status: r.status as SettlementStatus,
-        createdAt: toDate(r.created_at),
-      }));
+      return rows.map(toInstruction);
+    },
+    async instruction(id) {
+      const { rows } = await ex.query<InstructionRow>(
+        `SELECT ${INSTRUCTION_COLUMNS} FROM settlement_instructions WHERE id = $1`,
+        [id],
+      );
+      return rows[0] ? toInstruction(rows[0]) : null;
+    },
+    async seizuresToAuthorise({ now, auctionId, limit }) {
+      const { rows } = await ex.query<InstructionRow>(
+        `SELECT ${INSTRUCTION_COLUMNS} FROM settlement_instructions
+         WHERE kind = 'seizure' AND status = 'pending' AND (signature IS NULL OR deadline <= $1)
+           AND ($2::text IS NULL OR auction_id = $2)
+         ORDER BY id LIMIT $3`,
+        [now, auctionId ?? null, limitOf(limit)],
+      );
+      return rows.map(toInstruction);
+    },
+    async authoriseSeizure(id, a) {
+      const { rows } = await ex.query<InstructionRow>(
+        `UPDATE settlement_instructions SET vault = $2, chain_id = $3, token = $4, from_address = $5,
+           recipient = $6, nonce = $7, deadline = $8, signature = $9, updated_at = now()
+         WHERE id = $1 AND kind = 'seizure' AND status = 'pending' RETURNING ${INSTRUCTION_COLUMNS}`,
+        [id, a.vault, a.chainId, a.token, a.fromAddress, a.recipient, a.nonce, a.deadline, a.signature],
+      );
+      return rows[0] ? toInstruction(rows[0]) : null;
+    },
+    async markSeizureSubmitted({ id, txHash }) {
+      const { rows } = await ex.query<InstructionRow>(
+        `UPDATE settlement_instructions SET status = 'submitted', tx_hash = $2, updated_at = now()
+         WHERE id = $1 AND status = 'pending' AND signature IS NOT NULL RETURNING ${INSTRUCTION_COLUMNS}`,
+        [id, checkNonEmpty('txHash', txHash)],
+      );
+      return rows[0] ? toInstruction(rows[0]) : null;
+    },
+    async markSeizureConfirmed({ chain, fromAddress, nonce, txHash, height }) {
+      const { rows } = await ex.query<InstructionRow>(
+        `UPDATE settlement_instructions SET status = 'confirmed', tx_hash = $4, confirmed_height = $5,
+           updated_at = now()
+         WHERE chain = $1 AND from_address = $2 AND nonce = $3 AND status IN ('pending', 'submitted')
+         RETURNING ${INSTRUCTION_COLUMNS}`,
+        [chain, fromAddress, nonce, txHash, height],
+      );
+      return rows[0] ? toInstruction(rows[0]) : null;
     },
     async collateralAdjustments(accounts) {
       if (accounts.length === 0) return [];
@@ -665,6 +798,32 @@ export function createLiquidationsRepository(ex: Executor): LiquidationsReposito
         bidId,
         amount,
       ]);
+    },
+    async cashClaims() {
+      const { rows } = await ex.query<{ total: unknown }>(
+        `SELECT COALESCE(SUM(balance), 0) AS total FROM (
+           SELECT SUM(amount) AS balance FROM cash_ledger GROUP BY account_id
+         ) b WHERE balance > 0`,
+      );
+      return toBigInt(rows[0]!.total);
+    },
+    async cashWithdrawalHaircuts() {
+      const { rows } = await ex.query<{ total: unknown }>(
+        'SELECT COALESCE(SUM(claim - paid), 0) AS total FROM cash_withdrawals',
+      );
+      return toBigInt(rows[0]!.total);
+    },
+    async addCashWithdrawal({ account, claim, paid, actor, note }) {
+      const { rows } = await ex.query<{ id: unknown }>(
+        `INSERT INTO cash_withdrawals (account_id, claim, paid, actor, note) VALUES ($1, $2, $3, $4, $5)
+         RETURNING id`,
+        [account, claim, paid, actor ?? null, note ?? null],
+      );
+      await ex.query(`INSERT INTO cash_ledger (account_id, amount, reason) VALUES ($1, $2, 'withdrawal')`, [
+        account,
+        -claim,
+      ]);
+      return { id: toBigInt(rows[0]!.id) };
     },
     async socialisedLossTotal() {
       const { rows } = await ex.query<{ total: unknown }>(

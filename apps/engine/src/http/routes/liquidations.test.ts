@@ -241,6 +241,23 @@ describe('liquidation over HTTP, from a price shock to a settled auction', () =>
       to: LIQUIDATOR,
     });
     expect(BigInt(seizure.amountRaw)).toBe(floorShare(5n * 10n ** 17n, action.percentOfCurrent));
+    // No settlement key in this engine: the seizure waits unsigned, and a submission cannot be reported.
+    expect(seizure).toMatchObject({ authorisation: null, txHash: null, confirmedHeight: null });
+    const report = (key: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/liquidations/${auction.id}/settlements/${seizure.id}/submission`,
+        headers: bearer(key),
+        payload: { txHash: `0x${'ab'.repeat(32)}` },
+      });
+    const unsigned = await report(liquidator);
+    expect(unsigned.statusCode, unsigned.body).toBe(409);
+    expect(unsigned.json().error).toMatchObject({
+      code: 'LIQUIDATION__SETTLEMENT_STATE',
+      context: { status: 'pending', signed: false },
+    });
+    // Another liquidator does not see the instruction at all.
+    expect((await report(other)).statusCode).toBe(404);
     const feed = await app.inject({
       method: 'GET',
       url: '/v1/liquidations/position-transfers',

@@ -8,6 +8,7 @@ import {
   auctionIdParams,
   auctionListDto,
   bidHeaders,
+  cashWithdrawalDto,
   errorBody,
   insuranceDepositBody,
   insuranceFundDto,
@@ -19,6 +20,9 @@ import {
   placeBidBody,
   positionTransfersDto,
   positionTransfersQuery,
+  seizureSubmissionBody,
+  settlementInstructionDto,
+  settlementInstructionParams,
   settlementsDto,
   versionParams,
 } from '@xmargin/schemas/http';
@@ -26,12 +30,19 @@ import { auctionParamsSpecSchema, liquidationActionResultSchema } from '@xmargin
 import type { RiskParamVersion } from '@xmargin/store';
 import { z } from 'zod';
 import type { EngineContext } from '../../context.js';
-import { auctionView, bidView, cashText, liveFigures } from '../../liquidation/auction-view.js';
+import {
+  auctionView,
+  bidView,
+  cashText,
+  instructionView,
+  liveFigures,
+} from '../../liquidation/auction-view.js';
 import { CASH_DECIMALS } from '../../liquidation/cash-units.js';
 import { liquidationDeps } from '../../liquidation/liquidation-context.js';
 import type { LiquidationEvent, LiquidationEventHub } from '../../liquidation/liquidation-events.js';
 import { placeBid } from '../../liquidation/place-bid.js';
 import { withdrawalsBlocked } from '../../liquidation/withdrawal-guard.js';
+import { withdrawCash } from '../../settlement/cash-withdrawal.js';
 import { createEventLogHub } from '../../stream/event-log.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
@@ -263,21 +274,94 @@ export function liquidationRoutes(ctx: EngineContext) {
         if (!r)
           throw new AppError('LIQUIDATION__NOT_FOUND', { context: { auctionId: request.params.auctionId } });
         const list = await ctx.store.liquidations.instructions(r.id);
+        return { instructions: list.map(instructionView) };
+      },
+    );
+
+    app.post(
+      '/liquidations/:auctionId/settlements/:instructionId/submission',
+      {
+        config: { roles: ['liquidator', 'admin'] },
+        schema: schema(
+          'liquidation',
+          'Report the transaction that submitted a signed Seize (the instruction becomes submitted)',
+          {
+            params: settlementInstructionParams,
+            body: seizureSubmissionBody,
+            response: { 200: settlementInstructionDto, 404: errorBody, 409: errorBody, ...authErrors },
+          },
+        ),
+      },
+      async (request) => {
+        const p = principalOf(request);
+        const id = BigInt(request.params.instructionId);
+        const found = await ctx.store.liquidations.instruction(id);
+        // A liquidator reports only the instructions paying its own bidder account.
+        if (
+          !found ||
+          found.auctionId !== request.params.auctionId ||
+          (p.role === 'liquidator' && p.scope !== found.toAccount)
+        ) {
+          throw new AppError('LIQUIDATION__NOT_FOUND', {
+            context: { auctionId: request.params.auctionId, instructionId: request.params.instructionId },
+          });
+        }
+        const updated = await ctx.store.liquidations.markSeizureSubmitted({
+          id,
+          txHash: request.body.txHash,
+        });
+        if (updated) return instructionView(updated);
+        // Already submitted with this transaction, or confirmed: the report changes nothing.
+        if (
+          found.status === 'confirmed' ||
+          (found.status === 'submitted' && found.txHash === request.body.txHash)
+        )
+          return instructionView(found);
+        throw new AppError('LIQUIDATION__SETTLEMENT_STATE', {
+          context: {
+            instructionId: request.params.instructionId,
+            status: found.status,
+            signed: found.authorisation !== null,
+          },
+        });
+      },
+    );
+
+    app.post(
+      '/admin/accounts/:accountId/cash-withdrawals',
+      {
+        config: { roles: admin },
+        schema: schema(
+          'admin',
+          "Withdraw from an account's cash ledger (paid held/claims while socialised loss is outstanding)",
+          {
+            params: accountParams,
+            body: insuranceDepositBody,
+            response: {
+              200: cashWithdrawalDto,
+              404: errorBody,
+              409: errorBody,
+              422: errorBody,
+              ...authErrors,
+            },
+          },
+        ),
+      },
+      async (request) => {
+        const p = principalOf(request);
+        const id = accountId(request.params.accountId);
+        const w = await withdrawCash(ctx, id, {
+          claim: decimalToMicro(request.body.amount),
+          actor: p.name,
+          ...(request.body.note === undefined ? {} : { note: request.body.note }),
+        });
         return {
-          instructions: list.map((i) => ({
-            id: String(i.id),
-            bidId: i.bidId,
-            chain: i.chain,
-            asset: i.asset,
-            source: i.source,
-            holder: i.holder,
-            amountRaw: String(i.amountRaw),
-            decimals: i.decimals,
-            from: i.fromAccount,
-            to: i.toAccount,
-            kind: i.kind,
-            status: i.status,
-          })),
+          accountId: id,
+          withdrawalId: String(w.id),
+          claim: cashText(w.claim),
+          paid: cashText(w.paid),
+          ratio: w.ratio,
+          cashBalance: cashText(w.cashBalance),
         };
       },
     );

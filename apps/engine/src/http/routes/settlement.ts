@@ -10,8 +10,7 @@ import {
 import type { EngineContext } from '../../context.js';
 import { authoriseWithdrawal } from '../../settlement/authorise-withdrawal.js';
 import { signMarginStatement } from '../../settlement/margin-statement.js';
-import type { SettlementSettings } from '../../settlement/settlement-settings.js';
-import { createSettlementSigner, type SettlementSigner } from '../../settlement/settlement-signer.js';
+import { settlementOf } from '../../settlement/settlement-signer.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 
 const writers = ['protocol', 'admin'] as const;
@@ -25,22 +24,7 @@ const domainOf = (d: { chainId: number; verifyingContract: string }) => ({
 
 /** Engine-authorised withdrawals and signed margin statements (binding collateral). */
 export function settlementRoutes(ctx: EngineContext) {
-  let deps: { settings: SettlementSettings; signer: SettlementSigner } | undefined;
-  // Built on first use: an engine without a settlement key still serves everything else.
-  const settlement = () => {
-    if (!deps) {
-      const settings: SettlementSettings = ctx.settings.settlement ?? {
-        privateKey: undefined,
-        networks: [],
-        authorisationTtlSeconds: 900,
-        reservationGraceSeconds: 300,
-        statementTtlSeconds: 60,
-        stableDecimals: 6,
-      };
-      deps = { settings, signer: createSettlementSigner(settings) };
-    }
-    return deps;
-  };
+  const settlement = () => settlementOf(ctx);
   return (app: App) => {
     app.post(
       '/accounts/:accountId/withdrawals',
