@@ -118,6 +118,11 @@ export type {
   SnapshotsRepository,
 } from './repositories/snapshots.js';
 export type {
+  SolanaEscrowInput,
+  SolanaEscrowRecord,
+  SolanaEscrowsRepository,
+} from './repositories/solana-escrows.js';
+export type {
   CreateStressRunParameters,
   ListStressRunsParameters,
   StressRunRecord,

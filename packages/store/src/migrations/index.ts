@@ -8,6 +8,7 @@ import { migration0007 } from './0007-stress-runs.js';
 import { migration0008 } from './0008-dynamic-params.js';
 import { migration0009 } from './0009-admin-audit.js';
 import { migration0010 } from './0010-webhooks.js';
+import { migration0013 } from './0013-trust-classes.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0013,
 ];
