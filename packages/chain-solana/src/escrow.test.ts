@@ -48,6 +48,9 @@ it('opens one escrow per (account, mint) owned by the authority, indexed as escr
   const wallet = Keypair.generate();
   const walletAccount = await devnet.createTokenAccount(wallet.publicKey, usdc, { associated: true });
   expect(walletAccount.equals(associatedTokenAddress(wallet.publicKey, usdc, TOKEN_PROGRAM_ID))).toBe(true);
+  expect(await client.walletTokenAccount(wallet.publicKey.toBase58(), usdc.toBase58())).toBe(
+    walletAccount.toBase58(),
+  );
   await devnet.mintTo(usdc, walletAccount, 900_000_000n);
   await devnet.transfer(walletAccount, expected, wallet, 600_000_000n);
 

@@ -125,6 +125,8 @@ export interface SentTransfer {
 
 export interface SolanaEscrowClient {
   readonly authority: PublicKey;
+  /** The associated token account of `owner` for `mint` (under the mint's token program), base58. */
+  walletTokenAccount(owner: string, mint: string): Promise<string>;
   /** Creates the escrow of (account, mint) if it does not exist yet; idempotent. */
   openEscrow(account: string, mint: string): Promise<OpenedEscrow>;
   /**
@@ -213,6 +215,10 @@ export function createSolanaEscrowClient(config: SolanaEscrowClientConfig): Sola
 
   return {
     authority: authority.publicKey,
+    async walletTokenAccount(owner, mintAddress) {
+      const mint = new PublicKey(mintAddress);
+      return associatedTokenAddress(new PublicKey(owner), mint, await programOf(mint)).toBase58();
+    },
     async openEscrow(account, mintAddress) {
       const mint = new PublicKey(mintAddress);
       const programId = await programOf(mint);

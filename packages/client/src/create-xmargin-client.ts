@@ -170,8 +170,41 @@ export interface XmarginClient {
       opts?: CallOptions,
     ): Promise<Out<typeof webhookDeliveriesDto>>;
   };
+  /** Binding collateral: withdrawals the engine authorises or executes, signed margin statements. */
+  readonly settlement: {
+    /**
+     * `POST /v1/accounts/:id/withdrawals`: a withdrawal signed by the owning address that keeps the
+     * unified initial excess >= 0. EVM: answers the EIP-712 authorisation to submit to the vault;
+     * Solana: the engine has sent the transfer out of the account's escrow. A refusal throws
+     * SETTLEMENT__WITHDRAWAL_REFUSED with the largest amount that would pass.
+     */
+    withdraw(
+      accountId: string,
+      body: In<typeof dto.withdrawalBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.withdrawalDto>>;
+    /** `GET /v1/accounts/:id/margin/statement`: an engine-signed EIP-712 MarginStatement. */
+    statement(
+      accountId: string,
+      query: In<typeof dto.marginStatementQuery>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.marginStatementDto>>;
+    /** `POST /v1/accounts/:id/escrows`: opens (once) the account's Solana escrow for an asset. */
+    openEscrow(
+      accountId: string,
+      body: In<typeof dto.escrowBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.escrowDto>>;
+  };
   readonly admin: {
     createApiKey(body: In<typeof createApiKeyBody>, opts?: CallOptions): Promise<Out<typeof apiKeyDto>>;
+    /** Proposes a risk parameter version (a draft until activated). */
+    proposeParams(
+      body: In<typeof dto.proposeParamsBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.paramsVersionDto>>;
+    /** Activates a parameter version: every account is recomputed under it. */
+    activateParams(version: number, opts?: CallOptions): Promise<Out<typeof activatedParamsDto>>;
     /** Replaces the guardian trust store (bootstrap); answers the stored one. */
     setTrustStore(body: In<typeof trustStoreBody>, opts?: CallOptions): Promise<Out<typeof trustStoreBody>>;
     /** Replaces the emitter allow-list, token registry and Pyth feed map. */
@@ -183,6 +216,7 @@ export interface XmarginClient {
 }
 
 const seg = (s: string) => encodeURIComponent(s);
+const activatedParamsDto = dto.paramsVersionDto.extend({ recomputing: z.number() });
 
 /**
  * Typed client of the engine's `/v1` API. Bodies and answers are the `@xmargin/schemas/http` DTOs;
@@ -303,8 +337,23 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
         return call('GET', `/v1/webhooks/${seg(id)}/deliveries${qs}`, dto.webhookDeliveriesDto, { opts });
       },
     },
+    settlement: {
+      withdraw: (id, body, opts) =>
+        call('POST', `${acct(id)}/withdrawals`, dto.withdrawalDto, { body, opts }),
+      statement: (id, query, opts) => {
+        const q = new URLSearchParams();
+        for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
+        return call('GET', `${acct(id)}/margin/statement?${q}`, dto.marginStatementDto, { opts });
+      },
+      // Opening an escrow is idempotent: a resent request answers the same escrow.
+      openEscrow: (id, body, opts) =>
+        call('POST', `${acct(id)}/escrows`, dto.escrowDto, { body, idempotent: true, opts }),
+    },
     admin: {
       createApiKey: (body, opts) => call('POST', '/v1/admin/api-keys', dto.apiKeyDto, { body, opts }),
+      proposeParams: (body, opts) => call('POST', '/v1/admin/params', dto.paramsVersionDto, { body, opts }),
+      activateParams: (version, opts) =>
+        call('POST', `/v1/admin/params/${version}/activate`, activatedParamsDto, { opts }),
       setTrustStore: (body, opts) =>
         call('PUT', '/v1/admin/guardian-sets', dto.trustStoreBody, { body, opts }),
       setAttestationRegistry: (body, opts) =>

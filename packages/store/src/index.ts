@@ -44,6 +44,7 @@ export type {
   RollbackBalancesResult,
   UpsertBalanceResult,
 } from './repositories/balances.js';
+export { trustOf } from './repositories/balances.js';
 export type {
   ChallengePurpose,
   ChallengesRepository,

@@ -154,7 +154,16 @@ export {
   storedPosition,
   upsertPositionsBody,
 } from './positions.js';
-export { marginStatementDto, marginStatementQuery, withdrawalBody, withdrawalDto } from './settlement.js';
+export {
+  escrowBody,
+  escrowDto,
+  evmWithdrawalDto,
+  marginStatementDto,
+  marginStatementQuery,
+  solanaWithdrawalDto,
+  withdrawalBody,
+  withdrawalDto,
+} from './settlement.js';
 export {
   createdWebhookDto,
   createWebhookBody,
