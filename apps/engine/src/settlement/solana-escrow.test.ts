@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { Keypair, PublicKey } from '@solana/web3.js';
 import { escrowAuthority } from '@xmargin/chain-solana';
+import { createXmarginClient, type XmarginClient } from '@xmargin/client';
 import { accountId } from '@xmargin/core';
 import { DEVNET_SETTLEMENT_PRIVATE_KEY, type SolanaDevnet, startSolanaDevnet } from '@xmargin/devnet';
 import { hexToBytes } from 'viem';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../env.js';
 import { createChainIndexer } from '../indexing/create-chain-indexer.js';
 import { whatIf } from '../margin/what-if.js';
-import { seedMarketAndAccount } from '../test-support/fixtures.js';
+import { seedMarketAndAccount, waitFor } from '../test-support/fixtures.js';
 import { bearer, startTestEngine, type TestEngine } from '../test-support/harness.js';
 import { withdrawalRequestMessage } from './withdrawal-request-message.js';
 
@@ -30,6 +31,7 @@ let networksJson: string;
 const wallet = Keypair.generate();
 let walletAta: PublicKey;
 let escrow: PublicKey;
+let client: XmarginClient;
 
 beforeAll(async () => {
   devnet = await startSolanaDevnet();
@@ -45,9 +47,11 @@ beforeAll(async () => {
   // The escrow authority pays for escrow accounts and transfers: an operator funds it with SOL.
   await devnet.airdrop(escrowAuthority(hexToBytes(DEVNET_SETTLEMENT_PRIVATE_KEY)).publicKey, 10_000_000_000n);
   t = await startTestEngine('sol-escrow', {
+    role: 'all',
     env: { SETTLEMENT_PRIVATE_KEY: DEVNET_SETTLEMENT_PRIVATE_KEY, INDEX_NETWORKS: networksJson },
   });
   protocolKey = await t.key('protocol', 'proto_a');
+  client = createXmarginClient({ baseUrl: await t.engine.listen(0), apiKey: protocolKey, retries: 0 });
   await seedMarketAndAccount(t, ID);
   await t.engine.context.store.accounts.linkAddress({
     account: accountId(ID),
@@ -94,36 +98,34 @@ const excess = async () =>
     })
   ).current.initialExcess;
 
-function requestWithdrawal(amount: string, requestId = randomBytes(8).toString('hex')) {
+function signedRequest(amount: string, requestId = randomBytes(8).toString('hex')) {
   const expiresAt = Math.floor(Date.now() / 1000) + 300;
   const from = wallet.publicKey.toBase58();
-  const to = walletAta.toBase58();
   const message = withdrawalRequestMessage({
     accountId: ID,
     chain: CHAIN,
     asset: 'USDC',
     amount,
     from,
-    to,
+    // Default destination: the wallet's associated token account.
+    to: walletAta.toBase58(),
     requestId,
     expiresAt,
   });
   const signature = ed25519.sign(new TextEncoder().encode(message), wallet.secretKey.subarray(0, 32));
-  return inject({
-    method: 'POST',
-    url: `/v1/accounts/${ID}/withdrawals`,
-    payload: {
-      chain: CHAIN,
-      asset: 'USDC',
-      amount,
-      address: from,
-      // Default destination: the wallet's associated token account (the same one, named here).
-      requestId,
-      expiresAt,
-      signature: `0x${Buffer.from(signature).toString('hex')}`,
-    },
-  });
+  return {
+    chain: CHAIN,
+    asset: 'USDC',
+    amount,
+    address: from,
+    requestId,
+    expiresAt,
+    signature: `0x${Buffer.from(signature).toString('hex')}`,
+  };
 }
+
+const requestWithdrawal = (amount: string) =>
+  inject({ method: 'POST', url: `/v1/accounts/${ID}/withdrawals`, payload: signedRequest(amount) });
 
 describe('Solana escrow', () => {
   it('opens one escrow per asset, owned by the escrow authority', async () => {
@@ -141,12 +143,8 @@ describe('Solana escrow', () => {
       mint: mint.toBase58(),
       authority: escrowAuthority(hexToBytes(DEVNET_SETTLEMENT_PRIVATE_KEY)).publicKey.toBase58(),
     });
-    const again = await inject({
-      method: 'POST',
-      url: `/v1/accounts/${ID}/escrows`,
-      payload: { chain: CHAIN, asset: 'USDC' },
-    });
-    expect(again.json()).toEqual(body);
+    // The typed client: opening again answers the same escrow.
+    expect(await client.settlement.openEscrow(ID, { chain: CHAIN, asset: 'USDC' })).toEqual(body);
     escrow = new PublicKey(body.tokenAccount);
     const unknown = await inject({
       method: 'POST',
@@ -166,6 +164,17 @@ describe('Solana escrow', () => {
     ]);
     // USDC has no haircut in the default preset: the equity is the escrowed 1000 exactly.
     expect(await excess()).toBeCloseTo(1_000, 9);
+    // GET margin names the classes per chain (the per-balance detail is the explain answer's).
+    await t.engine.context.shardEvents.accountsChanged([ID], Date.now());
+    const view = await waitFor(async () => {
+      const v = await t.engine.context.marginCache.getView(ID);
+      return v?.freshness.some((f) => f.trust?.length === 2) ? v : undefined;
+    }, 30_000);
+    expect(view.freshness).toEqual([
+      expect.objectContaining({ chain: CHAIN, trust: ['escrowed', 'unescrowed'] }),
+    ]);
+    const got = await inject({ method: 'GET', url: `/v1/accounts/${ID}/margin` });
+    expect(got.json().freshness[0].trust).toEqual(['escrowed', 'unescrowed']);
     const explain = await inject({ method: 'GET', url: `/v1/accounts/${ID}/margin/explain` });
     expect(explain.statusCode, explain.body).toBe(200);
     const assets = explain.json().chains.find((c: { chain: string }) => c.chain === CHAIN).assets;
@@ -190,10 +199,9 @@ describe('Solana escrow', () => {
     expect(before).toBeGreaterThan(100);
     expect(before).toBeLessThan(1_000);
 
-    const ok = await requestWithdrawal('100');
-    expect(ok.statusCode, ok.body).toBe(201);
-    const body = ok.json();
+    const body = await client.settlement.withdraw(ID, signedRequest('100'));
     expect(body).toMatchObject({ accountId: ID, chain: CHAIN, asset: 'USDC', amount: '100' });
+    if (!('transfer' in body)) throw new Error('expected an executed Solana withdrawal');
     expect(body.transfer).toMatchObject({ from: escrow.toBase58(), to: walletAta.toBase58() });
     expect(devnet.tokenBalance(escrow)).toBe(900n * USDC);
     expect(devnet.tokenBalance(walletAta)).toBe(600n * USDC);
@@ -211,6 +219,21 @@ describe('Solana escrow', () => {
       context: { reason: 'margin', chain: CHAIN, asset: 'USDC', requested: String(tooMuch) },
     });
     expect(devnet.tokenBalance(escrow)).toBe(900n * USDC);
+
+    // The signed margin statement (typed client) carries the same unified equity.
+    const evm = `0x${randomBytes(20).toString('hex')}`;
+    await t.engine.context.store.accounts.linkAddress({ account: accountId(ID), chain: 'evm', address: evm });
+    const statement = await client.settlement.statement(ID, {
+      chainId: 1337,
+      verifyingContract: `0x${'12'.repeat(20)}`,
+    });
+    const { equity } = (
+      await whatIf(t.engine.context, accountId(ID), 'proto_a', {
+        positions: { upsert: [], remove: [] },
+        collateral: [],
+      })
+    ).current;
+    expect(Number(statement.typedData.message.equity) / 1e6).toBeCloseTo(equity, 5);
   });
 
   it('a lowered unescrowedHaircut makes the wallet balance count', async () => {

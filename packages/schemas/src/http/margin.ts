@@ -20,6 +20,11 @@ export const chainFreshness = z.object({
   newestObservedAt: unixSeconds,
   /** now - oldestObservedAt, seconds. */
   ageSeconds: z.number(),
+  /**
+   * Trust classes of the account's balances on this chain: `escrowed` (vault, Solana escrow) and/or
+   * `unescrowed` (wallet balances, counted at 1 - unescrowedHaircut). Per balance: the explain answer.
+   */
+  trust: z.array(z.enum(['escrowed', 'unescrowed'])).optional(),
 });
 
 export const marginSnapshotDto = z
