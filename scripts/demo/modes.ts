@@ -32,6 +32,8 @@ export async function accountModes(
   engine: EngineProcess,
   accountId: string,
   workDir: string,
+  /** The engine's active parameters (the document must be margined under the same ones). */
+  params: Record<string, unknown>,
 ): Promise<AccountModes> {
   const client = engine.admin;
   const [explain, positions, market] = await Promise.all([
@@ -42,7 +44,7 @@ export async function accountModes(
   const document = {
     version: 1,
     asOf: explain.asOf,
-    params: { preset: 'pmrm-v1-mainnet' },
+    params,
     ...(market.stable === null ? {} : { stable: market.stable }),
     prices: market.prices,
     markets: market.markets,
@@ -54,6 +56,7 @@ export async function accountModes(
           chain: c.chain,
           amount: a.amount,
           ...(a.source === undefined ? {} : { source: a.source }),
+          trust: a.trust,
           ...(c.oldestObservedAt === null ? {} : { observedAt: c.oldestObservedAt }),
         })),
       ),

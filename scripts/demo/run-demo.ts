@@ -39,6 +39,9 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
+/** The demo's risk parameters: the mainnet preset, wallet (unescrowed) USDC counted at 90%. */
+const demoParams = { preset: 'pmrm-v1-mainnet', overrides: { assets: { USDC: { unescrowedHaircut: 0.1 } } } };
+
 /** The market shock: ETH -25%, SOL -30%, implied vols +20 points. */
 const shockLevels = { eth: baseLevels.eth * 0.75, sol: baseLevels.sol * 0.7 };
 const shockVolBump = 0.2;
@@ -86,6 +89,16 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
   const now = Math.floor(Date.now() / 1000);
   progress(`oracle: market data (ETH ${baseLevels.eth}, SOL ${baseLevels.sol}, one expiry, perps)`);
   await s.oracle.marketData.update(demoMarketData(now));
+  // Solana balances reach the engine as Queries-attested wallet balances: unescrowed, they can leave at
+  // any time and by default back nothing. This operator lets wallet USDC count at 90%.
+  const version = await s.engine.admin.admin.proposeParams({
+    params: demoParams,
+    note: 'demo: unescrowed (wallet) USDC counts at 90%',
+  });
+  await s.engine.admin.admin.activateParams(version.version);
+  progress(
+    'operator: parameters pmrm-v1-mainnet with USDC unescrowedHaircut 0.1 (wallet balances count at 90%)',
+  );
 
   const book = demoBook(now);
   const queries = [];
@@ -168,7 +181,7 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
   opts.out(`\nAccounts (stable units; IM/MM = initial/maintenance requirement)\n\n${bookTable(settled)}\n`);
 
   const focus = 'acc_alpha';
-  const modes = await accountModes(s.engine, focus, workDir);
+  const modes = await accountModes(s.engine, focus, workDir, demoParams);
   const modeRows = [
     { mode: 'isolated (each position alone)', ...modes.isolated },
     { mode: 'cross (pooled, fixed ratios)', ...modes.cross },

@@ -8,10 +8,14 @@ import {
 } from '@xmargin/core';
 import { AppError } from '@xmargin/errors';
 
-/** A token account registered to an account; the object form pins the mint and/or the wallet expected in it. */
+/**
+ * A token account registered to an account; the object form pins the mint and/or the wallet expected in
+ * it. `escrow: true` marks an xmargin escrow (its `owner`, required, is the engine's escrow authority):
+ * its balance is `escrowed`; every other balance the source reads is `unescrowed` (a wallet's own).
+ */
 export type RegisteredTokenAccount =
   | string
-  | { readonly address: string; readonly mint?: string; readonly owner?: string };
+  | { readonly address: string; readonly mint?: string; readonly owner?: string; readonly escrow?: boolean };
 
 export interface SolanaAccountRegistration {
   readonly account: AccountId;
@@ -47,6 +51,7 @@ export interface ResolvedTokenAccount {
   readonly address: SolanaAddress;
   readonly mint?: SolanaAddress;
   readonly owner?: SolanaAddress;
+  readonly escrow: boolean;
 }
 
 export interface ResolvedConfig {
@@ -107,11 +112,14 @@ export function resolveConfig(config: SolanaCollateralSourceConfig): ResolvedCon
   for (const reg of config.accounts) {
     for (const entry of reg.tokenAccounts ?? []) {
       const e = typeof entry === 'string' ? { address: entry } : entry;
+      if (e.escrow === true && e.owner === undefined)
+        throw invalid(`escrow token account ${e.address} must name its owner (the escrow authority)`);
       const resolved: ResolvedTokenAccount = {
         account: reg.account,
         address: address(e.address, 'token account'),
         ...(e.mint === undefined ? {} : { mint: address(e.mint, 'mint') }),
         ...(e.owner === undefined ? {} : { owner: address(e.owner, 'owner') }),
+        escrow: e.escrow === true,
       };
       const previous = seenTokenAccounts.get(resolved.address);
       // One token account credited to two accounts would count the same tokens twice.

@@ -82,6 +82,7 @@ describe('createSolanaCollateralSource', () => {
         source: 'indexer',
         observedAt: block?.blockTime,
         ref: ta.toBase58(),
+        trust: 'unescrowed',
       },
       expect.objectContaining({ account: bob, amount: 0n, holder: u(other.publicKey) }),
     ]);

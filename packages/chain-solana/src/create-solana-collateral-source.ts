@@ -46,9 +46,13 @@ interface Holding {
   readonly amount: bigint;
   readonly slot: bigint;
   readonly refs: readonly string[];
+  /** Read from a registered escrow token account (owned by the engine's escrow authority). */
+  readonly escrowed: boolean;
 }
 
-const holdingKey = (account: string, mint: string, owner: string) => `${account}|${mint}|${owner}`;
+// Escrow holdings are keyed apart: the escrow authority is never summed with a wallet of the same key.
+const holdingKey = (account: string, mint: string, owner: string, escrowed: boolean) =>
+  `${account}|${mint}|${owner}|${escrowed ? 'escrow' : 'wallet'}`;
 
 async function mapConcurrent<T, R>(
   items: readonly T[],
@@ -77,7 +81,8 @@ const sameCursor = (a: ChainCursor, b: ChainCursor) =>
  * - Registered token accounts are read with getMultipleAccounts in batches of `batchSize` (≤100);
  *   registered wallets' token accounts of both programs with getTokenAccountsByOwner.
  * - One observation per (account, mint, wallet): the sum over that wallet's token accounts of the
- *   mint, `height` = the context slot it was read at, `blockHash`/`observedAt` = that slot's block.
+ *   mint, `trust: 'unescrowed'` (the wallet's owner can move it at any time); a registered escrow
+ *   token account (`escrow: true`, owned by the engine's escrow authority) is its own `escrowed` one, `height` = the context slot it was read at, `blockHash`/`observedAt` = that slot's block.
  * - Slot cursor: every read passes `minContextSlot = cursor.height`, so heights never go backwards;
  *   the returned cursor is the highest slot read. Observations are emitted only for balances that
  *   changed since the previous poll of this instance (a balance that disappeared is emitted as 0).
@@ -146,6 +151,7 @@ export function createSolanaCollateralSource(config: SolanaCollateralSourceConfi
           source: 'indexer',
           observedAt: block.blockTime ?? cfg.clock.now(),
           ref: h.refs.join(','),
+          trust: h.escrowed ? 'escrowed' : 'unescrowed',
         });
       }
       observations.sort((a, b) =>
@@ -207,9 +213,15 @@ async function readHoldings(cfg: ResolvedConfig, rpc: SolanaRpc, floor: bigint):
   const holdings = new Map<string, Holding>();
   const rejections: AppError[] = [];
   let maxSlot = floor;
-  const add = (account: AccountId, address: string, decoded: DecodedTokenAccount, slot: bigint) => {
+  const add = (
+    account: AccountId,
+    address: string,
+    decoded: DecodedTokenAccount,
+    slot: bigint,
+    escrowed: boolean,
+  ) => {
     const mint = decoded.mint as SolanaAddress;
-    const key = holdingKey(account, mint, decoded.owner);
+    const key = holdingKey(account, mint, decoded.owner, escrowed);
     const prev = holdings.get(key);
     holdings.set(key, {
       account,
@@ -218,6 +230,7 @@ async function readHoldings(cfg: ResolvedConfig, rpc: SolanaRpc, floor: bigint):
       amount: (prev?.amount ?? 0n) + decoded.amount,
       slot: prev && prev.slot > slot ? prev.slot : slot,
       refs: [...(prev?.refs ?? []), address].sort(),
+      escrowed,
     });
   };
 
@@ -225,7 +238,7 @@ async function readHoldings(cfg: ResolvedConfig, rpc: SolanaRpc, floor: bigint):
     if (read.slot > maxSlot) maxSlot = read.slot;
     const target = explicit.get(read.address) as ResolvedTokenAccount;
     const decoded = classifyExplicit(cfg, target, read, rejections);
-    if (decoded) add(target.account, read.address, decoded, read.slot);
+    if (decoded) add(target.account, read.address, decoded, read.slot, target.escrow);
   }
   for (const { read, owner } of discoveredReads) {
     if (read.slot > maxSlot) maxSlot = read.slot;
@@ -234,7 +247,7 @@ async function readHoldings(cfg: ResolvedConfig, rpc: SolanaRpc, floor: bigint):
     const decoded = decodeTokenAccount(read.info.owner, read.info.data);
     if (!decoded.ok || decoded.account.owner !== owner) continue;
     if (!cfg.mints.has(decoded.account.mint as SolanaAddress)) continue;
-    add(cfg.owners.get(owner as SolanaAddress) as AccountId, read.address, decoded.account, read.slot);
+    add(cfg.owners.get(owner as SolanaAddress) as AccountId, read.address, decoded.account, read.slot, false);
   }
   return { holdings, rejections, maxSlot };
 }

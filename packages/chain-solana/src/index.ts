@@ -12,6 +12,19 @@ export {
   type SolanaPollResult,
 } from './create-solana-collateral-source.js';
 export {
+  ASSOCIATED_TOKEN_PROGRAM_ID,
+  associatedTokenAddress,
+  createSolanaEscrowClient,
+  escrowAddress,
+  escrowAuthority,
+  initializeAccount3,
+  type OpenedEscrow,
+  type SentTransfer,
+  type SolanaEscrowClient,
+  type SolanaEscrowClientConfig,
+  transferChecked,
+} from './escrow.js';
+export {
   type DecodedTokenAccount,
   type DecodeResult,
   decodeTokenAccount,

@@ -183,17 +183,31 @@ export interface XmarginClient {
       opts?: CallOptions,
     ): Promise<Out<typeof webhookDeliveriesDto>>;
   };
-  /** Binding collateral: engine-authorised vault withdrawals (protocol, admin). */
-  readonly withdrawals: {
+  /** Binding collateral: withdrawals the engine authorises or executes, signed margin statements. */
+  readonly settlement: {
     /**
-     * Asks for a signed vault Withdrawal (the request signed by the vault account); refusals throw
-     * SETTLEMENT__WITHDRAWAL_REFUSED (with `maxAmount`) or LIQUIDATION__AUCTION_OPEN / WITHDRAWALS_BLOCKED.
+     * `POST /v1/accounts/:id/withdrawals`: a withdrawal signed by the owning address that keeps the
+     * unified initial excess >= 0. EVM: answers the EIP-712 authorisation to submit to the vault;
+     * Solana: the engine has sent the transfer out of the account's escrow. A refusal throws
+     * SETTLEMENT__WITHDRAWAL_REFUSED with the largest amount that would pass.
      */
-    authorise(
+    withdraw(
       accountId: string,
-      body: In<typeof withdrawalBody>,
+      body: In<typeof dto.withdrawalBody>,
       opts?: CallOptions,
-    ): Promise<Out<typeof withdrawalDto>>;
+    ): Promise<Out<typeof dto.withdrawalDto>>;
+    /** `GET /v1/accounts/:id/margin/statement`: an engine-signed EIP-712 MarginStatement. */
+    statement(
+      accountId: string,
+      query: In<typeof dto.marginStatementQuery>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.marginStatementDto>>;
+    /** `POST /v1/accounts/:id/escrows`: opens (once) the account's Solana escrow for an asset. */
+    openEscrow(
+      accountId: string,
+      body: In<typeof dto.escrowBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.escrowDto>>;
   };
   /** Liquidation auctions (liquidator, protocol and admin roles; spec section 7). */
   readonly liquidations: {
@@ -237,6 +251,13 @@ export interface XmarginClient {
       body: In<typeof insuranceDepositBody>,
       opts?: CallOptions,
     ): Promise<Out<typeof dto.okBody>>;
+    /** Proposes a risk parameter version (a draft until activated). */
+    proposeParams(
+      body: In<typeof dto.proposeParamsBody>,
+      opts?: CallOptions,
+    ): Promise<Out<typeof dto.paramsVersionDto>>;
+    /** Activates a parameter version: every account is recomputed under it. */
+    activateParams(version: number, opts?: CallOptions): Promise<Out<typeof activatedParamsDto>>;
     /** Replaces the guardian trust store (bootstrap); answers the stored one. */
     setTrustStore(body: In<typeof trustStoreBody>, opts?: CallOptions): Promise<Out<typeof trustStoreBody>>;
     /** Replaces the emitter allow-list, token registry and Pyth feed map. */
@@ -254,6 +275,7 @@ const queryString = (query: Readonly<Record<string, unknown>>) => {
   for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
   return params.size > 0 ? `?${params}` : '';
 };
+const activatedParamsDto = dto.paramsVersionDto.extend({ recomputing: z.number() });
 
 /**
  * Typed client of the engine's `/v1` API. Bodies and answers are the `@xmargin/schemas/http` DTOs;
@@ -372,10 +394,17 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
         return call('GET', `/v1/webhooks/${seg(id)}/deliveries${qs}`, dto.webhookDeliveriesDto, { opts });
       },
     },
-    withdrawals: {
-      // The request id is single use: a resent request is refused, never authorised twice.
-      authorise: (id, body, opts) =>
+    settlement: {
+      withdraw: (id, body, opts) =>
         call('POST', `${acct(id)}/withdrawals`, dto.withdrawalDto, { body, opts }),
+      statement: (id, query, opts) => {
+        const q = new URLSearchParams();
+        for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
+        return call('GET', `${acct(id)}/margin/statement?${q}`, dto.marginStatementDto, { opts });
+      },
+      // Opening an escrow is idempotent: a resent request answers the same escrow.
+      openEscrow: (id, body, opts) =>
+        call('POST', `${acct(id)}/escrows`, dto.escrowDto, { body, idempotent: true, opts }),
     },
     liquidations: {
       list: (query = {}, opts) =>
@@ -409,6 +438,9 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
         call('POST', `/v1/admin/accounts/${seg(id)}/cash-withdrawals`, dto.cashWithdrawalDto, { body, opts }),
       depositInsuranceFund: (body, opts) =>
         call('POST', '/v1/admin/insurance-fund/deposits', dto.okBody, { body, opts }),
+      proposeParams: (body, opts) => call('POST', '/v1/admin/params', dto.paramsVersionDto, { body, opts }),
+      activateParams: (version, opts) =>
+        call('POST', `/v1/admin/params/${version}/activate`, activatedParamsDto, { opts }),
       setTrustStore: (body, opts) =>
         call('PUT', '/v1/admin/guardian-sets', dto.trustStoreBody, { body, opts }),
       setAttestationRegistry: (body, opts) =>

@@ -49,4 +49,5 @@ export {
   type CollateralSource,
   type ObservationSource,
   systemClock,
+  type TrustClass,
 } from './ports.js';

@@ -3,6 +3,12 @@ import type { AccountId, UniversalAddress } from './ids.js';
 /** Where a balance came from. */
 export type ObservationSource = 'indexer' | 'vaa' | 'query';
 
+/**
+ * Trust class of a balance: `escrowed` funds only the engine releases (EVM vault, Solana escrow token
+ * account owned by the engine's settlement key); `unescrowed` funds sit in the trader's own wallet.
+ */
+export type TrustClass = 'escrowed' | 'unescrowed';
+
 /** One fact about collateral on a chain, as an adapter or attestation reports it. */
 export interface CollateralObservation {
   /** Network name from the chain registry. */
@@ -26,6 +32,8 @@ export interface CollateralObservation {
   readonly observedAt: number;
   /** Event or read that produced it, for audit (tx hash + log index, or account address). */
   readonly ref: string;
+  /** Default from the source: `query` is unescrowed, anything else escrowed. */
+  readonly trust?: TrustClass;
 }
 
 /** Position of an adapter in a chain: the last height it has fully processed and that block's hash. */

@@ -17,6 +17,7 @@ it('exports exactly the documented names', () => {
     'checkWhatIfCollateral',
     'computeMargin',
     'computeMarginSummary',
+    'countedAmount',
     'createRiskBook',
     'erfc',
     'evaluateAuction',

@@ -60,6 +60,7 @@ export type {
   MarketUpdate,
   TerminationReason,
 } from './liquidation/types.js';
+export { countedAmount } from './model/collateral.js';
 export { resolveParams } from './params/resolve-params.js';
 export { presets } from './presets/index.js';
 export {
@@ -105,6 +106,7 @@ export type {
   RiskParams,
   Scenario,
   ScenarioVol,
+  TrustClass,
   UnderlyingParamsInput,
   UnderlyingResult,
   VolDirection,

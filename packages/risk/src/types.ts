@@ -33,6 +33,12 @@ export interface AssetParams {
   tiers?: readonly HaircutTier[] | undefined;
   /** pmrm-2 only: whether collateral tracking `underlying` moves with it (default: it names a market). */
   riskCancelling?: boolean | undefined;
+  /**
+   * Share of an `unescrowed` balance that does not count (0..1, default 1: wallet balances that only an
+   * attestation proves can leave at any time, so they back no margin). An unescrowed balance counts as
+   * `amount * (1 - unescrowedHaircut)` of the asset, before the asset's other haircuts.
+   */
+  unescrowedHaircut?: number | undefined;
 }
 
 /** The fully resolved PMRM v1 parameter set (spec section 6). */
@@ -240,12 +246,21 @@ export interface FuturePosition {
 
 export type Position = OptionPosition | PerpPosition | FuturePosition;
 
+/**
+ * Trust class of a collateral balance: `escrowed` funds sit where only the engine's authorisation
+ * releases them (the EVM vault, a Solana escrow token account owned by the engine's settlement key);
+ * `unescrowed` funds are in the trader's own wallet, proved by an attestation, and can leave at any time.
+ */
+export type TrustClass = 'escrowed' | 'unescrowed';
+
 /** One collateral balance on one chain. */
 export interface CollateralBalance {
   asset: string;
   amount: number;
   chain?: string | undefined;
   source?: 'indexer' | 'vaa' | 'query' | undefined;
+  /** Default `escrowed`: a document without classes keeps its meaning. */
+  trust?: TrustClass | undefined;
   observedAt?: number | undefined;
 }
 

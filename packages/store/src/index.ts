@@ -44,6 +44,7 @@ export type {
   RollbackBalancesResult,
   UpsertBalanceResult,
 } from './repositories/balances.js';
+export { trustOf } from './repositories/balances.js';
 export type {
   ChallengePurpose,
   ChallengesRepository,
@@ -117,6 +118,11 @@ export type {
   MarginSnapshotRecord,
   SnapshotsRepository,
 } from './repositories/snapshots.js';
+export type {
+  SolanaEscrowInput,
+  SolanaEscrowRecord,
+  SolanaEscrowsRepository,
+} from './repositories/solana-escrows.js';
 export type {
   CreateStressRunParameters,
   ListStressRunsParameters,

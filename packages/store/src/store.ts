@@ -21,6 +21,10 @@ import { createMarketDataRepository, type MarketDataRepository } from './reposit
 import { createPositionsRepository, type PositionsRepository } from './repositories/positions.js';
 import { createRiskParamsRepository, type RiskParamsRepository } from './repositories/risk-params.js';
 import { createSnapshotsRepository, type SnapshotsRepository } from './repositories/snapshots.js';
+import {
+  createSolanaEscrowsRepository,
+  type SolanaEscrowsRepository,
+} from './repositories/solana-escrows.js';
 import { createStressRunsRepository, type StressRunsRepository } from './repositories/stress-runs.js';
 import { createTrustConfigRepository, type TrustConfigRepository } from './repositories/trust-config.js';
 import { createWebhooksRepository, type WebhooksRepository } from './repositories/webhooks.js';
@@ -50,6 +54,7 @@ export interface StoreRepositories {
   readonly dynamicParams: DynamicParamsRepository;
   readonly adminAudit: AdminAuditRepository;
   readonly webhooks: WebhooksRepository;
+  readonly solanaEscrows: SolanaEscrowsRepository;
 }
 
 export interface Store extends StoreRepositories {
@@ -98,6 +103,7 @@ function repositories(
     dynamicParams: createDynamicParamsRepository(ex),
     adminAudit: createAdminAuditRepository(ex),
     webhooks: createWebhooksRepository(ex, inTransaction),
+    solanaEscrows: createSolanaEscrowsRepository(ex),
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createEvmCollateralSource } from '@xmargin/chain-evm';
-import { createSolanaCollateralSource } from '@xmargin/chain-solana';
+import { createSolanaCollateralSource, type RegisteredTokenAccount } from '@xmargin/chain-solana';
 import type { AccountId, CollateralPollResult, CollateralSource, EvmAddress } from '@xmargin/core';
 import { AppError } from '@xmargin/errors';
 import type { IndexNetwork } from '@xmargin/schemas/env';
@@ -25,7 +25,8 @@ export interface ChainIndexerOptions {
 
 /**
  * Drives the chain adapters from the `index-chain` job. EVM holders map to accounts through the linked
- * EVM addresses; Solana wallets linked to accounts are registered as token-account owners. Links are
+ * EVM addresses; Solana wallets linked to accounts are registered as token-account owners (unescrowed
+ * balances) and the accounts' escrow token accounts as escrows (escrowed balances). Links are
  * reloaded each round, so a link made a second ago counts (the Solana source is rebuilt when they
  * change). A Redis lock per network keeps two workers from polling the same network at once (the job
  * repeats; a slow round must not overlap the next).
@@ -71,18 +72,38 @@ export function createChainIndexer(
       return created;
     }
     const owners = await links('solana');
-    if (owners.size === 0) return undefined; // nobody to index yet
-    const key = [...owners].map(([a, id]) => `${a}=${id}`).join(',');
+    const escrows = await ctx.store.solanaEscrows.listByChain(chain);
+    if (owners.size === 0 && escrows.length === 0) return undefined; // nobody to index yet
+    const key = [
+      ...[...owners].map(([a, id]) => `${a}=${id}`),
+      ...escrows.map((e) => `escrow:${e.tokenAccount}=${e.account}`),
+    ].join(',');
     const existing = sources.get(chain);
     if (existing && existing.key === key) return existing.source;
     await existing?.source.close();
-    const byAccount = new Map<AccountId, string[]>();
-    for (const [address, id] of owners) byAccount.set(id, [...(byAccount.get(id) ?? []), address]);
+    const byAccount = new Map<AccountId, { owners: string[]; tokenAccounts: RegisteredTokenAccount[] }>();
+    const entry = (id: AccountId) => {
+      let e = byAccount.get(id);
+      if (!e) {
+        e = { owners: [], tokenAccounts: [] };
+        byAccount.set(id, e);
+      }
+      return e;
+    };
+    for (const [address, id] of owners) entry(id).owners.push(address);
+    // Escrows are read as escrowed balances: their owner must still be the escrow authority.
+    for (const e of escrows)
+      entry(e.account).tokenAccounts.push({
+        address: e.tokenAccount,
+        mint: e.mint,
+        owner: e.authority,
+        escrow: true,
+      });
     const created = createSolanaCollateralSource({
       chain: n.chain,
       rpcUrl: n.rpcUrl,
       mints: n.mints,
-      accounts: [...byAccount].map(([account, list]) => ({ account, owners: list })),
+      accounts: [...byAccount].map(([account, r]) => ({ account, ...r })),
     });
     sources.set(chain, { source: created, key });
     return created;

@@ -2,7 +2,7 @@ import { Keypair, PublicKey } from '@solana/web3.js';
 import { type SolanaDevnet, startSolanaDevnet } from '@xmargin/devnet';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromScratch, seedMarketAndAccount, waitFor } from '../test-support/fixtures.js';
-import { startTestEngine, type TestEngine } from '../test-support/harness.js';
+import { bearer, startTestEngine, type TestEngine } from '../test-support/harness.js';
 
 let devnet: SolanaDevnet;
 let t: TestEngine;
@@ -26,6 +26,23 @@ beforeAll(async () => {
     },
   });
   await seedMarketAndAccount(t, 'acc_sol');
+  // Linked wallets' balances are unescrowed (the trader can move them at any time): by default they back
+  // nothing. This deployment lets them count in full, so the margin follows the wallet.
+  const app = t.engine.app!;
+  const proposed = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/params',
+    headers: bearer(t.adminKey),
+    payload: {
+      params: { preset: 'pmrm-v1-mainnet', overrides: { assets: { USDC: { unescrowedHaircut: 0 } } } },
+    },
+  });
+  const activated = await app.inject({
+    method: 'POST',
+    url: `/v1/admin/params/${proposed.json().version}/activate`,
+    headers: bearer(t.adminKey),
+  });
+  if (activated.statusCode !== 200) throw new Error(`params: ${proposed.body} ${activated.body}`);
 }, 120_000);
 
 afterAll(async () => {
@@ -33,7 +50,7 @@ afterAll(async () => {
   await devnet?.stop();
 });
 
-it('index-chain reads SPL balances of linked Solana wallets and the margin follows them', async () => {
+it('index-chain reads SPL balances of linked Solana wallets (unescrowed) and the margin follows them', async () => {
   const wallet = Keypair.generate();
   const tokenAccount = await devnet.createTokenAccount(wallet.publicKey, new PublicKey(mint));
   await devnet.mintTo(new PublicKey(mint), tokenAccount, 2_500_000_000n);
@@ -47,6 +64,8 @@ it('index-chain reads SPL balances of linked Solana wallets and the margin follo
     return s?.summary && s.summary.equity > 0 ? s : undefined;
   }, 30_000);
   expect(snap.summary!.equity).toBeCloseTo(2_500, 6);
+  const [row] = await t.engine.context.store.balances.listByAccount('acc_sol' as never);
+  expect(row?.trust).toBe('unescrowed');
   expect(snap.freshness.map((f) => f.chain)).toEqual(['solana-devnet']);
   const scratch = await fromScratch(t.engine.context.store, 'acc_sol', snap.asOf);
   expect(snap.inputHash).toBe(scratch.inputHash);

@@ -1,4 +1,4 @@
-import { amount, amountToNumber } from '@xmargin/core';
+import { amount, amountToNumber, type TrustClass } from '@xmargin/core';
 import type {
   Account,
   CollateralBalance,
@@ -8,6 +8,7 @@ import type {
   Position,
   PriceQuote,
 } from '@xmargin/risk';
+import { trustOf } from '@xmargin/store';
 
 /** One ledger balance as the document builder needs it (raw integer amount). */
 export interface BalanceInput {
@@ -16,6 +17,8 @@ export interface BalanceInput {
   readonly amount: bigint;
   readonly decimals: number;
   readonly source: 'indexer' | 'vaa' | 'query';
+  /** The ledger's class; absent: from the source (`query` unescrowed, else escrowed). */
+  readonly trust?: TrustClass;
   /** Vault-credited account or wallet / token account, universal form. */
   readonly holder: string;
   readonly height: bigint;
@@ -91,6 +94,8 @@ export function buildAccount(
       chain: b.chain,
       amount: amountToNumber(amount(b.amount, b.decimals)),
       source: b.source,
+      // Escrowed is the document's default: escrowed balances keep the documents they always had.
+      ...(trustOf(b) === 'unescrowed' ? { trust: 'unescrowed' as const } : {}),
       observedAt: b.observedAt,
     }));
   const positions = [...positionsIn].sort(byKey((x) => `${x.protocol}\u0000${x.positionId}`));

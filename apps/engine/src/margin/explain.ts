@@ -1,5 +1,5 @@
 import type { AccountId } from '@xmargin/core';
-import { computeMargin, resolveParams } from '@xmargin/risk';
+import { computeMargin, countedAmount, resolveParams, type TrustClass } from '@xmargin/risk';
 import type { EngineContext } from '../context.js';
 import { buildMarginDocument } from './build-document.js';
 import { loadMarginInputs } from './load-margin-inputs.js';
@@ -30,16 +30,29 @@ export async function explainMargin(
   };
   const chains = new Map<
     string,
-    { value: number; assets: { asset: string; amount: number; source?: string }[]; oldest: number | null }
+    {
+      value: number;
+      assets: {
+        asset: string;
+        amount: number;
+        source?: string;
+        trust: TrustClass;
+        countedAmount: number;
+      }[];
+      oldest: number | null;
+    }
   >();
   for (const c of document.account.collateral ?? []) {
     const chain = c.chain ?? 'unknown';
     const entry = chains.get(chain) ?? { value: 0, assets: [], oldest: null };
     entry.value += c.amount * priceOf(c.asset);
+    const asset = params.assets[c.asset];
     entry.assets.push({
       asset: c.asset,
       amount: c.amount,
       ...(c.source === undefined ? {} : { source: c.source }),
+      trust: c.trust ?? 'escrowed',
+      countedAmount: asset ? countedAmount(c, asset) : 0,
     });
     if (c.observedAt !== undefined)
       entry.oldest = entry.oldest === null ? c.observedAt : Math.min(entry.oldest, c.observedAt);

@@ -26,6 +26,7 @@ export function toMarginInputs(
       amount: b.amount,
       decimals: b.decimals,
       source: b.source,
+      trust: b.trust,
       holder: b.holder,
       height: b.height,
       observedAt: b.observedAt,

@@ -5,6 +5,8 @@ export interface ChainFreshness {
   /** Oldest observation among the account's balances on this chain (unix seconds). */
   readonly oldestObservedAt: number;
   readonly newestObservedAt: number;
+  /** Trust classes of the account's balances on this chain (`unescrowed`: wallet balances). */
+  readonly trust?: readonly ('escrowed' | 'unescrowed')[];
 }
 
 /** What the worker writes after each recompute (Redis cache for reads, Postgres for history). */
@@ -46,19 +48,34 @@ export function summarize(result: MarginResult): MarginSummary {
 }
 
 export function freshnessOf(
-  collateral: readonly { chain?: string | undefined; observedAt?: number | undefined }[],
+  collateral: readonly {
+    chain?: string | undefined;
+    observedAt?: number | undefined;
+    trust?: 'escrowed' | 'unescrowed' | undefined;
+  }[],
 ): ChainFreshness[] {
-  const byChain = new Map<string, { oldest: number; newest: number }>();
+  const byChain = new Map<
+    string,
+    { oldest: number; newest: number; trust: Set<'escrowed' | 'unescrowed'> }
+  >();
   for (const c of collateral) {
     if (c.chain === undefined || c.observedAt === undefined) continue;
-    const cur = byChain.get(c.chain);
-    if (!cur) byChain.set(c.chain, { oldest: c.observedAt, newest: c.observedAt });
-    else {
+    let cur = byChain.get(c.chain);
+    if (!cur) {
+      cur = { oldest: c.observedAt, newest: c.observedAt, trust: new Set() };
+      byChain.set(c.chain, cur);
+    } else {
       cur.oldest = Math.min(cur.oldest, c.observedAt);
       cur.newest = Math.max(cur.newest, c.observedAt);
     }
+    cur.trust.add(c.trust ?? 'escrowed');
   }
   return [...byChain.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([chain, v]) => ({ chain, oldestObservedAt: v.oldest, newestObservedAt: v.newest }));
+    .map(([chain, v]) => ({
+      chain,
+      oldestObservedAt: v.oldest,
+      newestObservedAt: v.newest,
+      trust: [...v.trust].sort(),
+    }));
 }

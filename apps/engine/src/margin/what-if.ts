@@ -10,6 +10,7 @@ import {
   type WhatIfChange,
 } from '@xmargin/risk';
 import type { PositionBody } from '@xmargin/schemas/http';
+import { trustOf } from '@xmargin/store';
 import type { EngineContext } from '../context.js';
 import { toRiskPosition } from '../positions/to-risk-position.js';
 import { buildMarginDocument, dedupeVaultBalances } from './build-document.js';
@@ -134,7 +135,10 @@ export async function whatIf(
   const balances = dedupeVaultBalances(inputs.balances).map((b) => ({ ...b }));
   for (const c of doc.collateral) {
     if (opts.checkCollateral !== false) checkWhatIfCollateral(c, known, c.path);
-    const existing = balances.find((b) => b.chain === c.chain && b.asset === c.asset && b.source !== 'query');
+    // The escrowed balance (vault, Solana escrow): what a deposit or an authorised withdrawal moves.
+    const existing = balances.find(
+      (b) => b.chain === c.chain && b.asset === c.asset && trustOf(b) === 'escrowed',
+    );
     const decimals = existing?.decimals ?? 18;
     const delta = parseAmount(c.delta, decimals, 'floor').raw;
     if (existing) {

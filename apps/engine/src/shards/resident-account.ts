@@ -32,6 +32,7 @@ export function residentAccount(
       amount: b.amount,
       decimals: b.decimals,
       source: b.source,
+      trust: b.trust,
       holder: b.holder,
       height: b.height,
       observedAt: b.observedAt,

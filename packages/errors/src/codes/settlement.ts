@@ -20,4 +20,9 @@ export const settlementCodes = {
     422,
     'Withdrawal request is expired, reused, or not signed by an address linked to the account',
   ),
+  /** The engine-sent Solana escrow transfer was refused or not confirmed; its reservation is released. */
+  SETTLEMENT__TRANSFER_FAILED: code<{ chain: string; reason: string }>(
+    502,
+    'The escrow transfer of an authorised withdrawal failed on chain; nothing left the escrow',
+  ),
 } as const;

@@ -49,15 +49,34 @@ export function imHaircutExtra(value: number, a: AssetParams): number {
   return value * (a.imHaircut ?? 0);
 }
 
+/** What the shared collateral resolution reads of either model's context. */
+export interface CollateralContext {
+  readonly asOf: number;
+  readonly params: {
+    readonly collateralMaxAgeSeconds: number | null;
+    readonly assets: Readonly<Record<string, AssetParams>>;
+  };
+}
+
 /**
- * Sums balances per asset across chains, drops stale ones (older than `collateralMaxAgeSeconds`) and
- * unsupported assets (absent from `params.assets`) with a warning, and splits the rest into
- * risk-cancelling base per underlying and other collateral.
+ * The amount of a balance that counts: all of an escrowed one (a balance without a class is escrowed),
+ * `1 - unescrowedHaircut` (default 1, so nothing) of an unescrowed one.
  */
-export function resolveCollateral(
-  ctx: MarginContext,
+export function countedAmount(c: CollateralBalance, a: AssetParams): number {
+  return c.trust === 'unescrowed' ? c.amount * (1 - (a.unescrowedHaircut ?? 1)) : c.amount;
+}
+
+/**
+ * The collateral resolution both models share: sums balances per asset across chains (an unescrowed
+ * balance at its {@link countedAmount}), drops stale balances (older than `collateralMaxAgeSeconds`)
+ * and unsupported assets (absent from `params.assets`) with a warning, then hands each asset's total
+ * to `value`, the model's own valuation, in first-seen order.
+ */
+export function resolveBalances<T>(
+  value: (asset: string, amount: number, params: AssetParams) => T,
+  ctx: CollateralContext,
   balances: readonly CollateralBalance[],
-): ResolvedCollateral {
+): { items: T[]; warnings: MarginWarning[] } {
   const warnings: MarginWarning[] = [];
   const amounts = new Map<string, number>();
   const maxAge = ctx.params.collateralMaxAgeSeconds;
@@ -71,7 +90,8 @@ export function resolveCollateral(
       });
       return;
     }
-    if (!ctx.params.assets[c.asset]) {
+    const a = ctx.params.assets[c.asset];
+    if (!a) {
       warnings.push({
         code: 'COLLATERAL_UNSUPPORTED',
         path,
@@ -79,21 +99,37 @@ export function resolveCollateral(
       });
       return;
     }
-    amounts.set(c.asset, (amounts.get(c.asset) ?? 0) + c.amount);
+    amounts.set(c.asset, (amounts.get(c.asset) ?? 0) + countedAmount(c, a));
   });
+  const items: T[] = [];
+  for (const [asset, amount] of amounts) items.push(value(asset, amount, ctx.params.assets[asset]!));
+  return { items, warnings };
+}
+
+/**
+ * PMRM v1 collateral ({@link resolveBalances}): risk-cancelling base per underlying, and other
+ * collateral valued at its price.
+ */
+export function resolveCollateral(
+  ctx: MarginContext,
+  balances: readonly CollateralBalance[],
+): ResolvedCollateral {
   const base = new Map<string, number>();
   const baseAssets: BaseCollateral[] = [];
   const others: OtherCollateral[] = [];
-  for (const [asset, amount] of amounts) {
-    const a = ctx.params.assets[asset]!;
-    if (a.underlying !== undefined && ctx.markets.has(a.underlying)) {
-      base.set(a.underlying, (base.get(a.underlying) ?? 0) + amount);
-      baseAssets.push({ asset, underlying: a.underlying, amount, params: a });
-      continue;
-    }
-    const price = ctx.prices[asset]?.price;
-    if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset } });
-    others.push({ asset, value: amount * price, params: a });
-  }
+  const { warnings } = resolveBalances(
+    (asset, amount, a) => {
+      if (a.underlying !== undefined && ctx.markets.has(a.underlying)) {
+        base.set(a.underlying, (base.get(a.underlying) ?? 0) + amount);
+        baseAssets.push({ asset, underlying: a.underlying, amount, params: a });
+        return;
+      }
+      const price = ctx.prices[asset]?.price;
+      if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset } });
+      others.push({ asset, value: amount * price, params: a });
+    },
+    ctx,
+    balances,
+  );
   return { base, baseAssets, others, warnings };
 }

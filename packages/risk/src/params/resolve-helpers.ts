@@ -64,7 +64,7 @@ export function resolveUnderlyings<M>(
   return out;
 }
 
-/** Copies `params.assets`; `check` validates each entry under the model. */
+/** Copies `params.assets`; `check` validates each entry under the model (`unescrowedHaircut` in 0..1 here). */
 export function resolveAssets(
   input: ParamsInput,
   check: (a: AssetParams, path: string) => void,
@@ -72,6 +72,9 @@ export function resolveAssets(
   const assets: Record<string, AssetParams> = {};
   for (const [k, v] of Object.entries(input.assets ?? {})) {
     check(v, `assets.${k}`);
+    const h = v.unescrowedHaircut;
+    if (h !== undefined && !(h >= 0 && h <= 1))
+      throw invalid(`assets.${k}.unescrowedHaircut`, 'must be in 0..1');
     assets[k] = { ...v };
   }
   return assets;

@@ -1,5 +1,5 @@
 import { AppError } from '@xmargin/errors';
-import { mmHaircut } from '../model/collateral.js';
+import { mmHaircut, resolveBalances } from '../model/collateral.js';
 import type { AssetParams, CollateralBalance, MarginWarning } from '../types.js';
 import type { Pmrm2Context } from './pmrm2-context.js';
 
@@ -34,73 +34,54 @@ export function confidenceCharge(ctx: Pmrm2Context, c: number, notional: number)
 }
 
 /**
- * Sums balances per asset across chains, drops stale balances and unsupported assets with a warning
- * (as PMRM v1 does), and values the rest at their own price: `prices[asset]`, else the spot of the
- * market named by the asset's `underlying`. Risk-cancelling defaults to "the underlying names a market".
+ * pmrm-2 collateral ({@link resolveBalances}, as PMRM v1): each asset valued at its own price,
+ * `prices[asset]`, else the spot of the market named by the asset's `underlying`. Risk-cancelling
+ * defaults to "the underlying names a market".
  */
 export function resolvePmrm2Collateral(
   ctx: Pmrm2Context,
   balances: readonly CollateralBalance[],
 ): Pmrm2ResolvedCollateral {
-  const warnings: MarginWarning[] = [];
-  const amounts = new Map<string, number>();
-  const maxAge = ctx.params.collateralMaxAgeSeconds;
-  balances.forEach((c, i) => {
-    const path = `account.collateral.${i}`;
-    if (maxAge !== null && c.observedAt !== undefined && ctx.asOf - c.observedAt > maxAge) {
-      warnings.push({
-        code: 'COLLATERAL_STALE',
-        path,
-        message: `${c.asset} balance observed ${ctx.asOf - c.observedAt}s before asOf (limit ${maxAge}s) counts at zero`,
-      });
-      return;
-    }
-    if (!ctx.params.assets[c.asset]) {
-      warnings.push({
-        code: 'COLLATERAL_UNSUPPORTED',
-        path,
-        message: `${c.asset} is not an accepted collateral asset and counts at zero`,
-      });
-      return;
-    }
-    amounts.set(c.asset, (amounts.get(c.asset) ?? 0) + c.amount);
-  });
-  const assets: Pmrm2Collateral[] = [];
-  for (const [asset, amount] of amounts) {
-    const a = ctx.params.assets[asset]!;
-    const market = a.underlying === undefined ? undefined : ctx.markets.get(a.underlying);
-    const riskCancelling = a.riskCancelling ?? market !== undefined;
-    if (riskCancelling && !market) {
-      throw new AppError('RISK__INVALID_INPUT', {
-        context: {
-          path: `params.assets.${asset}.riskCancelling`,
-          reason: `risk-cancelling needs an underlying that names a market of the document`,
-        },
-      });
-    }
-    const quote = ctx.prices[asset];
-    let price: number;
-    let priceConfidence: number;
-    if (quote) {
-      price = quote.price;
-      priceConfidence = quote.confidence ?? 1;
-    } else if (market) {
-      price = market.spot;
-      priceConfidence = market.spotConfidence;
-    } else {
-      throw new AppError('RISK__MISSING_PRICE', { context: { asset } });
-    }
-    const cS = riskCancelling ? market!.spotConfidence : ctx.minSpotConfidence;
-    assets.push({
-      asset,
-      amount,
-      value: (amount * price) / ctx.stablePrice,
-      underlying: riskCancelling ? market!.name : undefined,
-      confidence: Math.min(priceConfidence, cS),
-      params: a,
+  const { items, warnings } = resolveBalances(
+    (asset, amount, a) => valueAsset(ctx, asset, amount, a),
+    ctx,
+    balances,
+  );
+  return { assets: items, warnings };
+}
+
+function valueAsset(ctx: Pmrm2Context, asset: string, amount: number, a: AssetParams): Pmrm2Collateral {
+  const market = a.underlying === undefined ? undefined : ctx.markets.get(a.underlying);
+  const riskCancelling = a.riskCancelling ?? market !== undefined;
+  if (riskCancelling && !market) {
+    throw new AppError('RISK__INVALID_INPUT', {
+      context: {
+        path: `params.assets.${asset}.riskCancelling`,
+        reason: `risk-cancelling needs an underlying that names a market of the document`,
+      },
     });
   }
-  return { assets, warnings };
+  const quote = ctx.prices[asset];
+  let price: number;
+  let priceConfidence: number;
+  if (quote) {
+    price = quote.price;
+    priceConfidence = quote.confidence ?? 1;
+  } else if (market) {
+    price = market.spot;
+    priceConfidence = market.spotConfidence;
+  } else {
+    throw new AppError('RISK__MISSING_PRICE', { context: { asset } });
+  }
+  const cS = riskCancelling ? market!.spotConfidence : ctx.minSpotConfidence;
+  return {
+    asset,
+    amount,
+    value: (amount * price) / ctx.stablePrice,
+    underlying: riskCancelling ? market!.name : undefined,
+    confidence: Math.min(priceConfidence, cS),
+    params: a,
+  };
 }
 
 /** Haircuts and confidence add-on of one asset: risk-cancelling collateral is charged too. */

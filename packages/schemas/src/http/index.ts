@@ -157,10 +157,14 @@ export {
   upsertPositionsBody,
 } from './positions.js';
 export {
+  escrowBody,
+  escrowDto,
+  evmWithdrawalDto,
   marginStatementDto,
   marginStatementQuery,
   seizeAuthorisationDto,
   seizureSubmissionBody,
+  solanaWithdrawalDto,
   withdrawalBody,
   withdrawalDto,
 } from './settlement.js';

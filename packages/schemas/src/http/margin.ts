@@ -20,6 +20,11 @@ export const chainFreshness = z.object({
   newestObservedAt: unixSeconds,
   /** now - oldestObservedAt, seconds. */
   ageSeconds: z.number(),
+  /**
+   * Trust classes of the account's balances on this chain: `escrowed` (vault, Solana escrow) and/or
+   * `unescrowed` (wallet balances, counted at 1 - unescrowedHaircut). Per balance: the explain answer.
+   */
+  trust: z.array(z.enum(['escrowed', 'unescrowed'])).optional(),
 });
 
 export const marginSnapshotDto = z
@@ -149,7 +154,17 @@ export const explainDto = z.object({
     z.object({
       chain: z.string(),
       collateralValue: finite.describe('sum of amount x price before haircuts, stable units'),
-      assets: z.array(z.object({ asset: z.string(), amount: finite, source: z.string().optional() })),
+      assets: z.array(
+        z.object({
+          asset: z.string(),
+          amount: finite,
+          source: z.string().optional(),
+          /** `escrowed` (vault, Solana escrow) or `unescrowed` (attested wallet balance). */
+          trust: z.enum(['escrowed', 'unescrowed']),
+          /** What counts before the asset's haircuts: an unescrowed amount x (1 - unescrowedHaircut). */
+          countedAmount: finite,
+        }),
+      ),
       oldestObservedAt: unixSeconds.nullable(),
       ageSeconds: z.number().nullable(),
     }),

@@ -71,6 +71,8 @@ export const collateralBalanceSchema = z.strictObject({
   amount: nonNegative,
   chain: name.optional(),
   source: z.enum(['indexer', 'vaa', 'query']).optional(),
+  /** Default `escrowed`; an `unescrowed` balance counts at `1 - unescrowedHaircut` of its amount. */
+  trust: z.enum(['escrowed', 'unescrowed']).optional(),
   observedAt: unixSeconds.optional(),
 });
 

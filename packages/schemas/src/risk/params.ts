@@ -47,6 +47,8 @@ const assetFields = {
   mmHaircut: unit.optional(),
   imHaircut: unit.optional(),
   tiers: z.array(haircutTierSchema).min(1).optional(),
+  /** Share of an unescrowed (wallet) balance that does not count; default 1 (none counts). */
+  unescrowedHaircut: unit.optional(),
 };
 
 function checkTiers(a: { tiers?: { upTo?: number | undefined }[] | undefined }, ctx: z.RefinementCtx): void {

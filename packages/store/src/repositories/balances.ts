@@ -1,4 +1,4 @@
-import type { AccountId, CollateralPollResult, ObservationSource } from '@xmargin/core';
+import type { AccountId, CollateralPollResult, ObservationSource, TrustClass } from '@xmargin/core';
 import { AppError } from '@xmargin/errors';
 import { anyOfJsonArray } from '../db/params.js';
 import type { Executor } from '../db/types.js';
@@ -35,6 +35,8 @@ export interface BalanceUpdate {
   readonly observedAt: number;
   /** Event or read that produced it, for audit. */
   readonly ref?: string;
+  /** Default from the source: `query` (a wallet proof) is unescrowed, vault observations escrowed. */
+  readonly trust?: TrustClass;
 }
 
 export interface BalanceRecord {
@@ -60,6 +62,8 @@ export interface BalanceRecord {
   readonly blockHash: string;
   readonly observedAt: number;
   readonly ref: string;
+  /** `escrowed` (vault, Solana escrow) or `unescrowed` (wallet balance that can leave at any time). */
+  readonly trust: TrustClass;
   /** Replay key of the attestation that set it, when it came from one. */
   readonly replayKey: string | null;
   readonly updatedAt: Date;
@@ -140,11 +144,12 @@ interface BalanceRow {
   replay_key: string | null;
   updated_at: unknown;
   superseded_at_height: unknown;
+  trust: string;
   reserved?: unknown;
 }
 
 const COLUMNS =
-  'account_id, chain, asset, source, holder, token, amount, decimals, height, ordinal, block_hash, observed_at, ref, replay_key, updated_at, superseded_at_height';
+  'account_id, chain, asset, source, holder, token, amount, decimals, height, ordinal, block_hash, observed_at, ref, replay_key, updated_at, superseded_at_height, trust';
 
 const toBalance = (r: BalanceRow): BalanceRecord => ({
   account: r.account_id as AccountId,
@@ -162,6 +167,7 @@ const toBalance = (r: BalanceRow): BalanceRecord => ({
   blockHash: r.block_hash,
   observedAt: toNumber(r.observed_at),
   ref: r.ref,
+  trust: r.trust as TrustClass,
   replayKey: r.replay_key,
   updatedAt: toDate(r.updated_at),
   reserved: r.reserved === undefined ? 0n : toBigInt(r.reserved),
@@ -173,11 +179,21 @@ const NET_SELECT = `SELECT ${NET_COLUMNS}, GREATEST(amount - reserved, 0) AS amo
   FROM (SELECT b.*, ${reservedAmountSql('b')} AS reserved FROM balances b) net`;
 
 const SOURCES: readonly ObservationSource[] = ['indexer', 'vaa', 'query'];
+const TRUST: readonly TrustClass[] = ['escrowed', 'unescrowed'];
+
+/** The class of an observation: its own, else its source's (a wallet proof is unescrowed). */
+export const trustOf = (u: Pick<BalanceUpdate, 'source' | 'trust'>): TrustClass =>
+  u.trust ?? (u.source === 'query' ? 'unescrowed' : 'escrowed');
 
 function updateParams(u: BalanceUpdate, replayKey: string | null): unknown[] {
   if (!SOURCES.includes(u.source)) {
     throw new AppError('LEDGER__INVALID_INPUT', {
       context: { field: 'source', reason: `expected one of ${SOURCES.join(', ')}` },
+    });
+  }
+  if (!TRUST.includes(trustOf(u))) {
+    throw new AppError('LEDGER__INVALID_INPUT', {
+      context: { field: 'trust', reason: `expected one of ${TRUST.join(', ')}` },
     });
   }
   if (!Number.isInteger(u.decimals) || u.decimals < 0 || u.decimals > 255) {
@@ -205,6 +221,7 @@ function updateParams(u: BalanceUpdate, replayKey: string | null): unknown[] {
     u.observedAt,
     u.ref ?? '',
     replayKey,
+    trustOf(u),
   ];
 }
 
@@ -221,8 +238,8 @@ export async function upsertBalance(
   const { rows } = await ex.query<BalanceRow>(
     `WITH up AS (
        INSERT INTO balances (account_id, chain, asset, source, holder, token, amount, decimals, height, ordinal,
-                             block_hash, observed_at, ref, replay_key, superseded_at_height)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                             block_hash, observed_at, ref, replay_key, trust, superseded_at_height)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
                CASE WHEN $4 = 'query' THEN (SELECT max(v.height) FROM balances v
                  WHERE v.source = 'vaa' AND v.chain = $2 AND v.holder = $5 AND v.token = $6 AND v.height > $9)
                END)
@@ -230,7 +247,7 @@ export async function upsertBalance(
          token = EXCLUDED.token, amount = EXCLUDED.amount, decimals = EXCLUDED.decimals,
          height = EXCLUDED.height, ordinal = EXCLUDED.ordinal, block_hash = EXCLUDED.block_hash,
          observed_at = EXCLUDED.observed_at, ref = EXCLUDED.ref, replay_key = EXCLUDED.replay_key,
-         superseded_at_height = EXCLUDED.superseded_at_height, updated_at = now()
+         trust = EXCLUDED.trust, superseded_at_height = EXCLUDED.superseded_at_height, updated_at = now()
        -- The same (height, ordinal) again applies only as a re-delivery of the same observation: another
        -- attestation claiming that slot (a different VAA with the same height and vault nonce) must not
        -- overwrite the balance.
@@ -240,13 +257,13 @@ export async function upsertBalance(
        RETURNING ${COLUMNS}
      ), history AS (
        INSERT INTO balance_observations (account_id, chain, asset, source, holder, token, amount, decimals,
-                                         height, ordinal, block_hash, observed_at, ref, replay_key)
+                                         height, ordinal, block_hash, observed_at, ref, replay_key, trust)
        SELECT account_id, chain, asset, source, holder, token, amount, decimals, height, ordinal, block_hash,
-              observed_at, ref, replay_key FROM up
+              observed_at, ref, replay_key, trust FROM up
        ON CONFLICT (account_id, chain, asset, source, holder, height, ordinal) DO UPDATE SET
          token = EXCLUDED.token, amount = EXCLUDED.amount, decimals = EXCLUDED.decimals,
          block_hash = EXCLUDED.block_hash, observed_at = EXCLUDED.observed_at, ref = EXCLUDED.ref,
-         replay_key = EXCLUDED.replay_key, recorded_at = now()
+         replay_key = EXCLUDED.replay_key, trust = EXCLUDED.trust, recorded_at = now()
      )
      SELECT ${COLUMNS} FROM up`,
     params,
@@ -301,10 +318,10 @@ async function rollbackIn(
   if (removed.rows.length === 0) return { rolledBack: 0, restored: 0 };
   const restored = await ex.query(
     `INSERT INTO balances (account_id, chain, asset, source, holder, token, amount, decimals, height, ordinal,
-                           block_hash, observed_at, ref, replay_key)
+                           block_hash, observed_at, ref, replay_key, trust)
      SELECT DISTINCT ON (o.account_id, o.asset, o.source, o.holder)
             o.account_id, o.chain, o.asset, o.source, o.holder, o.token, o.amount, o.decimals, o.height,
-            o.ordinal, o.block_hash, o.observed_at, o.ref, o.replay_key
+            o.ordinal, o.block_hash, o.observed_at, o.ref, o.replay_key, o.trust
      FROM balance_observations o
      JOIN jsonb_to_recordset($2::jsonb) AS k(account_id text, asset text, source text, holder text)
        ON o.account_id = k.account_id AND o.asset = k.asset AND o.source = k.source AND o.holder = k.holder

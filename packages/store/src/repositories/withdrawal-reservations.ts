@@ -77,6 +77,11 @@ export interface WithdrawalReservationsRepository {
    * forced reservations stop counting (all but `keep`, the new request's key).
    */
   replaceForced(p: { chain: string; holder: string; token: string; keep: string }): Promise<number>;
+  /**
+   * Stops counting a reservation whose withdrawal will never execute (an engine-sent transfer the chain
+   * refused). False when it was already executed or closed.
+   */
+  release(id: bigint): Promise<boolean>;
   /** Reservations still counted for an account (not yet observed on chain, not expired). */
   listOpen(account: AccountId): Promise<WithdrawalReservationRecord[]>;
 }
@@ -199,6 +204,14 @@ export function createWithdrawalReservationsRepository(ex: Executor): Withdrawal
         [chain, holder, token, keep],
       );
       return rowCount;
+    },
+    async release(id) {
+      const { rowCount } = await ex.query(
+        `UPDATE withdrawal_reservations SET expires_at = now()
+         WHERE id = $1 AND executed_height IS NULL AND expires_at > now()`,
+        [id],
+      );
+      return rowCount > 0;
     },
     async listOpen(account) {
       const { rows } = await ex.query<ReservationRow>(

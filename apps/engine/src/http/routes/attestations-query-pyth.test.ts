@@ -45,6 +45,21 @@ beforeAll(async () => {
     },
   });
   await app.inject({ method: 'PUT', url: '/v1/market-data', headers: admin, payload: marketData() });
+  // A query proves a wallet balance: unescrowed, it backs nothing by default. This deployment lets
+  // wallet USDC count in full, so the proof shows in the margin.
+  const proposed = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/params',
+    headers: admin,
+    payload: {
+      params: { preset: 'pmrm-v1-mainnet', overrides: { assets: { USDC: { unescrowedHaircut: 0 } } } },
+    },
+  });
+  await app.inject({
+    method: 'POST',
+    url: `/v1/admin/params/${proposed.json().version}/activate`,
+    headers: admin,
+  });
   await app.inject({
     method: 'POST',
     url: '/v1/accounts',
@@ -106,6 +121,7 @@ describe('POST /v1/attestations/query', () => {
     expect(r.json()).toMatchObject({ status: 'accepted', kind: 'query', accountIds: ['acc_q'], applied: 1 });
     const snap = await waitForSnapshot(t.engine, 'acc_q', since);
     expect(snap.summary!.equity).toBeGreaterThan(6_000);
+    expect(snap.freshness).toEqual([expect.objectContaining({ chain: 'evm-devnet', trust: ['unescrowed'] })]);
     const again = await postQuery({ ...q, ...binding });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ status: 'duplicate', replayKey: r.json().replayKey });

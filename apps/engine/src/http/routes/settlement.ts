@@ -2,15 +2,18 @@ import { accountId } from '@xmargin/core';
 import {
   accountParams,
   errorBody,
+  escrowBody,
+  escrowDto,
   marginStatementDto,
   marginStatementQuery,
   withdrawalBody,
   withdrawalDto,
 } from '@xmargin/schemas/http';
 import type { EngineContext } from '../../context.js';
-import { authoriseWithdrawal } from '../../settlement/authorise-withdrawal.js';
+import { authoriseWithdrawal, type SettlementDeps } from '../../settlement/authorise-withdrawal.js';
 import { signMarginStatement } from '../../settlement/margin-statement.js';
 import { settlementOf } from '../../settlement/settlement-signer.js';
+import { createSolanaEscrows } from '../../settlement/solana-escrows.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 
 const writers = ['protocol', 'admin'] as const;
@@ -24,7 +27,13 @@ const domainOf = (d: { chainId: number; verifyingContract: string }) => ({
 
 /** Engine-authorised withdrawals and signed margin statements (binding collateral). */
 export function settlementRoutes(ctx: EngineContext) {
-  const settlement = () => settlementOf(ctx);
+  let escrows: ReturnType<typeof createSolanaEscrows> | undefined;
+  // Built on first use: an engine without a settlement key still serves everything else.
+  const settlement = (): SettlementDeps => {
+    const { settings, signer } = settlementOf(ctx);
+    escrows ??= createSolanaEscrows(settings);
+    return { settings, signer, escrows };
+  };
   return (app: App) => {
     app.post(
       '/accounts/:accountId/withdrawals',
@@ -33,11 +42,18 @@ export function settlementRoutes(ctx: EngineContext) {
         schema: {
           tags: ['settlement'],
           summary:
-            'Authorise a vault withdrawal that keeps the unified initial excess >= 0 (signed by the vault account)',
+            'Authorise a withdrawal that keeps the unified initial excess >= 0 (signed by the owning address): EVM vault authorisation, or a Solana escrow transfer the engine sends',
           security: bearerSecurity,
           params: accountParams,
           body: withdrawalBody,
-          response: { 201: withdrawalDto, 404: errorBody, 422: errorBody, 503: errorBody, ...authErrors },
+          response: {
+            201: withdrawalDto,
+            404: errorBody,
+            422: errorBody,
+            502: errorBody,
+            503: errorBody,
+            ...authErrors,
+          },
         },
       },
       async (request, reply) => {
@@ -47,12 +63,23 @@ export function settlementRoutes(ctx: EngineContext) {
           accountId(request.params.accountId),
           request.body,
         );
-        return reply.status(201).send({
+        const head = {
           accountId: w.accountId,
           withdrawalId: w.withdrawalId.toString(),
-          chain: w.vault.chain,
           asset: w.asset,
           amount: w.amount,
+          initialExcessAfter: w.initialExcessAfter,
+        };
+        if ('transfer' in w) {
+          return reply.status(201).send({
+            ...head,
+            chain: w.chain,
+            transfer: { ...w.transfer, slot: w.transfer.slot.toString() },
+          });
+        }
+        return reply.status(201).send({
+          ...head,
+          chain: w.vault.chain,
           typedData: {
             domain: domainOf({ chainId: w.vault.chainId, verifyingContract: w.vault.vault }),
             primaryType: 'Withdrawal' as const,
@@ -67,7 +94,45 @@ export function settlementRoutes(ctx: EngineContext) {
           },
           signature: w.signature,
           reservedUntil: w.reservedUntil,
-          initialExcessAfter: w.initialExcessAfter,
+        });
+      },
+    );
+
+    app.post(
+      '/accounts/:accountId/escrows',
+      {
+        config: { roles: writers },
+        schema: {
+          tags: ['settlement'],
+          summary:
+            "Open (once) the account's Solana escrow for an asset: an SPL token account only the engine can move",
+          security: bearerSecurity,
+          params: accountParams,
+          body: escrowBody,
+          response: {
+            201: escrowDto,
+            404: errorBody,
+            422: errorBody,
+            502: errorBody,
+            503: errorBody,
+            ...authErrors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const e = await settlement().escrows.open(
+          ctx,
+          accountId(request.params.accountId),
+          request.body.chain,
+          request.body.asset,
+        );
+        return reply.status(201).send({
+          accountId: e.account,
+          chain: e.chain,
+          asset: e.asset,
+          mint: e.mint,
+          tokenAccount: e.tokenAccount,
+          authority: e.authority,
         });
       },
     );
