@@ -1,5 +1,5 @@
-import type { MarginContext } from '../model/context.js';
-import type { MarginDocument } from '../types.js';
+import type { ModelContext } from '../book/model-context.js';
+import type { MarginDocument, Position } from '../types.js';
 import type { MarketData } from './price-state.js';
 import type { StressMode } from './types.js';
 import type { StressUnit } from './units.js';
@@ -8,7 +8,7 @@ import type { StressUnit } from './units.js';
 export interface PriceState {
   readonly prices: Float64Array;
   readonly market: MarketData;
-  readonly ctx: MarginContext;
+  readonly ctx: ModelContext;
   /** Unit value and spot delta per option instrument at this state, priced once (holding-figures.ts). */
   readonly options: Map<string, readonly [number, number]>;
 }
@@ -45,7 +45,7 @@ export function unitDocument(
     account: {
       cash: u.cash,
       collateral: u.collateral.map((c) => ({ asset: c.asset, chain: c.chain, amount: c.amount })),
-      positions: u.positions.map((p) => p.position),
+      positions: u.positions.map(({ chain: _chain, ...p }) => p as Position),
     },
   };
 }
