@@ -68,7 +68,12 @@ export function fastEvaluator(
   const nAssets = universe.names.length;
   const equityOut = new Float64Array(unitCount);
   const maintenanceOut = new Float64Array(unitCount);
-  const totals: AccountTotals = { equity: 0, initialRequirement: 0, maintenanceRequirement: 0, markToMarket: 0 };
+  const totals: AccountTotals = {
+    equity: 0,
+    initialRequirement: 0,
+    maintenanceRequirement: 0,
+    markToMarket: 0,
+  };
   /** Per universe asset: its price moved in the last `moveTo`. */
   const moved = new Uint8Array(nAssets);
   /** Per collateral asset: the universe index its terms depend on (-1: none). */
@@ -290,7 +295,8 @@ export function fastEvaluator(
     else if (mode === 'cross') slot.maintenance = crossRequirement(slot);
     else {
       let mm = isolatedRequirement(slot, false);
-      if (Math.abs(equity - mm) <= NEAR * Math.max(Math.abs(equity), mm)) mm = isolatedRequirement(slot, true);
+      if (Math.abs(equity - mm) <= NEAR * Math.max(Math.abs(equity), mm))
+        mm = isolatedRequirement(slot, true);
       slot.maintenance = mm;
     }
     slot.dirty = false;

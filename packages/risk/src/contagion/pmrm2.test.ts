@@ -1,0 +1,157 @@
+import { isAppError } from '@xmargin/errors';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { computeMargin } from '../compute-margin.js';
+import { compareFigures } from '../testing/compare-figures.js';
+import {
+  STRESS_EXPIRY,
+  stressBook,
+  stressDepth,
+  stressDocumentPmrm2,
+  stressParamsPmrm2,
+  stressPolicy,
+  stressShocks,
+} from '../testing/stress-arbitraries.js';
+import { assetUniverse, marketDataAt } from './price-state.js';
+import { runStress, runStressReference } from './run-stress.js';
+import type { StressAccount, StressDocument, StressResult } from './types.js';
+
+// PMRM_2 parameter documents (risk-model.md section 9) through the contagion simulator: the fast
+// evaluator (shared risk arrays, one aggregation kernel) against computeMargin on every unit.
+
+function outcome(run: (d: StressDocument) => StressResult, doc: StressDocument): StressResult | string {
+  try {
+    return run(doc);
+  } catch (err) {
+    if (isAppError(err)) return err.code;
+    throw err;
+  }
+}
+
+function same(fast: StressResult | string, reference: StressResult | string): void {
+  const problems: string[] = [];
+  compareFigures(JSON.parse(JSON.stringify(fast)), JSON.parse(JSON.stringify(reference)), '$', problems);
+  expect(problems).toEqual([]);
+}
+
+describe('runStress under pmrm-2 parameters', () => {
+  it('fast path == computeMargin path on random pmrm-2 books (tails, skew, own-price collateral, BTC on its own grid)', () => {
+    fc.assert(
+      fc.property(
+        stressBook({ pmrm2: true }),
+        stressShocks,
+        stressDepth,
+        stressPolicy,
+        (accounts, shocks, depth, policy) => {
+          const doc = stressDocumentPmrm2(accounts, { shocks, depth, policy, maxRounds: 40 });
+          same(outcome(runStress, doc), outcome(runStressReference, doc));
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('agrees on pmrm-2 sell-only cascades with partial liquidations and oracle lag', () => {
+    fc.assert(
+      fc.property(
+        stressBook({ pmrm2: true, sellOnly: true, cash: [-300_000, 0] }),
+        stressShocks,
+        stressDepth,
+        (accounts, shocks, depth) => {
+          const doc = stressDocumentPmrm2(accounts, {
+            shocks,
+            depth,
+            policy: { kind: 'toTarget', buffer: 0.2, penalty: 0.02, closeFactor: 0.5, oracleLag: 1 },
+            maxRounds: 60,
+          });
+          same(runStress(doc), runStressReference(doc));
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('round 1 decides on the pmrm-2 margin of each mode (preset pmrm-2-mainnet)', () => {
+    const accounts: StressAccount[] = [
+      {
+        id: 'A',
+        cash: { arbitrum: 30_000, ethereum: 2_000 },
+        collateral: [{ asset: 'ETH', chain: 'ethereum', amount: 5 }],
+        positions: [
+          { type: 'perp', underlying: 'ETH', quantity: 40, entryPrice: 2000, funding: 0, chain: 'arbitrum' },
+          {
+            type: 'option',
+            underlying: 'ETH',
+            expiry: STRESS_EXPIRY,
+            strike: 1800,
+            right: 'put',
+            quantity: -30,
+            chain: 'arbitrum',
+          },
+        ],
+      },
+    ];
+    const doc = stressDocumentPmrm2(accounts, {
+      params: { preset: 'pmrm-2-mainnet' },
+      shocks: { ETH: 0.93 },
+      depth: { ETH: { model: 'linear', usdFor2pct: 5e6 } },
+      policy: { kind: 'full' },
+    });
+    const r = runStress(doc);
+    same(r, runStressReference(doc));
+    // The account's margin at P0 under pmrm-2, as computeMargin gives it.
+    const universe = assetUniverse(doc);
+    const p0 = Float64Array.from(universe.names, (a) => r.shocked[a]!);
+    const margin = computeMargin({
+      version: 1,
+      asOf: doc.asOf,
+      params: doc.params,
+      stable: doc.stable,
+      ...marketDataAt(doc, universe, p0),
+      account: {
+        cash: 32_000,
+        collateral: [{ asset: 'ETH', chain: 'ethereum', amount: 5 }],
+        positions: accounts[0]!.positions!.map(({ chain: _chain, ...p }) => p),
+      },
+    });
+    const portfolio = r.modes.portfolio!;
+    const cross = r.modes.cross!;
+    for (const [m, mode] of [
+      [portfolio, margin.maintenanceRequirement],
+      [cross, margin.modes.cross.maintenanceRequirement],
+    ] as const) {
+      const shortfall = mode - margin.equity;
+      if (shortfall > 0) expect(m.rounds[0]!.shortfall).toBeCloseTo(shortfall, 6);
+      else expect(m.rounds.length === 0 || m.rounds[0]!.liquidations === 0).toBe(true);
+    }
+    // The same account under PMRM v1 mainnet decides on other figures.
+    const v1 = runStress({ ...doc, params: { preset: 'pmrm-v1-mainnet' } });
+    expect(JSON.stringify(v1.modes)).not.toBe(JSON.stringify(r.modes));
+  });
+
+  it('per-underlying parameters (`underlyings`) change the run', () => {
+    const accounts: StressAccount[] = [
+      {
+        id: 'B',
+        cash: { ethereum: 9_000 },
+        positions: [
+          { type: 'perp', underlying: 'BTC', quantity: 1.5, entryPrice: 40_000, chain: 'ethereum' },
+          { type: 'perp', underlying: 'ETH', quantity: 10, entryPrice: 2000, funding: 0, chain: 'ethereum' },
+        ],
+      },
+    ];
+    const rest = {
+      shocks: { BTC: 0.9, ETH: 0.95 },
+      depth: { BTC: { model: 'exp' as const, delta: 200 }, ETH: { model: 'exp' as const, delta: 2000 } },
+      policy: { kind: 'toTarget' as const, buffer: 0.1 },
+    };
+    const withOverride = stressDocumentPmrm2(accounts, rest);
+    const { underlyings: _u, ...plain } = stressParamsPmrm2;
+    const without = stressDocumentPmrm2(accounts, { ...rest, params: plain });
+    const a = runStress(withOverride);
+    const b = runStress(without);
+    same(a, runStressReference(withOverride));
+    same(b, runStressReference(without));
+    expect(a.modes.portfolio!.rounds[0]?.shortfall).not.toBe(b.modes.portfolio!.rounds[0]?.shortfall);
+  });
+});
