@@ -24,9 +24,9 @@ interface UnitSlot {
   /** Quantity of each position (input order), read once: positions come in several object shapes. */
   qty: number[];
   /** Universe indexes of the run's underlyings (a move re-margins the unit). */
-  exposed: number[];
+  exposed: readonly number[];
   /** Universe indexes of prices the collateral terms are built on (a move rebuilds the run). */
-  terms: number[];
+  terms: readonly number[];
   /** PMRM v1 risk-cancelling collateral (the cross mode charges its haircut at spot). */
   baseAssets: readonly BaseCollateral[];
   equity: number;
@@ -35,10 +35,24 @@ interface UnitSlot {
   dirty: boolean;
   /** The unit's holdings or cash were rewritten: its run is rebuilt before its next evaluation. */
   stale: boolean;
+  /** The run is one of the shared initial runs (its references are never dropped). */
+  shared: boolean;
 }
 
-/** Relative distance of E and M below which the isolated requirement is recomputed leg by leg. */
-const NEAR = 1e-9;
+/** The fast margin of one stress run: one set of risk arrays for every mode, an evaluator per mode. */
+export interface StressMargin {
+  evaluator(mode: StressMode, unitCount: number): UnitEvaluator;
+}
+
+const NONE: readonly number[] = [];
+
+/**
+ * Relative excess below which the isolated requirement is recomputed leg by leg. The per-unit
+ * requirements round differently from the leg-by-leg sum (a few ulps of M): harmless where M only
+ * decides "not liquidatable" with room to spare, but a liquidated unit's M sets its fraction, and a
+ * last-bit difference there grows over a cascade of ever smaller slices.
+ */
+const NEAR = 1e-5;
 
 /**
  * Section 8: the units of a mode margined over the risk book's shared per-instrument scenario arrays
@@ -47,27 +61,20 @@ const NEAR = 1e-9;
  * and re-margins only the units exposed to a moved asset; a settled unit's run is rebuilt alone, on
  * its next evaluation. The figures are those of `computeMargin` on each unit (the same kernel, in the
  * same order), except that a lone position's isolated requirement is |q| times its instrument's
- * requirement per unit for its sign (exact in real arithmetic); a unit whose excess is that close to
- * zero is recomputed leg by leg as `computeMargin` does, so every liquidation decision is the same.
+ * requirement per unit for its sign (exact in real arithmetic) where the unit is clearly healthy; a
+ * liquidatable unit, or one near the boundary, is recomputed leg by leg as `computeMargin` does, so
+ * every decision and every reported figure is the same.
  */
-export function fastEvaluator(
-  mode: StressMode,
-  universe: AssetUniverse,
-  initial: PriceState,
-  unitCount: number,
-): UnitEvaluator {
+export function createStressMargin(universe: AssetUniverse, initial: PriceState): StressMargin {
   const kernel = kernelParams(initial.ctx);
   const pmrm2 = isPmrm2(initial.ctx);
   const table = createInstrumentTable();
   const arrays = createRiskArrays(kernel.n);
   /** The state the risk arrays hold. */
   let current: PriceState = initial;
-  const slots: (UnitSlot | undefined)[] = new Array(unitCount);
   const cross = initial.ctx.params.cross;
   const divisor = kernel.termsDivisor;
   const nAssets = universe.names.length;
-  const equityOut = new Float64Array(unitCount);
-  const maintenanceOut = new Float64Array(unitCount);
   const totals: AccountTotals = {
     equity: 0,
     initialRequirement: 0,
@@ -78,6 +85,14 @@ export function fastEvaluator(
   const moved = new Uint8Array(nAssets);
   /** Per collateral asset: the universe index its terms depend on (-1: none). */
   const termsSource = new Map<string, number>();
+  /**
+   * Runs built at P0 for units that are whole accounts (`cross` and `portfolio` margin the same units
+   * from the same state): the second mode takes the first's instead of building its own. They keep
+   * their instrument references for the whole run.
+   */
+  const initialRuns = new Map<string, UnitSlot>();
+  /** Equal lists of universe indexes, shared by every slot that has them. */
+  const lists = new Map<string, readonly number[]>();
   /** Per table underlying: its universe index, and a counter bumped by each revaluation. */
   const universeOf: number[] = [];
   const revision: number[] = [];
@@ -184,6 +199,17 @@ export function fastEvaluator(
     return universeOf[u]!;
   }
 
+  function interned(list: number[]): readonly number[] {
+    if (list.length === 0) return NONE;
+    const key = list.join(',');
+    let hit = lists.get(key);
+    if (!hit) {
+      hit = list;
+      lists.set(key, list);
+    }
+    return hit;
+  }
+
   function build(u: StressUnit, old: UnitSlot | undefined): UnitSlot {
     const ctx = current.ctx;
     const account: Account = { cash: u.cash, collateral: u.collateral, positions: u.positions };
@@ -193,25 +219,37 @@ export function fastEvaluator(
     const run = buildAccountRun(ctx, table, account, col);
     valueNew(arrays, table, kernel, ctx);
     // The old run's references go after the new one took its own, so shared instruments stay valued.
-    if (old) releaseAccountRun(table, old.run);
+    if (old && !old.shared) releaseAccountRun(table, old.run);
     const terms: number[] = [];
     for (const c of u.collateral) {
       const i = termsSourceOf(ctx, c.asset);
       if (i >= 0 && !terms.includes(i)) terms.push(i);
     }
     const qty: number[] = [];
-    if (mode !== 'portfolio') for (const p of u.positions) qty.push(p.quantity);
+    for (const p of u.positions) qty.push(p.quantity);
     return {
       run,
       qty,
-      exposed: run.segments.map((s) => universeIndex(s.u)),
-      terms,
-      baseAssets: 'baseAssets' in col ? col.baseAssets : [],
+      exposed: interned(run.segments.map((s) => universeIndex(s.u))),
+      terms: interned(terms.sort((x, y) => x - y)),
+      baseAssets: 'baseAssets' in col && col.baseAssets.length > 0 ? col.baseAssets : [],
       equity: 0,
       maintenance: 0,
       dirty: true,
       stale: false,
+      shared: false,
     };
+  }
+
+  /** A unit's first slot: a whole account takes the run another mode built for it at P0. */
+  function first(u: StressUnit): UnitSlot {
+    if (u.chain !== undefined) return build(u, undefined);
+    const built = initialRuns.get(u.id);
+    if (built) return { ...built, equity: 0, maintenance: 0, dirty: true, stale: false };
+    const slot = build(u, undefined);
+    slot.shared = true;
+    initialRuns.set(u.id, slot);
+    return { ...slot };
   }
 
   /** Moves the risk arrays to `state`: revalues the underlyings whose spot changed. */
@@ -276,7 +314,7 @@ export function fastEvaluator(
     return mm;
   }
 
-  function margin(slot: UnitSlot): void {
+  function margin(slot: UnitSlot, mode: StressMode): void {
     const { run } = slot;
     const segments = run.segments;
     if (mode === 'portfolio') {
@@ -295,33 +333,43 @@ export function fastEvaluator(
     else if (mode === 'cross') slot.maintenance = crossRequirement(slot);
     else {
       let mm = isolatedRequirement(slot, false);
-      if (Math.abs(equity - mm) <= NEAR * Math.max(Math.abs(equity), mm))
-        mm = isolatedRequirement(slot, true);
+      // Liquidatable or close to it: the figures `computeMargin` gives, to the last bit.
+      if (equity - mm <= NEAR * Math.max(Math.abs(equity), mm)) mm = isolatedRequirement(slot, true);
       slot.maintenance = mm;
     }
     slot.dirty = false;
   }
 
   return {
-    evaluate(state, units) {
-      moveTo(state);
-      const count = units.length;
-      for (let i = 0; i < count; i++) {
-        const u = units[i]!;
-        let slot = slots[u.index];
-        if (!slot || slot.stale || anyMoved(slot.terms)) {
-          slot = build(u, slot);
-          slots[u.index] = slot;
-        } else if (!slot.dirty && anyMoved(slot.exposed)) slot.dirty = true;
-        if (slot.dirty) margin(slot);
-        equityOut[i] = slot.equity;
-        maintenanceOut[i] = slot.maintenance;
-      }
-      return { equity: equityOut.subarray(0, count), maintenance: maintenanceOut.subarray(0, count) };
-    },
-    changed(u) {
-      const slot = slots[u.index];
-      if (slot) slot.stale = true;
+    evaluator(mode, unitCount) {
+      const slots: (UnitSlot | undefined)[] = new Array(unitCount);
+      const equityOut = new Float64Array(unitCount);
+      const maintenanceOut = new Float64Array(unitCount);
+      return {
+        evaluate(state, units) {
+          moveTo(state);
+          const count = units.length;
+          for (let i = 0; i < count; i++) {
+            const u = units[i]!;
+            let slot = slots[u.index];
+            if (!slot) {
+              slot = first(u);
+              slots[u.index] = slot;
+            } else if (slot.stale || anyMoved(slot.terms)) {
+              slot = build(u, slot);
+              slots[u.index] = slot;
+            } else if (!slot.dirty && anyMoved(slot.exposed)) slot.dirty = true;
+            if (slot.dirty) margin(slot, mode);
+            equityOut[i] = slot.equity;
+            maintenanceOut[i] = slot.maintenance;
+          }
+          return { equity: equityOut.subarray(0, count), maintenance: maintenanceOut.subarray(0, count) };
+        },
+        changed(u) {
+          const slot = slots[u.index];
+          if (slot) slot.stale = true;
+        },
+      };
     },
   };
 }
