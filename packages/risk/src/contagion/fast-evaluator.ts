@@ -225,11 +225,9 @@ export function createStressMargin(universe: AssetUniverse, initial: PriceState)
       const i = termsSourceOf(ctx, c.asset);
       if (i >= 0 && !terms.includes(i)) terms.push(i);
     }
-    const qty: number[] = [];
-    for (const p of u.positions) qty.push(p.quantity);
     return {
       run,
-      qty,
+      qty: u.positions.map((p) => p.quantity),
       exposed: interned(run.segments.map((s) => universeIndex(s.u))),
       terms: interned(terms.sort((x, y) => x - y)),
       baseAssets: 'baseAssets' in col && col.baseAssets.length > 0 ? col.baseAssets : [],

@@ -8,6 +8,7 @@ import type {
   StressPolicy,
   StressPosition,
 } from '../contagion/types.js';
+import { pmrm2Mainnet } from '../presets/pmrm-2-mainnet.js';
 import type { ParamsInput, Scenario } from '../types.js';
 
 export const STRESS_AS_OF = 1_700_000_000;
@@ -53,7 +54,7 @@ export const stressParams: ParamsInput = {
  * risk-cancelling), and BTC on a shorter scenario grid of its own (`underlyings`).
  */
 export const stressParamsPmrm2: ParamsInput = {
-  model: 'pmrm-2',
+  ...pmrm2Mainnet,
   scenarios: [
     ...(stressParams.scenarios ?? []),
     { spotShock: 0.5, vol: 'up', weight: 0.3 },
@@ -61,35 +62,11 @@ export const stressParamsPmrm2: ParamsInput = {
     { spotShock: 1, vol: 'linear', weight: 1 },
     { spotShock: 1, vol: 'abs', weight: 1 },
   ],
-  basis: { spotUp: 1.045, spotDown: 0.955, addFactor: 0.5, multFactor: 2 },
-  volShock: {
-    rangeUp: 0.5,
-    rangeDown: 0.3,
-    shortTermPower: 0.3,
-    longTermPower: 0.13,
-    dteFloorSeconds: 86400,
-    minVolUp: 0.4,
-  },
-  skew: {
-    linear: { baseCap: 0.25, capSlope: -0.1 },
-    abs: { baseCap: 0.25, capSlope: -0.1 },
-    minKStar: 0.01,
-    widthScale: 4,
-    volStatic: 0.6,
-    volScale: 0,
-  },
+  // The published cases' static discount (the preset holds the deployed one).
   staticDiscount: {
     long: { base: 0.95, rateMultScale: 1, rateAddScale: 0.08 },
     short: { base: 1.04, rateMultScale: 0.5, rateAddScale: 0.08 },
   },
-  contingency: {
-    mm: { perpPercent: 0.03, optionPercent: 0.003 },
-    im: { perpPercent: 0.01, optionPercent: 0.002 },
-  },
-  confidence: { threshold: 0.55, margin: 1 },
-  peg: { threshold: 0.99, factor: 4 },
-  imFactor: 1,
-  mmFactor: 0.8,
   cross: stressParams.cross,
   assets: {
     ETH: { underlying: 'ETH', mmHaircut: 0.015, imHaircut: 0.005 },
