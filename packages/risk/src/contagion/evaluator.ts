@@ -4,13 +4,19 @@ import type { MarketData } from './price-state.js';
 import type { StressMode } from './types.js';
 import type { StressUnit } from './units.js';
 
+/** An option's unit value and spot delta. */
+export type OptionFigures = readonly [number, number];
+
 /** A price vector with its market data and resolved margin context. */
 export interface PriceState {
   readonly prices: Float64Array;
   readonly market: MarketData;
   readonly ctx: ModelContext;
-  /** Unit value and spot delta per option instrument at this state, priced once (holding-figures.ts). */
-  readonly options: Map<string, readonly [number, number]>;
+  /**
+   * Unit value and spot delta per option instrument at this state, priced once (holding-figures.ts):
+   * per expiry context, strike, then [call, put].
+   */
+  readonly options: Map<object, Map<number, [OptionFigures | undefined, OptionFigures | undefined]>>;
 }
 
 /** E (equity) and M (maintenance requirement of the mode) of units at a price state. */

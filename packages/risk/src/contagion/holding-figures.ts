@@ -133,11 +133,22 @@ export function holdingFigures(state: PriceState, universe: AssetUniverse, u: St
       push(chain, n, p.underlying, p.quantity * forwardPerSpot, p.quantity * (e.forward - p.entryPrice));
       return;
     }
-    const key = `${p.underlying}|${p.expiry}|${p.strike}|${p.right}`;
-    let unit = state.options.get(key);
+    // Per expiry (its context object at this state), strike and right: no key strings per holding.
+    let byStrike = state.options.get(e);
+    if (!byStrike) {
+      byStrike = new Map();
+      state.options.set(e, byStrike);
+    }
+    let pair = byStrike.get(p.strike);
+    if (!pair) {
+      pair = [undefined, undefined];
+      byStrike.set(p.strike, pair);
+    }
+    const side = p.right === 'call' ? 0 : 1;
+    let unit = pair[side];
     if (!unit) {
       unit = optionFigures(ctx, e, p.strike, p.right, forwardPerSpot);
-      state.options.set(key, unit);
+      pair[side] = unit;
     }
     push(chain, n, p.underlying, p.quantity * unit[1], p.quantity * unit[0]);
   });

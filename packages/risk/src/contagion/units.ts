@@ -21,38 +21,59 @@ export interface StressUnit {
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function chainsOf(a: StressAccount): string[] {
-  const set = new Set(Object.keys(a.cash ?? {}));
-  for (const c of a.collateral ?? []) set.add(c.chain);
-  for (const p of a.positions ?? []) set.add(p.chain);
-  return [...set].sort(byName);
-}
-
-function unit(account: StressAccount, chain: string | undefined): StressUnit {
-  let cash = 0;
-  // Chains in name order, so the sum does not depend on the key order of the input map.
-  const cashChains = Object.keys(account.cash ?? {});
-  if (cashChains.length > 1) cashChains.sort(byName);
-  for (const c of cashChains) if (chain === undefined || c === chain) cash += account.cash![c]!;
-  const collateral = account.collateral ?? [];
-  const positions = account.positions ?? [];
+function unit(
+  account: StressAccount,
+  chain: string | undefined,
+  cash: number,
+  collateral: readonly StressCollateral[],
+  positions: readonly StressPosition[],
+): StressUnit {
   return {
     id: chain === undefined ? account.id : `${account.id}@${chain}`,
     index: 0,
     account,
     chain,
     cash,
-    collateral: chain === undefined ? collateral : collateral.filter((c) => c.chain === chain),
-    positions: chain === undefined ? positions : positions.filter((p) => p.chain === chain),
+    collateral,
+    positions,
   };
+}
+
+/** An account's cash summed over its chains in name order (independent of the input map's key order). */
+function totalCash(account: StressAccount): number {
+  const chains = Object.keys(account.cash ?? {});
+  if (chains.length > 1) chains.sort(byName);
+  let cash = 0;
+  for (const c of chains) cash += account.cash![c]!;
+  return cash;
+}
+
+/** One unit per chain the account has cash, collateral or positions on, its holdings split in one pass. */
+function chainUnits(account: StressAccount, out: StressUnit[]): void {
+  const byChain = new Map<string, { collateral: StressCollateral[]; positions: StressPosition[] }>();
+  const on = (chain: string) => {
+    let b = byChain.get(chain);
+    if (!b) {
+      b = { collateral: [], positions: [] };
+      byChain.set(chain, b);
+    }
+    return b;
+  };
+  for (const c of Object.keys(account.cash ?? {})) on(c);
+  for (const c of account.collateral ?? []) on(c.chain).collateral.push(c);
+  for (const p of account.positions ?? []) on(p.chain).positions.push(p);
+  for (const chain of [...byChain.keys()].sort(byName)) {
+    const b = byChain.get(chain)!;
+    out.push(unit(account, chain, 0 + (account.cash?.[chain] ?? 0), b.collateral, b.positions));
+  }
 }
 
 /** The units of a mode, sorted by id (every sum over units runs in this order). */
 export function unitsOf(accounts: readonly StressAccount[], mode: StressMode): StressUnit[] {
   const units: StressUnit[] = [];
   for (const a of accounts) {
-    if (mode === 'isolated') for (const c of chainsOf(a)) units.push(unit(a, c));
-    else units.push(unit(a, undefined));
+    if (mode === 'isolated') chainUnits(a, units);
+    else units.push(unit(a, undefined, totalCash(a), a.collateral ?? [], a.positions ?? []));
   }
   units.sort((x, y) => byName(x.id, y.id));
   units.forEach((u, i) => {
