@@ -1,11 +1,13 @@
-import { type AccountRun, buildAccountRun, releaseAccountRun } from '../book/account-run.js';
+import { buildAccountRun } from '../book/account-run.js';
 import {
+  type AccountTerms,
   type AccountTotals,
   accountTotals,
   aggregateSegment,
   kernelParams,
   overflowError,
   type RunLegs,
+  type Segment,
 } from '../book/aggregate.js';
 import { createInstrumentTable, FUTURE, PERP } from '../book/instrument-table.js';
 import { isPmrm2, type ModelContext } from '../book/model-context.js';
@@ -19,14 +21,26 @@ import type { AssetUniverse } from './price-state.js';
 import type { StressMode } from './types.js';
 import type { StressUnit } from './units.js';
 
+/**
+ * A unit's run, stored as ranges of the evaluator's packed arrays (legs, segments, positions) rather
+ * than as objects of its own: half a million units each holding a dozen small arrays and objects made
+ * the garbage collector the largest cost of a run.
+ */
 interface UnitSlot {
-  run: AccountRun & { readonly positionInstrument: readonly number[] };
-  /** Quantity of each position (input order), read once: positions come in several object shapes. */
-  qty: number[];
+  /** Legs [legLo, legHi) of `packed.inst/qty/konst`. */
+  legLo: number;
+  legHi: number;
+  /** Segments [segLo, segLo + segCount) of `packed.segU/segLo/segHi/segBase` (leg offsets absolute). */
+  segLo: number;
+  segCount: number;
+  /** Positions [posLo, posLo + posCount) of `packed.posInst/posQty`, in input order. */
+  posLo: number;
+  posCount: number;
+  terms: AccountTerms;
   /** Universe indexes of the run's underlyings (a move re-margins the unit). */
   exposed: readonly number[];
   /** Universe indexes of prices the collateral terms are built on (a move rebuilds the run). */
-  terms: readonly number[];
+  watch: readonly number[];
   /** PMRM v1 risk-cancelling collateral (the cross mode charges its haircut at spot). */
   baseAssets: readonly BaseCollateral[];
   equity: number;
@@ -91,6 +105,21 @@ export function createStressMargin(universe: AssetUniverse, initial: PriceState)
    * their instrument references for the whole run.
    */
   const initialRuns = new Map<string, UnitSlot>();
+  /** Every run's legs, segments and positions, appended (a rebuilt run's old ranges are left behind). */
+  const packed = {
+    inst: [] as number[],
+    qty: [] as number[],
+    konst: [] as number[],
+    segU: [] as number[],
+    segLo: [] as number[],
+    segHi: [] as number[],
+    segBase: [] as number[],
+    posInst: [] as number[],
+    posQty: [] as number[],
+  };
+  /** Reused segment objects for the kernel and `accountTotals`, and the list handed to the latter. */
+  const segPool: Segment[] = [];
+  const segView: Segment[] = [];
   /** Equal lists of universe indexes, shared by every slot that has them. */
   const lists = new Map<string, readonly number[]>();
   /** Per table underlying: its universe index, and a counter bumped by each revaluation. */
@@ -155,7 +184,7 @@ export function createStressMargin(universe: AssetUniverse, initial: PriceState)
   }
 
   /** Mark-to-market of a segment, summed in the order of `aggregateSegment`. */
-  function segmentMtm(run: AccountRun, lo: number, hi: number, u: number, b: number): number {
+  function segmentMtm(run: RunLegs, lo: number, hi: number, u: number, b: number): number {
     const n = arrays.kernel[u]!.n;
     const R = arrays.stride;
     const v = arrays.values;
@@ -219,17 +248,43 @@ export function createStressMargin(universe: AssetUniverse, initial: PriceState)
     const run = buildAccountRun(ctx, table, account, col);
     valueNew(arrays, table, kernel, ctx);
     // The old run's references go after the new one took its own, so shared instruments stay valued.
-    if (old && !old.shared) releaseAccountRun(table, old.run);
-    const terms: number[] = [];
+    if (old && !old.shared) for (let i = old.legLo; i < old.legHi; i++) table.release(packed.inst[i]!);
+    const legLo = packed.inst.length;
+    for (let i = 0; i < run.inst.length; i++) {
+      packed.inst.push(run.inst[i]!);
+      packed.qty.push(run.qty[i]!);
+      packed.konst.push(run.konst[i]!);
+    }
+    const segLo = packed.segU.length;
+    const exposed: number[] = [];
+    for (const seg of run.segments) {
+      packed.segU.push(seg.u);
+      packed.segLo.push(legLo + seg.lo);
+      packed.segHi.push(legLo + seg.hi);
+      packed.segBase.push(seg.base);
+      exposed.push(universeIndex(seg.u));
+    }
+    const posLo = packed.posInst.length;
+    const positions = u.positions;
+    for (let i = 0; i < positions.length; i++) {
+      packed.posInst.push(run.positionInstrument[i]!);
+      packed.posQty.push(positions[i]!.quantity);
+    }
+    const watch: number[] = [];
     for (const c of u.collateral) {
       const i = termsSourceOf(ctx, c.asset);
-      if (i >= 0 && !terms.includes(i)) terms.push(i);
+      if (i >= 0 && !watch.includes(i)) watch.push(i);
     }
     return {
-      run,
-      qty: u.positions.map((p) => p.quantity),
-      exposed: interned(run.segments.map((s) => universeIndex(s.u))),
-      terms: interned(terms.sort((x, y) => x - y)),
+      legLo,
+      legHi: packed.inst.length,
+      segLo,
+      segCount: run.segments.length,
+      posLo,
+      posCount: positions.length,
+      terms: run.terms,
+      exposed: interned(exposed),
+      watch: interned(watch.sort((x, y) => x - y)),
       baseAssets: 'baseAssets' in col && col.baseAssets.length > 0 ? col.baseAssets : [],
       equity: 0,
       maintenance: 0,
@@ -237,6 +292,29 @@ export function createStressMargin(universe: AssetUniverse, initial: PriceState)
       stale: false,
       shared: false,
     };
+  }
+
+  /** The slot's segments, as the kernel's segment objects (reused), in `segView`. */
+  function segmentsOf(slot: UnitSlot): Segment[] {
+    segView.length = 0;
+    for (let j = 0; j < slot.segCount; j++) {
+      let seg = segPool[j];
+      if (!seg) {
+        seg = { u: 0, lo: 0, hi: 0, base: 0, im: 0, mm: 0, mtm: 0 };
+        segPool[j] = seg;
+      }
+      const k = slot.segLo + j;
+      const w = seg as { u: number; lo: number; hi: number; base: number };
+      w.u = packed.segU[k]!;
+      w.lo = packed.segLo[k]!;
+      w.hi = packed.segHi[k]!;
+      w.base = packed.segBase[k]!;
+      seg.im = 0;
+      seg.mm = 0;
+      seg.mtm = 0;
+      segView.push(seg);
+    }
+    return segView;
   }
 
   /** A unit's first slot: a whole account takes the run another mode built for it at P0. */
@@ -274,11 +352,10 @@ export function createStressMargin(universe: AssetUniverse, initial: PriceState)
   function crossRequirement(slot: UnitSlot): number {
     const R = arrays.stride;
     const v = arrays.values;
-    const { run, qty } = slot;
-    let mm = run.terms.haircutMm / divisor;
-    for (let i = 0; i < qty.length; i++) {
-      const id = run.positionInstrument[i]!;
-      const q = qty[i]!;
+    let mm = slot.terms.haircutMm / divisor;
+    for (let i = slot.posLo; i < slot.posLo + slot.posCount; i++) {
+      const id = packed.posInst[i]!;
+      const q = packed.posQty[i]!;
       const mark = v[id * R + arrays.kernel[table.underlying[id]!]!.n + 2]!;
       const kind = table.kind[id];
       if (kind === PERP || kind === FUTURE) {
@@ -300,31 +377,32 @@ export function createStressMargin(universe: AssetUniverse, initial: PriceState)
 
   /** As model/modes.ts `isolatedMode`: haircuts, each position alone, each underlying's base alone. */
   function isolatedRequirement(slot: UnitSlot, exact: boolean): number {
-    const { run, qty } = slot;
-    let mm = run.terms.haircutMm / divisor;
-    for (let i = 0; i < qty.length; i++) {
-      const id = run.positionInstrument[i]!;
-      mm += exact ? oneLegAlone(id, qty[i]!) : lone(id, qty[i]!);
+    let mm = slot.terms.haircutMm / divisor;
+    for (let i = slot.posLo; i < slot.posLo + slot.posCount; i++) {
+      const id = packed.posInst[i]!;
+      const q = packed.posQty[i]!;
+      mm += exact ? oneLegAlone(id, q) : lone(id, q);
     }
-    for (const seg of run.segments) {
-      if (seg.base !== 0) mm += exact ? alone(seg.u, noLegs, 0, seg.base) : loneBase(seg.u, seg.base);
+    for (let k = slot.segLo; k < slot.segLo + slot.segCount; k++) {
+      const u = packed.segU[k]!;
+      const b = packed.segBase[k]!;
+      if (b !== 0) mm += exact ? alone(u, noLegs, 0, b) : loneBase(u, b);
     }
     return mm;
   }
 
   function margin(slot: UnitSlot, mode: StressMode): void {
-    const { run } = slot;
-    const segments = run.segments;
+    const segments = segmentsOf(slot);
     if (mode === 'portfolio') {
-      for (let j = 0; j < segments.length; j++) aggregateSegment(kernel, table, arrays, run, segments[j]!);
+      for (let j = 0; j < segments.length; j++) aggregateSegment(kernel, table, arrays, packed, segments[j]!);
     } else {
       // The other modes need the segments' marks only, not their scenario aggregation.
       for (let j = 0; j < segments.length; j++) {
         const seg = segments[j]!;
-        seg.mtm = segmentMtm(run, seg.lo, seg.hi, seg.u, seg.base);
+        seg.mtm = segmentMtm(packed, seg.lo, seg.hi, seg.u, seg.base);
       }
     }
-    if (!accountTotals(kernel, run.terms, segments, totals)) throw overflowError(totals);
+    if (!accountTotals(kernel, slot.terms, segments, totals)) throw overflowError(totals);
     const equity = totals.equity;
     slot.equity = equity;
     if (mode === 'portfolio') slot.maintenance = totals.maintenanceRequirement;
@@ -353,7 +431,7 @@ export function createStressMargin(universe: AssetUniverse, initial: PriceState)
             if (!slot) {
               slot = first(u);
               slots[u.index] = slot;
-            } else if (slot.stale || anyMoved(slot.terms)) {
+            } else if (slot.stale || anyMoved(slot.watch)) {
               slot = build(u, slot);
               slots[u.index] = slot;
             } else if (!slot.dirty && anyMoved(slot.exposed)) slot.dirty = true;
