@@ -29,6 +29,13 @@ if (process.platform === 'linux' && process.env.XMARGIN_BENCH_PINNED !== '1') {
 }
 const pinned = process.env.XMARGIN_BENCH_PINNED === '1';
 
+// XMARGIN_BENCH_SECTIONS=contagion runs only the contagion section (a comma list of book, contagion).
+const sections = (process.env.XMARGIN_BENCH_SECTIONS ?? 'book,contagion').split(',');
+if (!sections.includes('book')) {
+  if (sections.includes('contagion')) await import('./contagion.js');
+  process.exit(0);
+}
+
 // XMARGIN_BENCH_ACCOUNTS shrinks the book for a quick run; the published figures use the default.
 const ACCOUNTS = Number(process.env.XMARGIN_BENCH_ACCOUNTS ?? 100_000);
 const POSITIONS = 20;
@@ -239,4 +246,4 @@ write(
 );
 
 // Contagion (spec contagion.md section 8): a 3-mode stress run next to a full-book refresh, same process.
-await import('./contagion.js');
+if (sections.includes('contagion')) await import('./contagion.js');

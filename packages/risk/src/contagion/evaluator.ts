@@ -1,16 +1,22 @@
-import type { MarginContext } from '../model/context.js';
-import type { MarginDocument } from '../types.js';
+import type { ModelContext } from '../book/model-context.js';
+import type { MarginDocument, Position } from '../types.js';
 import type { MarketData } from './price-state.js';
 import type { StressMode } from './types.js';
 import type { StressUnit } from './units.js';
+
+/** An option's unit value and spot delta. */
+export type OptionFigures = readonly [number, number];
 
 /** A price vector with its market data and resolved margin context. */
 export interface PriceState {
   readonly prices: Float64Array;
   readonly market: MarketData;
-  readonly ctx: MarginContext;
-  /** Unit value and spot delta per option instrument at this state, priced once (holding-figures.ts). */
-  readonly options: Map<string, readonly [number, number]>;
+  readonly ctx: ModelContext;
+  /**
+   * Unit value and spot delta per option instrument at this state, priced once (holding-figures.ts):
+   * per expiry context, strike, then [call, put].
+   */
+  readonly options: Map<object, Map<number, [OptionFigures | undefined, OptionFigures | undefined]>>;
 }
 
 /** E (equity) and M (maintenance requirement of the mode) of units at a price state. */
@@ -45,7 +51,7 @@ export function unitDocument(
     account: {
       cash: u.cash,
       collateral: u.collateral.map((c) => ({ asset: c.asset, chain: c.chain, amount: c.amount })),
-      positions: u.positions.map((p) => p.position),
+      positions: u.positions.map(({ chain: _chain, ...p }) => p as Position),
     },
   };
 }

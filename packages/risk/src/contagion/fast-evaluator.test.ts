@@ -1,16 +1,21 @@
 import { isAppError } from '@xmargin/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { computeMargin } from '../compute-margin.js';
 import { compareFigures } from '../testing/compare-figures.js';
 import {
+  STRESS_EXPIRY,
   stressBook,
   stressDepth,
   stressDocument,
+  stressDocumentPmrm2,
+  stressParamsPmrm2,
   stressPolicy,
   stressShocks,
 } from '../testing/stress-arbitraries.js';
+import { assetUniverse, marketDataAt } from './price-state.js';
 import { runStress, runStressReference } from './run-stress.js';
-import type { StressDocument, StressResult } from './types.js';
+import type { StressAccount, StressDocument, StressResult } from './types.js';
 
 function outcome(run: (d: StressDocument) => StressResult, doc: StressDocument): StressResult | string {
   try {
@@ -28,31 +33,38 @@ function same(fast: StressResult | string, reference: StressResult | string): vo
   expect(problems).toEqual([]);
 }
 
-describe('fast path (shared risk arrays) == computeMargin path', () => {
+// Both models through the same fast path: PMRM v1, and PMRM_2 (risk-model.md section 9) with tails,
+// skew, own-price and non-risk-cancelling collateral and BTC on a shorter grid of its own.
+const models = [
+  { model: 'pmrm-1', pmrm2: false, document: stressDocument, runs: 60 },
+  { model: 'pmrm-2', pmrm2: true, document: stressDocumentPmrm2, runs: 50 },
+] as const;
+
+describe.each(models)('fast path (shared risk arrays) == computeMargin path, $model', (m) => {
   it('gives the very same result on random books, every mode, depth model and policy', () => {
     fc.assert(
       fc.property(
-        stressBook(),
+        stressBook({ pmrm2: m.pmrm2 }),
         stressShocks,
         stressDepth,
         stressPolicy,
         (accounts, shocks, depth, policy) => {
-          const doc = stressDocument(accounts, { shocks, depth, policy, maxRounds: 40 });
+          const doc = m.document(accounts, { shocks, depth, policy, maxRounds: 40 });
           same(outcome(runStress, doc), outcome(runStressReference, doc));
         },
       ),
-      { numRuns: 60 },
+      { numRuns: m.runs },
     );
   });
 
   it('agrees on sell-only cascades with long rounds and partial liquidations', () => {
     fc.assert(
       fc.property(
-        stressBook({ sellOnly: true, cash: [-300_000, 0] }),
+        stressBook({ pmrm2: m.pmrm2, sellOnly: true, cash: [-300_000, 0] }),
         stressShocks,
         stressDepth,
         (accounts, shocks, depth) => {
-          const doc = stressDocument(accounts, {
+          const doc = m.document(accounts, {
             shocks,
             depth,
             policy: { kind: 'toTarget', buffer: 0.2, penalty: 0.02, closeFactor: 0.5, oracleLag: 1 },
@@ -63,5 +75,91 @@ describe('fast path (shared risk arrays) == computeMargin path', () => {
       ),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('runStress under pmrm-2 parameters', () => {
+  it('round 1 decides on the pmrm-2 margin of each mode (preset pmrm-2-mainnet)', () => {
+    const accounts: StressAccount[] = [
+      {
+        id: 'A',
+        cash: { arbitrum: 30_000, ethereum: 2_000 },
+        collateral: [{ asset: 'ETH', chain: 'ethereum', amount: 5 }],
+        positions: [
+          { type: 'perp', underlying: 'ETH', quantity: 40, entryPrice: 2000, funding: 0, chain: 'arbitrum' },
+          {
+            type: 'option',
+            underlying: 'ETH',
+            expiry: STRESS_EXPIRY,
+            strike: 1800,
+            right: 'put',
+            quantity: -30,
+            chain: 'arbitrum',
+          },
+        ],
+      },
+    ];
+    const doc = stressDocumentPmrm2(accounts, {
+      params: { preset: 'pmrm-2-mainnet' },
+      shocks: { ETH: 0.93 },
+      depth: { ETH: { model: 'linear', usdFor2pct: 5e6 } },
+      policy: { kind: 'full' },
+    });
+    const r = runStress(doc);
+    same(r, runStressReference(doc));
+    // The account's margin at P0 under pmrm-2, as computeMargin gives it.
+    const universe = assetUniverse(doc);
+    const p0 = Float64Array.from(universe.names, (a) => r.shocked[a]!);
+    const margin = computeMargin({
+      version: 1,
+      asOf: doc.asOf,
+      params: doc.params,
+      stable: doc.stable,
+      ...marketDataAt(doc, universe, p0),
+      account: {
+        cash: 32_000,
+        collateral: [{ asset: 'ETH', chain: 'ethereum', amount: 5 }],
+        positions: accounts[0]!.positions!.map(({ chain: _chain, ...p }) => p),
+      },
+    });
+    const portfolio = r.modes.portfolio!;
+    const cross = r.modes.cross!;
+    for (const [m, mode] of [
+      [portfolio, margin.maintenanceRequirement],
+      [cross, margin.modes.cross.maintenanceRequirement],
+    ] as const) {
+      const shortfall = mode - margin.equity;
+      if (shortfall > 0) expect(m.rounds[0]!.shortfall).toBeCloseTo(shortfall, 6);
+      else expect(m.rounds.length === 0 || m.rounds[0]!.liquidations === 0).toBe(true);
+    }
+    // The same account under PMRM v1 mainnet decides on other figures.
+    const v1 = runStress({ ...doc, params: { preset: 'pmrm-v1-mainnet' } });
+    expect(JSON.stringify(v1.modes)).not.toBe(JSON.stringify(r.modes));
+  });
+
+  it('per-underlying parameters (`underlyings`) change the run', () => {
+    const accounts: StressAccount[] = [
+      {
+        id: 'B',
+        cash: { ethereum: 9_000 },
+        positions: [
+          { type: 'perp', underlying: 'BTC', quantity: 1.5, entryPrice: 40_000, chain: 'ethereum' },
+          { type: 'perp', underlying: 'ETH', quantity: 10, entryPrice: 2000, funding: 0, chain: 'ethereum' },
+        ],
+      },
+    ];
+    const rest = {
+      shocks: { BTC: 0.9, ETH: 0.95 },
+      depth: { BTC: { model: 'exp' as const, delta: 200 }, ETH: { model: 'exp' as const, delta: 2000 } },
+      policy: { kind: 'toTarget' as const, buffer: 0.1 },
+    };
+    const withOverride = stressDocumentPmrm2(accounts, rest);
+    const { underlyings: _u, ...plain } = stressParamsPmrm2;
+    const without = stressDocumentPmrm2(accounts, { ...rest, params: plain });
+    const a = runStress(withOverride);
+    const b = runStress(without);
+    same(a, runStressReference(withOverride));
+    same(b, runStressReference(without));
+    expect(a.modes.portfolio!.rounds[0]?.shortfall).not.toBe(b.modes.portfolio!.rounds[0]?.shortfall);
   });
 });

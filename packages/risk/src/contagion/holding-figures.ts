@@ -1,5 +1,10 @@
 import { AppError } from '@xmargin/errors';
+import { isPmrm2, type ModelContext } from '../book/model-context.js';
+import type { ExpiryContext } from '../model/context.js';
 import { optionValue, volFor } from '../model/option-value.js';
+import type { Pmrm2Expiry } from '../pmrm2/pmrm2-context.js';
+import { pmrm2VolFor } from '../pmrm2/pmrm2-holdings.js';
+import { pmrm2OptionValue } from '../pmrm2/pmrm2-pricing.js';
 import { black76Greeks } from '../pricing/greeks.js';
 import type { PriceState } from './evaluator.js';
 import type { AssetUniverse } from './price-state.js';
@@ -18,6 +23,65 @@ export interface HoldingFigures {
   readonly value: number[];
 }
 
+/**
+ * Where a collateral asset's price comes from and where its flow goes, under the document's model:
+ * risk-cancelling collateral moves with (and is sold into) its market; under PMRM v1 it is valued at
+ * that market's spot, under pmrm-2 at its own price when quoted (risk-model.md 9.2). Other collateral
+ * is valued at and sold into its own `prices` key, or (pmrm-2, unquoted) its underlying's market.
+ */
+export function collateralSource(
+  ctx: ModelContext,
+  asset: string,
+): {
+  readonly flowInto: string;
+  /** The price asset (market or `prices` key) it is valued at. */
+  readonly valuedAt: string;
+  readonly price: number | undefined;
+  readonly riskCancelling: boolean;
+} {
+  const a = ctx.params.assets[asset];
+  const underlying = a?.underlying;
+  const market = underlying === undefined ? undefined : ctx.markets.get(underlying);
+  const quote = ctx.prices[asset]?.price;
+  const riskCancelling = isPmrm2(ctx) ? (a?.riskCancelling ?? market !== undefined) : market !== undefined;
+  if (market && (riskCancelling || quote === undefined)) {
+    // PMRM v1 values risk-cancelling collateral at its market's spot; pmrm-2 at its own price first.
+    const own = isPmrm2(ctx) && quote !== undefined;
+    return {
+      flowInto: underlying!,
+      valuedAt: own ? asset : underlying!,
+      price: own ? quote : market.spot,
+      riskCancelling,
+    };
+  }
+  return { flowInto: asset, valuedAt: asset, price: quote, riskCancelling };
+}
+
+/** Unit value and spot delta of an option at a state, as the selected model prices it. */
+function optionFigures(
+  ctx: ModelContext,
+  e: ExpiryContext | Pmrm2Expiry,
+  strike: number,
+  right: 'call' | 'put',
+  forwardPerSpot: number,
+): readonly [number, number] {
+  const pmrm2 = isPmrm2(ctx);
+  const vol = pmrm2 ? pmrm2VolFor(e as Pmrm2Expiry, strike) : volFor(e as ExpiryContext, strike);
+  const g = black76Greeks({
+    forward: e.forward,
+    strike,
+    time: e.time,
+    vol,
+    right,
+    rate: ctx.params.discountOptionValues ? e.rate : 0,
+    forwardPerSpot,
+  });
+  const value = pmrm2
+    ? pmrm2OptionValue(e as Pmrm2Expiry, { strike, right }, 1, vol)
+    : optionValue(e as ExpiryContext, { strike, right, vol }, 1, 1, false);
+  return [value, g.delta];
+}
+
 export function holdingFigures(state: PriceState, universe: AssetUniverse, u: StressUnit): HoldingFigures {
   const { ctx } = state;
   const out: HoldingFigures = { chain: [], notional: [], asset: [], flow: [], value: [] };
@@ -30,20 +94,13 @@ export function holdingFigures(state: PriceState, universe: AssetUniverse, u: St
     out.value.push(v);
   };
   for (const c of u.collateral) {
-    const a = ctx.params.assets[c.asset];
-    const underlying = a?.underlying;
-    if (underlying !== undefined && ctx.markets.has(underlying)) {
-      // Risk-cancelling collateral is sold into its market, at the market's spot.
-      const value = (c.amount * ctx.markets.get(underlying)!.spot) / P;
-      push(c.chain, value, underlying, c.amount, value);
-      continue;
-    }
-    const price = ctx.prices[c.asset]?.price;
+    const { flowInto, price } = collateralSource(ctx, c.asset);
     if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset: c.asset } });
     const value = (c.amount * price) / P;
-    push(c.chain, value, c.asset, c.amount, value);
+    push(c.chain, value, flowInto, c.amount, value);
   }
-  u.positions.forEach(({ chain, position: p }, index) => {
+  u.positions.forEach((p, index) => {
+    const { chain } = p;
     const m = ctx.markets.get(p.underlying);
     if (!m)
       throw new AppError('RISK__MISSING_MARKET', { context: { underlying: p.underlying, position: index } });
@@ -76,21 +133,22 @@ export function holdingFigures(state: PriceState, universe: AssetUniverse, u: St
       push(chain, n, p.underlying, p.quantity * forwardPerSpot, p.quantity * (e.forward - p.entryPrice));
       return;
     }
-    const key = `${p.underlying}|${p.expiry}|${p.strike}|${p.right}`;
-    let unit = state.options.get(key);
+    // Per expiry (its context object at this state), strike and right: no key strings per holding.
+    let byStrike = state.options.get(e);
+    if (!byStrike) {
+      byStrike = new Map();
+      state.options.set(e, byStrike);
+    }
+    let pair = byStrike.get(p.strike);
+    if (!pair) {
+      pair = [undefined, undefined];
+      byStrike.set(p.strike, pair);
+    }
+    const side = p.right === 'call' ? 0 : 1;
+    let unit = pair[side];
     if (!unit) {
-      const vol = volFor(e, p.strike);
-      const g = black76Greeks({
-        forward: e.forward,
-        strike: p.strike,
-        time: e.time,
-        vol,
-        right: p.right,
-        rate: ctx.params.discountOptionValues ? e.rate : 0,
-        forwardPerSpot,
-      });
-      unit = [optionValue(e, { strike: p.strike, right: p.right, vol }, 1, 1, false), g.delta];
-      state.options.set(key, unit);
+      unit = optionFigures(ctx, e, p.strike, p.right, forwardPerSpot);
+      pair[side] = unit;
     }
     push(chain, n, p.underlying, p.quantity * unit[1], p.quantity * unit[0]);
   });

@@ -1,9 +1,9 @@
 import { AppError } from '@xmargin/errors';
-import { createContext } from '../model/context.js';
+import { createModelContext } from '../book/model-context.js';
 import { resolveParams } from '../params/resolve-params.js';
 import { createDepth, type Depth } from './depth.js';
 import type { PriceState, UnitEvaluator } from './evaluator.js';
-import { fastEvaluator } from './fast-evaluator.js';
+import { createStressMargin, type StressMargin } from './fast-evaluator.js';
 import { assetUniverse, marketDataAt } from './price-state.js';
 import { referenceEvaluator } from './reference-evaluator.js';
 import { type ResolvedPolicy, type StressSetup, simulateMode } from './simulate-mode.js';
@@ -100,7 +100,11 @@ function checkAccounts(doc: StressDocument, marketOf: (asset: string) => boolean
  * outside the model domain and RISK__DEPTH_EXHAUSTED when a buy empties constant-product pools.
  */
 export function runStress(doc: StressDocument, opts: RunStressOptions = {}): StressResult {
-  return runStressWith(doc, opts, (mode, _units, setup) => fastEvaluator(mode, setup.stateAt(setup.initial)));
+  let margin: StressMargin | undefined;
+  return runStressWith(doc, opts, (mode, units, setup) => {
+    margin ??= createStressMargin(setup.universe, setup.stateAt(setup.initial));
+    return margin.evaluator(mode, units.length);
+  });
 }
 
 /** `runStress` by the definition: `computeMargin` of every unit's document (tests and benches). */
@@ -164,7 +168,7 @@ export function runStressWith(
       let s = states.get(key);
       if (!s) {
         const market = marketDataAt(doc, universe, prices);
-        const ctx = createContext({ asOf: doc.asOf, params: doc.params, stable: doc.stable, ...market });
+        const ctx = createModelContext({ asOf: doc.asOf, params: doc.params, stable: doc.stable, ...market });
         s = { prices, market, ctx, options: new Map() };
         states.set(key, s);
       }

@@ -141,10 +141,17 @@ export function simulateMode(
   const soldTotal = new Map<number, number>();
   const liquidatedIds = new Set<string>();
   let converged = false;
+  // Units in the run (section 3 step 1). A unit leaves only when a slice of 1 settles it to cash >= 0
+  // with nothing held, so the list is filtered again only after a round that did that.
+  const inRun = (u: StressUnit) => holdsAnything(u) || u.cash < 0;
+  let active = units.filter(inRun);
+  let closed = false;
+  const perAsset = new Float64Array(nAssets);
   for (let k = 1; ; k++) {
     const oracle = history[Math.max(0, k - 1 - policy.oracleLag)]!;
     const atOracle = setup.stateAt(oracle);
-    const active = units.filter((u) => holdsAnything(u) || u.cash < 0);
+    if (closed) active = active.filter(inRun);
+    closed = false;
     const { equity, maintenance } = evaluator.evaluate(atOracle, active);
     const liquidatable: Candidate[] = [];
     active.forEach((unit, i) => {
@@ -187,7 +194,7 @@ export function simulateMode(
     // Net flow per asset with depth, summed over units in id order.
     const q = new Float64Array(nAssets);
     for (const { c, f } of chosen) {
-      const perAsset = new Float64Array(nAssets);
+      perAsset.fill(0);
       c.figures.asset.forEach((a, i) => {
         perAsset[a]! += c.figures.flow[i]!;
       });
@@ -232,6 +239,7 @@ export function simulateMode(
         }
         u.collateral = [];
         u.positions = [];
+        closed = true;
       }
       evaluator.changed(u);
       penalties += p;

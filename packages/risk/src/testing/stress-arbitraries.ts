@@ -8,6 +8,7 @@ import type {
   StressPolicy,
   StressPosition,
 } from '../contagion/types.js';
+import { pmrm2Mainnet } from '../presets/pmrm-2-mainnet.js';
 import type { ParamsInput, Scenario } from '../types.js';
 
 export const STRESS_AS_OF = 1_700_000_000;
@@ -47,6 +48,57 @@ export const stressParams: ParamsInput = {
   },
 };
 
+/**
+ * PMRM_2 parameters on the same markets: tails and skew scenarios, static discount by sign, MM/IM
+ * contingencies, collateral at its own price (WBTC is quoted; STETH moves with ETH's spot but is not
+ * risk-cancelling), and BTC on a shorter scenario grid of its own (`underlyings`).
+ */
+export const stressParamsPmrm2: ParamsInput = {
+  ...pmrm2Mainnet,
+  scenarios: [
+    ...(stressParams.scenarios ?? []),
+    { spotShock: 0.5, vol: 'up', weight: 0.3 },
+    { spotShock: 1.6, vol: 'up', weight: 0.25 },
+    { spotShock: 1, vol: 'linear', weight: 1 },
+    { spotShock: 1, vol: 'abs', weight: 1 },
+  ],
+  // The published cases' static discount (the preset holds the deployed one).
+  staticDiscount: {
+    long: { base: 0.95, rateMultScale: 1, rateAddScale: 0.08 },
+    short: { base: 1.04, rateMultScale: 0.5, rateAddScale: 0.08 },
+  },
+  cross: stressParams.cross,
+  assets: {
+    ETH: { underlying: 'ETH', mmHaircut: 0.015, imHaircut: 0.005 },
+    WBTC: { underlying: 'BTC', mmHaircut: 0.05 },
+    STETH: { underlying: 'ETH', riskCancelling: false, mmHaircut: 0.2, imHaircut: 0.05 },
+    SOL: { mmHaircut: 0.15, imHaircut: 0.05 },
+    USDC: { mmHaircut: 0.01 },
+  },
+  underlyings: {
+    BTC: {
+      scenarios: [0.85, 0.92, 1, 1.08, 1.15].map((spotShock) => ({
+        spotShock,
+        vol: 'up' as const,
+        weight: 1,
+      })),
+      contingency: {
+        mm: { perpPercent: 0.05, optionPercent: 0.01 },
+        im: { perpPercent: 0.02, optionPercent: 0.005 },
+      },
+    },
+  },
+};
+
+/** `stressDocument` under {@link stressParamsPmrm2}: WBTC has a quote of its own. */
+export function stressDocumentPmrm2(
+  accounts: readonly StressAccount[],
+  rest: Partial<Omit<StressDocument, 'accounts'>> = {},
+): StressDocument {
+  const doc = stressDocument(accounts, { params: stressParamsPmrm2, ...rest });
+  return { ...doc, prices: { ...doc.prices, WBTC: { price: 40_100 } }, ...rest, accounts };
+}
+
 /** The document around a book: ETH and BTC markets (perps, one expiry), SOL and USDC prices. */
 export function stressDocument(
   accounts: readonly StressAccount[],
@@ -82,14 +134,16 @@ const size = (max: number) => fc.integer({ min: 0, max: max * 100 }).map((x) => 
 const signed = (max: number) => fc.integer({ min: -max * 100, max: max * 100 }).map((x) => x / 100);
 const chain = fc.constantFrom(...CHAINS);
 
-const collateral: fc.Arbitrary<StressCollateral> = fc.oneof(
-  fc.record({ asset: fc.constant('ETH'), chain, amount: size(50) }),
-  fc.record({ asset: fc.constant('WBTC'), chain, amount: size(3) }),
-  fc.record({ asset: fc.constant('SOL'), chain, amount: size(1000) }),
-  fc.record({ asset: fc.constant('USDC'), chain, amount: size(50_000) }),
-);
+const collateralOf = (pmrm2: boolean): fc.Arbitrary<StressCollateral> =>
+  fc.oneof(
+    fc.record({ asset: fc.constant('ETH'), chain, amount: size(50) }),
+    fc.record({ asset: fc.constant('WBTC'), chain, amount: size(3) }),
+    fc.record({ asset: fc.constant('SOL'), chain, amount: size(1000) }),
+    fc.record({ asset: fc.constant('USDC'), chain, amount: size(50_000) }),
+    ...(pmrm2 ? [fc.record({ asset: fc.constant('STETH'), chain, amount: size(50) })] : []),
+  );
 
-function positions(sellOnly: boolean): fc.Arbitrary<StressPosition> {
+function positions(sellOnly: boolean, pmrm2: boolean): fc.Arbitrary<StressPosition> {
   const q = (max: number) => (sellOnly ? size(max) : signed(max));
   const linear = fc.oneof(
     fc.record({
@@ -117,29 +171,34 @@ function positions(sellOnly: boolean): fc.Arbitrary<StressPosition> {
     }),
   );
   if (sellOnly) return linear;
-  return fc.oneof(
-    linear,
+  const option = (underlying: string, strikes: number[], max: number) =>
     fc.record({
       type: fc.constant('option' as const),
-      underlying: fc.constant('ETH'),
+      underlying: fc.constant(underlying),
       expiry: fc.constant(STRESS_EXPIRY),
-      strike: fc.constantFrom(1600, 1800, 2000, 2200, 2400),
+      strike: fc.constantFrom(...strikes),
       right: fc.constantFrom('call' as const, 'put' as const),
-      quantity: signed(30),
+      quantity: signed(max),
       chain,
-    }),
-  );
+    });
+  const eth = option('ETH', [1600, 1800, 2000, 2200, 2400], 30);
+  return pmrm2
+    ? fc.oneof(linear, eth, option('BTC', [34_000, 38_000, 40_000, 42_000, 46_000], 2))
+    : fc.oneof(linear, eth);
 }
 
-/** A book of 1..8 accounts with unique ids; `sellOnly`: only long holdings (every flow is a sale). */
+/**
+ * A book of 1..8 accounts with unique ids; `sellOnly`: only long holdings (every flow is a sale);
+ * `pmrm2`: collateral from {@link stressParamsPmrm2}'s assets (STETH too).
+ */
 export function stressBook(
-  opts: { sellOnly?: boolean; cash?: [number, number] } = {},
+  opts: { sellOnly?: boolean; cash?: [number, number]; pmrm2?: boolean } = {},
 ): fc.Arbitrary<StressAccount[]> {
   const [lo, hi] = opts.cash ?? [-60_000, 40_000];
   const account = fc.record({
     cash: fc.dictionary(chain, fc.double({ min: lo, max: hi, noNaN: true }), { maxKeys: 2 }),
-    collateral: fc.array(collateral, { maxLength: 3 }),
-    positions: fc.array(positions(opts.sellOnly ?? false), { maxLength: 4 }),
+    collateral: fc.array(collateralOf(opts.pmrm2 ?? false), { maxLength: 3 }),
+    positions: fc.array(positions(opts.sellOnly ?? false, opts.pmrm2 ?? false), { maxLength: 4 }),
   });
   return fc
     .array(account, { minLength: 1, maxLength: 8 })
