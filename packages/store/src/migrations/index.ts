@@ -9,7 +9,7 @@ import { migration0008 } from './0008-dynamic-params.js';
 import { migration0009 } from './0009-admin-audit.js';
 import { migration0010 } from './0010-webhooks.js';
 import { migration0011 } from './0011-seizures-cash-withdrawals.js';
-import { migration0013 } from './0013-trust-classes.js';
+import { migration0012 } from './0012-trust-classes.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -28,5 +28,5 @@ export const migrations: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
-  migration0013,
+  migration0012,
 ];

@@ -10,8 +10,8 @@ import type { Migration } from './migration.js';
 // `solana_escrows`: one SPL token account per (account, chain, mint), created by the engine at a
 // deterministic address (createAccountWithSeed from the escrow authority, seed derived from the account
 // and the mint) and owned by the escrow authority; the indexer reads these as escrowed balances.
-export const migration0013: Migration = {
-  version: 13,
+export const migration0012: Migration = {
+  version: 12,
   name: 'trust-classes',
   sql: `
 ALTER TABLE balances ADD COLUMN trust TEXT NOT NULL DEFAULT 'escrowed'
