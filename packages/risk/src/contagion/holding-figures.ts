@@ -3,7 +3,6 @@ import { isPmrm2, type ModelContext } from '../book/model-context.js';
 import type { ExpiryContext } from '../model/context.js';
 import { optionValue, volFor } from '../model/option-value.js';
 import type { Pmrm2Expiry } from '../pmrm2/pmrm2-context.js';
-import { pmrm2VolFor } from '../pmrm2/pmrm2-holdings.js';
 import { pmrm2OptionValue } from '../pmrm2/pmrm2-pricing.js';
 import { black76Greeks } from '../pricing/greeks.js';
 import type { PriceState } from './evaluator.js';
@@ -66,7 +65,7 @@ function optionFigures(
   forwardPerSpot: number,
 ): readonly [number, number] {
   const pmrm2 = isPmrm2(ctx);
-  const vol = pmrm2 ? pmrm2VolFor(e as Pmrm2Expiry, strike) : volFor(e as ExpiryContext, strike);
+  const vol = volFor(e, strike);
   const g = black76Greeks({
     forward: e.forward,
     strike,
