@@ -5,7 +5,7 @@ import {
   trustStoreFromJson,
   trustStoreToJson,
 } from '@xmargin/attestation';
-import { AppError, formatIssuePath } from '@xmargin/errors';
+import { AppError } from '@xmargin/errors';
 import type { QueueAdmin } from '@xmargin/jobs';
 import { type ParamsSpec, resolveParams } from '@xmargin/risk';
 import {
@@ -29,45 +29,21 @@ import {
   versionParams,
 } from '@xmargin/schemas/http';
 import { paramsSpecSchema } from '@xmargin/schemas/risk';
-import { hashApiKey, type RiskParamVersion } from '@xmargin/store';
+import { hashApiKey } from '@xmargin/store';
 import { z } from 'zod';
 import { diffJson } from '../../admin/diff-json.js';
 import { recomputeAll } from '../../admin/recompute-all.js';
 import type { EngineContext } from '../../context.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
+import { checkParamsBody, paramVersionView } from '../param-versions.js';
 
 const admin = ['admin'] as const;
-const unix = (d: Date | null) => (d === null ? null : Math.floor(d.getTime() / 1000));
-const versionView = (v: RiskParamVersion) => ({
-  version: v.version,
-  status: v.status,
-  params: v.params,
-  note: v.note,
-  reason: v.reason,
-  createdBy: v.createdBy,
-  createdAt: Math.floor(v.createdAt.getTime() / 1000),
-  activatedBy: v.activatedBy,
-  activatedAt: unix(v.activatedAt),
-});
 
-/** Validates a params spec with the risk document schema, then resolves it (unknown preset fails). */
-function checkParams(value: unknown): ParamsSpec {
-  const r = paramsSpecSchema.safeParse(value);
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => ({
-      path: formatIssuePath(['params', ...i.path]),
-      message: i.message,
-    }));
-    throw new AppError('API__INVALID_REQUEST', {
-      context: { part: 'body', issues },
-      shortMessage: 'Invalid risk parameters',
-    });
-  }
-  const spec = r.data as ParamsSpec;
-  resolveParams(spec);
-  return spec;
-}
+const checkParams = (value: unknown): ParamsSpec =>
+  checkParamsBody(paramsSpecSchema, value, 'Invalid risk parameters', (spec) =>
+    resolveParams(spec as ParamsSpec),
+  ) as ParamsSpec;
 
 export function adminRoutes(ctx: EngineContext, queueAdmin: QueueAdmin) {
   return (app: App) => {
@@ -141,7 +117,7 @@ export function adminRoutes(ctx: EngineContext, queueAdmin: QueueAdmin) {
           response: { 200: z.object({ versions: z.array(paramsVersionDto) }), ...authErrors },
         }),
       },
-      async () => ({ versions: (await ctx.store.riskParams.list({ limit: 100 })).map(versionView) }),
+      async () => ({ versions: (await ctx.store.riskParams.list({ limit: 100 })).map(paramVersionView) }),
     );
     app.post(
       '/admin/params',
@@ -159,7 +135,7 @@ export function adminRoutes(ctx: EngineContext, queueAdmin: QueueAdmin) {
           actor: principalOf(request).name,
           ...(request.body.note === undefined ? {} : { note: request.body.note }),
         });
-        return reply.status(201).send(versionView(v));
+        return reply.status(201).send(paramVersionView(v));
       },
     );
     app.get(
@@ -214,7 +190,7 @@ export function adminRoutes(ctx: EngineContext, queueAdmin: QueueAdmin) {
         });
         await ctx.globalInputs.bump();
         const recomputing = await recomputeAll(ctx);
-        return { ...versionView(v), recomputing };
+        return { ...paramVersionView(v), recomputing };
       },
     );
     app.get(

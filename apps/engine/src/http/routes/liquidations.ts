@@ -1,5 +1,5 @@
 import { accountId } from '@xmargin/core';
-import { AppError, formatIssuePath } from '@xmargin/errors';
+import { AppError } from '@xmargin/errors';
 import { type AuctionParamsSpec, resolveAuctionParams } from '@xmargin/risk';
 import {
   accountParams,
@@ -27,7 +27,6 @@ import {
   versionParams,
 } from '@xmargin/schemas/http';
 import { auctionParamsSpecSchema, liquidationActionResultSchema } from '@xmargin/schemas/risk';
-import type { RiskParamVersion } from '@xmargin/store';
 import { z } from 'zod';
 import type { EngineContext } from '../../context.js';
 import {
@@ -46,39 +45,17 @@ import { withdrawCash } from '../../settlement/cash-withdrawal.js';
 import { createEventLogHub } from '../../stream/event-log.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
+import { checkParamsBody, paramVersionView } from '../param-versions.js';
 import { lastEventIdOf, serveEventStream } from '../sse.js';
 
 const everyone = ['protocol', 'relayer', 'oracle', 'admin', 'liquidator'] as const;
 const readers = ['protocol', 'admin', 'liquidator'] as const;
 const admin = ['admin'] as const;
-const unix = (d: Date | null) => (d === null ? null : Math.floor(d.getTime() / 1000));
-const versionView = (v: RiskParamVersion) => ({
-  version: v.version,
-  status: v.status,
-  params: v.params,
-  note: v.note,
-  reason: v.reason,
-  createdBy: v.createdBy,
-  createdAt: Math.floor(v.createdAt.getTime() / 1000),
-  activatedBy: v.activatedBy,
-  activatedAt: unix(v.activatedAt),
-});
 
-function checkAuctionParams(value: unknown): AuctionParamsSpec {
-  const r = auctionParamsSpecSchema.safeParse(value);
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => ({
-      path: formatIssuePath(['params', ...i.path]),
-      message: i.message,
-    }));
-    throw new AppError('API__INVALID_REQUEST', {
-      context: { part: 'body', issues },
-      shortMessage: 'Invalid liquidation parameters',
-    });
-  }
-  resolveAuctionParams(r.data);
-  return r.data;
-}
+const checkAuctionParams = (value: unknown): AuctionParamsSpec =>
+  checkParamsBody(auctionParamsSpecSchema, value, 'Invalid liquidation parameters', (spec) =>
+    resolveAuctionParams(spec as AuctionParamsSpec),
+  ) as AuctionParamsSpec;
 
 const decimalToMicro = (text: string): bigint => {
   const [whole = '0', frac = ''] = text.split('.');
@@ -479,7 +456,7 @@ export function liquidationRoutes(ctx: EngineContext) {
           ctx.store.liquidationParams.audit(),
         ]);
         return {
-          versions: versions.map(versionView),
+          versions: versions.map(paramVersionView),
           audit: audit.map((a) => ({
             version: a.version,
             action: a.action,
@@ -509,7 +486,7 @@ export function liquidationRoutes(ctx: EngineContext) {
           actor: p.name,
           ...(request.body.note === undefined ? {} : { note: request.body.note }),
         });
-        return reply.status(201).send(versionView(v));
+        return reply.status(201).send(paramVersionView(v));
       },
     );
 
@@ -524,7 +501,7 @@ export function liquidationRoutes(ctx: EngineContext) {
       },
       async (request) => {
         const p = principalOf(request);
-        return versionView(
+        return paramVersionView(
           await ctx.store.liquidationParams.activate({ version: request.params.version, actor: p.name }),
         );
       },
