@@ -4,6 +4,7 @@ import * as api from './index.js';
 it('exports exactly the documented names', () => {
   expect(Object.keys(api).sort()).toEqual([
     'STRESS_MODES',
+    'actionResult',
     'applyBid',
     'applyChanges',
     'auctionDiscount',

@@ -28,6 +28,7 @@ export {
   scaleParams,
 } from './dynamic/dynamic-params.js';
 export { updateVolatility, type VolatilityState, volatilityOf } from './dynamic/volatility.js';
+export { actionResult } from './liquidation/action-result.js';
 export { applyBid } from './liquidation/apply-bid.js';
 export { auctionDiscount } from './liquidation/auction-discount.js';
 export { auctionPresets } from './liquidation/auction-presets.js';

@@ -3,6 +3,7 @@ import { AppError } from '@xmargin/errors';
 import {
   type ApplyBidReturnType,
   type AuctionTransition,
+  actionResult,
   applyBid,
   evaluateAuction,
   type LiquidationActionResult,
@@ -216,41 +217,6 @@ async function applyLedgerMoves(
 const startedFees = (transitions: readonly AuctionTransition[]) =>
   transitions.reduce((sum, t) => sum + (t.type === 'started' ? t.fee : 0), 0);
 
-function actionOf(
-  time: number,
-  r: ApplyBidReturnType,
-  transitions: readonly AuctionTransition[],
-  blocked: boolean,
-): LiquidationActionResult {
-  return {
-    time,
-    kind: r.kindBefore,
-    elapsed: r.elapsed,
-    discount: r.discount,
-    bidPrice: r.bidPrice,
-    preMtM: r.pre.mtm,
-    preMM: r.pre.mm,
-    preBM: r.pre.bm,
-    preFMax: r.pre.fmax,
-    accepted: r.accepted,
-    reason: r.reason,
-    percentOfCurrent: r.percentOfCurrent,
-    percentOfOriginal: r.percentOfOriginal,
-    bidCash: r.bidCash,
-    cashToBidder: r.cashToBidder,
-    insuranceFundPaid: r.insuranceFundPaid,
-    socialisedLoss: r.socialisedLoss,
-    postMtM: r.post.mtm,
-    postMM: r.post.mm,
-    postBM: r.post.bm,
-    postFMax: r.post.fmax,
-    reservedCash: r.reservedCash,
-    terminated: r.terminated,
-    withdrawalsBlocked: blocked,
-    transitions: [...transitions],
-  };
-}
-
 /**
  * Bid(t, q, maxPrice?, bidderCash) of spec section 4 over the ledger, in ONE transaction holding the row
  * locks of the auctioned account and the bidder (so two liquidators bidding at once are serialised: the
@@ -402,7 +368,7 @@ export async function placeBid(deps: LiquidationDeps, req: PlaceBidParameters): 
       events.push(...persisted.events);
     }
     const blocked = await withdrawalsBlocked(tx);
-    const action = actionOf(time, r, [...ev1Transitions, ...r.transitions], blocked);
+    const action = actionResult(time, r, [...ev1Transitions, ...r.transitions], blocked);
     await tx.liquidations.insertBid({
       id: bidId,
       auctionId: record.id,

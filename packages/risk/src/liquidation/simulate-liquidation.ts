@@ -1,5 +1,6 @@
 import { computeMargin } from '../compute-margin.js';
 import type { MarginDocument } from '../types.js';
+import { actionResult } from './action-result.js';
 import { applyBid } from './apply-bid.js';
 import { bufferMargin } from './buffer-margin.js';
 import { evaluateAuction } from './evaluate-auction.js';
@@ -84,33 +85,7 @@ export function simulateLiquidation(doc: LiquidationDocument): LiquidationSimula
     fund = r.insuranceFund;
     socialised += r.socialisedLoss;
     kind = lastKind(kind, r.transitions);
-    results.push({
-      time: action.time,
-      kind: r.kindBefore,
-      elapsed: r.elapsed,
-      discount: r.discount,
-      bidPrice: r.bidPrice,
-      preMtM: r.pre.mtm,
-      preMM: r.pre.mm,
-      preBM: r.pre.bm,
-      preFMax: r.pre.fmax,
-      accepted: r.accepted,
-      reason: r.reason,
-      percentOfCurrent: r.percentOfCurrent,
-      percentOfOriginal: r.percentOfOriginal,
-      bidCash: r.bidCash,
-      cashToBidder: r.cashToBidder,
-      insuranceFundPaid: r.insuranceFundPaid,
-      socialisedLoss: r.socialisedLoss,
-      postMtM: r.post.mtm,
-      postMM: r.post.mm,
-      postBM: r.post.bm,
-      postFMax: r.post.fmax,
-      reservedCash: r.reservedCash,
-      terminated: r.terminated,
-      withdrawalsBlocked: withdrawalsBlocked(auction, fund),
-      transitions: r.transitions,
-    });
+    results.push(actionResult(action.time, r, r.transitions, withdrawalsBlocked(auction, fund)));
   }
   return {
     start: {
