@@ -103,8 +103,10 @@ export async function deliverWebhook(
     final: !delivered && attemptsLeft <= 1,
   });
   if (!delivered) {
-    if (attemptsLeft <= 1) throw new UnrecoverableError(`webhook delivery failed: ${error}`);
-    throw new Error(`webhook delivery failed: ${error}`);
+    const code = { code: 'WEBHOOK__DELIVERY_FAILED' };
+    if (attemptsLeft <= 1)
+      throw Object.assign(new UnrecoverableError(`webhook delivery failed: ${error}`), code);
+    throw Object.assign(new Error(`webhook delivery failed: ${error}`), code);
   }
   return 'delivered';
 }
@@ -113,7 +115,6 @@ export function startWebhookWorker(
   p: DeliverWebhookParameters & {
     readonly redisUrl: string;
     readonly prefix: string;
-    readonly onError: (err: unknown) => void;
   },
 ): { worker: Worker; connection: Redis } {
   const connection = createRedisConnection(p.redisUrl, { name: 'xmargin-worker-webhooks' });
@@ -122,6 +123,6 @@ export function startWebhookWorker(
     async (job: Job<WebhookJob>) => deliverWebhook(p, job.data, (job.opts.attempts ?? 1) - job.attemptsMade),
     { connection, prefix: p.prefix, concurrency: 8 },
   );
-  worker.on('error', p.onError);
+  // The caller observes it (observeWorker) before anything awaits.
   return { worker, connection };
 }
