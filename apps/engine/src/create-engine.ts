@@ -10,6 +10,7 @@ import {
   retryUntilReady,
   silentLogger,
   startOpsServer,
+  throttledLog,
 } from '@xmargin/ops';
 import type { EngineEnv } from '@xmargin/schemas/env';
 import type { Role } from '@xmargin/schemas/http';
@@ -44,15 +45,6 @@ import { observeWorker } from './workers/observe-worker.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
 export type EngineRole = 'api' | 'worker' | 'all';
-
-/**
- * These connections reconnect by themselves and Redis's state is reported by /readyz (through the
- * command connection); without a listener ioredis prints every failed reconnect of an outage.
- */
-function quietDuringOutages(connection: Redis): Redis {
-  connection.on('error', () => undefined);
-  return connection;
-}
 
 export interface EngineConfig {
   readonly env: EngineEnv;
@@ -120,6 +112,15 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         });
   const connections: Redis[] = [];
   const keys = redisKeys(env.QUEUE_PREFIX);
+  // Connections reconnect by themselves and report every failed attempt: during an outage that is one
+  // warn line per source every 10 s (with the count suppressed), and /readyz says Redis is down.
+  const warnThrottled = throttledLog(logger, 10_000);
+  const connectionError = (source: string) => (err: unknown) =>
+    warnThrottled(
+      source,
+      { where: source, code: errorCodeOf(err), err },
+      'redis connection error, reconnecting',
+    );
   let redis: Redis;
   try {
     redis = await retryUntilReady({
@@ -139,7 +140,11 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     throw err;
   }
   connections.push(redis);
-  const producers = createProducers({ connection: redis, prefix: env.QUEUE_PREFIX });
+  const producers = createProducers({
+    connection: redis,
+    prefix: env.QUEUE_PREFIX,
+    onError: connectionError('producers'),
+  });
   const queueAdmin = createQueueAdmin(producers.queues);
   const metrics = createMetrics(async (gauge) => {
     for (const c of await queueAdmin.counts()) {
@@ -154,7 +159,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     metrics.workerErrors.inc({ source: where.split(' ')[0] ?? where });
     logger.error({ where, code: errorCodeOf(err), err }, 'worker error');
   };
-  const observe = (worker: Worker) => observeWorker(worker, { logger, metrics });
+  const observe = (worker: Worker) => observeWorker(worker, { logger, metrics, warnThrottled });
   const context: EngineContext = {
     settings: {
       queuePrefix: env.QUEUE_PREFIX,
@@ -227,7 +232,10 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
   if (role === 'api' || role === 'all') {
     // A dedicated connection per log for its blocking XREAD (closed by the hub).
     hub = await createEventLogHub<MarginEvent>(
-      quietDuringOutages(createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-margin-events' })),
+      createRedisConnection(env.REDIS_URL, {
+        name: 'xmargin-api-margin-events',
+        onError: connectionError('margin-events'),
+      }),
       keys.marginEvents,
       (err) => logError(err, 'margin-event-log'),
     );
@@ -237,15 +245,16 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         metrics.attestationToMargin.observe(Math.max(0, (context.now() - e.requestedAt) / 1000));
     });
     for (const queue of ['reverify-expiring', 'index-chain'] as QueueName[]) {
-      const qeConnection = quietDuringOutages(
-        createRedisConnection(env.REDIS_URL, { name: `xmargin-api-qe-${queue}` }),
-      );
+      const qeConnection = createRedisConnection(env.REDIS_URL, {
+        name: `xmargin-api-qe-${queue}`,
+        onError: connectionError(`queue-events ${queue}`),
+      });
       connections.push(qeConnection);
       const qe = new QueueEvents(queue, {
         connection: qeConnection,
         prefix: env.QUEUE_PREFIX,
       });
-      qe.on('error', (err) => logError(err, `queue-events ${queue}`));
+      qe.on('error', connectionError(`queue-events ${queue}`));
       qe.on('completed', ({ returnvalue }) => {
         const r = returnvalue as unknown as { durationMs?: number; requestedAt?: number } | null;
         if (r && typeof r.durationMs === 'number')
@@ -314,15 +323,19 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     dispatcher = await startWebhookDispatcher({
       store,
       redis,
-      blocking: quietDuringOutages(
-        createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-webhook-dispatch' }),
-      ),
+      blocking: createRedisConnection(env.REDIS_URL, {
+        name: 'xmargin-worker-webhook-dispatch',
+        onError: connectionError('webhook-dispatch'),
+      }),
       keys,
       queue: webhookQueue,
       consumer: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
       onError: (err) => logError(err, 'webhook-dispatch'),
     });
-    const blocking = createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-shard-events' });
+    const blocking = createRedisConnection(env.REDIS_URL, {
+      name: 'xmargin-worker-shard-events',
+      onError: connectionError('shard-events'),
+    });
     connections.push(blocking);
     shardOwner = createShardOwner({
       store,

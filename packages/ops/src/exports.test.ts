@@ -12,5 +12,6 @@ it('exports exactly the documented names', () => {
     'runReadinessProbes',
     'silentLogger',
     'startOpsServer',
+    'throttledLog',
   ]);
 });

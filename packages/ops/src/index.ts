@@ -15,3 +15,4 @@ export {
   runReadinessProbes,
   startOpsServer,
 } from './start-ops-server.js';
+export { type ThrottledLog, throttledLog } from './throttled-log.js';

@@ -1,18 +1,20 @@
-import { errorCodeOf, type Logger } from '@xmargin/ops';
+import { errorCodeOf, type Logger, type ThrottledLog } from '@xmargin/ops';
 import type { Job, Worker } from 'bullmq';
 import type { Metrics } from '../http/metrics.js';
 
 export interface ObserveWorkerParameters {
   readonly logger: Logger;
   readonly metrics: Pick<Metrics, 'jobsCompleted' | 'jobsFailed' | 'workerErrors'>;
+  /** Worker-level errors repeat on every reconnect attempt during an outage: logged throttled. */
+  readonly warnThrottled: ThrottledLog;
 }
 
 /**
  * Makes one BullMQ worker observable: every completed job and every failed attempt is counted by queue
  * (failures also by error code: the AppError code, `QUEUE__INVALID_PAYLOAD` for a payload that never
  * validates, a driver code, or `UNKNOWN`), every failed attempt is logged (`warn` while it will be
- * retried, `error` once it is final), and worker-level errors (Redis connection, lock renewal) are logged
- * and counted. Call it right after creating the worker, before anything awaits: an `error` event without
+ * retried, `error` once it is final), and worker-level errors (Redis connection, lock renewal) are
+ * counted and logged (throttled per queue). Call it right after creating the worker, before anything awaits: an `error` event without
  * a listener would throw.
  */
 export function observeWorker(worker: Worker, p: ObserveWorkerParameters): void {
@@ -41,6 +43,6 @@ export function observeWorker(worker: Worker, p: ObserveWorkerParameters): void 
   );
   worker.on('error', (err: Error) => {
     p.metrics.workerErrors.inc({ source: queue });
-    p.logger.error({ queue, code: errorCodeOf(err), err }, 'worker error');
+    p.warnThrottled(`worker ${queue}`, { queue, code: errorCodeOf(err), err }, 'worker error');
   });
 }
