@@ -185,6 +185,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
         backoffMs: env.WEBHOOK_BACKOFF_MS,
         timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
       },
       reverifyHorizonSeconds: env.REVERIFY_HORIZON_SECONDS,
       shards: env.SHARDS,
@@ -313,6 +314,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     const hooks = startWebhookWorker({
       store,
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
       now: context.now,
       redisUrl: env.REDIS_URL,
       prefix: env.QUEUE_PREFIX,

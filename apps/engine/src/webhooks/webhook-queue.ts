@@ -3,6 +3,7 @@ import { createRedisConnection } from '@xmargin/jobs';
 import type { Store } from '@xmargin/store';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { assertWebhookUrlAllowed } from './assert-webhook-url-allowed.js';
 
 /** BullMQ queue of webhook deliveries: one job per (webhook, event id), retried with exponential backoff. */
 export const WEBHOOK_QUEUE = 'webhook-deliveries';
@@ -45,6 +46,8 @@ export interface DeliverWebhookParameters {
   readonly timeoutMs: number;
   /** Unix ms. */
   readonly now: () => number;
+  /** WEBHOOK_ALLOW_PRIVATE: deliveries to loopback / private / link-local addresses allowed. */
+  readonly allowPrivate: boolean;
 }
 
 /**
@@ -73,6 +76,8 @@ export async function deliverWebhook(
   let httpStatus: number | null = null;
   let error: string | null = null;
   try {
+    // The name may resolve elsewhere than when it was registered: checked again before each attempt.
+    await assertWebhookUrlAllowed(webhook.url, { allowPrivate: p.allowPrivate });
     const res = await fetch(webhook.url, {
       method: 'POST',
       headers: {
