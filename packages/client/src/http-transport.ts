@@ -55,6 +55,8 @@ export interface HttpRequest {
   readonly idempotent?: boolean;
   /** Non-2xx statuses answered as a value instead of thrown (e.g. 404 for "not yet"). */
   readonly accept?: readonly number[];
+  /** Headers of this request only (e.g. `idempotency-key`). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
 
@@ -123,7 +125,11 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     const { method } = request;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...options.headers,
+      ...request.headers,
+    };
     if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const where = url.split('?')[0] ?? url;
