@@ -57,7 +57,10 @@ describe('@xmargin/client against the OpenAPI document', () => {
       ['client.marketData.get', () => client.marketData.get()],
       ['client.webhooks.list', () => client.webhooks.list()],
       ['client.liquidations.list', () => client.liquidations.list({ order: 'desc' })],
-      ['client.liquidations.positionTransfers', () => client.liquidations.positionTransfers({ protocol: 'optionsx' })],
+      [
+        'client.liquidations.positionTransfers',
+        () => client.liquidations.positionTransfers({ protocol: 'optionsx' }),
+      ],
       ['client.liquidations.insuranceFund', () => client.liquidations.insuranceFund()],
       ['client.admin.whoami', () => client.admin.whoami()],
       ['client.admin.listApiKeys', () => client.admin.listApiKeys()],

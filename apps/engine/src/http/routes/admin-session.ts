@@ -1,5 +1,4 @@
 import { whoamiDto } from '@xmargin/schemas/http';
-import { z } from 'zod';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
 
