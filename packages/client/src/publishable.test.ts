@@ -15,11 +15,15 @@ interface PackageJson {
   readonly license?: string;
   readonly files?: readonly string[];
   readonly exports: Record<string, Record<string, string>>;
-  readonly publishConfig?: { readonly access?: string; readonly exports?: Record<string, Record<string, string>> };
+  readonly publishConfig?: {
+    readonly access?: string;
+    readonly exports?: Record<string, Record<string, string>>;
+  };
   readonly dependencies?: Record<string, string>;
 }
 
-const read = (dir: string) => JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as PackageJson;
+const read = (dir: string) =>
+  JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as PackageJson;
 
 /** The client and every workspace package it depends on, transitively. */
 function closure(): PackageJson[] {
