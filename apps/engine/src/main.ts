@@ -45,7 +45,10 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down');
+  // Always printed, like the start line: supervisors see why the process ends.
+  process.stdout.write(
+    `${JSON.stringify({ level: 30, time: Date.now(), msg: 'shutting down', role, signal })}\n`,
+  );
   const force = setTimeout(() => process.exit(1), 30_000);
   force.unref();
   await engine.close();
