@@ -4,6 +4,7 @@ import type { Store } from '@xmargin/store';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { assertWebhookUrlAllowed } from './assert-webhook-url-allowed.js';
+import { postToWebhook } from './post-to-webhook.js';
 
 /** BullMQ queue of webhook deliveries: one job per (webhook, event id), retried with exponential backoff. */
 export const WEBHOOK_QUEUE = 'webhook-deliveries';
@@ -76,10 +77,11 @@ export async function deliverWebhook(
   let httpStatus: number | null = null;
   let error: string | null = null;
   try {
-    // The name may resolve elsewhere than when it was registered: checked again before each attempt.
+    // The name may resolve elsewhere than when it was registered: checked again before each attempt,
+    // and its connection refuses an internal address whatever the name resolves to by then.
     await assertWebhookUrlAllowed(webhook.url, { allowPrivate: p.allowPrivate });
-    const res = await fetch(webhook.url, {
-      method: 'POST',
+    httpStatus = await postToWebhook({
+      url: webhook.url,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'xmargin-webhooks/1',
@@ -88,12 +90,10 @@ export async function deliverWebhook(
         'x-xmargin-signature': signWebhook({ secret: webhook.secret, timestamp: sentAt, body }),
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(p.timeoutMs),
+      timeoutMs: p.timeoutMs,
+      allowPrivate: p.allowPrivate,
     });
-    httpStatus = res.status;
-    await res.body?.cancel();
-    if (!res.ok) error = `HTTP ${res.status}`;
+    if (httpStatus < 200 || httpStatus > 299) error = `HTTP ${httpStatus}`;
   } catch (err) {
     error = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 500) : String(err);
   }
