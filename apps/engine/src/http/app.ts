@@ -83,6 +83,17 @@ export async function buildApp(params: BuildAppParameters): Promise<App> {
     reply.header('x-request-id', request.id);
   });
 
+  // A graceful close waits for every open connection: a keep-alive one whose request was still running
+  // when close began would otherwise stay open until its keep-alive timeout (72 s) had passed.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     params.metrics.httpDuration.observe(
