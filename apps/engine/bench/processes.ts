@@ -28,7 +28,8 @@ export function startEngineProcess(
   const args = [...startFlags, ...extra, 'src/main.ts', '--role', role];
   const child = spawn('node', args, {
     cwd: engineDir,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // Several worker processes on one machine: each takes a free ops port.
+    env: { PATH: process.env.PATH ?? '', OPS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

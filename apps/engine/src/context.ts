@@ -35,6 +35,8 @@ export interface EngineSettings {
     readonly maxAttempts: number;
     readonly backoffMs: number;
     readonly timeoutMs: number;
+    /** WEBHOOK_ALLOW_PRIVATE: URLs on loopback / private / link-local addresses accepted. */
+    readonly allowPrivate: boolean;
   };
   readonly reverifyHorizonSeconds: number;
   readonly shards: number;

@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createProducers, createQueueAdmin, createRedisConnection, type QueueName } from '@xmargin/jobs';
+import {
+  createLogger,
+  errorCodeOf,
+  type Logger,
+  type OpsServer,
+  redactUrl,
+  retryUntilReady,
+  silentLogger,
+  startOpsServer,
+  throttledLog,
+} from '@xmargin/ops';
 import type { EngineEnv } from '@xmargin/schemas/env';
 import type { Role } from '@xmargin/schemas/http';
 import { hashApiKey, openStore, type Store } from '@xmargin/store';
@@ -30,26 +41,25 @@ import type { MarginEvent, MarginEventHub } from './stream/margin-events.js';
 import { startStressWorker } from './stress/stress-queue.js';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { createWebhookQueue, startWebhookWorker, type WebhookQueue } from './webhooks/webhook-queue.js';
+import { observeWorker } from './workers/observe-worker.js';
 import { startWorkers, type WorkerSettings } from './workers/start-workers.js';
 
 export type EngineRole = 'api' | 'worker' | 'all';
-
-/**
- * These connections reconnect by themselves and Redis's state is reported by /readyz (through the
- * command connection); without a listener ioredis prints every failed reconnect of an outage.
- */
-function quietDuringOutages(connection: Redis): Redis {
-  connection.on('error', () => undefined);
-  return connection;
-}
 
 export interface EngineConfig {
   readonly env: EngineEnv;
   readonly role: EngineRole;
   /** Postgres schema for all tables (tests isolate themselves in one); default `public`. */
   readonly dbSchema?: string;
-  /** Logger for the HTTP server and workers; false silences everything (tests). */
-  readonly logger?: false | { readonly level: string; readonly stream?: { write(line: string): void } };
+  /**
+   * Logger for the HTTP server and workers: a pino logger (main.ts passes its own), a level and where
+   * the JSON lines go (tests read them), or false to silence everything (tests). Default: LOG_LEVEL to
+   * stdout.
+   */
+  readonly logger?:
+    | false
+    | Logger
+    | { readonly level: string; readonly stream?: { write(line: string): void } };
   /** Clock in unix ms (tests pin it). */
   readonly now?: () => number;
   /** Overrides every kind's attestation age limit from the env (seconds). */
@@ -67,6 +77,9 @@ export interface Engine {
   readonly maintenance: ShardMaintenance | undefined;
   /** The liquidation sweep (roles worker and all). */
   readonly liquidationSweeper: LiquidationSweeper | undefined;
+  /** Base URL of the ops server (`/healthz`, `/readyz`, `/metrics`) of role worker; undefined otherwise. */
+  readonly opsUrl: string | undefined;
+  readonly logger: Logger;
   /** Starts listening on HOST:PORT (or the given port, 0 = any free one); returns the base URL. */
   listen(port?: number): Promise<string>;
   /** Graceful shutdown: stop accepting, let active jobs finish, close connections. */
@@ -79,36 +92,59 @@ export interface Engine {
  */
 export async function createEngine(config: EngineConfig): Promise<Engine> {
   const { env, role } = config;
-  const logger = config.logger ?? { level: env.LOG_LEVEL };
+  const logger = engineLogger(config.logger, env.LOG_LEVEL, role);
   const dbSchema = config.dbSchema ?? env.DATABASE_SCHEMA;
-  const store: Store = await openStore({
+  const storeOptions = {
     ...(env.DATABASE_URL === undefined ? { dataDir: env.PGLITE_DIR } : { url: env.DATABASE_URL }),
     ...(dbSchema === undefined ? {} : { schema: dbSchema }),
-  });
+  };
+  // Postgres or Redis down at start: retried with one log line per attempt, then a clear error (main.ts
+  // logs it and exits non-zero) after the configured bound. PGlite is in-process: nothing to wait for.
+  const store: Store =
+    env.DATABASE_URL === undefined
+      ? await openStore(storeOptions)
+      : await retryUntilReady({
+          dependency: 'postgres',
+          target: redactUrl(env.DATABASE_URL),
+          timeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+          logger,
+          attempt: () => openStore(storeOptions),
+        });
   const connections: Redis[] = [];
   const keys = redisKeys(env.QUEUE_PREFIX);
-  // Worker-level failures (Redis or Postgres unreachable: the work is retried) go to the log as JSON
-  // lines, like the HTTP server's; silent in tests (logger: false) and at LOG_LEVEL=silent.
-  const logError =
-    config.logger === false || env.LOG_LEVEL === 'silent' || env.LOG_LEVEL === 'fatal'
-      ? () => undefined
-      : (err: unknown, where: string) =>
-          process.stderr.write(
-            `${JSON.stringify({ level: 50, time: Date.now(), msg: 'worker error', where, err: err instanceof Error ? err.message : String(err) })}\n`,
-          );
+  // Connections reconnect by themselves and report every failed attempt: during an outage that is one
+  // warn line per source every 10 s (with the count suppressed), and /readyz says Redis is down.
+  const warnThrottled = throttledLog(logger, 10_000);
+  const connectionError = (source: string) => (err: unknown) =>
+    warnThrottled(
+      source,
+      { where: source, code: errorCodeOf(err), err },
+      'redis connection error, reconnecting',
+    );
   let redis: Redis;
   try {
-    redis = await connectCommandRedis({
-      url: env.REDIS_URL,
-      name: `xmargin-${role}`,
+    redis = await retryUntilReady({
+      dependency: 'redis',
+      target: redactUrl(env.REDIS_URL),
       timeoutMs: env.REDIS_CONNECT_TIMEOUT_MS,
+      logger,
+      attempt: (remainingMs) =>
+        connectCommandRedis({
+          url: env.REDIS_URL,
+          name: `xmargin-${role}`,
+          timeoutMs: Math.min(remainingMs, 1_000),
+        }),
     });
   } catch (err) {
     await store.close();
     throw err;
   }
   connections.push(redis);
-  const producers = createProducers({ connection: redis, prefix: env.QUEUE_PREFIX });
+  const producers = createProducers({
+    connection: redis,
+    prefix: env.QUEUE_PREFIX,
+    onError: connectionError('producers'),
+  });
   const queueAdmin = createQueueAdmin(producers.queues);
   const metrics = createMetrics(async (gauge) => {
     for (const c of await queueAdmin.counts()) {
@@ -117,6 +153,13 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       }
     }
   });
+  // Worker-level failures (Redis or Postgres unreachable: the work is retried) are logged with their
+  // source and code, and counted.
+  const logError = (err: unknown, where: string) => {
+    metrics.workerErrors.inc({ source: where.split(' ')[0] ?? where });
+    logger.error({ where, code: errorCodeOf(err), err }, 'worker error');
+  };
+  const observe = (worker: Worker) => observeWorker(worker, { logger, metrics, warnThrottled });
   const context: EngineContext = {
     settings: {
       queuePrefix: env.QUEUE_PREFIX,
@@ -142,6 +185,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
         backoffMs: env.WEBHOOK_BACKOFF_MS,
         timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
       },
       reverifyHorizonSeconds: env.REVERIFY_HORIZON_SECONDS,
       shards: env.SHARDS,
@@ -175,13 +219,24 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     }
   }
 
+  const readiness = {
+    redis: async () => {
+      // Fails at once while disconnected (no offline queue), so /readyz answers 503 promptly.
+      const pong = await redis.ping();
+      if (pong !== 'PONG') throw new Error('redis did not answer PONG');
+    },
+    database: () => store.ping(),
+  };
   let app: App | undefined;
   let hub: MarginEventHub | undefined;
   const queueEvents: QueueEvents[] = [];
   if (role === 'api' || role === 'all') {
     // A dedicated connection per log for its blocking XREAD (closed by the hub).
     hub = await createEventLogHub<MarginEvent>(
-      quietDuringOutages(createRedisConnection(env.REDIS_URL, { name: 'xmargin-api-margin-events' })),
+      createRedisConnection(env.REDIS_URL, {
+        name: 'xmargin-api-margin-events',
+        onError: connectionError('margin-events'),
+      }),
       keys.marginEvents,
       (err) => logError(err, 'margin-event-log'),
     );
@@ -191,15 +246,16 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
         metrics.attestationToMargin.observe(Math.max(0, (context.now() - e.requestedAt) / 1000));
     });
     for (const queue of ['reverify-expiring', 'index-chain'] as QueueName[]) {
-      const qeConnection = quietDuringOutages(
-        createRedisConnection(env.REDIS_URL, { name: `xmargin-api-qe-${queue}` }),
-      );
+      const qeConnection = createRedisConnection(env.REDIS_URL, {
+        name: `xmargin-api-qe-${queue}`,
+        onError: connectionError(`queue-events ${queue}`),
+      });
       connections.push(qeConnection);
       const qe = new QueueEvents(queue, {
         connection: qeConnection,
         prefix: env.QUEUE_PREFIX,
       });
-      qe.on('error', () => undefined);
+      qe.on('error', connectionError(`queue-events ${queue}`));
       qe.on('completed', ({ returnvalue }) => {
         const r = returnvalue as unknown as { durationMs?: number; requestedAt?: number } | null;
         if (r && typeof r.durationMs === 'number')
@@ -225,14 +281,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       bodyLimit: env.BODY_LIMIT_BYTES,
       rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
       authFailureLimit: { perSecond: env.AUTH_FAILURES_PER_SECOND, burst: env.AUTH_FAILURES_BURST },
-      readiness: {
-        redis: async () => {
-          // Fails at once while disconnected (no offline queue), so /readyz answers 503 promptly.
-          const pong = await redis.ping();
-          if (pong !== 'PONG') throw new Error('redis did not answer PONG');
-        },
-        database: () => store.ping(),
-      },
+      readiness,
       logger,
       routes: (v1) => registerRoutes(v1, { ctx: context, queueAdmin, hub: eventHub }),
     });
@@ -265,25 +314,30 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     const hooks = startWebhookWorker({
       store,
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
       now: context.now,
       redisUrl: env.REDIS_URL,
       prefix: env.QUEUE_PREFIX,
-      onError: (err) => logError(err, 'webhook-deliveries'),
     });
+    observe(hooks.worker);
     workers.push(hooks.worker);
     connections.push(hooks.connection);
     dispatcher = await startWebhookDispatcher({
       store,
       redis,
-      blocking: quietDuringOutages(
-        createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-webhook-dispatch' }),
-      ),
+      blocking: createRedisConnection(env.REDIS_URL, {
+        name: 'xmargin-worker-webhook-dispatch',
+        onError: connectionError('webhook-dispatch'),
+      }),
       keys,
       queue: webhookQueue,
       consumer: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
       onError: (err) => logError(err, 'webhook-dispatch'),
     });
-    const blocking = createRedisConnection(env.REDIS_URL, { name: 'xmargin-worker-shard-events' });
+    const blocking = createRedisConnection(env.REDIS_URL, {
+      name: 'xmargin-worker-shard-events',
+      onError: connectionError('shard-events'),
+    });
     connections.push(blocking);
     shardOwner = createShardOwner({
       store,
@@ -324,16 +378,17 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       concurrency: env.WORKER_CONCURRENCY,
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
-      onError: (err, queue) => logError(err, queue),
       ...(config.indexChain === undefined ? {} : { indexChain: config.indexChain }),
       ...(config.indexChain === undefined && idx
         ? { indexChain: (chain: string) => idx.indexChain(chain) }
         : {}),
     });
+    for (const w of started.workers) observe(w);
     for (const chain of indexer?.chains ?? []) await producers.scheduleIndexChain(chain, env.INDEX_EVERY_MS);
     workers = started.workers;
     connections.push(...started.connections);
     const stress = startStressWorker(context, env.REDIS_URL);
+    observe(stress.worker);
     workers.push(stress.worker);
     connections.push(stress.connection);
     await producers.scheduleReverifyExpiring(env.REVERIFY_HORIZON_SECONDS, env.REVERIFY_EVERY_MS);
@@ -343,13 +398,52 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     );
   }
 
+  // Processes without the API still answer health, readiness and metrics, on their own small port.
+  let ops: OpsServer | undefined;
+  if (!app) {
+    try {
+      ops = await startOpsServer({
+        host: env.OPS_HOST,
+        port: env.OPS_PORT,
+        registry: metrics.registry,
+        health: () => ({ healthy: true, body: { status: 'ok' } }),
+        readiness,
+      });
+    } catch (err) {
+      await closeAll();
+      throw err;
+    }
+  }
+
   let closed = false;
+  async function closeAll() {
+    if (closed) return;
+    closed = true;
+    await ops?.close();
+    if (app) await app.close();
+    await sweeper?.close();
+    await dispatcher?.stop();
+    // Workers finish their active jobs before closing (BullMQ's graceful close).
+    await Promise.all(workers.map((w) => w.close()));
+    await Promise.all(workers.map((w) => w.disconnect().catch(() => undefined)));
+    maintenance?.stop();
+    await shardOwner?.stop();
+    await indexer?.close();
+    await hub?.close();
+    await Promise.all(queueEvents.map((q) => q.close()));
+    await webhookQueue?.close();
+    await producers.close();
+    for (const c of connections) c.disconnect();
+    await store.close();
+  }
   return {
     context,
     app,
     workers,
     shardOwner,
     maintenance,
+    opsUrl: ops?.url,
+    logger,
     get liquidationSweeper() {
       return sweeper;
     },
@@ -357,24 +451,17 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       if (!app) throw new Error('listen() needs role api or all');
       return app.listen({ host: env.HOST, port: port ?? env.PORT });
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (app) await app.close();
-      await sweeper?.close();
-      await dispatcher?.stop();
-      // Workers finish their active jobs before closing (BullMQ's graceful close).
-      await Promise.all(workers.map((w) => w.close()));
-      await Promise.all(workers.map((w) => w.disconnect().catch(() => undefined)));
-      maintenance?.stop();
-      await shardOwner?.stop();
-      await indexer?.close();
-      await hub?.close();
-      await Promise.all(queueEvents.map((q) => q.close()));
-      await webhookQueue?.close();
-      await producers.close();
-      for (const c of connections) c.disconnect();
-      await store.close();
-    },
+    close: closeAll,
   };
+}
+
+/** The process's logger: given, built from a level (and stream), or silent. */
+function engineLogger(given: EngineConfig['logger'], level: string, role: EngineRole): Logger {
+  if (given === false) return silentLogger();
+  if (given !== undefined && 'child' in given) return given;
+  return createLogger({
+    level: given?.level ?? level,
+    base: { service: 'engine', role },
+    ...(given?.stream === undefined ? {} : { destination: given.stream }),
+  });
 }

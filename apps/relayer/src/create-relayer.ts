@@ -1,11 +1,11 @@
 import type { XmarginClient } from '@xmargin/client';
 import { abortableSleep } from '@xmargin/client';
+import { type OpsServer, startOpsServer } from '@xmargin/ops';
 import { type CursorStore, createMemoryCursorStore } from './cursor/cursor-store.js';
 import { errorCodeOf, type OnRelayerEvent } from './events.js';
 import { createGuardianClient, type GuardianClient } from './guardian/guardian-client.js';
 import { createGuardianPool } from './guardian/guardian-pool.js';
 import { createRelayerMetrics, type RelayerMetrics } from './ops/metrics.js';
-import { type OpsServer, startOpsServer } from './ops/ops-server.js';
 import { postAndClassify } from './post/classify-post-result.js';
 import { createPythForwarder, type PythForwarder, type PythSource } from './pyth/pyth-forwarder.js';
 import { createQueryScheduler, type QueryTargetStatus } from './query/query-scheduler.js';

@@ -42,8 +42,5 @@ export type RelayerEvent =
 
 export type OnRelayerEvent = (event: RelayerEvent) => void;
 
-/** The stable code of an error for events and metrics labels. */
-export function errorCodeOf(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
-}
+/** The stable code of an error for events and metrics labels (one definition, in @xmargin/ops). */
+export { errorCodeOf } from '@xmargin/ops';

@@ -1,4 +1,5 @@
 import { createXmarginClient } from '@xmargin/client';
+import { createLogger } from '@xmargin/ops';
 import { createRelayer } from './create-relayer.js';
 import { createFileCursorStore } from './cursor/cursor-store.js';
 import { loadRelayerEnv } from './env.js';
@@ -7,14 +8,12 @@ import { createHermesSource } from './pyth/hermes-source.js';
 
 // `pnpm --filter @xmargin/relayer start` (configuration from the environment, see env.ts).
 const env = loadRelayerEnv();
-const log = (level: number, msg: string, fields: object = {}) => {
-  if (env.LOG_LEVEL === 'silent' || (env.LOG_LEVEL === 'error' && level < 50)) return;
-  const line = JSON.stringify({ level, time: Date.now(), msg, ...fields }, (_k, v: unknown) =>
-    typeof v === 'bigint' ? v.toString() : v,
-  );
-  process.stdout.write(`${line}\n`);
-};
-const onEvent = (e: RelayerEvent) => log(e.type === 'error' ? 50 : 30, e.type, e);
+// JSON lines on stdout (pino); the API key is never logged (and censored if it ever were).
+const logger = createLogger({ level: env.LOG_LEVEL, base: { service: 'relayer' } });
+const jsonSafe = (e: RelayerEvent) =>
+  JSON.parse(JSON.stringify(e, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as object;
+const onEvent = (e: RelayerEvent) =>
+  e.type === 'error' ? logger.error(jsonSafe(e), e.type) : logger.info(jsonSafe(e), e.type);
 
 const engine = createXmarginClient({
   baseUrl: env.ENGINE_URL,
@@ -42,19 +41,22 @@ const relayer = createRelayer({
   onEvent,
 });
 await relayer.start();
-log(30, 'relayer started', {
-  ops: relayer.opsUrl,
-  engine: env.ENGINE_URL,
-  guardian: env.GUARDIAN_URL,
-  emitters: env.RELAYER_EMITTERS.length,
-  queries: env.RELAYER_QUERIES.length,
-});
+logger.info(
+  {
+    ops: relayer.opsUrl,
+    engine: env.ENGINE_URL,
+    guardian: env.GUARDIAN_URL,
+    emitters: env.RELAYER_EMITTERS.length,
+    queries: env.RELAYER_QUERIES.length,
+  },
+  'relayer started',
+);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log(30, 'shutting down', { signal });
+  logger.info({ signal }, 'shutting down');
   const force = setTimeout(() => process.exit(1), 30_000);
   force.unref();
   await relayer.stop();

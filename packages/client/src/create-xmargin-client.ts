@@ -1,56 +1,9 @@
-import type {
-  accountDto,
-  accountListDto,
-  addressListDto,
-  apiKeyDto,
-  attestationAcceptedDto,
-  attestationRegistryBody,
-  auctionDetailDto,
-  auctionListDto,
-  cashWithdrawalDto,
-  challengeBody,
-  challengeDto,
-  createAccountBody,
-  createApiKeyBody,
-  createdWebhookDto,
-  createWebhookBody,
-  explainDto,
-  grantChallengeBody,
-  insuranceDepositBody,
-  insuranceFundDto,
-  linkAddressBody,
-  linkedAddress,
-  listAccountsQuery,
-  listLiquidationsQuery,
-  marginSnapshotDto,
-  marketDataBody,
-  marketDataDto,
-  marketDataWriteDto,
-  placeBidBody,
-  positionsDto,
-  postPythBody,
-  postQueryBody,
-  postVaaBody,
-  reverifyRequestsDto,
-  seizureSubmissionBody,
-  settlementInstructionDto,
-  settlementsDto,
-  signedGrantBody,
-  trustStoreBody,
-  upsertPositionsBody,
-  webhookDeliveriesDto,
-  webhookDto,
-  webhookListDto,
-  whatIfBody,
-  whatIfDto,
-  withdrawalBody,
-  withdrawalDto,
-} from '@xmargin/schemas/http';
 import * as dto from '@xmargin/schemas/http';
-import { liquidationActionResultSchema as liquidationActionResult } from '@xmargin/schemas/risk';
+import { liquidationActionResultSchema, type stressRunRequestSchema } from '@xmargin/schemas/risk';
 import { z } from 'zod';
-import { createHttpTransport, type HttpMethod, type HttpTransportOptions } from './http-transport.js';
+import { createHttpTransport, type HttpTransportOptions } from './http-transport.js';
 import { openEventStream } from './open-event-stream.js';
+import { type XmarginOperationId, xmarginOperations } from './operations.js';
 import { parseResponse } from './parse-response.js';
 import type { ServerSentEvent } from './read-event-stream.js';
 
@@ -58,6 +11,11 @@ import type { ServerSentEvent } from './read-event-stream.js';
 type In<S extends z.ZodType> = z.input<S>;
 /** Response type of a DTO schema (what the server guarantees). */
 type Out<S extends z.ZodType> = z.output<S>;
+/** Query parameters of a query schema: optional where the server has a default, typed as it reads them. */
+type Query<S extends z.ZodType> = {
+  [K in keyof z.input<S>]: K extends keyof z.output<S> ? z.output<S>[K] : never;
+};
+type Answer<S extends z.ZodType> = Promise<Out<S>>;
 
 export interface CallOptions {
   readonly signal?: AbortSignal;
@@ -71,87 +29,108 @@ const readinessDto = z.object({
   checks: z.record(z.string(), z.string()),
 });
 
+type Stream = Promise<AsyncGenerator<ServerSentEvent>>;
+type O = CallOptions;
+
 export interface XmarginClient {
   readonly baseUrl: string;
   /** `GET /healthz`: the process is up. */
-  health(opts?: CallOptions): Promise<Out<typeof healthDto>>;
+  health(opts?: O): Answer<typeof healthDto>;
   /** `GET /readyz`: dependencies usable; an unready answer (503) is returned, not thrown. */
-  readiness(opts?: CallOptions): Promise<Out<typeof readinessDto>>;
+  readiness(opts?: O): Answer<typeof readinessDto>;
   readonly accounts: {
-    create(body?: In<typeof createAccountBody>, opts?: CallOptions): Promise<Out<typeof accountDto>>;
-    get(accountId: string, opts?: CallOptions): Promise<Out<typeof accountDto>>;
+    create(body?: In<typeof dto.createAccountBody>, opts?: O): Answer<typeof dto.accountDto>;
+    get(accountId: string, opts?: O): Answer<typeof dto.accountDto>;
     /**
      * `GET /v1/accounts`: one page of accounts in id order with their latest snapshot; pass the answer's
      * `nextCursor` as `cursor` for the next page (null: last page). Protocol keys see only the accounts
      * that grant their protocol.
      */
-    list(query?: In<typeof listAccountsQuery>, opts?: CallOptions): Promise<Out<typeof accountListDto>>;
+    list(query?: Query<typeof dto.listAccountsQuery>, opts?: O): Answer<typeof dto.accountListDto>;
     createChallenge(
       accountId: string,
-      body: In<typeof challengeBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof challengeDto>>;
+      body: In<typeof dto.challengeBody>,
+      opts?: O,
+    ): Answer<typeof dto.challengeDto>;
     linkAddress(
       accountId: string,
-      body: In<typeof linkAddressBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof linkedAddress>>;
-    listAddresses(accountId: string, opts?: CallOptions): Promise<Out<typeof addressListDto>>;
+      body: In<typeof dto.linkAddressBody>,
+      opts?: O,
+    ): Answer<typeof dto.linkedAddress>;
+    listAddresses(accountId: string, opts?: O): Answer<typeof dto.addressListDto>;
     /** The message a linked address signs to grant (or revoke) a protocol the right to report positions. */
     createGrantChallenge(
       accountId: string,
-      body: In<typeof grantChallengeBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof challengeDto>>;
+      body: In<typeof dto.grantChallengeBody>,
+      opts?: O,
+    ): Answer<typeof dto.challengeDto>;
     /** Applies a signed grant or revoke challenge. */
     applyGrant(
       accountId: string,
-      body: In<typeof signedGrantBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof dto.grantsDto>>;
-    listGrants(accountId: string, opts?: CallOptions): Promise<Out<typeof dto.grantsDto>>;
+      body: In<typeof dto.signedGrantBody>,
+      opts?: O,
+    ): Answer<typeof dto.grantsDto>;
+    listGrants(accountId: string, opts?: O): Answer<typeof dto.grantsDto>;
+    /** `PUT /v1/accounts/:id/grants/:protocol`: operator grant (admin). */
+    grant(accountId: string, protocol: string, opts?: O): Answer<typeof dto.grantsDto>;
+    /** `DELETE /v1/accounts/:id/grants/:protocol`: revocation (admin, or the protocol itself). */
+    revokeGrant(accountId: string, protocol: string, opts?: O): Answer<typeof dto.grantsDto>;
   };
   readonly positions: {
-    list(accountId: string, opts?: CallOptions): Promise<Out<typeof positionsDto>>;
+    list(accountId: string, opts?: O): Answer<typeof dto.positionsDto>;
     upsert(
       accountId: string,
-      body: In<typeof upsertPositionsBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof positionsDto>>;
-    remove(accountId: string, positionId: string, opts?: CallOptions): Promise<Out<typeof positionsDto>>;
+      body: In<typeof dto.upsertPositionsBody>,
+      opts?: O,
+    ): Answer<typeof dto.positionsDto>;
+    remove(accountId: string, positionId: string, opts?: O): Answer<typeof dto.positionsDto>;
   };
   readonly margin: {
-    get(accountId: string, opts?: CallOptions): Promise<Out<typeof marginSnapshotDto>>;
-    whatIf(
+    get(accountId: string, opts?: O): Answer<typeof dto.marginSnapshotDto>;
+    /** Snapshot history from Postgres, latest first; `before` (unix ms) pages to older ones. */
+    history(
       accountId: string,
-      body: In<typeof whatIfBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof whatIfDto>>;
-    explain(accountId: string, opts?: CallOptions): Promise<Out<typeof explainDto>>;
+      query?: Query<typeof dto.historyQuery>,
+      opts?: O,
+    ): Answer<typeof dto.marginHistoryDto>;
+    whatIf(accountId: string, body: In<typeof dto.whatIfBody>, opts?: O): Answer<typeof dto.whatIfDto>;
+    explain(accountId: string, opts?: O): Answer<typeof dto.explainDto>;
+  };
+  /** Binding collateral: engine-authorised vault withdrawals and signed margin statements. */
+  readonly settlement: {
+    withdraw(
+      accountId: string,
+      body: In<typeof dto.withdrawalBody>,
+      opts?: O,
+    ): Answer<typeof dto.withdrawalDto>;
+    marginStatement(
+      accountId: string,
+      query: Query<typeof dto.marginStatementQuery>,
+      opts?: O,
+    ): Answer<typeof dto.marginStatementDto>;
+    /** `POST /v1/accounts/:id/escrows`: opens (once) the account's Solana escrow for an asset. */
+    openEscrow(accountId: string, body: In<typeof dto.escrowBody>, opts?: O): Answer<typeof dto.escrowDto>;
   };
   readonly marketData: {
-    get(opts?: CallOptions): Promise<Out<typeof marketDataDto>>;
-    update(body: In<typeof marketDataBody>, opts?: CallOptions): Promise<Out<typeof marketDataWriteDto>>;
+    get(opts?: O): Answer<typeof dto.marketDataDto>;
+    update(body: In<typeof dto.marketDataBody>, opts?: O): Answer<typeof dto.marketDataWriteDto>;
   };
   /**
    * Attestation posts are idempotent by construction (the engine keys them by the signed body and
    * answers a replay with `status: "duplicate"`), so they are retried like reads.
    */
   readonly attestations: {
-    postVaa(body: In<typeof postVaaBody>, opts?: CallOptions): Promise<Out<typeof attestationAcceptedDto>>;
-    postQuery(
-      body: In<typeof postQueryBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof attestationAcceptedDto>>;
-    postPyth(body: In<typeof postPythBody>, opts?: CallOptions): Promise<Out<typeof attestationAcceptedDto>>;
+    postVaa(body: In<typeof dto.postVaaBody>, opts?: O): Answer<typeof dto.attestationAcceptedDto>;
+    postQuery(body: In<typeof dto.postQueryBody>, opts?: O): Answer<typeof dto.attestationAcceptedDto>;
+    postPyth(body: In<typeof dto.postPythBody>, opts?: O): Answer<typeof dto.attestationAcceptedDto>;
     /**
      * `GET /v1/attestations/reverify-requests`: attested balances about to expire, oldest first, after
      * the cursor `after` (exclusive); poll again from the answer's `next`.
      */
     reverifyRequests(
       query?: { readonly after?: string | null; readonly limit?: number },
-      opts?: CallOptions,
-    ): Promise<Out<typeof reverifyRequestsDto>>;
+      opts?: O,
+    ): Answer<typeof dto.reverifyRequestsDto>;
   };
   readonly stream: {
     /**
@@ -166,140 +145,191 @@ export interface XmarginClient {
         /** Replays the events after this id (an event's `id`), then goes on live. */
         readonly lastEventId?: string;
       },
-      opts?: CallOptions,
-    ): Promise<AsyncGenerator<ServerSentEvent>>;
+      opts?: O,
+    ): Stream;
+    /** `GET /v1/stream/liquidations`: `started`, `bid`, `converted`, `terminated`, `price`, `withdrawals`. */
+    liquidations(query?: { readonly accountId?: string; readonly lastEventId?: string }, opts?: O): Stream;
   };
   /** Webhooks of the calling protocol key (signed deliveries of threshold and auction events). */
   readonly webhooks: {
     /** `POST /v1/webhooks`: answers the signing secret, shown only this once. */
-    create(body: In<typeof createWebhookBody>, opts?: CallOptions): Promise<Out<typeof createdWebhookDto>>;
-    list(opts?: CallOptions): Promise<Out<typeof webhookListDto>>;
-    get(webhookId: string, opts?: CallOptions): Promise<Out<typeof webhookDto>>;
-    delete(webhookId: string, opts?: CallOptions): Promise<Out<typeof dto.okBody>>;
+    create(body: In<typeof dto.createWebhookBody>, opts?: O): Answer<typeof dto.createdWebhookDto>;
+    list(opts?: O): Answer<typeof dto.webhookListDto>;
+    get(webhookId: string, opts?: O): Answer<typeof dto.webhookDto>;
+    delete(webhookId: string, opts?: O): Answer<typeof dto.okBody>;
     /** The delivery log, newest first, each delivery with its attempts. */
     deliveries(
       webhookId: string,
       query?: { readonly limit?: number; readonly before?: string },
-      opts?: CallOptions,
-    ): Promise<Out<typeof webhookDeliveriesDto>>;
+      opts?: O,
+    ): Answer<typeof dto.webhookDeliveriesDto>;
   };
-  /** Binding collateral: withdrawals the engine authorises or executes, signed margin statements. */
-  readonly settlement: {
-    /**
-     * `POST /v1/accounts/:id/withdrawals`: a withdrawal signed by the owning address that keeps the
-     * unified initial excess >= 0. EVM: answers the EIP-712 authorisation to submit to the vault;
-     * Solana: the engine has sent the transfer out of the account's escrow. A refusal throws
-     * SETTLEMENT__WITHDRAWAL_REFUSED with the largest amount that would pass.
-     */
-    withdraw(
-      accountId: string,
-      body: In<typeof dto.withdrawalBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof dto.withdrawalDto>>;
-    /** `GET /v1/accounts/:id/margin/statement`: an engine-signed EIP-712 MarginStatement. */
-    statement(
-      accountId: string,
-      query: In<typeof dto.marginStatementQuery>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof dto.marginStatementDto>>;
-    /** `POST /v1/accounts/:id/escrows`: opens (once) the account's Solana escrow for an asset. */
-    openEscrow(
-      accountId: string,
-      body: In<typeof dto.escrowBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof dto.escrowDto>>;
-  };
-  /** Liquidation auctions (liquidator, protocol and admin roles; spec section 7). */
+  /** Dutch auctions on whole portfolios (liquidation spec), the insurance fund. */
   readonly liquidations: {
-    list(query?: In<typeof listLiquidationsQuery>, opts?: CallOptions): Promise<Out<typeof auctionListDto>>;
-    get(auctionId: string, opts?: CallOptions): Promise<Out<typeof auctionDetailDto>>;
+    list(query?: Query<typeof dto.listLiquidationsQuery>, opts?: O): Answer<typeof dto.auctionListDto>;
+    get(auctionId: string, opts?: O): Answer<typeof dto.auctionDetailDto>;
+    forAccount(accountId: string, opts?: O): Answer<typeof dto.auctionListDto>;
     /**
-     * A bid (liquidator). With an `idempotencyKey` the bid is resent on gateway failures (the engine
-     * replays the stored outcome); a rejection throws its `LIQUIDATION__<reason>` AppError.
+     * `POST /v1/liquidations/:id/bids` (liquidator): with an `idempotencyKey` a resent bid replays the
+     * first answer instead of bidding twice, and is then retried like a read.
      */
     bid(
       auctionId: string,
-      body: In<typeof placeBidBody>,
-      opts?: CallOptions & { readonly idempotencyKey?: string },
-    ): Promise<Out<typeof liquidationActionResult>>;
-    /** Settlement instructions, each vault seizure with its engine-signed Seize. */
-    settlements(auctionId: string, opts?: CallOptions): Promise<Out<typeof settlementsDto>>;
+      body: In<typeof dto.placeBidBody>,
+      opts?: O & { readonly idempotencyKey?: string },
+    ): Answer<typeof liquidationActionResultSchema>;
+    settlements(auctionId: string, opts?: O): Answer<typeof dto.settlementsDto>;
     /** Reports the transaction that submitted a signed Seize (the instruction becomes `submitted`). */
     reportSubmission(
       auctionId: string,
       instructionId: string,
-      body: In<typeof seizureSubmissionBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof settlementInstructionDto>>;
-    insuranceFund(opts?: CallOptions): Promise<Out<typeof insuranceFundDto>>;
+      body: In<typeof dto.seizureSubmissionBody>,
+      opts?: O,
+    ): Answer<typeof dto.settlementInstructionDto>;
+    positionTransfers(
+      query?: Query<typeof dto.positionTransfersQuery>,
+      opts?: O,
+    ): Answer<typeof dto.positionTransfersDto>;
+    insuranceFund(opts?: O): Answer<typeof dto.insuranceFundDto>;
   };
+  /** Operator routes (admin key; `operator` keys may call the reads). */
   readonly admin: {
-    createApiKey(body: In<typeof createApiKeyBody>, opts?: CallOptions): Promise<Out<typeof apiKeyDto>>;
-    /** Credits an account's cash ledger (e.g. a liquidator's bidding cash). */
+    whoami(opts?: O): Answer<typeof dto.whoamiDto>;
+    createApiKey(body: In<typeof dto.createApiKeyBody>, opts?: O): Answer<typeof dto.apiKeyDto>;
+    listApiKeys(opts?: O): Answer<typeof dto.apiKeyListDto>;
+    revokeApiKey(id: string, opts?: O): Answer<typeof dto.okBody>;
+    listParams(opts?: O): Answer<typeof dto.paramsVersionListDto>;
+    proposeParams(body: In<typeof dto.proposeParamsBody>, opts?: O): Answer<typeof dto.paramsVersionDto>;
+    diffParams(
+      version: number,
+      query?: Query<typeof dto.diffQuery>,
+      opts?: O,
+    ): Answer<typeof dto.paramsDiffDto>;
+    activateParams(version: number, opts?: O): Answer<typeof dto.paramsVersionDto>;
+    paramsAudit(opts?: O): Answer<typeof dto.paramsAuditDto>;
+    /** A version margined over the whole book next to the active one (or `against`). */
+    paramsImpact(
+      version: number,
+      query?: Query<typeof dto.diffQuery>,
+      opts?: O,
+    ): Answer<typeof dto.paramsImpactDto>;
+    getTrustStore(opts?: O): Answer<typeof dto.trustStoreBody>;
+    /** Replaces the guardian trust store (bootstrap); answers the stored one. */
+    setTrustStore(body: In<typeof dto.trustStoreBody>, opts?: O): Answer<typeof dto.trustStoreBody>;
+    /** Applies a governance GuardianSetUpgrade VAA. */
+    upgradeGuardianSet(body: In<typeof dto.guardianUpgradeBody>, opts?: O): Answer<typeof dto.trustStoreBody>;
+    trustAudit(opts?: O): Answer<typeof dto.trustAuditDto>;
+    getAttestationRegistry(opts?: O): Answer<typeof dto.attestationRegistryBody>;
+    /** Replaces the emitter allow-list, token registry and Pyth feed map. */
+    setAttestationRegistry(
+      body: In<typeof dto.attestationRegistryBody>,
+      opts?: O,
+    ): Answer<typeof dto.attestationRegistryBody>;
+    queues(opts?: O): Answer<typeof dto.queueStatsDto>;
+    failedJobs(queue: string, opts?: O): Answer<typeof dto.failedJobsDto>;
+    retryJob(queue: string, jobId: string, opts?: O): Answer<typeof dto.okBody>;
+    discardJob(queue: string, jobId: string, opts?: O): Answer<typeof dto.okBody>;
+    jobQueues(opts?: O): Answer<typeof dto.queueOverviewDto>;
+    failedJobsPage(
+      queue: string,
+      query?: Query<typeof dto.failedJobsQuery>,
+      opts?: O,
+    ): Answer<typeof dto.failedJobsPageDto>;
+    retryFailedJob(queue: string, jobId: string, opts?: O): Answer<typeof dto.okBody>;
+    retryAllFailedJobs(queue: string, opts?: O): Answer<typeof dto.retriedDto>;
+    discardFailedJob(queue: string, jobId: string, opts?: O): Answer<typeof dto.okBody>;
+    audit(query?: Query<typeof dto.adminAuditQuery>, opts?: O): Answer<typeof dto.adminAuditDto>;
+    shards(opts?: O): Answer<typeof dto.shardOwnershipDto>;
+    uncomputableMargins(opts?: O): Answer<typeof dto.uncomputableAccountsDto>;
+    nearLiquidation(
+      query?: Query<typeof dto.nearLiquidationQuery>,
+      opts?: O,
+    ): Answer<typeof dto.nearLiquidationDto>;
+    bookSummary(opts?: O): Answer<typeof dto.bookSummaryDto>;
+    bookHistogram(
+      query?: Query<typeof dto.bookHistogramQuery>,
+      opts?: O,
+    ): Answer<typeof dto.bookHistogramDto>;
+    bookAccounts(query?: Query<typeof dto.bookAccountsQuery>, opts?: O): Answer<typeof dto.bookAccountsDto>;
+    accountDetail(accountId: string, opts?: O): Answer<typeof dto.accountDetailDto>;
+    attestationsOverview(opts?: O): Answer<typeof dto.attestationOverviewDto>;
+    auctionEvents(auctionId: string, opts?: O): Answer<typeof dto.auctionEventsDto>;
+    depositInsuranceFund(body: In<typeof dto.insuranceDepositBody>, opts?: O): Answer<typeof dto.okBody>;
     depositCash(
       accountId: string,
-      body: In<typeof insuranceDepositBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof dto.okBody>>;
+      body: In<typeof dto.insuranceDepositBody>,
+      opts?: O,
+    ): Answer<typeof dto.okBody>;
     /** Withdraws from an account's cash ledger: pays held/claims while socialised loss is outstanding. */
     withdrawCash(
       accountId: string,
-      body: In<typeof insuranceDepositBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof cashWithdrawalDto>>;
-    depositInsuranceFund(
-      body: In<typeof insuranceDepositBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof dto.okBody>>;
-    /** Proposes a risk parameter version (a draft until activated). */
-    proposeParams(
-      body: In<typeof dto.proposeParamsBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof dto.paramsVersionDto>>;
-    /** Activates a parameter version: every account is recomputed under it. */
-    activateParams(version: number, opts?: CallOptions): Promise<Out<typeof activatedParamsDto>>;
-    /** Replaces the guardian trust store (bootstrap); answers the stored one. */
-    setTrustStore(body: In<typeof trustStoreBody>, opts?: CallOptions): Promise<Out<typeof trustStoreBody>>;
-    /** Replaces the emitter allow-list, token registry and Pyth feed map. */
-    setAttestationRegistry(
-      body: In<typeof attestationRegistryBody>,
-      opts?: CallOptions,
-    ): Promise<Out<typeof attestationRegistryBody>>;
+      body: In<typeof dto.insuranceDepositBody>,
+      opts?: O,
+    ): Answer<typeof dto.cashWithdrawalDto>;
+    listLiquidationParams(opts?: O): Answer<typeof dto.liquidationParamsListDto>;
+    proposeLiquidationParams(
+      body: In<typeof dto.proposeLiquidationParamsBody>,
+      opts?: O,
+    ): Answer<typeof dto.paramsVersionDto>;
+    activateLiquidationParams(version: number, opts?: O): Answer<typeof dto.paramsVersionDto>;
+    dynamicParams(opts?: O): Answer<typeof dto.dynamicParamsDto>;
+    setDynamicPolicy(body: In<typeof dto.dynamicPolicyBody>, opts?: O): Answer<typeof dto.okBody>;
+    setDynamicAsset(
+      asset: string,
+      body: In<typeof dto.dynamicAssetBody>,
+      opts?: O,
+    ): Answer<typeof dto.okBody>;
+    startStressRun(body: In<typeof stressRunRequestSchema>, opts?: O): Answer<typeof dto.stressRunQueuedDto>;
+    stressRuns(query?: Query<typeof dto.stressRunsQuery>, opts?: O): Answer<typeof dto.stressRunListDto>;
+    stressRun(id: string, opts?: O): Answer<typeof dto.stressRunDto>;
+    stressRunRounds(
+      id: string,
+      query?: Query<typeof dto.stressRoundsQuery>,
+      opts?: O,
+    ): Answer<typeof dto.stressRoundsDto>;
+    /** The exact document the run margined (`xmargin stress` reproduces its result from it). */
+    stressRunDocument(id: string, opts?: O): Promise<unknown>;
   };
 }
 
-const seg = (s: string) => encodeURIComponent(s);
-/** `?k=v&…` of the defined entries, or '' when there are none. */
-const queryString = (query: Readonly<Record<string, unknown>>) => {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-  return params.size > 0 ? `?${params}` : '';
-};
-const activatedParamsDto = dto.paramsVersionDto.extend({ recomputing: z.number() });
+type QueryValues = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 /**
- * Typed client of the engine's `/v1` API. Bodies and answers are the `@xmargin/schemas/http` DTOs;
- * answers are validated against them. Failures are AppErrors carrying the engine's own code
- * (e.g. `LEDGER__REPLAYED_ATTESTATION`) or a CLIENT__ code for transport problems.
+ * Typed client of the engine's HTTP API, one method per OpenAPI operation (see `xmarginOperations`).
+ * Bodies and answers are the `@xmargin/schemas/http` DTOs; answers are validated against them. Failures
+ * are AppErrors carrying the engine's own code (e.g. `LEDGER__REPLAYED_ATTESTATION`) or a CLIENT__ code
+ * for transport problems.
  */
 export function createXmarginClient(options: XmarginClientOptions): XmarginClient {
   const transport = createHttpTransport(options);
 
+  function pathOf(id: XmarginOperationId, params: Readonly<Record<string, string | number>>): string {
+    return xmarginOperations[id].path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+      encodeURIComponent(String(params[name])),
+    );
+  }
+
   async function call<S extends z.ZodType>(
-    method: HttpMethod,
-    path: string,
+    id: XmarginOperationId,
     schema: S,
     extra: {
+      params?: Readonly<Record<string, string | number>>;
+      query?: QueryValues | undefined;
       body?: unknown;
       idempotent?: boolean;
       accept?: readonly number[];
       headers?: Readonly<Record<string, string>>;
-      opts?: CallOptions | undefined;
+      opts?: O | undefined;
     } = {},
   ): Promise<Out<S>> {
+    const { method } = xmarginOperations[id];
+    const path = pathOf(id, extra.params ?? {});
+    const query: Record<string, string | number | boolean | undefined> = {};
+    for (const [k, v] of Object.entries(extra.query ?? {})) if (v !== undefined && v !== null) query[k] = v;
     const res = await transport.send({
       method,
       path,
+      ...(Object.keys(query).length === 0 ? {} : { query }),
       ...(extra.body === undefined ? {} : { body: extra.body }),
       ...(extra.idempotent === undefined ? {} : { idempotent: extra.idempotent }),
       ...(extra.accept === undefined ? {} : { accept: extra.accept }),
@@ -308,143 +338,261 @@ export function createXmarginClient(options: XmarginClientOptions): XmarginClien
     });
     return parseResponse(schema, res, { method, url: `${transport.baseUrl}${path}` });
   }
-  const acct = (id: string) => `/v1/accounts/${seg(id)}`;
+  const stream = (id: XmarginOperationId, query: Record<string, string | undefined>, opts: O | undefined) =>
+    openEventStream({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      fetch: options.fetch,
+      mapError: options.mapError,
+      connectTimeoutMs: options.timeoutMs,
+      path: pathOf(id, {}),
+      query,
+      signal: opts?.signal,
+    });
+  const acct = (accountId: string) => ({ accountId });
+  const okAnswer = dto.okBody;
 
   return {
     baseUrl: transport.baseUrl,
-    health: (opts) => call('GET', '/healthz', healthDto, { opts }),
-    readiness: (opts) => call('GET', '/readyz', readinessDto, { accept: [503], opts }),
+    health: (opts) => call('getHealthz', healthDto, { opts }),
+    readiness: (opts) => call('getReadyz', readinessDto, { accept: [503], opts }),
     accounts: {
-      create: (body = {}, opts) => call('POST', '/v1/accounts', dto.accountDto, { body, opts }),
-      get: (id, opts) => call('GET', acct(id), dto.accountDto, { opts }),
-      list: (query = {}, opts) =>
-        call('GET', `/v1/accounts${queryString(query)}`, dto.accountListDto, { opts }),
+      create: (body = {}, opts) => call('postAccounts', dto.accountDto, { body, opts }),
+      get: (id, opts) => call('getAccountsByAccountId', dto.accountDto, { params: acct(id), opts }),
+      list: (query, opts) => call('getAccounts', dto.accountListDto, { query, opts }),
       createChallenge: (id, body, opts) =>
-        call('POST', `${acct(id)}/challenges`, dto.challengeDto, { body, opts }),
+        call('postAccountsByAccountIdChallenges', dto.challengeDto, { params: acct(id), body, opts }),
       linkAddress: (id, body, opts) =>
-        call('POST', `${acct(id)}/addresses`, dto.linkedAddress, { body, opts }),
-      listAddresses: (id, opts) => call('GET', `${acct(id)}/addresses`, dto.addressListDto, { opts }),
+        call('postAccountsByAccountIdAddresses', dto.linkedAddress, { params: acct(id), body, opts }),
+      listAddresses: (id, opts) =>
+        call('getAccountsByAccountIdAddresses', dto.addressListDto, { params: acct(id), opts }),
       createGrantChallenge: (id, body, opts) =>
-        call('POST', `${acct(id)}/grant-challenges`, dto.challengeDto, { body, opts }),
-      applyGrant: (id, body, opts) => call('POST', `${acct(id)}/grants`, dto.grantsDto, { body, opts }),
-      listGrants: (id, opts) => call('GET', `${acct(id)}/grants`, dto.grantsDto, { opts }),
+        call('postAccountsByAccountIdGrantChallenges', dto.challengeDto, { params: acct(id), body, opts }),
+      applyGrant: (id, body, opts) =>
+        call('postAccountsByAccountIdGrants', dto.grantsDto, { params: acct(id), body, opts }),
+      listGrants: (id, opts) =>
+        call('getAccountsByAccountIdGrants', dto.grantsDto, { params: acct(id), opts }),
+      grant: (id, protocol, opts) =>
+        call('putAccountsByAccountIdGrantsByProtocol', dto.grantsDto, {
+          params: { accountId: id, protocol },
+          opts,
+        }),
+      revokeGrant: (id, protocol, opts) =>
+        call('deleteAccountsByAccountIdGrantsByProtocol', dto.grantsDto, {
+          params: { accountId: id, protocol },
+          opts,
+        }),
     },
     positions: {
-      list: (id, opts) => call('GET', `${acct(id)}/positions`, dto.positionsDto, { opts }),
+      list: (id, opts) =>
+        call('getAccountsByAccountIdPositions', dto.positionsDto, { params: acct(id), opts }),
       // An upsert by position id converges to the same state when resent.
       upsert: (id, body, opts) =>
-        call('POST', `${acct(id)}/positions`, dto.positionsDto, { body, idempotent: true, opts }),
+        call('postAccountsByAccountIdPositions', dto.positionsDto, {
+          params: acct(id),
+          body,
+          idempotent: true,
+          opts,
+        }),
       remove: (id, positionId, opts) =>
-        call('DELETE', `${acct(id)}/positions/${seg(positionId)}`, dto.positionsDto, { opts }),
+        call('deleteAccountsByAccountIdPositionsByPositionId', dto.positionsDto, {
+          params: { accountId: id, positionId },
+          opts,
+        }),
     },
     margin: {
-      get: (id, opts) => call('GET', `${acct(id)}/margin`, dto.marginSnapshotDto, { opts }),
+      get: (id, opts) =>
+        call('getAccountsByAccountIdMargin', dto.marginSnapshotDto, { params: acct(id), opts }),
+      history: (id, query, opts) =>
+        call('getAccountsByAccountIdMarginHistory', dto.marginHistoryDto, { params: acct(id), query, opts }),
       // A what-if stores nothing: safe to resend.
       whatIf: (id, body, opts) =>
-        call('POST', `${acct(id)}/margin/what-if`, dto.whatIfDto, { body, idempotent: true, opts }),
-      explain: (id, opts) => call('GET', `${acct(id)}/margin/explain`, dto.explainDto, { opts }),
+        call('postAccountsByAccountIdMarginWhatIf', dto.whatIfDto, {
+          params: acct(id),
+          body,
+          idempotent: true,
+          opts,
+        }),
+      explain: (id, opts) =>
+        call('getAccountsByAccountIdMarginExplain', dto.explainDto, { params: acct(id), opts }),
+    },
+    settlement: {
+      withdraw: (id, body, opts) =>
+        call('postAccountsByAccountIdWithdrawals', dto.withdrawalDto, { params: acct(id), body, opts }),
+      marginStatement: (id, query, opts) =>
+        call('getAccountsByAccountIdMarginStatement', dto.marginStatementDto, {
+          params: acct(id),
+          query,
+          opts,
+        }),
+      // Opening an escrow is idempotent: a resent request answers the same escrow.
+      openEscrow: (id, body, opts) =>
+        call('postAccountsByAccountIdEscrows', dto.escrowDto, {
+          params: acct(id),
+          body,
+          idempotent: true,
+          opts,
+        }),
     },
     marketData: {
-      get: (opts) => call('GET', '/v1/market-data', dto.marketDataDto, { opts }),
-      update: (body, opts) =>
-        call('PUT', '/v1/market-data', dto.marketDataWriteDto, { body, idempotent: true, opts }),
+      get: (opts) => call('getMarketData', dto.marketDataDto, { opts }),
+      update: (body, opts) => call('putMarketData', dto.marketDataWriteDto, { body, idempotent: true, opts }),
     },
     attestations: {
       postVaa: (body, opts) =>
-        call('POST', '/v1/attestations/vaa', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
+        call('postAttestationsVaa', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
       postQuery: (body, opts) =>
-        call('POST', '/v1/attestations/query', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
+        call('postAttestationsQuery', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
       postPyth: (body, opts) =>
-        call('POST', '/v1/attestations/pyth', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
-      reverifyRequests: (query = {}, opts) => {
-        const params = new URLSearchParams();
-        if (query.after) params.set('after', query.after);
-        if (query.limit !== undefined) params.set('limit', String(query.limit));
-        const qs = params.size > 0 ? `?${params}` : '';
-        return call('GET', `/v1/attestations/reverify-requests${qs}`, dto.reverifyRequestsDto, { opts });
-      },
+        call('postAttestationsPyth', dto.attestationAcceptedDto, { body, idempotent: true, opts }),
+      reverifyRequests: (query = {}, opts) =>
+        call('getAttestationsReverifyRequests', dto.reverifyRequestsDto, {
+          query: { after: query.after || undefined, limit: query.limit },
+          opts,
+        }),
     },
     stream: {
       margin: (query, opts) =>
-        openEventStream({
-          baseUrl: options.baseUrl,
-          apiKey: options.apiKey,
-          fetch: options.fetch,
-          mapError: options.mapError,
-          connectTimeoutMs: options.timeoutMs,
-          path: '/v1/stream/margin',
-          query: {
+        stream(
+          'getStreamMargin',
+          {
             accountId: query.accountId,
             thresholds: query.thresholds?.join(','),
             lastEventId: query.lastEventId,
           },
-          signal: opts?.signal,
-        }),
+          opts,
+        ),
+      liquidations: (query = {}, opts) =>
+        stream('getStreamLiquidations', { accountId: query.accountId, lastEventId: query.lastEventId }, opts),
     },
     webhooks: {
-      create: (body, opts) => call('POST', '/v1/webhooks', dto.createdWebhookDto, { body, opts }),
-      list: (opts) => call('GET', '/v1/webhooks', dto.webhookListDto, { opts }),
-      get: (id, opts) => call('GET', `/v1/webhooks/${seg(id)}`, dto.webhookDto, { opts }),
-      delete: (id, opts) => call('DELETE', `/v1/webhooks/${seg(id)}`, dto.okBody, { opts }),
-      deliveries: (id, query = {}, opts) => {
-        const q = new URLSearchParams();
-        if (query.limit !== undefined) q.set('limit', String(query.limit));
-        if (query.before !== undefined) q.set('before', query.before);
-        const qs = q.size > 0 ? `?${q}` : '';
-        return call('GET', `/v1/webhooks/${seg(id)}/deliveries${qs}`, dto.webhookDeliveriesDto, { opts });
-      },
-    },
-    settlement: {
-      withdraw: (id, body, opts) =>
-        call('POST', `${acct(id)}/withdrawals`, dto.withdrawalDto, { body, opts }),
-      statement: (id, query, opts) => {
-        const q = new URLSearchParams();
-        for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
-        return call('GET', `${acct(id)}/margin/statement?${q}`, dto.marginStatementDto, { opts });
-      },
-      // Opening an escrow is idempotent: a resent request answers the same escrow.
-      openEscrow: (id, body, opts) =>
-        call('POST', `${acct(id)}/escrows`, dto.escrowDto, { body, idempotent: true, opts }),
+      create: (body, opts) => call('postWebhooks', dto.createdWebhookDto, { body, opts }),
+      list: (opts) => call('getWebhooks', dto.webhookListDto, { opts }),
+      get: (id, opts) => call('getWebhooksByWebhookId', dto.webhookDto, { params: { webhookId: id }, opts }),
+      delete: (id, opts) => call('deleteWebhooksByWebhookId', okAnswer, { params: { webhookId: id }, opts }),
+      deliveries: (id, query, opts) =>
+        call('getWebhooksByWebhookIdDeliveries', dto.webhookDeliveriesDto, {
+          params: { webhookId: id },
+          query,
+          opts,
+        }),
     },
     liquidations: {
-      list: (query = {}, opts) =>
-        call('GET', `/v1/liquidations${queryString(query)}`, dto.auctionListDto, { opts }),
-      get: (id, opts) => call('GET', `/v1/liquidations/${seg(id)}`, dto.auctionDetailDto, { opts }),
-      bid: (id, body, opts) =>
-        call('POST', `/v1/liquidations/${seg(id)}/bids`, liquidationActionResult, {
+      list: (query, opts) => call('getLiquidations', dto.auctionListDto, { query, opts }),
+      get: (auctionId, opts) =>
+        call('getLiquidationsByAuctionId', dto.auctionDetailDto, { params: { auctionId }, opts }),
+      forAccount: (id, opts) =>
+        call('getAccountsByAccountIdLiquidations', dto.auctionListDto, { params: acct(id), opts }),
+      bid: (auctionId, body, opts) =>
+        call('postLiquidationsByAuctionIdBids', liquidationActionResultSchema, {
+          params: { auctionId },
           body,
-          opts,
           ...(opts?.idempotencyKey === undefined
             ? {}
-            : { idempotent: true, headers: { 'idempotency-key': opts.idempotencyKey } }),
+            : { headers: { 'idempotency-key': opts.idempotencyKey }, idempotent: true }),
+          opts,
         }),
-      settlements: (id, opts) =>
-        call('GET', `/v1/liquidations/${seg(id)}/settlements`, dto.settlementsDto, { opts }),
+      settlements: (auctionId, opts) =>
+        call('getLiquidationsByAuctionIdSettlements', dto.settlementsDto, { params: { auctionId }, opts }),
       // Reporting the same transaction again changes nothing.
-      reportSubmission: (id, instructionId, body, opts) =>
+      reportSubmission: (auctionId, instructionId, body, opts) =>
         call(
-          'POST',
-          `/v1/liquidations/${seg(id)}/settlements/${seg(instructionId)}/submission`,
+          'postLiquidationsByAuctionIdSettlementsByInstructionIdSubmission',
           dto.settlementInstructionDto,
-          { body, idempotent: true, opts },
+          {
+            params: { auctionId, instructionId },
+            body,
+            idempotent: true,
+            opts,
+          },
         ),
-      insuranceFund: (opts) => call('GET', '/v1/insurance-fund', dto.insuranceFundDto, { opts }),
+      positionTransfers: (query, opts) =>
+        call('getLiquidationsPositionTransfers', dto.positionTransfersDto, { query, opts }),
+      insuranceFund: (opts) => call('getInsuranceFund', dto.insuranceFundDto, { opts }),
     },
     admin: {
-      createApiKey: (body, opts) => call('POST', '/v1/admin/api-keys', dto.apiKeyDto, { body, opts }),
-      depositCash: (id, body, opts) =>
-        call('POST', `/v1/admin/accounts/${seg(id)}/cash-deposits`, dto.okBody, { body, opts }),
-      withdrawCash: (id, body, opts) =>
-        call('POST', `/v1/admin/accounts/${seg(id)}/cash-withdrawals`, dto.cashWithdrawalDto, { body, opts }),
-      depositInsuranceFund: (body, opts) =>
-        call('POST', '/v1/admin/insurance-fund/deposits', dto.okBody, { body, opts }),
-      proposeParams: (body, opts) => call('POST', '/v1/admin/params', dto.paramsVersionDto, { body, opts }),
+      whoami: (opts) => call('getAdminWhoami', dto.whoamiDto, { opts }),
+      createApiKey: (body, opts) => call('postAdminApiKeys', dto.apiKeyDto, { body, opts }),
+      listApiKeys: (opts) => call('getAdminApiKeys', dto.apiKeyListDto, { opts }),
+      revokeApiKey: (id, opts) => call('deleteAdminApiKeysById', okAnswer, { params: { id }, opts }),
+      listParams: (opts) => call('getAdminParams', dto.paramsVersionListDto, { opts }),
+      proposeParams: (body, opts) => call('postAdminParams', dto.paramsVersionDto, { body, opts }),
+      diffParams: (version, query, opts) =>
+        call('getAdminParamsByVersionDiff', dto.paramsDiffDto, { params: { version }, query, opts }),
       activateParams: (version, opts) =>
-        call('POST', `/v1/admin/params/${version}/activate`, activatedParamsDto, { opts }),
-      setTrustStore: (body, opts) =>
-        call('PUT', '/v1/admin/guardian-sets', dto.trustStoreBody, { body, opts }),
+        call('postAdminParamsByVersionActivate', dto.paramsVersionDto, { params: { version }, opts }),
+      paramsAudit: (opts) => call('getAdminParamsAudit', dto.paramsAuditDto, { opts }),
+      paramsImpact: (version, query, opts) =>
+        call('getAdminParamsByVersionImpact', dto.paramsImpactDto, { params: { version }, query, opts }),
+      getTrustStore: (opts) => call('getAdminGuardianSets', dto.trustStoreBody, { opts }),
+      setTrustStore: (body, opts) => call('putAdminGuardianSets', dto.trustStoreBody, { body, opts }),
+      upgradeGuardianSet: (body, opts) =>
+        call('postAdminGuardianSetsUpgrades', dto.trustStoreBody, { body, opts }),
+      trustAudit: (opts) => call('getAdminTrustAudit', dto.trustAuditDto, { opts }),
+      getAttestationRegistry: (opts) =>
+        call('getAdminAttestationRegistry', dto.attestationRegistryBody, { opts }),
       setAttestationRegistry: (body, opts) =>
-        call('PUT', '/v1/admin/attestation-registry', dto.attestationRegistryBody, { body, opts }),
+        call('putAdminAttestationRegistry', dto.attestationRegistryBody, { body, opts }),
+      queues: (opts) => call('getAdminQueues', dto.queueStatsDto, { opts }),
+      failedJobs: (queue, opts) =>
+        call('getAdminQueuesByQueueFailed', dto.failedJobsDto, { params: { queue }, opts }),
+      retryJob: (queue, jobId, opts) =>
+        call('postAdminQueuesByQueueFailedByJobIdRetry', okAnswer, { params: { queue, jobId }, opts }),
+      discardJob: (queue, jobId, opts) =>
+        call('deleteAdminQueuesByQueueFailedByJobId', okAnswer, { params: { queue, jobId }, opts }),
+      jobQueues: (opts) => call('getAdminJobsQueues', dto.queueOverviewDto, { opts }),
+      failedJobsPage: (queue, query, opts) =>
+        call('getAdminJobsByQueueFailed', dto.failedJobsPageDto, { params: { queue }, query, opts }),
+      retryFailedJob: (queue, jobId, opts) =>
+        call('postAdminJobsByQueueFailedByJobIdRetry', okAnswer, { params: { queue, jobId }, opts }),
+      retryAllFailedJobs: (queue, opts) =>
+        call('postAdminJobsByQueueFailedRetryAll', dto.retriedDto, { params: { queue }, opts }),
+      discardFailedJob: (queue, jobId, opts) =>
+        call('deleteAdminJobsByQueueFailedByJobId', okAnswer, { params: { queue, jobId }, opts }),
+      audit: (query, opts) => call('getAdminAudit', dto.adminAuditDto, { query, opts }),
+      shards: (opts) => call('getAdminShards', dto.shardOwnershipDto, { opts }),
+      uncomputableMargins: (opts) =>
+        call('getAdminMarginUncomputable', dto.uncomputableAccountsDto, { opts }),
+      nearLiquidation: (query, opts) =>
+        call('getAdminMarginNearLiquidation', dto.nearLiquidationDto, { query, opts }),
+      bookSummary: (opts) => call('getAdminBookSummary', dto.bookSummaryDto, { opts }),
+      bookHistogram: (query, opts) => call('getAdminBookHistogram', dto.bookHistogramDto, { query, opts }),
+      bookAccounts: (query, opts) => call('getAdminBookAccounts', dto.bookAccountsDto, { query, opts }),
+      accountDetail: (id, opts) =>
+        call('getAdminAccountsByAccountIdDetail', dto.accountDetailDto, { params: acct(id), opts }),
+      attestationsOverview: (opts) =>
+        call('getAdminAttestationsOverview', dto.attestationOverviewDto, { opts }),
+      auctionEvents: (auctionId, opts) =>
+        call('getAdminLiquidationsByAuctionIdEvents', dto.auctionEventsDto, { params: { auctionId }, opts }),
+      depositInsuranceFund: (body, opts) => call('postAdminInsuranceFundDeposits', okAnswer, { body, opts }),
+      depositCash: (id, body, opts) =>
+        call('postAdminAccountsByAccountIdCashDeposits', okAnswer, { params: acct(id), body, opts }),
+      withdrawCash: (id, body, opts) =>
+        call('postAdminAccountsByAccountIdCashWithdrawals', dto.cashWithdrawalDto, {
+          params: acct(id),
+          body,
+          opts,
+        }),
+      listLiquidationParams: (opts) =>
+        call('getAdminLiquidationParams', dto.liquidationParamsListDto, { opts }),
+      proposeLiquidationParams: (body, opts) =>
+        call('postAdminLiquidationParams', dto.paramsVersionDto, { body, opts }),
+      activateLiquidationParams: (version, opts) =>
+        call('postAdminLiquidationParamsByVersionActivate', dto.paramsVersionDto, {
+          params: { version },
+          opts,
+        }),
+      dynamicParams: (opts) => call('getAdminDynamicParams', dto.dynamicParamsDto, { opts }),
+      setDynamicPolicy: (body, opts) => call('putAdminDynamicParamsPolicy', okAnswer, { body, opts }),
+      setDynamicAsset: (asset, body, opts) =>
+        call('putAdminDynamicParamsAssetsByAsset', okAnswer, { params: { asset }, body, opts }),
+      startStressRun: (body, opts) => call('postAdminStressRuns', dto.stressRunQueuedDto, { body, opts }),
+      stressRuns: (query, opts) => call('getAdminStressRuns', dto.stressRunListDto, { query, opts }),
+      stressRun: (id, opts) => call('getAdminStressRunsById', dto.stressRunDto, { params: { id }, opts }),
+      stressRunRounds: (id, query, opts) =>
+        call('getAdminStressRunsByIdRounds', dto.stressRoundsDto, { params: { id }, query, opts }),
+      stressRunDocument: (id, opts) =>
+        call('getAdminStressRunsByIdDocument', z.unknown(), { params: { id }, opts }),
     },
   };
 }

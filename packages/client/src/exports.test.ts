@@ -13,5 +13,6 @@ it('exports exactly the documented names', () => {
     'readEventStream',
     'signWebhook',
     'verifyWebhookSignature',
+    'xmarginOperations',
   ]);
 });

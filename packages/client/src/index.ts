@@ -15,6 +15,7 @@ export {
   type RetryInfo,
 } from './http-transport.js';
 export { type ErrorResponse, type MapErrorResponse, mapErrorResponse } from './map-error-response.js';
+export { type XmarginOperationId, xmarginOperations } from './operations.js';
 export { readEventStream, type ServerSentEvent } from './read-event-stream.js';
 export {
   type SignWebhookParameters,

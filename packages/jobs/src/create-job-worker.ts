@@ -36,7 +36,9 @@ export function createJobWorker<Q extends QueueName>(params: CreateJobWorkerPara
       try {
         payload = validatePayload(queue, job.data);
       } catch (err) {
-        if (isAppError(err, 'QUEUE__INVALID_PAYLOAD')) throw new UnrecoverableError(err.message);
+        // Keeps the code, so failure metrics and logs can tell an invalid payload from a failed handler.
+        if (isAppError(err, 'QUEUE__INVALID_PAYLOAD'))
+          throw Object.assign(new UnrecoverableError(err.message), { code: err.code });
         throw err;
       }
       return handler(payload, job);

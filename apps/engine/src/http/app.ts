@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { type Logger, runReadinessProbes } from '@xmargin/ops';
 import { errorBody } from '@xmargin/schemas/http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import {
@@ -36,8 +38,8 @@ export interface BuildAppParameters {
   readonly authFailureLimit?: { readonly perSecond: number; readonly burst: number };
   /** Readiness probes by dependency name; each throws when its dependency is unusable. */
   readonly readiness: Readonly<Record<string, () => Promise<void>>>;
-  /** false in tests (no stray output); a pino level otherwise. */
-  readonly logger: false | { readonly level: string; readonly stream?: { write(line: string): void } };
+  /** Request logs (one line per request and response, with its request id); silent in most tests. */
+  readonly logger: Logger;
   /** Registers the /v1 routes (given the typed instance). */
   readonly routes: (app: App) => Promise<void> | void;
 }
@@ -47,18 +49,16 @@ export const bearerSecurity = [{ apiKey: [] }];
 
 export async function buildApp(params: BuildAppParameters): Promise<App> {
   const app = Fastify({
-    logger:
-      params.logger === false
-        ? false
-        : {
-            level: params.logger.level,
-            ...(params.logger.stream ? { stream: params.logger.stream } : {}),
-            // Defence in depth: even if a future log call passes headers, credentials are censored.
-            redact: ['req.headers.authorization', 'headers.authorization', 'authorization'],
-          },
+    // The process's pino logger (credentials censored there, see @xmargin/ops createLogger).
+    loggerInstance: params.logger as FastifyBaseLogger,
     bodyLimit: params.bodyLimit,
-    // Request ids help correlate logs; the header is never echoed with anything secret.
-    requestIdHeader: 'x-request-id',
+    // Request ids correlate a request's log lines: the caller's `x-request-id` when it sends one (up to
+    // 128 characters), a random UUID otherwise; answered in the `x-request-id` response header.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
+    },
     // Errors Node's HTTP parser raises before Fastify sees a request (headers too large, malformed
     // request line) get the same `{ error: { code } }` envelope as every other error.
     clientErrorHandler: answerClientError,
@@ -77,6 +77,21 @@ export async function buildApp(params: BuildAppParameters): Promise<App> {
       params.authFailureLimit?.perSecond ?? 5,
       params.authFailureLimit?.burst ?? 50,
     ),
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // A graceful close waits for every open connection: a keep-alive one whose request was still running
+  // when close began would otherwise stay open until its keep-alive timeout (72 s) had passed.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -124,19 +139,8 @@ export async function buildApp(params: BuildAppParameters): Promise<App> {
       },
     },
     async (_request, reply) => {
-      const checks: Record<string, string> = {};
-      await Promise.all(
-        Object.entries(params.readiness).map(async ([name, probe]) => {
-          try {
-            await probe();
-            checks[name] = 'ok';
-          } catch (err) {
-            checks[name] = err instanceof Error ? err.message.split('\n')[0]! : 'unavailable';
-          }
-        }),
-      );
-      const ready = Object.values(checks).every((c) => c === 'ok');
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unready', checks });
+      const { ready, body } = await runReadinessProbes(params.readiness);
+      return reply.status(ready ? 200 : 503).send(body);
     },
   );
 

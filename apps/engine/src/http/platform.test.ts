@@ -259,4 +259,22 @@ describe('errors, auth and limits', () => {
     for (const secret of [protocolKey, t.adminKey, 'xm_wrong_secret_1234567890'])
       expect(all).not.toContain(secret);
   });
+
+  it('logs each request as JSON with its request id, given by the caller or generated, and answers it', async () => {
+    const given = await app().inject({
+      method: 'GET',
+      url: '/v1/accounts/acc_missing',
+      headers: { ...bearer(protocolKey), 'x-request-id': 'req-from-caller-1' },
+    });
+    expect(given.headers['x-request-id']).toBe('req-from-caller-1');
+    const generated = await app().inject({ method: 'GET', url: '/healthz' });
+    const id = String(generated.headers['x-request-id']);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const lines = logLines.map((l) => JSON.parse(l) as { reqId?: string; msg?: string; service?: string });
+    for (const reqId of ['req-from-caller-1', id]) {
+      const mine = lines.filter((l) => l.reqId === reqId);
+      expect(mine.map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
+      expect(mine[0]?.service).toBe('engine');
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { silentLogger } from '@xmargin/ops';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestEngine, type TestEngine } from '../test-support/harness.js';
 import { buildApp } from './app.js';
@@ -139,7 +140,7 @@ describe('failed authentication and route costs', () => {
       rateLimit: { perSecond: 1, burst: 100 },
       authFailureLimit: { perSecond: 1, burst: 10 },
       readiness: {},
-      logger: false,
+      logger: silentLogger(),
       routes: (v1) => {
         v1.get('/accounts/:accountId/margin', { config: { roles: ['protocol'] } }, async () => ({
           ok: true,

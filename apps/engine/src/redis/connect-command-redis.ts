@@ -1,4 +1,5 @@
 import { AppError } from '@xmargin/errors';
+import { redactUrl } from '@xmargin/ops';
 import { Redis } from 'ioredis';
 
 export interface ConnectCommandRedisParameters {
@@ -47,15 +48,4 @@ export async function connectCommandRedis(params: ConnectCommandRedisParameters)
     });
   }
   return redis;
-}
-
-/** The URL without its password, for error messages. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'REDIS_URL';
-  }
 }

@@ -223,7 +223,7 @@ describe('Solana escrow', () => {
     // The signed margin statement (typed client) carries the same unified equity.
     const evm = `0x${randomBytes(20).toString('hex')}`;
     await t.engine.context.store.accounts.linkAddress({ account: accountId(ID), chain: 'evm', address: evm });
-    const statement = await client.settlement.statement(ID, {
+    const statement = await client.settlement.marginStatement(ID, {
       chainId: 1337,
       verifyingContract: `0x${'12'.repeat(20)}`,
     });

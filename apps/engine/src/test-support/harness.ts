@@ -59,6 +59,8 @@ export async function startTestEngine(
     QUEUE_PREFIX: ids.prefix,
     XMARGIN_ADMIN_KEY: adminKey,
     WORKER_CONCURRENCY: '4',
+    // Test webhook endpoints listen on loopback.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
     ...(db === 'postgres' ? { DATABASE_URL: DATABASE_URL_TEST } : { PGLITE_DIR: pgliteDir ?? '' }),
     ...options.env,
   });

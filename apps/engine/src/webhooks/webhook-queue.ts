@@ -3,6 +3,8 @@ import { createRedisConnection } from '@xmargin/jobs';
 import type { Store } from '@xmargin/store';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { assertWebhookUrlAllowed } from './assert-webhook-url-allowed.js';
+import { postToWebhook } from './post-to-webhook.js';
 
 /** BullMQ queue of webhook deliveries: one job per (webhook, event id), retried with exponential backoff. */
 export const WEBHOOK_QUEUE = 'webhook-deliveries';
@@ -45,6 +47,8 @@ export interface DeliverWebhookParameters {
   readonly timeoutMs: number;
   /** Unix ms. */
   readonly now: () => number;
+  /** WEBHOOK_ALLOW_PRIVATE: deliveries to loopback / private / link-local addresses allowed. */
+  readonly allowPrivate: boolean;
 }
 
 /**
@@ -73,8 +77,11 @@ export async function deliverWebhook(
   let httpStatus: number | null = null;
   let error: string | null = null;
   try {
-    const res = await fetch(webhook.url, {
-      method: 'POST',
+    // The name may resolve elsewhere than when it was registered: checked again before each attempt,
+    // and its connection refuses an internal address whatever the name resolves to by then.
+    await assertWebhookUrlAllowed(webhook.url, { allowPrivate: p.allowPrivate });
+    httpStatus = await postToWebhook({
+      url: webhook.url,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'xmargin-webhooks/1',
@@ -83,12 +90,10 @@ export async function deliverWebhook(
         'x-xmargin-signature': signWebhook({ secret: webhook.secret, timestamp: sentAt, body }),
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(p.timeoutMs),
+      timeoutMs: p.timeoutMs,
+      allowPrivate: p.allowPrivate,
     });
-    httpStatus = res.status;
-    await res.body?.cancel();
-    if (!res.ok) error = `HTTP ${res.status}`;
+    if (httpStatus < 200 || httpStatus > 299) error = `HTTP ${httpStatus}`;
   } catch (err) {
     error = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 500) : String(err);
   }
@@ -103,8 +108,10 @@ export async function deliverWebhook(
     final: !delivered && attemptsLeft <= 1,
   });
   if (!delivered) {
-    if (attemptsLeft <= 1) throw new UnrecoverableError(`webhook delivery failed: ${error}`);
-    throw new Error(`webhook delivery failed: ${error}`);
+    const code = { code: 'WEBHOOK__DELIVERY_FAILED' };
+    if (attemptsLeft <= 1)
+      throw Object.assign(new UnrecoverableError(`webhook delivery failed: ${error}`), code);
+    throw Object.assign(new Error(`webhook delivery failed: ${error}`), code);
   }
   return 'delivered';
 }
@@ -113,7 +120,6 @@ export function startWebhookWorker(
   p: DeliverWebhookParameters & {
     readonly redisUrl: string;
     readonly prefix: string;
-    readonly onError: (err: unknown) => void;
   },
 ): { worker: Worker; connection: Redis } {
   const connection = createRedisConnection(p.redisUrl, { name: 'xmargin-worker-webhooks' });
@@ -122,6 +128,6 @@ export function startWebhookWorker(
     async (job: Job<WebhookJob>) => deliverWebhook(p, job.data, (job.opts.attempts ?? 1) - job.attemptsMade),
     { connection, prefix: p.prefix, concurrency: 8 },
   );
-  worker.on('error', p.onError);
+  // The caller observes it (observeWorker) before anything awaits.
   return { worker, connection };
 }

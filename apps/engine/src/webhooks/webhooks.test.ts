@@ -1,27 +1,25 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createXmarginClient, verifyWebhookSignature } from '@xmargin/client';
 import { isAppError } from '@xmargin/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishLiquidationEvents } from '../liquidation/liquidation-events.js';
 import { marketData, seedBalance } from '../test-support/fixtures.js';
 import { bearer, startTestEngine, type TestEngine } from '../test-support/harness.js';
+import {
+  type RecordedRequest,
+  type RecordingServer,
+  startRecordingServer,
+} from '../test-support/recording-server.js';
 
 // Webhooks end to end: real engine (API + workers), real Redis and Postgres, and a real local HTTP
 // endpoint that fails twice before accepting: signed deliveries, retries with backoff, the delivery log,
 // and tenancy (a protocol the account never granted receives nothing).
-interface Received {
-  readonly at: number;
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
+type Received = RecordedRequest;
 
 let t: TestEngine;
 let base: string;
-let server: Server;
+let server: RecordingServer;
 let endpoint: string;
-const received: Received[] = [];
+let received: Received[] = [];
 /** `/flaky` answers 500 to the first two attempts of each event, then 204; other paths 204. */
 const attemptsSeen = new Map<string, number>();
 let protoA: string;
@@ -29,22 +27,14 @@ let protoB: string;
 const ACC = 'acc_hooked';
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString('utf8');
-    });
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      received.push({ at: Date.now(), path, headers: req.headers, body });
-      const key = `${path} ${String(req.headers['x-xmargin-event-id'])}`;
-      const n = (attemptsSeen.get(key) ?? 0) + 1;
-      attemptsSeen.set(key, n);
-      res.writeHead(path === '/flaky' && n <= 2 ? 500 : 204).end();
-    });
+  server = await startRecordingServer((r) => {
+    const key = `${r.path} ${String(r.headers['x-xmargin-event-id'])}`;
+    const n = (attemptsSeen.get(key) ?? 0) + 1;
+    attemptsSeen.set(key, n);
+    return r.path === '/flaky' && n <= 2 ? 500 : 204;
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = server.url;
+  received = server.received;
   t = await startTestEngine('webhooks', {
     role: 'all',
     env: { MARGIN_THRESHOLDS: '0', WEBHOOK_BACKOFF_MS: '300', WEBHOOK_MAX_ATTEMPTS: '4' },
@@ -69,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t.close();
-  await new Promise((r) => server.close(r));
+  await server.close();
 });
 
 /** The delivery's signature verifies with this secret over its raw body. */

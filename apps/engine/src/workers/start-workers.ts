@@ -10,8 +10,6 @@ export interface WorkerSettings {
   readonly concurrency: number;
   readonly lockDurationMs: number;
   readonly stalledIntervalMs: number;
-  /** Reports a worker-level error (connection loss, lock renewal failure); never throws. */
-  readonly onError: (err: Error, queue: string) => void;
   /** Polls one configured network's adapter; absent when no network is configured. */
   readonly indexChain?: (chain: string) => Promise<{ applied: number; accounts: readonly string[] }>;
 }
@@ -66,6 +64,6 @@ export function startWorkers(
       }),
     );
   }
-  for (const w of workers) w.on('error', (err) => s.onError(err, w.name));
+  // The caller observes them (observeWorker: failures logged and counted, worker errors logged).
   return { workers, connections };
 }

@@ -1,8 +1,10 @@
+import { collectProcessMetrics } from '@xmargin/ops';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The relayer's own Prometheus registry (never the global one: tests run several relayers per process). */
 export function createRelayerMetrics() {
   const registry = new Registry();
+  collectProcessMetrics(registry);
   const posts = new Counter({
     name: 'xmargin_relayer_posts_total',
     help: 'Attestations posted to the engine, by kind and outcome (accepted, duplicate, rejected, retry)',

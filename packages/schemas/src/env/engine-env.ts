@@ -136,8 +136,16 @@ export const engineEnv = z.object({
   ATTESTATION_MAX_AGE_SECONDS_VAA: z.coerce.number().int().min(1).optional(),
   ATTESTATION_MAX_AGE_SECONDS_QUERY: z.coerce.number().int().min(1).optional(),
   ATTESTATION_MAX_AGE_SECONDS_PYTH: int(60, 1),
-  /** How long the engine waits for Redis on start before exiting with a clear error. */
+  /** How long the engine waits for Redis on start (retrying, one log line each) before exiting non-zero. */
   REDIS_CONNECT_TIMEOUT_MS: int(10_000, 100),
+  /** The same bound for Postgres (DATABASE_URL) on start. */
+  DATABASE_CONNECT_TIMEOUT_MS: int(10_000, 100),
+  /**
+   * Ops port of `--role worker` (`/healthz`, `/readyz`, `/metrics`; roles api and all serve them on
+   * PORT). 0 = any free port (the start line names it). No authentication: keep it on a private network.
+   */
+  OPS_HOST: z.string().min(1).default('127.0.0.1'),
+  OPS_PORT: int(9464).pipe(z.number().max(65_535)),
   /** Accounts one API key may create, and margin streams it may hold open at once (per API process). */
   MAX_ACCOUNTS_PER_KEY: int(100_000, 1),
   MAX_STREAMS_PER_KEY: int(100, 1),
@@ -152,6 +160,15 @@ export const engineEnv = z.object({
   /** Per-attempt HTTP timeout of a webhook delivery, and webhooks one protocol key may register. */
   WEBHOOK_TIMEOUT_MS: int(10_000, 100),
   MAX_WEBHOOKS_PER_KEY: int(20, 1),
+  /**
+   * Webhook URLs may point at loopback, private, link-local or otherwise internal addresses only when
+   * `true` (development and tests); by default they are refused (WEBHOOK__URL_NOT_ALLOWED), checked on
+   * registration and again, on the resolved address, before every delivery.
+   */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /**
    * Failed authentications (missing, unknown or revoked key) per client IP per API process: sustained
    * per second and burst. Past it, requests from that IP get 429 before any key lookup.

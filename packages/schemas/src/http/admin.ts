@@ -181,3 +181,23 @@ export const failedJobsDto = z.object({
     }),
   ),
 });
+
+/** `GET /v1/admin/api-keys`: the keys not revoked (never their secrets). */
+export const apiKeyListDto = z.object({ keys: z.array(apiKeyDto) });
+
+/** `GET /v1/admin/params`: the latest parameter versions. */
+export const paramsVersionListDto = z.object({ versions: z.array(paramsVersionDto) });
+
+/** `GET /v1/admin/whoami`: the calling key's name and role. */
+export const whoamiDto = z.object({ name: z.string(), role: roleEnum });
+
+/** `GET /v1/admin/liquidation-params`: versions and their audit log. */
+export const liquidationParamsListDto = z.object({
+  versions: z.array(paramsVersionDto),
+  audit: paramsAuditDto.shape.entries,
+});
+
+/** `POST /v1/admin/liquidation-params`: auction parameters (validated by the engine) and a note. */
+export const proposeLiquidationParamsBody = z
+  .object({ params: z.unknown(), note: z.string().max(500).optional() })
+  .strict();

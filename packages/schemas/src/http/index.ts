@@ -18,6 +18,7 @@ export {
 export {
   type AttestationRegistry,
   apiKeyDto,
+  apiKeyListDto,
   attestationRegistryBody,
   createApiKeyBody,
   diffQuery,
@@ -25,9 +26,12 @@ export {
   failedJobsDto,
   guardianUpgradeBody,
   jobParams,
+  liquidationParamsListDto,
   paramsAuditDto,
   paramsDiffDto,
   paramsVersionDto,
+  paramsVersionListDto,
+  proposeLiquidationParamsBody,
   proposeParamsBody,
   pythFeedEntry,
   queueParams,
@@ -36,6 +40,7 @@ export {
   trustAuditDto,
   trustStoreBody,
   versionParams,
+  whoamiDto,
 } from './admin.js';
 export {
   type AccountDetailDto,
@@ -168,6 +173,14 @@ export {
   withdrawalBody,
   withdrawalDto,
 } from './settlement.js';
+export {
+  stressRunDto,
+  stressRunListDto,
+  stressRunParams,
+  stressRunQueuedDto,
+  stressRunsQuery,
+  stressRunView,
+} from './stress-runs.js';
 export {
   createdWebhookDto,
   createWebhookBody,

@@ -1,5 +1,4 @@
-import { roleEnum } from '@xmargin/schemas/http';
-import { z } from 'zod';
+import { whoamiDto } from '@xmargin/schemas/http';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
 
@@ -14,7 +13,7 @@ export function adminSessionRoutes() {
           tags: ['admin'],
           summary: 'The calling key: name and role',
           security: bearerSecurity,
-          response: { 200: z.object({ name: z.string(), role: roleEnum }), ...authErrors },
+          response: { 200: whoamiDto, ...authErrors },
         },
       },
       async (request) => {

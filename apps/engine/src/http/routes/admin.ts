@@ -10,6 +10,7 @@ import type { QueueAdmin } from '@xmargin/jobs';
 import { type ParamsSpec, resolveParams } from '@xmargin/risk';
 import {
   apiKeyDto,
+  apiKeyListDto,
   attestationRegistryBody,
   createApiKeyBody,
   diffQuery,
@@ -21,6 +22,7 @@ import {
   paramsAuditDto,
   paramsDiffDto,
   paramsVersionDto,
+  paramsVersionListDto,
   proposeParamsBody,
   queueParams,
   queueStatsDto,
@@ -82,7 +84,7 @@ export function adminRoutes(ctx: EngineContext, queueAdmin: QueueAdmin) {
       {
         config: { roles: admin },
         schema: schema('List API keys (never their secrets)', {
-          response: { 200: z.object({ keys: z.array(apiKeyDto) }), ...authErrors },
+          response: { 200: apiKeyListDto, ...authErrors },
         }),
       },
       async () => ({
@@ -114,7 +116,7 @@ export function adminRoutes(ctx: EngineContext, queueAdmin: QueueAdmin) {
       {
         config: { roles: admin },
         schema: schema('Risk parameter versions, latest first', {
-          response: { 200: z.object({ versions: z.array(paramsVersionDto) }), ...authErrors },
+          response: { 200: paramsVersionListDto, ...authErrors },
         }),
       },
       async () => ({ versions: (await ctx.store.riskParams.list({ limit: 100 })).map(paramVersionView) }),

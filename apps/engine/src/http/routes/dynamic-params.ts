@@ -1,6 +1,6 @@
 import { AppError, formatIssuePath } from '@xmargin/errors';
 import { type ParamsSpec, resolveParams, volatilityOf } from '@xmargin/risk';
-import { dynamicAssetBody, dynamicParamsDto, dynamicPolicyBody } from '@xmargin/schemas/http';
+import { dynamicAssetBody, dynamicParamsDto, dynamicPolicyBody, okBody } from '@xmargin/schemas/http';
 import { paramsSpecSchema } from '@xmargin/schemas/risk';
 import type { JsonValue, Store } from '@xmargin/store';
 import { z } from 'zod';
@@ -54,7 +54,7 @@ export function dynamicParamsRoutes(store: Pick<Store, 'dynamicParams'>) {
           summary: 'Set the scaler policy',
           security: bearerSecurity,
           body: dynamicPolicyBody,
-          response: { 200: z.object({ ok: z.literal(true) }), ...authErrors },
+          response: { 200: okBody, ...authErrors },
         },
       },
       async (request) => {
@@ -89,7 +89,7 @@ export function dynamicParamsRoutes(store: Pick<Store, 'dynamicParams'>) {
           security: bearerSecurity,
           params: z.object({ asset: z.string().min(1) }),
           body: dynamicAssetBody,
-          response: { 200: z.object({ ok: z.literal(true) }), ...authErrors },
+          response: { 200: okBody, ...authErrors },
         },
       },
       async (request) => {

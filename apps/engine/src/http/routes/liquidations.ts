@@ -12,14 +12,15 @@ import {
   errorBody,
   insuranceDepositBody,
   insuranceFundDto,
+  liquidationParamsListDto,
   liquidationStreamQuery,
   listLiquidationsQuery,
   okBody,
-  paramsAuditDto,
   paramsVersionDto,
   placeBidBody,
   positionTransfersDto,
   positionTransfersQuery,
+  proposeLiquidationParamsBody,
   seizureSubmissionBody,
   settlementInstructionDto,
   settlementInstructionParams,
@@ -445,7 +446,7 @@ export function liquidationRoutes(ctx: EngineContext) {
         config: { roles: admin },
         schema: schema('admin', 'Liquidation parameter versions and their audit log', {
           response: {
-            200: z.object({ versions: z.array(paramsVersionDto), audit: paramsAuditDto.shape.entries }),
+            200: liquidationParamsListDto,
             ...authErrors,
           },
         }),
@@ -474,7 +475,7 @@ export function liquidationRoutes(ctx: EngineContext) {
       {
         config: { roles: admin },
         schema: schema('admin', 'Propose a liquidation parameter version (draft)', {
-          body: z.object({ params: z.unknown(), note: z.string().max(500).optional() }).strict(),
+          body: proposeLiquidationParamsBody,
           response: { 201: paramsVersionDto, ...authErrors },
         }),
       },

@@ -1,6 +1,15 @@
 import { AppError } from '@xmargin/errors';
 import { type ParamsSpec, resolveParams, type StressResult } from '@xmargin/risk';
-import { errorBody, stressRoundsDto, stressRoundsQuery } from '@xmargin/schemas/http';
+import {
+  errorBody,
+  stressRunParams as idParams,
+  stressRunsQuery as listQuery,
+  stressRoundsDto,
+  stressRoundsQuery,
+  stressRunDto,
+  stressRunListDto,
+  stressRunQueuedDto,
+} from '@xmargin/schemas/http';
 import { stressRunRequestSchema } from '@xmargin/schemas/risk';
 import type { StressRunRecord } from '@xmargin/store';
 import { z } from 'zod';
@@ -11,25 +20,6 @@ import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
 
 const admin = ['admin'] as const;
-const idParams = z.object({ id: z.string().min(1).max(200) });
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-  before: z.string().min(1).max(200).optional(),
-});
-const runView = z.object({
-  id: z.string(),
-  label: z.string().nullable(),
-  status: z.enum(['queued', 'running', 'done', 'failed']),
-  progress: z.object({ mode: z.string(), round: z.number() }).nullable(),
-  snapshot: z
-    .object({ asOf: z.number(), paramsVersion: z.number().nullable(), accountCount: z.number() })
-    .nullable(),
-  warnings: z.array(z.unknown()),
-  createdBy: z.string(),
-  createdAt: z.number(),
-  error: z.object({ code: z.string(), message: z.string() }).passthrough().optional(),
-});
-
 function invalid(path: string, message: string): AppError<'API__INVALID_REQUEST'> {
   return new AppError('API__INVALID_REQUEST', {
     context: { part: 'body', issues: [{ path, message }] },
@@ -73,7 +63,7 @@ export function stressRunRoutes(ctx: EngineContext) {
         schema: schema('Queue a systemic stress run on a consistent snapshot of the live book (audited)', {
           body: stressRunRequestSchema,
           response: {
-            202: z.object({ id: z.string(), status: z.literal('queued') }),
+            202: stressRunQueuedDto,
             404: errorBody,
             ...authErrors,
           },
@@ -125,10 +115,7 @@ export function stressRunRoutes(ctx: EngineContext) {
         schema: schema('Stress runs, newest first, with a summary per mode', {
           querystring: listQuery,
           response: {
-            200: z.object({
-              runs: z.array(runView.extend({ summary: z.record(z.string(), z.unknown()).optional() })),
-              next: z.string().nullable(),
-            }),
+            200: stressRunListDto,
             ...authErrors,
           },
         }),
@@ -157,7 +144,7 @@ export function stressRunRoutes(ctx: EngineContext) {
         schema: schema('One stress run: status, progress, snapshot, result or error', {
           params: idParams,
           response: {
-            200: runView.extend({ result: z.unknown().optional() }),
+            200: stressRunDto,
             404: errorBody,
             ...authErrors,
           },

@@ -13,6 +13,7 @@ import {
 } from '@xmargin/schemas/http';
 import type { WebhookRecord } from '@xmargin/store';
 import type { EngineContext } from '../../context.js';
+import { assertWebhookUrlAllowed } from '../../webhooks/assert-webhook-url-allowed.js';
 import type { WebhookKind } from '../../webhooks/webhook-dispatcher.js';
 import { type App, authErrors, bearerSecurity } from '../app.js';
 import { principalOf } from '../auth.js';
@@ -52,7 +53,7 @@ export function webhookRoutes(ctx: EngineContext) {
         config: { roles: owners },
         schema: schema('Register a webhook (answers its signing secret, once)', {
           body: createWebhookBody,
-          response: { 201: createdWebhookDto, ...authErrors },
+          response: { 201: createdWebhookDto, ...authErrors, 422: errorBody },
         }),
       },
       async (request, reply) => {
@@ -64,6 +65,7 @@ export function webhookRoutes(ctx: EngineContext) {
             shortMessage: `This API key already has ${held} webhooks (MAX_WEBHOOKS_PER_KEY)`,
           });
         }
+        await assertWebhookUrlAllowed(request.body.url, { allowPrivate: ctx.settings.webhooks.allowPrivate });
         const secret = `whsec_${randomBytes(32).toString('hex')}`;
         const w = await ctx.store.webhooks.create({
           keyId: p.keyId,

@@ -1,0 +1,3 @@
+import { xmarginProject } from '../../vitest.shared.js';
+
+export default xmarginProject('ops');
