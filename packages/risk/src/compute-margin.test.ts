@@ -13,7 +13,7 @@ describe('computeMargin at the edge of the double range', () => {
       } catch (e) {
         err = e;
       }
-      expect(isAppError(err, 'RISK__INVALID_INPUT') && err.context.path).toMatch(/^account\./);
+      expect(isAppError(err, 'RISK__INVALID_INPUT') && err.context.path).toMatch(/^\$\.account\./);
     }
   });
 

@@ -1,3 +1,4 @@
+import { formatIssuePath } from '@xmargin/errors';
 import type { Account, Position, RiskParams } from '@xmargin/risk';
 import type { BalanceRecord, PositionRecord } from '@xmargin/store';
 import { buildAccount } from '../margin/build-document.js';
@@ -68,7 +69,7 @@ export function collateralWarnings(
   const out: { code: string; path: string; message: string }[] = [];
   const maxAge = params.collateralMaxAgeSeconds;
   (account.collateral ?? []).forEach((c, i) => {
-    const path = `account.collateral.${i}`;
+    const path = formatIssuePath(['account', 'collateral', i]);
     if (maxAge !== null && c.observedAt !== undefined && asOf - c.observedAt > maxAge) {
       out.push({
         code: 'COLLATERAL_STALE',

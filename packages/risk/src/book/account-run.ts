@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import {
   imHaircutExtra,
   mmHaircut,
@@ -50,7 +50,7 @@ function checkPosition(ctx: ModelContext, p: Position, index: number): void {
     if (m.perpPrice === undefined) {
       throw new AppError('RISK__INVALID_INPUT', {
         context: {
-          path: `markets.${p.underlying}.perp`,
+          path: formatIssuePath(['markets', p.underlying, 'perp']),
           reason: `position ${index} is a perp but the market has no perp price`,
         },
       });

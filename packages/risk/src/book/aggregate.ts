@@ -411,7 +411,7 @@ export function overflowError(t: AccountTotals): AppError<'RISK__INVALID_INPUT'>
   for (const [name, value] of Object.entries(t)) {
     if (!Number.isFinite(value)) {
       return new AppError('RISK__INVALID_INPUT', {
-        context: { path: `account.${name}`, reason: `overflows the double range (${value})` },
+        context: { path: `$.account.${name}`, reason: `overflows the double range (${value})` },
       });
     }
   }

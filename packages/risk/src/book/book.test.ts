@@ -186,7 +186,7 @@ describe('createRiskBook', () => {
     const fine = book.upsertAccount('fine', { positions: [perp(1, 2000)] });
     expect(!overflow.ok && isAppError(overflow.error, 'RISK__INVALID_INPUT')).toBe(true);
     expect(!overflow.ok && (overflow.error as AppError<'RISK__INVALID_INPUT'>).context.path).toBe(
-      'account.equity',
+      '$.account.equity',
     );
     expect(!missing.ok && isAppError(missing.error, 'RISK__MISSING_MARKET')).toBe(true);
     expect(fine.ok).toBe(true);

@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import { isPmrm2, type ModelContext } from '../book/model-context.js';
 import type { ExpiryContext } from '../model/context.js';
 import { optionValue, volFor } from '../model/option-value.js';
@@ -109,7 +109,10 @@ export function holdingFigures(state: PriceState, universe: AssetUniverse, u: St
       const Fp = m.perpPrice;
       if (Fp === undefined) {
         throw new AppError('RISK__INVALID_INPUT', {
-          context: { path: `markets.${p.underlying}.perp`, reason: 'a perp position needs a perp price' },
+          context: {
+            path: formatIssuePath(['markets', p.underlying, 'perp']),
+            reason: 'a perp position needs a perp price',
+          },
         });
       }
       push(

@@ -35,7 +35,7 @@ export function nextScale(
   if (asset.mode === 'pinned') return asset.pinnedScale ?? current;
   if (!(asset.floor > 0) || !(asset.cap >= asset.floor) || !(asset.referenceVol > 0)) {
     throw new AppError('RISK__INVALID_INPUT', {
-      context: { path: 'dynamic.assets', reason: 'needs referenceVol > 0 and 0 < floor <= cap' },
+      context: { path: '$.dynamic.assets', reason: 'needs referenceVol > 0 and 0 < floor <= cap' },
     });
   }
   const target = Math.min(asset.cap, Math.max(asset.floor, vol / asset.referenceVol));

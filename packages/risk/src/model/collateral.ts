@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import type { AssetParams, CollateralBalance, MarginWarning } from '../types.js';
 import type { MarginContext } from './context.js';
 
@@ -81,7 +81,7 @@ export function resolveBalances<T>(
   const amounts = new Map<string, number>();
   const maxAge = ctx.params.collateralMaxAgeSeconds;
   balances.forEach((c, i) => {
-    const path = `account.collateral.${i}`;
+    const path = formatIssuePath(['account', 'collateral', i]);
     if (maxAge !== null && c.observedAt !== undefined && ctx.asOf - c.observedAt > maxAge) {
       warnings.push({
         code: 'COLLATERAL_STALE',

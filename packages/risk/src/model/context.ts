@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import { marketParamsOf, resolvePmrm1Params } from '../params/resolve-params.js';
 import type {
   ExpiryMarket,
@@ -131,12 +131,15 @@ export function buildMarket<P, E>(
 ): ModelMarket<P, E> {
   if (!(m.spot > 0)) {
     throw new AppError('RISK__INVALID_INPUT', {
-      context: { path: `markets.${name}.spot`, reason: 'must be > 0' },
+      context: { path: formatIssuePath(['markets', name, 'spot']), reason: 'must be > 0' },
     });
   }
   const expiries = new Map<number, E>();
   (m.expiries ?? []).forEach((e, i) => {
-    expiries.set(e.expiry, expiry(e, `markets.${name}.expiries.${i}`, asOf, p, discounting));
+    expiries.set(
+      e.expiry,
+      expiry(e, formatIssuePath(['markets', name, 'expiries', i]), asOf, p, discounting),
+    );
   });
   return {
     name,
@@ -159,7 +162,7 @@ export function stableTerms(
 ): { stablePrice: number; imFactor: number } {
   const stablePrice = doc.stable?.price ?? 1;
   if (!(stablePrice > 0)) {
-    throw new AppError('RISK__INVALID_INPUT', { context: { path: 'stable.price', reason: 'must be > 0' } });
+    throw new AppError('RISK__INVALID_INPUT', { context: { path: '$.stable.price', reason: 'must be > 0' } });
   }
   const { peg } = params;
   return {

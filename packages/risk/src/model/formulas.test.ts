@@ -198,8 +198,8 @@ describe('collateral', () => {
     const r = computeMargin(doc);
     expect(r.equity).toBeCloseTo(4000, 10);
     expect(r.warnings.map((w) => [w.code, w.path])).toEqual([
-      ['COLLATERAL_STALE', 'account.collateral.0'],
-      ['COLLATERAL_UNSUPPORTED', 'account.collateral.2'],
+      ['COLLATERAL_STALE', '$.account.collateral[0]'],
+      ['COLLATERAL_UNSUPPORTED', '$.account.collateral[2]'],
     ]);
   });
 

@@ -79,7 +79,7 @@ describe('unescrowedHaircut parameter', () => {
     expect(() => computeMargin(withUsdc(pmrmTestParams, [usdc(1)], 1.5))).toThrow(
       expect.objectContaining({
         code: 'RISK__INVALID_INPUT',
-        context: expect.objectContaining({ path: 'params.assets.USDC.unescrowedHaircut' }),
+        context: expect.objectContaining({ path: '$.params.assets.USDC.unescrowedHaircut' }),
       }),
     );
   });

@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import type { AssetParams, ParamsInput, RiskParams, UnderlyingParamsInput } from '../types.js';
 
 // Building blocks shared by the resolvers of both models.
@@ -28,7 +28,9 @@ export function deepMerge<T>(base: T, patch: unknown): T {
 }
 
 export function invalid(path: string, reason: string): AppError<'RISK__INVALID_INPUT'> {
-  return new AppError('RISK__INVALID_INPUT', { context: { path: `params.${path}`, reason } });
+  return new AppError('RISK__INVALID_INPUT', {
+    context: { path: formatIssuePath(['params', ...path.split('.')]), reason },
+  });
 }
 
 export function required<T>(value: T | undefined, path: string): T {

@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import { mmHaircut, resolveBalances } from '../model/collateral.js';
 import type { AssetParams, CollateralBalance, MarginWarning } from '../types.js';
 import type { Pmrm2Context } from './pmrm2-context.js';
@@ -56,7 +56,7 @@ function valueAsset(ctx: Pmrm2Context, asset: string, amount: number, a: AssetPa
   if (riskCancelling && !market) {
     throw new AppError('RISK__INVALID_INPUT', {
       context: {
-        path: `params.assets.${asset}.riskCancelling`,
+        path: formatIssuePath(['params', 'assets', asset, 'riskCancelling']),
         reason: `risk-cancelling needs an underlying that names a market of the document`,
       },
     });

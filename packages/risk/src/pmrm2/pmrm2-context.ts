@@ -122,7 +122,7 @@ export function createPmrm2Context(
   const params = resolveParams(doc.params);
   if (params.model !== 'pmrm-2') {
     throw new AppError('RISK__INVALID_INPUT', {
-      context: { path: 'params.model', reason: `expected "pmrm-2", got "${params.model}"` },
+      context: { path: '$.params.model', reason: `expected "pmrm-2", got "${params.model}"` },
     });
   }
   const { stablePrice, imFactor } = stableTerms(doc, params);

@@ -1,4 +1,4 @@
-import { AppError } from '@xmargin/errors';
+import { AppError, formatIssuePath } from '@xmargin/errors';
 import { volFor } from '../model/option-value.js';
 import type { Position } from '../types.js';
 import type { Pmrm2Context, Pmrm2Expiry, Pmrm2Market } from './pmrm2-context.js';
@@ -99,7 +99,7 @@ export function addPmrm2Position(
       if (h.market.perpPrice === undefined) {
         throw new AppError('RISK__INVALID_INPUT', {
           context: {
-            path: `markets.${p.underlying}.perp`,
+            path: formatIssuePath(['markets', p.underlying, 'perp']),
             reason: `position ${index} is a perp but the market has no perp price`,
           },
         });

@@ -59,7 +59,7 @@ export function checkPricable(
     const kStar = e.skew[sc.vol].kStar;
     if (!(kStar > 0)) {
       throw new AppError('RISK__INVALID_INPUT', {
-        context: { path: 'params.skew', reason: `kStar ${kStar} at expiry ${e.expiry} must be > 0` },
+        context: { path: '$.params.skew', reason: `kStar ${kStar} at expiry ${e.expiry} must be > 0` },
       });
     }
   }

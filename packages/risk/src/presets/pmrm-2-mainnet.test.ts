@@ -90,7 +90,7 @@ describe('model selection (spec section 9.1)', () => {
   it('overrides may not set the model of a preset', () => {
     expect(
       invalidPath(() => resolveParams({ preset: 'pmrm-2-mainnet', overrides: { model: 'pmrm-1' } })),
-    ).toBe('params.overrides.model');
+    ).toBe('$.params.overrides.model');
   });
 
   it('refuses the pmrm-2 shapes under pmrm-1 and the v1 shapes under pmrm-2', () => {
@@ -98,10 +98,10 @@ describe('model selection (spec section 9.1)', () => {
       invalidPath(() =>
         resolveParams({ preset: 'pmrm-v1-mainnet', overrides: { staticDiscount: { long: { base: 1 } } } }),
       ),
-    ).toBe('params.staticDiscount.long');
+    ).toBe('$.params.staticDiscount.long');
     expect(
       invalidPath(() => resolveParams({ preset: 'pmrm-v1-mainnet', overrides: { skew: { minKStar: 1 } } })),
-    ).toBe('params.skew');
+    ).toBe('$.params.skew');
     expect(
       invalidPath(() =>
         resolveParams({
@@ -109,17 +109,17 @@ describe('model selection (spec section 9.1)', () => {
           overrides: { scenarios: [{ spotShock: 1, vol: 'abs' }] },
         }),
       ),
-    ).toBe('params.scenarios.0.vol');
+    ).toBe('$.params.scenarios[0].vol');
     expect(
       invalidPath(() =>
         resolveParams({ preset: 'pmrm-v1-mainnet', overrides: { assets: { X: { riskCancelling: false } } } }),
       ),
-    ).toBe('params.assets.X.riskCancelling');
+    ).toBe('$.params.assets.X.riskCancelling');
     expect(
       invalidPath(() =>
         resolveParams({ preset: 'pmrm-2-mainnet', overrides: { contingency: { basePercent: 0.1 } } }),
       ),
-    ).toBe('params.contingency.basePercent');
+    ).toBe('$.params.contingency.basePercent');
     expect(
       invalidPath(() =>
         resolveParams({
@@ -127,7 +127,7 @@ describe('model selection (spec section 9.1)', () => {
           overrides: { scenarios: [{ spotShock: 1.1, vol: 'linear' }] },
         }),
       ),
-    ).toBe('params.scenarios.0.spotShock');
+    ).toBe('$.params.scenarios[0].spotShock');
     expect(
       invalidPath(() =>
         resolveParams({
@@ -135,7 +135,7 @@ describe('model selection (spec section 9.1)', () => {
           overrides: { assets: { X: { mmHaircut: 0.7, imHaircut: 0.4 } } },
         }),
       ),
-    ).toBe('params.assets.X.imHaircut');
+    ).toBe('$.params.assets.X.imHaircut');
   });
 
   it('defaults: discounting on under pmrm-2, off under pmrm-1', () => {

@@ -87,7 +87,7 @@ describe('resolveParams', () => {
       expect.unreachable();
     } catch (e) {
       expect(isAppError(e, 'RISK__INVALID_INPUT') && e.context).toEqual({
-        path: 'params.volShock',
+        path: '$.params.volShock',
         reason: 'required when no preset is named',
       });
     }
