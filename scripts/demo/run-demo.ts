@@ -102,28 +102,22 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
 
   const book = demoBook(now);
   const queries = [];
+  const seededBook = [];
   let vaultMessages = 0;
   for (const [i, account] of book.entries()) {
     progress(`seeding ${account.id}: ${account.label}`);
     const address = s.evm.accounts[i + 1];
-    const seeded = await seedAccount(s, {
-      ...account,
-      ...(address === undefined ? {} : { evmAddress: address }),
-    });
+    // Positions wait for the collateral's attestations: an account holding positions and no attested
+    // collateral yet is under water, and the liquidation sweeper would (rightly) auction it.
+    const seeded = await seedAccount(
+      s,
+      { ...account, ...(address === undefined ? {} : { evmAddress: address }) },
+      { deferPositions: true },
+    );
+    seededBook.push(seeded);
     vaultMessages += seeded.vaultMessages;
     if (seeded.query) queries.push(seeded.query);
   }
-  progress(
-    `protocols reported ${book.reduce((n, a) => n + a.positions.length, 0)} positions: ` +
-      Object.entries(protocols)
-        .map(([p, where]) => `${p} = ${where}`)
-        .join(', '),
-  );
-  const relayer = await s.startRelayer({ queries });
-  progress(`relayer delivering ${vaultMessages} vault VAAs and ${queries.length} Solana Queries responses`);
-
-  // Every account's snapshot must reflect its collateral on every chain and all its positions.
-  const ids = book.map((a) => a.id);
   const expectedChains = new Map(
     book.map((a) => [
       a.id,
@@ -135,6 +129,27 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
       ],
     ]),
   );
+  const relayer = await s.startRelayer({ queries });
+  progress(`relayer delivering ${vaultMessages} vault VAAs and ${queries.length} Solana Queries responses`);
+  const ids = book.map((a) => a.id);
+  await waitFor(
+    async () => {
+      const rows = await readBook(s.engine, ids).catch(() => undefined);
+      return rows?.every((r) => (expectedChains.get(r.accountId) ?? []).every((c) => r.chains.includes(c)))
+        ? rows
+        : undefined;
+    },
+    { what: 'every account margined with its collateral on every chain', timeoutMs: 90_000, intervalMs: 300 },
+  ).catch(() => undefined); // the wait below reports what is missing
+  for (const seeded of seededBook) await seeded.reportPositions();
+  progress(
+    `protocols reported ${book.reduce((n, a) => n + a.positions.length, 0)} positions: ` +
+      Object.entries(protocols)
+        .map(([p, where]) => `${p} = ${where}`)
+        .join(', '),
+  );
+
+  // Every account's snapshot must reflect its collateral on every chain and all its positions.
   let solanaUnattested = false;
   const settled = await waitFor(
     async () => {

@@ -32,6 +32,8 @@ export interface SeededAccount {
   readonly vaultMessages: number;
   /** The relayer's Queries target for the Solana token account, if any. */
   readonly query: RelayerQueryTarget | undefined;
+  /** Reports the positions through their protocols (already done unless `deferPositions`). */
+  readonly reportPositions: () => Promise<void>;
 }
 
 /**
@@ -39,7 +41,12 @@ export interface SeededAccount {
  * Solana addresses with signed challenges, deposits into the vaults, funds an SPL token account, and
  * reports positions through each protocol's own API key. Attestations then flow through the relayer.
  */
-export async function seedAccount(stack: Stack, spec: SeedAccountSpec): Promise<SeededAccount> {
+export async function seedAccount(
+  stack: Stack,
+  spec: SeedAccountSpec,
+  /** Leave the positions for `reportPositions`: e.g. until the collateral's attestations have landed. */
+  options: { readonly deferPositions?: boolean } = {},
+): Promise<SeededAccount> {
   const ownerProtocol = spec.positions?.[0]?.protocol ?? 'owner';
   const owner = await stack.protocol(ownerProtocol);
   await owner.accounts.create({ accountId: spec.id });
@@ -80,18 +87,21 @@ export async function seedAccount(stack: Stack, spec: SeedAccountSpec): Promise<
       refreshBeforeExpirySeconds: 600,
     };
   }
-  const byProtocol = new Map<string, SeedPosition['position'][]>();
-  for (const p of spec.positions ?? [])
-    byProtocol.set(p.protocol, [...(byProtocol.get(p.protocol) ?? []), p.position]);
-  for (const [protocol, positions] of byProtocol) {
-    const client = await stack.protocol(protocol);
-    // The creating protocol is authorised; the account's owner grants the others with a signature.
-    if (protocol !== ownerProtocol) {
-      if (!signer)
-        throw new Error(`${spec.id}: positions of a second protocol need a linked address to grant it`);
-      await grantProtocol(client, spec.id, protocol, signer);
+  const reportPositions = async () => {
+    const byProtocol = new Map<string, SeedPosition['position'][]>();
+    for (const p of spec.positions ?? [])
+      byProtocol.set(p.protocol, [...(byProtocol.get(p.protocol) ?? []), p.position]);
+    for (const [protocol, positions] of byProtocol) {
+      const client = await stack.protocol(protocol);
+      // The creating protocol is authorised; the account's owner grants the others with a signature.
+      if (protocol !== ownerProtocol) {
+        if (!signer)
+          throw new Error(`${spec.id}: positions of a second protocol need a linked address to grant it`);
+        await grantProtocol(client, spec.id, protocol, signer);
+      }
+      await client.positions.upsert(spec.id, { positions });
     }
-    await client.positions.upsert(spec.id, { positions });
-  }
-  return { id: spec.id, vaultMessages, query };
+  };
+  if (!options.deferPositions) await reportPositions();
+  return { id: spec.id, vaultMessages, query, reportPositions };
 }
