@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountIdString, decimalString } from './common.js';
+import { stressRunView } from './stress-runs.js';
 
 // DTOs of the routes the admin console reads (book aggregates, generic queue browsing, audit).
 // Figures are floats in stable units (they come out of the risk engine); raw amounts are decimal strings.
@@ -343,18 +344,7 @@ const stressRoundView = z.object({
  * A stress run with its result reduced for drawing (per mode and round figures, liquidations binned on
  * the server): what the console reads instead of the full result, whose unit lists grow with the book.
  */
-export const stressRoundsDto = z.object({
-  id: z.string(),
-  label: z.string().nullable(),
-  status: z.enum(['queued', 'running', 'done', 'failed']),
-  progress: z.object({ mode: z.string(), round: z.number() }).nullable(),
-  snapshot: z
-    .object({ asOf: z.number(), paramsVersion: z.number().nullable(), accountCount: z.number() })
-    .nullable(),
-  warnings: z.array(z.unknown()),
-  createdBy: z.string(),
-  createdAt: z.number(),
-  error: z.object({ code: z.string(), message: z.string() }).passthrough().optional(),
+export const stressRoundsDto = stressRunView.extend({
   /** Null until the run is done. */
   view: z
     .object({
