@@ -398,6 +398,7 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     );
   }
 
+  let closed = false;
   // Processes without the API still answer health, readiness and metrics, on their own small port.
   let ops: OpsServer | undefined;
   if (!app) {
@@ -415,7 +416,6 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
     }
   }
 
-  let closed = false;
   async function closeAll() {
     if (closed) return;
     closed = true;

@@ -33,6 +33,7 @@ function runMain(env: Record<string, string>): Promise<{ code: number | null; li
     env: {
       PATH: process.env.PATH ?? '',
       QUEUE_PREFIX: `test-main-${randomBytes(4).toString('hex')}`,
+      OPS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -61,6 +61,8 @@ export async function startTestEngine(
     WORKER_CONCURRENCY: '4',
     // Test webhook endpoints listen on loopback.
     WEBHOOK_ALLOW_PRIVATE: 'true',
+    // Several worker-role engines run at once in tests: each takes a free ops port.
+    OPS_PORT: '0',
     ...(db === 'postgres' ? { DATABASE_URL: DATABASE_URL_TEST } : { PGLITE_DIR: pgliteDir ?? '' }),
     ...options.env,
   });

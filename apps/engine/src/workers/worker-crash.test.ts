@@ -34,6 +34,7 @@ function startWorker(name: string): Promise<ChildProcess> {
       QUEUE_PREFIX: t.prefix,
       SHARDS: String(SHARDS),
       SHARD_LEASE_MS: String(LEASE_MS),
+      OPS_PORT: '0',
       CONSISTENCY_CHECK_EVERY_MS: '0',
       LOG_LEVEL: process.env.XM_DEBUG ? 'error' : 'silent',
     },
