@@ -1,7 +1,7 @@
 // `pnpm demo [--once]`: the whole system on loopback with a seeded book (see README "Demo").
 import { parseArgs } from 'node:util';
 import { ensureConsoleBuild } from './demo/console-build.js';
-import { runDemo } from './demo/run-demo.js';
+import { demoEngineTail, runDemo } from './demo/run-demo.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -59,5 +59,7 @@ try {
   process.stderr.write(`\ndemo failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   if (err instanceof Error && err.cause instanceof Error)
     process.stderr.write(`cause: ${err.cause.message}\n`);
+  const tail = demoEngineTail();
+  if (tail !== '') process.stderr.write(`--- engine output (last lines) ---\n${tail}\n`);
   await shutdown(1);
 }

@@ -51,6 +51,10 @@ const shockVolBump = 0.2;
  * book, one account's isolated / cross / portfolio requirement, applies a market shock and prints the
  * accounts that crossed maintenance. Returns with everything still running (the caller stops it).
  */
+// The engine's last log lines (warnings and errors at the stack's log level), printed when the demo fails.
+const engineTail: string[] = [];
+export const demoEngineTail = (): string => engineTail.join('\n');
+
 export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<void>) => void) {
   const t0 = Date.now();
   const progress = (m: string) => opts.out(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${m}\n`);
@@ -84,6 +88,10 @@ export async function runDemo(opts: DemoOptions, register: (stop: () => Promise<
     dataDir: join(workDir, 'data'),
     progress,
     settlement: true,
+    onEngineLine: (line) => {
+      engineTail.push(line);
+      if (engineTail.length > 40) engineTail.shift();
+    },
   });
   const s = stack;
   const now = Math.floor(Date.now() / 1000);
