@@ -61,7 +61,16 @@ export async function demoBindingCollateral(
     } (its perp on the Solana venue needs it); at most ${money(Number(all.body.error.context.maxAmount))} may leave`,
   );
 
-  const beforeForced = await excess();
+  // Until the engine has observed the executed withdrawal, an attested balance that already carries the
+  // debit can be counted next to the open reservation (twice, the conservative side) for a moment: take
+  // the baseline once the withdrawal counts once.
+  const beforeForced = await waitFor(
+    async () => {
+      const now = await excess();
+      return now > start - 1_500 ? now : undefined;
+    },
+    { what: 'the executed withdrawal counted once', timeoutMs: 120_000, intervalMs: 300 },
+  );
   await s.evm.requestForcedWithdrawal({ from: trader, token: 'USDC', amount: 500n * USDC });
   const counted = await waitFor(
     async () => {
