@@ -240,11 +240,6 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       keys.marginEvents,
       (err) => logError(err, 'margin-event-log'),
     );
-    // Change accepted -> margin published, measured on the events the shard owners publish.
-    hub.subscribe(({ event: e }) => {
-      if (e.type === 'margin' && e.requestedAt !== undefined && e.requestedAt > 0)
-        metrics.attestationToMargin.observe(Math.max(0, (context.now() - e.requestedAt) / 1000));
-    });
     for (const queue of ['reverify-expiring', 'index-chain'] as QueueName[]) {
       const qeConnection = createRedisConnection(env.REDIS_URL, {
         name: `xmargin-api-qe-${queue}`,
@@ -355,6 +350,8 @@ export async function createEngine(config: EngineConfig): Promise<Engine> {
       reconcileEveryMs: env.RECONCILE_EVERY_MS,
       now: context.now,
       onError: logError,
+      // Change accepted -> margin readable, observed where the margin is published.
+      changeToMargin: (seconds) => metrics.attestationToMargin.observe(seconds),
     });
     shardOwner.start();
     maintenance = startShardMaintenance({

@@ -117,4 +117,46 @@ describe('event log', () => {
     feed.stop();
     await hub.close();
   });
+  it('a hub without listeners reads no entries, and a fresh feed opened on it misses none', async () => {
+    await redis.del(key);
+    await append(Array.from({ length: 20 }, (_, n) => ({ n })));
+    const name = `test-idle-hub-${Math.random().toString(16).slice(2, 8)}`;
+    const hub: EventLogHub<{ n: number }> = await createEventLogHub(
+      createRedisConnection(REDIS_URL_TEST, { name }),
+      key,
+      () => undefined,
+      20,
+    );
+    // Idle while the log grows: its connection only ever asks for the newest id.
+    for (let i = 20; i < 120; i += 10) {
+      await append(Array.from({ length: 10 }, (_, j) => ({ n: i + j })));
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    const clients = (await redis.call('CLIENT', 'LIST')) as string;
+    const hubClient = clients.split('\n').find((l) => l.includes(`name=${name} `));
+    expect(hubClient).toMatch(/ cmd=xrevrange /);
+    // A fresh subscriber (no Last-Event-ID) while appends go on: everything after its start, once.
+    const writer = (async () => {
+      for (let i = 120; i < 300; i += 10) {
+        await append(Array.from({ length: 10 }, (_, j) => ({ n: i + j })));
+        await new Promise((r) => setTimeout(r, 3));
+      }
+    })();
+    const got: LoggedEvent<{ n: number }>[] = [];
+    const feed = await openEventFeed<{ n: number }>({
+      redis,
+      key,
+      hub,
+      after: undefined,
+      accept: () => true,
+      deliver: (e) => got.push(e),
+    });
+    const fromN = (await all()).find((e) => e.id === feed.from)?.event.n ?? -1;
+    await feed.start();
+    await writer;
+    const expected = Array.from({ length: 299 - fromN }, (_, k) => fromN + 1 + k);
+    await expect.poll(() => got.map((e) => e.event.n), { timeout: 10_000 }).toEqual(expected);
+    feed.stop();
+    await hub.close();
+  });
 });

@@ -54,11 +54,15 @@ export function queueAppendEvents<T>(
   maxLen: number,
   events: readonly T[],
   mirror?: { readonly key: string; readonly when: (event: T) => boolean },
+  /** The events' JSON when the caller made it already (same order); JSON.stringify otherwise. */
+  texts?: readonly string[],
 ): void {
   for (let i = 0; i < events.length; i += APPEND_BATCH) {
     const args: string[] = [];
-    for (const e of events.slice(i, i + APPEND_BATCH))
-      args.push(mirror?.when(e) ? '1' : '0', JSON.stringify(e));
+    for (let j = i; j < Math.min(events.length, i + APPEND_BATCH); j++) {
+      const e = events[j]!;
+      args.push(mirror?.when(e) ? '1' : '0', texts?.[j] ?? JSON.stringify(e));
+    }
     pipeline.eval(APPEND_SCRIPT, 2, key, mirror?.key ?? key, maxLen, ...args);
   }
 }
@@ -139,6 +143,11 @@ export type EventLogListener<T> = (event: LoggedEvent<T>) => void;
 /**
  * One blocking reader per API process and log (XREAD BLOCK on a dedicated connection), fanned out in
  * memory to every open stream; it starts after the log's newest entry and never skips one after that.
+ * With no listener it reads no entries (a market move appends one per account: transferring and parsing
+ * them for nobody cost an API process a fifth of a core): it only notes the newest id every
+ * `idlePollMs`. A first listener wakes it from that id, which is never newer than anything the listener
+ * read from the log afterwards, so nothing it was promised is skipped (an older entry is dropped by the
+ * feed's id check).
  */
 export interface EventLogHub<T> {
   subscribe(listener: EventLogListener<T>): () => void;
@@ -150,13 +159,33 @@ export async function createEventLogHub<T>(
   blocking: Redis,
   key: string,
   onError: (err: unknown) => void = () => undefined,
+  idlePollMs = 1_000,
 ): Promise<EventLogHub<T>> {
   const listeners = new Set<EventLogListener<T>>();
   let cursor = await lastEventId(blocking, key);
   let closed = false;
+  let wake: (() => void) | undefined;
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, idlePollMs);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
   const loop = (async () => {
     while (!closed) {
       try {
+        if (listeners.size === 0) {
+          await idle();
+          if (listeners.size > 0 || closed) continue;
+          const newest = await lastEventId(blocking, key);
+          // A listener that came during the read may have read an older newest id itself: keep ours.
+          if (listeners.size === 0) cursor = newest;
+          continue;
+        }
         const reply = (await blocking.xread('COUNT', 1_000, 'BLOCK', 5_000, 'STREAMS', key, cursor)) as
           | [string, [string, string[]][]][]
           | null;
@@ -174,6 +203,7 @@ export async function createEventLogHub<T>(
   return {
     subscribe(listener) {
       listeners.add(listener);
+      wake?.();
       return () => listeners.delete(listener);
     },
     get size() {
@@ -182,6 +212,7 @@ export async function createEventLogHub<T>(
     async close() {
       closed = true;
       listeners.clear();
+      wake?.();
       blocking.disconnect();
       await settledOrAfter(loop, 1_000);
     },
