@@ -61,42 +61,54 @@ export async function applyVaa(ctx: EngineContext, input: string): Promise<Attes
     });
   }
   try {
-    await ctx.store.attestations.apply({
-      replayKey: vaa.replayKey,
-      kind: 'vaa',
-      emitterChain: vaa.emitterChain,
-      emitterAddress: vaa.emitterAddress,
-      sequence: vaa.sequence,
-      digest: vaa.digest,
-      account,
-      observedAt: vaa.timestamp,
-      body: {
-        chain,
-        message: msg.kind,
-        token,
-        amount: msg.amount.toString(),
-        balance: msg.balance.toString(),
-        sourceHeight: msg.sourceHeight.toString(),
-        vaultNonce: msg.vaultNonce.toString(),
-        signers: vaa.signers,
-      },
-      balances: [
-        {
-          account,
+    await ctx.store.transaction(async (tx) => {
+      await tx.attestations.apply({
+        replayKey: vaa.replayKey,
+        kind: 'vaa',
+        emitterChain: vaa.emitterChain,
+        emitterAddress: vaa.emitterAddress,
+        sequence: vaa.sequence,
+        digest: vaa.digest,
+        account,
+        observedAt: vaa.timestamp,
+        body: {
           chain,
-          asset: tokenEntry.asset,
-          source: 'vaa',
+          message: msg.kind,
+          token,
+          amount: msg.amount.toString(),
+          balance: msg.balance.toString(),
+          sourceHeight: msg.sourceHeight.toString(),
+          vaultNonce: msg.vaultNonce.toString(),
+          signers: vaa.signers,
+        },
+        balances: [
+          {
+            account,
+            chain,
+            asset: tokenEntry.asset,
+            source: 'vaa',
+            holder: universalAddress(msg.account),
+            token,
+            amount: msg.balance,
+            decimals: tokenEntry.decimals,
+            height: msg.sourceHeight,
+            ordinal: msg.vaultNonce,
+            observedAt: vaa.timestamp,
+            ref: `vaa:${vaa.emitterChain}/${vaa.emitterAddress}/${vaa.sequence}`,
+          },
+        ],
+        onStale: 'reject',
+      });
+      // The vault's withdrawal message can land before the indexer reads the vault event for it: its
+      // balance is already debited, so the reservation it executes stops counting from its block on.
+      if (msg.kind === 'withdraw')
+        await tx.withdrawalReservations.markAttestedWithdrawal({
+          chain,
           holder: universalAddress(msg.account),
           token,
-          amount: msg.balance,
-          decimals: tokenEntry.decimals,
+          amount: msg.amount,
           height: msg.sourceHeight,
-          ordinal: msg.vaultNonce,
-          observedAt: vaa.timestamp,
-          ref: `vaa:${vaa.emitterChain}/${vaa.emitterAddress}/${vaa.sequence}`,
-        },
-      ],
-      onStale: 'reject',
+        });
     });
   } catch (err) {
     // Lost a race with a concurrent post of the same body: same outcome as posting it again.

@@ -127,3 +127,63 @@ describeEachDriver('withdrawal reservations', ({ store, account }) => {
     expect(await store().withdrawalReservations.listOpen(acc)).toHaveLength(1);
   });
 });
+
+describeEachDriver('withdrawal reservations: attested withdrawals', ({ store, account }) => {
+  const mark = (amount: bigint, height: bigint) =>
+    store().withdrawalReservations.markAttestedWithdrawal({
+      chain: 'evm-devnet',
+      holder: HOLDER,
+      token: TOKEN,
+      amount,
+      height,
+    });
+  const reserved = async (acc: AccountId) =>
+    (await store().balances.listByAccount(acc)).map((b) => [b.source, b.height, b.amount, b.reserved]);
+
+  it('an attested withdrawal closes its one open reservation at the debit block: counted once, not twice', async () => {
+    const acc = await account();
+    await store().balances.upsert(obs(acc));
+    await store().withdrawalReservations.create(reservation(acc, 30n, 'req-a'));
+    // The vault's withdrawal message lands first: the balance it carries (70) is already debited, and
+    // the open reservation takes the 30 off it once more (amounts listed net of reservations).
+    await store().balances.upsert(obs(acc, { source: 'vaa', amount: 70n, height: 110n, ref: 'vaa:1' }));
+    expect(await reserved(acc)).toEqual([
+      ['indexer', 100n, 70n, 30n],
+      ['vaa', 110n, 40n, 30n],
+    ]);
+    expect(await mark(30n, 110n)).toBe(acc);
+    // The debit is in the attested balance only; the older indexed one predates it and keeps counting it.
+    expect(await reserved(acc)).toEqual([
+      ['indexer', 100n, 70n, 30n],
+      ['vaa', 110n, 70n, 0n],
+    ]);
+    expect(await store().withdrawalReservations.listOpen(acc)).toEqual([]);
+    // Nothing open is left to match.
+    expect(await mark(30n, 111n)).toBeNull();
+  });
+
+  it('marks nothing when the match is ambiguous, for another amount, or for a released reservation', async () => {
+    const acc = await account();
+    await store().balances.upsert(obs(acc));
+    await store().withdrawalReservations.create(reservation(acc, 20n, 'req-1'));
+    await store().withdrawalReservations.create(reservation(acc, 20n, 'req-2'));
+    expect(await mark(20n, 110n)).toBeNull();
+    expect(await mark(25n, 110n)).toBeNull();
+    expect((await store().withdrawalReservations.listOpen(acc)).length).toBe(2);
+    const other = await account();
+    const r = await store().withdrawalReservations.create({
+      ...reservation(other, 40n, 'req-3'),
+      holder: TOKEN,
+    });
+    await store().withdrawalReservations.release(r.id);
+    expect(
+      await store().withdrawalReservations.markAttestedWithdrawal({
+        chain: 'evm-devnet',
+        holder: TOKEN,
+        token: TOKEN,
+        amount: 40n,
+        height: 120n,
+      }),
+    ).toBeNull();
+  });
+});

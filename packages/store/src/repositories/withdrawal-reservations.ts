@@ -65,6 +65,20 @@ export interface WithdrawalReservationsRepository {
   ): Promise<{ reservation: WithdrawalReservationRecord; created: boolean }>;
   /** Records the block of an authorised withdrawal's debit (by nonce and vault account). */
   markExecuted(p: { chain: string; holder: string; id: bigint; height: bigint }): Promise<AccountId | null>;
+  /**
+   * An attested withdrawal (the vault's own message, carrying the debit's block) may arrive before the
+   * indexer reads the vault's event for it: the open reservation it executes gets its block now, so the
+   * attested balance (already debited) is not reduced by it once more. Only an unambiguous match counts:
+   * exactly one open reservation of that holder, token and amount; with several, the indexer's event
+   * (by nonce) settles which one executed. Returns the account, or null when nothing was marked.
+   */
+  markAttestedWithdrawal(p: {
+    chain: string;
+    holder: string;
+    token: string;
+    amount: bigint;
+    height: bigint;
+  }): Promise<AccountId | null>;
   /** Records the block of a forced withdrawal's debit: closes the open forced reservations of that token. */
   markForcedExecuted(p: {
     chain: string;
@@ -184,6 +198,20 @@ export function createWithdrawalReservationsRepository(ex: Executor): Withdrawal
         `UPDATE withdrawal_reservations SET executed_height = $4
          WHERE id = $3 AND chain = $1 AND holder = $2 AND kind = 'authorised' RETURNING account_id`,
         [chain, holder, id, checkHeight('height', height)],
+      );
+      return (rows[0]?.account_id as AccountId | undefined) ?? null;
+    },
+    async markAttestedWithdrawal({ chain, holder, token, amount, height }) {
+      const { rows } = await ex.query<{ account_id: string }>(
+        `UPDATE withdrawal_reservations SET executed_height = $5
+         WHERE id = (
+           SELECT min(id) FROM withdrawal_reservations
+           WHERE chain = $1 AND holder = $2 AND token = $3 AND amount = $4 AND executed_height IS NULL
+             AND expires_at > now()
+           HAVING count(*) = 1
+         )
+         RETURNING account_id`,
+        [chain, holder, token, checkU256('amount', amount), checkHeight('height', height)],
       );
       return (rows[0]?.account_id as AccountId | undefined) ?? null;
     },

@@ -1,6 +1,6 @@
 import { encodeCollateralMessage, trustStoreToJson } from '@xmargin/attestation';
 import { devnetTrustStore, signVaa } from '@xmargin/attestation/testing';
-import { universalAddress } from '@xmargin/core';
+import { accountId, universalAddress } from '@xmargin/core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marketData, waitForSnapshot } from '../../test-support/fixtures.js';
@@ -30,12 +30,14 @@ function collateralVaa(o: {
   signerIndices?: number[];
   highS?: boolean;
   timestamp?: number;
+  kind?: 'deposit' | 'withdraw';
+  amount?: bigint;
 }) {
   const payload = encodeCollateralMessage({
-    kind: 'deposit',
+    kind: o.kind ?? 'deposit',
     account: universalAddress(o.account ?? trader.address),
     token: universalAddress(o.token ?? USDC),
-    amount: o.balance,
+    amount: o.amount ?? o.balance,
     balance: o.balance,
     sourceHeight: o.height,
     vaultNonce: o.nonce,
@@ -223,6 +225,44 @@ describe('POST /v1/attestations/vaa', () => {
     );
     expect(unlinked.statusCode).toBe(422);
     expect(unlinked.json().error.code).toBe('API__UNSUPPORTED_ATTESTATION');
+  });
+
+  it('an attested withdrawal closes the reservation it executes: the debit counts once, not twice', async () => {
+    const { store } = t.engine.context;
+    const acc = accountId('acc_v');
+    const holder = universalAddress(trader.address);
+    const balanceBefore = (await store.balances.listByAccount(acc)).find((b) => b.source === 'vaa')!;
+    await store.withdrawalReservations.create({
+      account: acc,
+      kind: 'authorised',
+      chain: 'evm-devnet',
+      asset: 'USDC',
+      holder,
+      token: universalAddress(USDC),
+      amount: 25_000_000n,
+      recipient: holder,
+      deadline: BigInt(TIMESTAMP + 3_600),
+      expiresAt: new Date(Date.now() + 3_600_000),
+      requestKey: 'attested-withdrawal-test',
+    });
+    // The vault's message for that withdrawal lands before the indexer has read the vault's event.
+    const gross = balanceBefore.amount + balanceBefore.reserved;
+    const r = await post(
+      toB64(
+        collateralVaa({
+          kind: 'withdraw',
+          amount: 25_000_000n,
+          balance: gross - 25_000_000n,
+          height: 900n,
+          nonce: 900n,
+          sequence: 900n,
+        }),
+      ),
+    );
+    expect(r.statusCode, r.body).toBe(202);
+    expect(await store.withdrawalReservations.listOpen(acc)).toEqual([]);
+    const after = (await store.balances.listByAccount(acc)).find((b) => b.source === 'vaa')!;
+    expect([after.amount, after.reserved]).toEqual([gross - 25_000_000n, 0n]);
   });
 
   it('validates the body and the role', async () => {
