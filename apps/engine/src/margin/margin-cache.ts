@@ -1,6 +1,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
 import type { ChainFreshness, MarginSummary } from './snapshot.js';
+import { viewJson } from './view-json.js';
 
 /** Why an account's margin could not be computed, and since when (unix ms). */
 export interface StaleReason {
@@ -51,8 +52,11 @@ export interface MarginCache {
   getView(accountId: string): Promise<MarginView | null>;
   /** Several views in one round trip (MGET), in the order asked. */
   getViews(accountIds: readonly string[]): Promise<(MarginView | null)[]>;
-  /** Queues the views' writes on a pipeline or MULTI (the caller runs it). */
-  queueSet(pipeline: ChainableCommander, views: readonly MarginView[]): void;
+  /**
+   * Queues the views' writes on a pipeline or MULTI (the caller runs it); `summaries` may pass each
+   * view's summary JSON already made (same order).
+   */
+  queueSet(pipeline: ChainableCommander, views: readonly MarginView[], summaries?: readonly string[]): void;
 }
 
 export function createMarginCache(redis: Redis, keys: Pick<RedisKeys, 'marginView'>): MarginCache {
@@ -65,11 +69,15 @@ export function createMarginCache(redis: Redis, keys: Pick<RedisKeys, 'marginVie
       const raws = await redis.mget(...accountIds.map((a) => keys.marginView(a)));
       return raws.map(parseView);
     },
-    queueSet(pipeline, views) {
+    queueSet(pipeline, views, summaries) {
       const chunk = 1_000;
       for (let i = 0; i < views.length; i += chunk) {
         const args: string[] = [];
-        for (const v of views.slice(i, i + chunk)) args.push(keys.marginView(v.accountId), JSON.stringify(v));
+        for (let j = i; j < Math.min(views.length, i + chunk); j++) {
+          const v = views[j]!;
+          const summary = summaries?.[j];
+          args.push(keys.marginView(v.accountId), summary === undefined ? viewJson(v) : viewJson(v, summary));
+        }
         pipeline.mset(...args);
       }
     },

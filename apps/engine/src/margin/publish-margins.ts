@@ -12,6 +12,7 @@ import type { MarginCache, MarginView, StaleReason } from './margin-cache.js';
 import { nearLiquidationPriority } from './near-liquidation.js';
 import type { MarginSummary } from './snapshot.js';
 import { thresholdCrossings } from './thresholds.js';
+import { marginEventJson, summaryJson } from './view-json.js';
 
 /** What the owner last published per account (seeded from Redis on takeover). */
 export interface PublishState {
@@ -39,6 +40,11 @@ export interface PublishMarginsParameters {
    * were published is not written over its new owner's views). Default: always.
    */
   readonly owned?: (accountId: string) => boolean;
+  /**
+   * Called once the pipeline succeeded, per margin event answering a change (`requestedAt > 0`), with
+   * the seconds from the change's acceptance to its margin being readable.
+   */
+  readonly changeToMargin?: (seconds: number) => void;
   readonly accounts: readonly {
     readonly resident: ResidentAccount;
     readonly entry: BookEntry;
@@ -78,16 +84,35 @@ const sameSummary = (a: MarginSummary | null, b: MarginSummary | null): boolean 
  * wrong margin presented as current. Rejects when Redis refuses; nothing is recorded as published then.
  *
  * A market move publishes tens of thousands of accounts: they go in slices of `PUBLISH_SLICE` (one
- * pipeline each, in order), yielding to the event loop between slices so the process keeps renewing its
- * shard leases and reading events while it publishes. A slice that fails leaves the earlier ones
- * published (and recorded as such); the caller's retry publishes the rest.
+ * pipeline each, sent in order on the one connection, so the log keeps their order), yielding to the
+ * event loop between slices so the process keeps renewing its shard leases and reading events while it
+ * publishes. The next slice is built while the previous one is in flight (Redis works while this
+ * process serialises). A slice that fails leaves the others that succeeded published (and recorded as
+ * such): the caller's retry publishes the rest.
  */
 export async function publishMargins(p: PublishMarginsParameters): Promise<number> {
+  type Sent = { readonly n: number } | { readonly err: unknown };
   let published = 0;
-  for (let i = 0; i < p.accounts.length; i += PUBLISH_SLICE) {
+  let failure: { readonly err: unknown } | undefined;
+  let inflight: Promise<Sent> | undefined;
+  const settle = async (sent: Promise<Sent>) => {
+    const r = await sent;
+    if ('err' in r) failure ??= r;
+    else published += r.n;
+  };
+  for (let i = 0; i < p.accounts.length && !failure; i += PUBLISH_SLICE) {
     if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-    published += await publishSlice(p, p.accounts.slice(i, i + PUBLISH_SLICE));
+    // Builds the slice and sends it (synchronously, up to its pipeline's exec); settled into a value at
+    // once, so a failure while the previous slice is awaited is not an unhandled rejection.
+    const sent = publishSlice(p, p.accounts.slice(i, i + PUBLISH_SLICE)).then(
+      (n): Sent => ({ n }),
+      (err: unknown): Sent => ({ err }),
+    );
+    if (inflight) await settle(inflight);
+    inflight = sent;
   }
+  if (inflight) await settle(inflight);
+  if (failure) throw failure.err;
   return published;
 }
 
@@ -100,7 +125,10 @@ async function publishSlice(
 ): Promise<number> {
   const now = p.now();
   const views: MarginView[] = [];
+  // Each view's summary JSON, made once for the view and its margin event.
+  const summaries: string[] = [];
   const events: MarginEvent[] = [];
+  const eventTexts: string[] = [];
   const ranks: (string | number)[] = [];
   const staleFields: string[] = [];
   const computable: string[] = [];
@@ -145,7 +173,9 @@ async function publishSlice(
       warnings: collateralWarnings(r.account, p.asOf, p.warningParams),
       requestedAt,
     };
+    const summaryText = summary === null ? 'null' : summaryJson(summary);
     views.push(view);
+    summaries.push(summaryText);
     ranks.push(nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets }), r.id);
     if (stale) staleFields.push(r.id, JSON.stringify(stale));
     else if (!prev || prev.status === 'stale') computable.push(r.id);
@@ -153,17 +183,28 @@ async function publishSlice(
     let crossed = false;
     if (summary && !stale) {
       const previous = prev?.summary ?? undefined;
-      events.push({
+      const event: MarginEvent = {
         type: 'margin',
         accountId: r.id,
         computedAt: now,
         summary,
         ...(previous ? { previous } : {}),
         requestedAt,
-      });
+      };
+      events.push(event);
+      eventTexts.push(marginEventJson(event, summaryText));
       for (const crossing of thresholdCrossings(previous, summary, p.thresholds)) {
         crossed = true;
-        events.push({ type: 'threshold', accountId: r.id, computedAt: now, summary, crossing, requestedAt });
+        const threshold: MarginEvent = {
+          type: 'threshold',
+          accountId: r.id,
+          computedAt: now,
+          summary,
+          crossing,
+          requestedAt,
+        };
+        events.push(threshold);
+        eventTexts.push(marginEventJson(threshold));
       }
     }
     const historySummary = stale ? null : summary;
@@ -184,22 +225,32 @@ async function publishSlice(
   if (views.length === 0) return 0;
 
   const pipeline = p.redis.pipeline();
-  p.cache.queueSet(pipeline, views);
+  p.cache.queueSet(pipeline, views, summaries);
   for (let i = 0; i < ranks.length; i += 2_000)
     pipeline.zadd(p.keys.nearLiquidation, ...ranks.slice(i, i + 2_000));
   for (let i = 0; i < staleFields.length; i += 2_000)
     pipeline.hset(p.keys.uncomputable, ...staleFields.slice(i, i + 2_000));
   for (let i = 0; i < computable.length; i += 2_000)
     pipeline.hdel(p.keys.uncomputable, ...computable.slice(i, i + 2_000));
-  queueAppendEvents(pipeline, p.keys.marginEvents, p.eventLogMaxLen, events, {
-    key: p.keys.marginAlerts,
-    when: (e) => e.type === 'threshold',
-  });
+  queueAppendEvents(
+    pipeline,
+    p.keys.marginEvents,
+    p.eventLogMaxLen,
+    events,
+    { key: p.keys.marginAlerts, when: (e) => e.type === 'threshold' },
+    eventTexts,
+  );
   const replies = (await pipeline.exec()) ?? [];
   const failed = replies.find(([err]) => err !== null)?.[0];
   if (failed) throw failed;
 
   for (const v of views) p.state.views.set(v.accountId, v);
+  if (p.changeToMargin) {
+    const readable = p.now();
+    for (const e of events)
+      if (e.type === 'margin' && e.requestedAt !== undefined && e.requestedAt > 0)
+        p.changeToMargin(Math.max(0, (readable - e.requestedAt) / 1000));
+  }
   for (const [id, row] of rowAt) p.state.history.set(id, row);
   p.history.push(rows);
   return views.length;

@@ -49,6 +49,8 @@ export interface ShardOwnerParameters {
   readonly reconcileEveryMs: number;
   readonly now: () => number;
   readonly onError: (err: unknown, where: string) => void;
+  /** Seconds from an accepted change to its margin being readable, per published margin event. */
+  readonly changeToMargin?: (seconds: number) => void;
 }
 
 /** One worker process's share of the book: its shards, their resident accounts and their events. */
@@ -278,6 +280,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       paramsVersion: g.inputs.paramsVersion,
       warningParams: g.warningParams,
       owned: (id) => residents.has(id),
+      ...(p.changeToMargin ? { changeToMargin: p.changeToMargin } : {}),
       accounts: [...ids].flatMap((id) => {
         const r = residents.get(id);
         const entry = b.get(id);
