@@ -1,0 +1,138 @@
+import { accountId, universalAddress } from '@xmargin/core';
+import { createRedisConnection } from '@xmargin/jobs';
+import { createRiskBook, type Market, type Position, resolveParams } from '@xmargin/risk';
+import type { BalanceRecord, PositionRecord } from '@xmargin/store';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { redisKeys } from '../redis-keys.js';
+import { residentAccount } from '../shards/resident-account.js';
+import { readEventsAfter } from '../stream/event-log.js';
+import type { MarginEvent } from '../stream/margin-events.js';
+import { marketData, positions } from '../test-support/fixtures.js';
+import { REDIS_URL_TEST } from '../test-support/harness.js';
+import { createMarginCache, type MarginCache } from './margin-cache.js';
+import { type PublishMarginsParameters, type PublishState, publishMargins } from './publish-margins.js';
+
+// publishMargins on real Redis with a book larger than one slice (2,000 accounts): every view and event
+// is written, the log keeps the accounts' order across slices, and a slice Redis refuses leaves the
+// others published and recorded, so a retry writes only what is missing.
+const N = 4_500;
+const keys = redisKeys(`test-publish-${Math.random().toString(16).slice(2, 8)}`);
+const md = marketData();
+const asOf = Math.floor(Date.now() / 1000);
+const params = { preset: 'pmrm-v1-mainnet' } as const;
+let redis: Redis;
+let cache: MarginCache;
+
+const residents = Array.from({ length: N }, (_, i) => {
+  const id = accountId(`acc_pub_${i}`);
+  const balance = {
+    account: id,
+    chain: 'evm-devnet',
+    asset: 'USDC',
+    source: 'indexer',
+    holder: universalAddress(`0x${(i + 1).toString(16).padStart(40, '0')}`),
+    token: universalAddress(`0x${'c0'.repeat(20)}`),
+    amount: 100_000_000_000n,
+    decimals: 6,
+    height: 1n,
+    observedAt: asOf,
+  } as unknown as BalanceRecord;
+  const ps = positions(2 + (i % 3)).map(
+    ({ id: positionId, ...doc }) =>
+      ({
+        protocol: 'proto_a',
+        account: id,
+        positionId,
+        underlying: doc.underlying,
+        doc,
+      }) as unknown as PositionRecord<Position>,
+  );
+  return residentAccount(id, 0, [balance], ps);
+});
+const book = createRiskBook(
+  { asOf, params, ...md },
+  residents.map((r) => [r.id, r.account] as const),
+);
+
+const publish = (state: PublishState, over: Partial<PublishMarginsParameters> = {}) =>
+  publishMargins({
+    redis,
+    keys,
+    cache,
+    history: { push: () => undefined },
+    policy: { tolerance: 0.01, everySeconds: 3_600 },
+    thresholds: [],
+    eventLogMaxLen: 100_000,
+    now: () => Date.now(),
+    state,
+    asOf,
+    paramsVersion: 1,
+    warningParams: resolveParams(params),
+    accounts: residents.map((r) => ({ resident: r, entry: book.get(r.id)!, requestedAt: 1 })),
+    ...over,
+  });
+
+const logged = async () => {
+  const out: MarginEvent[] = [];
+  for await (const page of readEventsAfter<MarginEvent>(redis, keys.marginEvents, '0-0', 5_000))
+    out.push(...page.map((e) => e.event));
+  return out;
+};
+
+beforeAll(() => {
+  redis = createRedisConnection(REDIS_URL_TEST);
+  cache = createMarginCache(redis, keys);
+});
+afterAll(async () => {
+  for (let i = 0; i < N; i += 1_000)
+    await redis.del(...residents.slice(i, i + 1_000).map((r) => keys.marginView(r.id)));
+  await redis.del(keys.marginEvents, keys.marginAlerts, keys.nearLiquidation, keys.uncomputable);
+  redis.disconnect();
+});
+
+it('publishes a book over several slices: every view readable, one event per account, in order', async () => {
+  const state: PublishState = { views: new Map(), history: new Map() };
+  expect(await publish(state)).toBe(N);
+  const views = await cache.getViews(residents.map((r) => r.id));
+  expect(views.every((v, i) => v?.accountId === residents[i]!.id && v.summary !== null)).toBe(true);
+  expect(views.map((v) => v?.summary)).toEqual(residents.map((r) => state.views.get(r.id)?.summary));
+  const events = await logged();
+  expect(events.map((e) => e.accountId)).toEqual(residents.map((r) => r.id));
+  // Nothing changed: nothing is written again.
+  expect(await publish(state)).toBe(0);
+  expect((await logged()).length).toBe(N);
+});
+
+it('a slice Redis refuses leaves the others published and recorded; the retry publishes that slice', async () => {
+  book.updateMarket({ markets: { ETH: { ...md.markets.ETH, spot: md.markets.ETH.spot * 1.02 } as Market } });
+  const state: PublishState = { views: new Map(), history: new Map() };
+  for (const v of await cache.getViews(residents.map((r) => r.id))) if (v) state.views.set(v.accountId, v);
+  const old = new Map(state.views);
+  const before = (await logged()).length;
+  // The second slice's pipeline carries a command Redis refuses (WRONGTYPE on a string key).
+  const poison = `${keys.marginEvents}:poison`;
+  await redis.set(poison, 'x');
+  let calls = 0;
+  const failing: Pick<MarginCache, 'queueSet'> = {
+    queueSet(pipeline, views, summaries) {
+      cache.queueSet(pipeline, views, summaries);
+      if (++calls === 2) pipeline.hset(poison, 'f', 'v');
+    },
+  };
+  await expect(publish(state, { cache: failing })).rejects.toThrow(/WRONGTYPE/);
+  await redis.del(poison);
+  // Recorded as published: the first and third slices; the second still holds its old views.
+  const second = residents.slice(2_000, 4_000).map((r) => r.id);
+  const inSecond = new Set(second);
+  for (const r of residents) expect(state.views.get(r.id) === old.get(r.id), r.id).toBe(inSecond.has(r.id));
+  // The log holds the three slices in order (a refused pipeline's other commands still ran).
+  expect((await logged()).slice(before).map((e) => e.accountId)).toEqual(residents.map((r) => r.id));
+  // The retry publishes exactly the refused slice; then every view is the book's.
+  expect(await publish(state)).toBe(second.length);
+  expect((await logged()).slice(before + N).map((e) => e.accountId)).toEqual(second);
+  const views = await cache.getViews(residents.map((r) => r.id));
+  expect(views.map((v) => v?.summary)).toEqual(
+    residents.map((r) => (book.get(r.id) as { summary: unknown }).summary),
+  );
+});
