@@ -53,10 +53,10 @@ export interface MarginCache {
   /** Several views in one round trip (MGET), in the order asked. */
   getViews(accountIds: readonly string[]): Promise<(MarginView | null)[]>;
   /**
-   * Queues the views' writes on a pipeline or MULTI (the caller runs it); `summaries` may pass each
-   * view's summary JSON already made (same order).
+   * Queues the views' writes on a pipeline or MULTI (the caller runs it); `texts` may pass each view's
+   * JSON already made (`viewJson`, same order).
    */
-  queueSet(pipeline: ChainableCommander, views: readonly MarginView[], summaries?: readonly string[]): void;
+  queueSet(pipeline: ChainableCommander, views: readonly MarginView[], texts?: readonly string[]): void;
 }
 
 export function createMarginCache(redis: Redis, keys: Pick<RedisKeys, 'marginView'>): MarginCache {
@@ -69,14 +69,13 @@ export function createMarginCache(redis: Redis, keys: Pick<RedisKeys, 'marginVie
       const raws = await redis.mget(...accountIds.map((a) => keys.marginView(a)));
       return raws.map(parseView);
     },
-    queueSet(pipeline, views, summaries) {
+    queueSet(pipeline, views, texts) {
       const chunk = 1_000;
       for (let i = 0; i < views.length; i += chunk) {
         const args: string[] = [];
         for (let j = i; j < Math.min(views.length, i + chunk); j++) {
           const v = views[j]!;
-          const summary = summaries?.[j];
-          args.push(keys.marginView(v.accountId), summary === undefined ? viewJson(v) : viewJson(v, summary));
+          args.push(keys.marginView(v.accountId), texts?.[j] ?? viewJson(v));
         }
         pipeline.mset(...args);
       }

@@ -115,8 +115,8 @@ it('a slice Redis refuses leaves the others published and recorded; the retry pu
   await redis.set(poison, 'x');
   let calls = 0;
   const failing: Pick<MarginCache, 'queueSet'> = {
-    queueSet(pipeline, views, summaries) {
-      cache.queueSet(pipeline, views, summaries);
+    queueSet(pipeline, views, texts) {
+      cache.queueSet(pipeline, views, texts);
       if (++calls === 2) pipeline.hset(poison, 'f', 'v');
     },
   };

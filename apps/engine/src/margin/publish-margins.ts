@@ -12,7 +12,7 @@ import type { MarginCache, MarginView, StaleReason } from './margin-cache.js';
 import { nearLiquidationPriority } from './near-liquidation.js';
 import type { MarginSummary } from './snapshot.js';
 import { thresholdCrossings } from './thresholds.js';
-import { marginEventJson, summaryJson } from './view-json.js';
+import { marginEventJson, summaryJson, viewJson } from './view-json.js';
 
 /** What the owner last published per account (seeded from Redis on takeover). */
 export interface PublishState {
@@ -125,8 +125,7 @@ async function publishSlice(
 ): Promise<number> {
   const now = p.now();
   const views: MarginView[] = [];
-  // Each view's summary JSON, made once for the view and its margin event.
-  const summaries: string[] = [];
+  const viewTexts: string[] = [];
   const events: MarginEvent[] = [];
   const eventTexts: string[] = [];
   const ranks: (string | number)[] = [];
@@ -173,9 +172,10 @@ async function publishSlice(
       warnings: collateralWarnings(r.account, p.asOf, p.warningParams),
       requestedAt,
     };
+    // The summary's JSON is made once, for the view and its margin event.
     const summaryText = summary === null ? 'null' : summaryJson(summary);
     views.push(view);
-    summaries.push(summaryText);
+    viewTexts.push(viewJson(view, summaryText, r.freshnessJson));
     ranks.push(nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets }), r.id);
     if (stale) staleFields.push(r.id, JSON.stringify(stale));
     else if (!prev || prev.status === 'stale') computable.push(r.id);
@@ -225,7 +225,7 @@ async function publishSlice(
   if (views.length === 0) return 0;
 
   const pipeline = p.redis.pipeline();
-  p.cache.queueSet(pipeline, views, summaries);
+  p.cache.queueSet(pipeline, views, viewTexts);
   for (let i = 0; i < ranks.length; i += 2_000)
     pipeline.zadd(p.keys.nearLiquidation, ...ranks.slice(i, i + 2_000));
   for (let i = 0; i < staleFields.length; i += 2_000)

@@ -54,7 +54,8 @@ describe('view and margin event JSON', () => {
     for (let i = 0; i < 500; i++) {
       const v = view(i);
       expect(viewJson(v)).toBe(JSON.stringify(v));
-      if (v.summary) expect(viewJson(v, summaryJson(v.summary))).toBe(JSON.stringify(v));
+      if (v.summary)
+        expect(viewJson(v, summaryJson(v.summary), JSON.stringify(v.freshness))).toBe(JSON.stringify(v));
     }
   });
 

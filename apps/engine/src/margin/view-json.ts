@@ -6,37 +6,28 @@ import type { MarginSummary } from './snapshot.js';
 // from string parts: the same text as JSON.stringify (same keys in the same order), without walking
 // the objects. On a 5,000-account publish JSON.stringify of both was about a third of the owner's CPU.
 // Strings (ids, hashes, codes) still go through JSON.stringify, which escapes them; the rarely written
-// parts (a stale reason, warnings, a threshold event) go through it whole.
+// parts (a stale reason, warnings, a threshold event) go through it whole. A resident account's freshness
+// JSON is made once, when it is loaded.
 
 /** A number as JSON writes it (non-finite numbers are `null` there too). */
 const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 const str = (s: string): string => JSON.stringify(s);
-
-/** Freshness is the resident's own (immutable) array, the same object for every view of it. */
-const freshnessText = new WeakMap<readonly unknown[], string>();
-function freshnessJson(freshness: MarginView['freshness']): string {
-  let text = freshnessText.get(freshness);
-  if (text === undefined) {
-    text = JSON.stringify(freshness);
-    freshnessText.set(freshness, text);
-  }
-  return text;
-}
 
 /** JSON.stringify(summary), for a summary with exactly the MarginSummary fields in their order. */
 export function summaryJson(s: MarginSummary): string {
   return `{"equity":${num(s.equity)},"initialRequirement":${num(s.initialRequirement)},"maintenanceRequirement":${num(s.maintenanceRequirement)},"initialExcess":${num(s.initialExcess)},"maintenanceExcess":${num(s.maintenanceExcess)},"markToMarket":${num(s.markToMarket)}}`;
 }
 
-/** JSON.stringify(view); `summary` may pass the summary's JSON already made. */
+/** JSON.stringify(view); `summary` and `freshness` may pass their JSON already made. */
 export function viewJson(
   v: MarginView,
   summary = v.summary === null ? 'null' : summaryJson(v.summary),
+  freshness = JSON.stringify(v.freshness),
 ): string {
   const stale = v.stale === undefined ? '' : `,"stale":${JSON.stringify(v.stale)}`;
   const warnings = v.warnings.length === 0 ? '[]' : JSON.stringify(v.warnings);
   const params = v.paramsVersion === null ? 'null' : num(v.paramsVersion);
-  return `{"accountId":${str(v.accountId)},"computedAt":${num(v.computedAt)},"asOf":${num(v.asOf)},"inputHash":${str(v.inputHash)},"paramsVersion":${params},"status":${str(v.status)}${stale},"summary":${summary},"freshness":${freshnessJson(v.freshness)},"warnings":${warnings},"requestedAt":${num(v.requestedAt)}}`;
+  return `{"accountId":${str(v.accountId)},"computedAt":${num(v.computedAt)},"asOf":${num(v.asOf)},"inputHash":${str(v.inputHash)},"paramsVersion":${params},"status":${str(v.status)}${stale},"summary":${summary},"freshness":${freshness},"warnings":${warnings},"requestedAt":${num(v.requestedAt)}}`;
 }
 
 /** JSON.stringify(event); `summary` may pass the summary's JSON already made. */

@@ -13,6 +13,8 @@ export interface ResidentAccount {
   /** sha256 of the account's canonical ledger inputs (collateral and positions). */
   readonly inputHash: string;
   readonly freshness: readonly ChainFreshness[];
+  /** JSON of `freshness`, made once: every view of the account carries it. */
+  readonly freshnessJson: string;
   /** Something a liquidation could take: a position or a positive collateral balance. */
   readonly hasAssets: boolean;
 }
@@ -42,12 +44,14 @@ export function residentAccount(
     cash,
   );
   const collateral = account.collateral ?? [];
+  const freshness = freshnessOf(collateral);
   return {
     id,
     shard,
     account,
     inputHash: accountInputHash(account),
-    freshness: freshnessOf(collateral),
+    freshness,
+    freshnessJson: JSON.stringify(freshness),
     hasAssets: (account.positions ?? []).length > 0 || collateral.some((c) => c.amount > 0),
   };
 }
