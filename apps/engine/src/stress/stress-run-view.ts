@@ -1,4 +1,4 @@
-import type { StressMode, StressResult, StressRound } from '@xmargin/risk';
+import type { StressMode, StressModeResult, StressResult, StressRound } from '@xmargin/risk';
 import { binOf } from '../admin/book-stats.js';
 
 export type StressLiquidationMetric = 'notional' | 'badDebt' | 'penalty';
@@ -14,26 +14,13 @@ export interface StressRunRoundsView {
   /** The liquidation metric binned below, and the bin edges every mode shares (so they overlay). */
   readonly metric: StressLiquidationMetric;
   readonly edges: number[];
-  readonly modes: {
+  readonly modes: (Omit<StressModeResult, 'sold' | 'perChain' | 'rounds'> & {
     mode: StressMode;
-    converged: boolean;
-    roundCount: number;
-    prices: Record<string, number>;
-    drop: Record<string, number>;
-    amplification: Record<string, number | null>;
-    liquidations: number;
-    liquidatedUnits: number;
-    notional: number;
-    penalties: number;
-    badDebt: number;
-    insuranceDraw: number;
-    insuranceFund: number;
-    socialisedLoss: number;
     perChain: { chain: string; notional: number; badDebt: number }[];
     rounds: StressRoundView[];
     /** Liquidation events (unit, round) per bin of `metric`. */
     counts: number[];
-  }[];
+  })[];
 }
 
 /**
@@ -67,27 +54,16 @@ export function stressRunRounds(
           const b = binOf(l[p.metric], 0, hi, p.bins);
           counts[Math.max(0, Math.min(p.bins - 1, b))]! += 1;
         }
+      const { sold: _sold, perChain, rounds, ...figures } = m;
       return {
         mode,
-        converged: m.converged,
-        roundCount: m.roundCount,
-        prices: m.prices,
-        drop: m.drop,
-        amplification: m.amplification,
-        liquidations: m.liquidations,
-        liquidatedUnits: m.liquidatedUnits,
-        notional: m.notional,
-        penalties: m.penalties,
-        badDebt: m.badDebt,
-        insuranceDraw: m.insuranceDraw,
-        insuranceFund: m.insuranceFund,
-        socialisedLoss: m.socialisedLoss,
-        perChain: Object.entries(m.perChain).map(([chain, c]) => ({
+        ...figures,
+        perChain: Object.entries(perChain).map(([chain, c]) => ({
           chain,
           notional: c.notional,
           badDebt: c.badDebt,
         })),
-        rounds: m.rounds.map(({ liquidated, ...r }) => ({ ...r, liquidatedCount: liquidated.length })),
+        rounds: rounds.map(({ liquidated, ...r }) => ({ ...r, liquidatedCount: liquidated.length })),
         counts,
       };
     }),
