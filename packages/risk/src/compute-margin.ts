@@ -61,13 +61,14 @@ export function computeMargin(doc: MarginDocument): MarginResult {
   const ctx = createModelContext(doc);
   const model = modelParts(ctx, doc);
   const ev = model.evaluation;
-  const { table, run, summary } = ev;
+  const { table, store, summary } = ev;
   const positions = doc.account.positions ?? [];
   const details = model.details(positions);
   const warnings: MarginWarning[] = [...model.warnings];
   const underlyings: Record<string, UnderlyingResult> = {};
-  run.segments.forEach((seg, j) => {
-    const name = table.underlyings[seg.u]!;
+  // The store holds this account's run alone: segments 0.., legs 0...
+  for (let j = 0; j < store.segCount; j++) {
+    const name = table.underlyings[store.segU[j]!]!;
     const scenarios = ctx.markets.get(name)!.params.scenarios;
     const tr = ev.traces[j]!;
     const worst = scenarios[tr.worst];
@@ -77,14 +78,15 @@ export function computeMargin(doc: MarginDocument): MarginResult {
       basisContingency: tr.basisContingency,
       staticContingency: tr.staticContingency,
       confidenceContingency: tr.confidenceContingency,
-      markToMarket: seg.mtm,
+      markToMarket: store.segMtm[j]!,
       greeks: details.underlyings[j]!,
     };
     // Legs of one expiry are adjacent, futures before options: warn once per expiry holding options.
-    for (let i = seg.lo; i < seg.hi; i++) {
-      const id = run.inst[i]!;
-      const first = i === seg.lo || table.group[run.inst[i - 1]!] !== table.group[id];
-      const withOptions = table.kind[id] === OPTION && (first || table.kind[run.inst[i - 1]!] === FUTURE);
+    const lo = store.segLo[j]!;
+    for (let i = lo; i < store.segHi[j]!; i++) {
+      const id = store.inst[i]!;
+      const first = i === lo || table.group[store.inst[i - 1]!] !== table.group[id];
+      const withOptions = table.kind[id] === OPTION && (first || table.kind[store.inst[i - 1]!] === FUTURE);
       if (!withOptions) continue;
       const e = ctx.markets.get(name)!.expiries.get(table.expiry[id]!)!;
       if (e.expiry <= ctx.asOf) {
@@ -95,7 +97,7 @@ export function computeMargin(doc: MarginDocument): MarginResult {
         });
       }
     }
-  });
+  }
   const portfolio = {
     initialRequirement: summary.initialRequirement,
     maintenanceRequirement: summary.maintenanceRequirement,

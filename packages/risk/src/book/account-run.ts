@@ -14,19 +14,24 @@ import {
 import type { Pmrm2Context, Pmrm2Expiry } from '../pmrm2/pmrm2-context.js';
 import { checkPricable } from '../pmrm2/pmrm2-pricing.js';
 import type { Account, MarginWarning, Position } from '../types.js';
-import type { AccountTerms, RunLegs, Segment } from './aggregate.js';
+import type { AccountTerms } from './aggregate.js';
 import type { InstrumentTable } from './instrument-table.js';
 import { isPmrm2, type ModelContext } from './model-context.js';
+import { type RunStore, reserveLegs, reserveSegments } from './run-store.js';
 
 /**
- * One account as the aggregation sees it: its positions as (instrument, quantity, mark constant) legs
- * sorted by underlying name, expiry, kind, strike and right with repeated instruments merged, one
- * segment per underlying it is exposed to (positions or risk-cancelling collateral), and its
- * collateral terms.
+ * One account as the aggregation sees it: a range of legs of a {@link RunStore} (its positions as
+ * (instrument, quantity, mark constant) legs sorted by underlying name, expiry, kind, strike and right,
+ * repeated instruments merged), a range of segments (one per underlying it is exposed to: positions
+ * or risk-cancelling collateral), and its collateral terms. The ranges move when a book compacts its
+ * store.
  */
-export interface AccountRun extends RunLegs {
+export interface AccountRun {
+  legLo: number;
+  legHi: number;
+  segLo: number;
+  segHi: number;
   readonly terms: AccountTerms;
-  readonly segments: Segment[];
   /** Collateral assets the account holds (their prices and asset parameters enter its terms). */
   readonly assets: readonly string[];
   /** Some balance carries `observedAt`: its staleness, hence the terms, depend on `asOf`. */
@@ -42,7 +47,7 @@ export function markConstant(p: Position): number {
 }
 
 /** Checks that the market data a position needs exists (the errors name the position). */
-function checkPosition(ctx: ModelContext, p: Position, index: number): void {
+export function checkPosition(ctx: ModelContext, p: Position, index: number): void {
   const m = ctx.markets.get(p.underlying);
   if (!m)
     throw new AppError('RISK__MISSING_MARKET', { context: { underlying: p.underlying, position: index } });
@@ -72,7 +77,16 @@ function checkPosition(ctx: ModelContext, p: Position, index: number): void {
 /** Either model's resolved collateral of one account. */
 export type AnyResolvedCollateral = ResolvedCollateral | Pmrm2ResolvedCollateral;
 
-function collateralTerms(ctx: ModelContext, account: Account, resolved: AnyResolvedCollateral | undefined) {
+/**
+ * The collateral terms of an account (cash, other collateral's value, haircuts), its risk-cancelling
+ * base per underlying and its collateral warnings. `resolved`: its collateral already resolved against
+ * `ctx`.
+ */
+export function collateralTerms(
+  ctx: ModelContext,
+  account: Account,
+  resolved: AnyResolvedCollateral | undefined,
+): { terms: AccountTerms; base: ReadonlyMap<string, number>; warnings: readonly MarginWarning[] } {
   if (isPmrm2(ctx)) return pmrm2CollateralTerms(ctx, account, resolved as Pmrm2ResolvedCollateral);
   const col =
     (resolved as ResolvedCollateral | undefined) ?? resolveCollateral(ctx, account.collateral ?? []);
@@ -115,99 +129,209 @@ function pmrm2CollateralTerms(
 }
 
 /**
- * Builds an account's run over `table` (taking a reference on each instrument it holds) and returns
- * it with `positionInstrument`, the instrument of each position in input order. Throws the AppError
- * of the first position whose market data is missing, in input order, after collateral errors;
- * takes no reference then. `collateral`, when given, is the account's collateral already resolved
- * against `ctx`.
+ * One account's positions in input order as unsorted legs (instrument, quantity, mark constant): what
+ * {@link appendRun} sorts, merges and segments. Grown by {@link positionLegs}.
  */
-export function buildAccountRun(
-  ctx: ModelContext,
+export interface PositionLegs {
+  inst: Int32Array;
+  qty: Float64Array;
+  konst: Float64Array;
+}
+
+/** `legs` with room for `n` positions (the same object when it has). */
+export function positionLegs(n: number, legs?: PositionLegs): PositionLegs {
+  if (legs && legs.inst.length >= n) return legs;
+  const size = Math.max(n, 2 * (legs?.inst.length ?? 0), 32);
+  return { inst: new Int32Array(size), qty: new Float64Array(size), konst: new Float64Array(size) };
+}
+
+// Scratch of the builds (which never re-enter): the sort permutation and the positions of one account.
+let order = new Int32Array(64);
+let scratch = positionLegs(64);
+
+/**
+ * Writes positions [0, count) of `legs` as a run's legs from leg `at` of `store` (room reserved by the
+ * caller): sorted as `InstrumentTable.compare` (by `rank`), ties in input order so merged quantities add up in the
+ * order the positions were given, repeated instruments merged. Returns the number of legs written.
+ */
+function writeLegs(
   table: InstrumentTable,
-  account: Account,
-  collateral?: AnyResolvedCollateral,
-): AccountRun & { readonly positionInstrument: readonly number[] } {
-  const { terms, base, warnings } = collateralTerms(ctx, account, collateral);
-  const positions = account.positions ?? [];
-  positions.forEach((p, i) => {
-    checkPosition(ctx, p, i);
-  });
-  const m = positions.length;
-  const positionInstrument: number[] = [];
-  const order: number[] = [];
-  for (let i = 0; i < m; i++) {
-    positionInstrument.push(table.acquire(positions[i]!));
-    order.push(i);
-  }
-  // Ties keep input order, so merged quantities add up in the order the positions were given.
-  if (m <= 32) {
+  legs: PositionLegs,
+  count: number,
+  store: RunStore,
+  at: number,
+): number {
+  if (order.length < count) order = new Int32Array(Math.max(count, 2 * order.length));
+  const ids = legs.inst;
+  const rank = table.rank;
+  for (let i = 0; i < count; i++) order[i] = i;
+  if (count <= 32) {
     // Insertion sort: runs are short, and a builtin sort calling a comparator costs more.
-    for (let i = 1; i < m; i++) {
+    for (let i = 1; i < count; i++) {
       const x = order[i]!;
+      const key = rank[ids[x]!]!;
       let j = i - 1;
-      while (j >= 0 && table.compare(positionInstrument[order[j]!]!, positionInstrument[x]!) > 0) {
+      while (j >= 0 && rank[ids[order[j]!]!]! > key) {
         order[j + 1] = order[j]!;
         j--;
       }
       order[j + 1] = x;
     }
-  } else order.sort((x, y) => table.compare(positionInstrument[x]!, positionInstrument[y]!) || x - y);
-  // Plain arrays, not typed ones: small typed arrays each get an off-heap buffer, slow to allocate
-  // and scattered in memory; packed arrays of numbers live inline on the heap.
-  const inst: number[] = [];
-  const qty: number[] = [];
-  const konst: number[] = [];
-  let w = 0;
-  for (const i of order) {
-    const p = positions[i]!;
-    const id = positionInstrument[i]!;
-    const k = markConstant(p);
-    if (w > 0 && inst[w - 1] === id) {
-      qty[w - 1]! += p.quantity;
-      konst[w - 1]! += k;
-      // The merged leg holds one reference for the instrument.
-      table.release(id);
+  } else {
+    const sorted = Array.from(order.subarray(0, count)).sort(
+      (x, y) => rank[ids[x]!]! - rank[ids[y]!]! || x - y,
+    );
+    order.set(sorted);
+  }
+  const { inst, qty, konst } = store;
+  let w = at;
+  for (let r = 0; r < count; r++) {
+    const i = order[r]!;
+    const id = ids[i]!;
+    if (w > at && inst[w - 1] === id) {
+      qty[w - 1]! += legs.qty[i]!;
+      konst[w - 1]! += legs.konst[i]!;
       continue;
     }
-    inst.push(id);
-    qty.push(p.quantity);
-    konst.push(k);
+    inst[w] = id;
+    qty[w] = legs.qty[i]!;
+    konst[w] = legs.konst[i]!;
     w++;
   }
-  const segments: Segment[] = [];
-  let lo = 0;
-  while (lo < w) {
-    const u = table.underlying[inst[lo]!]!;
-    let hi = lo + 1;
-    while (hi < w && table.underlying[inst[hi]!] === u) hi++;
-    segments.push({ u, lo, hi, base: base.get(table.underlyings[u]!) ?? 0, im: 0, mm: 0, mtm: 0 });
-    lo = hi;
+  return w - at;
+}
+
+/**
+ * Appends a run to `store`: positions [0, count) of `legs` sorted and merged (as `writeLegs`), then one
+ * segment per underlying of the legs or of `base` (risk-cancelling collateral per underlying name), in
+ * underlying name order. Takes no instrument reference.
+ */
+export function appendRun(
+  table: InstrumentTable,
+  store: RunStore,
+  legs: PositionLegs,
+  count: number,
+  base: ReadonlyMap<string, number>,
+): void {
+  reserveLegs(store, count);
+  const lo = store.legCount;
+  const hi = lo + writeLegs(table, legs, count, store, lo);
+  store.legCount = hi;
+  let underlyings = 0;
+  for (let i = lo; i < hi; i++)
+    if (i === lo || table.underlying[store.inst[i]!] !== table.underlying[store.inst[i - 1]!]) underlyings++;
+  reserveSegments(store, underlyings + base.size);
+  const { inst, segU, segLo, segHi, segBase } = store;
+  const first = store.segCount;
+  let g = first;
+  for (let i = lo; i < hi; ) {
+    const u = table.underlying[inst[i]!]!;
+    let j = i + 1;
+    while (j < hi && table.underlying[inst[j]!] === u) j++;
+    segU[g] = u;
+    segLo[g] = i;
+    segHi[g] = j;
+    segBase[g] = base.size === 0 ? 0 : (base.get(table.underlyings[u]!) ?? 0);
+    g++;
+    i = j;
   }
-  for (const [name, b] of base) {
+  // An underlying held only as risk-cancelling collateral: a segment without legs, in name order.
+  // (forEach: a for-of over a Map allocates an entry per item.)
+  base.forEach((b, name) => {
     const u = table.underlyingIndex(name);
-    if (!segments.some((s) => s.u === u)) segments.push({ u, lo: w, hi: w, base: b, im: 0, mm: 0, mtm: 0 });
+    let at = first;
+    while (at < g && segU[at] !== u) at++;
+    if (at < g) return;
+    const rank = table.underlyingRank[u]!;
+    at = g;
+    while (at > first && table.underlyingRank[segU[at - 1]!]! > rank) {
+      segU[at] = segU[at - 1]!;
+      segLo[at] = segLo[at - 1]!;
+      segHi[at] = segHi[at - 1]!;
+      segBase[at] = segBase[at - 1]!;
+      at--;
+    }
+    segU[at] = u;
+    segLo[at] = hi;
+    segHi[at] = hi;
+    segBase[at] = b;
+    g++;
+  });
+  store.segCount = g;
+}
+
+/**
+ * Rewrites, in place, a run of `store` whose positions keep their instruments and get new quantities
+ * (a slice of every holding sold): legs [legLo, legHi) from positions [0, count) of `legs`, the
+ * instruments the run was built from, sorted and merged as `appendRun` does (so the result is the
+ * bits a fresh build gives), and the bases of segments [segLo, segHi) from `base`. Returns false,
+ * leaving the store as it was, when `base` names an underlying the run has no segment for.
+ */
+export function rewriteRun(
+  table: InstrumentTable,
+  store: RunStore,
+  legLo: number,
+  legHi: number,
+  segLo: number,
+  segHi: number,
+  legs: PositionLegs,
+  count: number,
+  base: ReadonlyMap<string, number>,
+): boolean {
+  let covered = 0;
+  for (let j = segLo; j < segHi; j++) if (base.has(table.underlyings[store.segU[j]!]!)) covered++;
+  if (covered !== base.size) return false;
+  if (writeLegs(table, legs, count, store, legLo) !== legHi - legLo) {
+    throw new Error('rewriteRun: positions of other instruments than the run was built from');
   }
-  segments.sort((x, y) => table.underlyingRank[x.u]! - table.underlyingRank[y.u]!);
+  for (let j = segLo; j < segHi; j++) store.segBase[j] = base.get(table.underlyings[store.segU[j]!]!) ?? 0;
+  return true;
+}
+
+/**
+ * Builds an account's run over `table` into `store` (taking a reference on each instrument it holds)
+ * and returns it; `positionInstrument`, when given, receives the instrument of each position in input
+ * order. Throws the AppError of the first position whose market data is missing, in input order,
+ * after collateral errors; takes no reference and appends nothing then. `collateral`, when given, is
+ * the account's collateral already resolved against `ctx`.
+ */
+export function buildAccountRun(
+  ctx: ModelContext,
+  table: InstrumentTable,
+  store: RunStore,
+  account: Account,
+  collateral?: AnyResolvedCollateral,
+  positionInstrument?: number[],
+): AccountRun {
+  const { terms, base, warnings } = collateralTerms(ctx, account, collateral);
+  const positions = account.positions ?? [];
+  const m = positions.length;
+  for (let i = 0; i < m; i++) checkPosition(ctx, positions[i]!, i);
+  scratch = positionLegs(m, scratch);
+  const legs = scratch;
+  for (let i = 0; i < m; i++) {
+    const p = positions[i]!;
+    const id = table.find(p);
+    legs.inst[i] = id;
+    legs.qty[i] = p.quantity;
+    legs.konst[i] = markConstant(p);
+    positionInstrument?.push(id);
+  }
+  const legLo = store.legCount;
+  const segLo = store.segCount;
+  appendRun(table, store, legs, m, base);
+  // One reference per leg (merged positions share theirs).
+  for (let i = legLo; i < store.legCount; i++) table.retain(store.inst[i]!);
   const assets: string[] = [];
   let timestamped = false;
   for (const c of account.collateral ?? []) {
     if (!assets.includes(c.asset)) assets.push(c.asset);
     if (c.observedAt !== undefined) timestamped = true;
   }
-  return {
-    inst,
-    qty,
-    konst,
-    terms,
-    segments,
-    assets,
-    timestamped,
-    warnings,
-    positionInstrument,
-  };
+  return { legLo, legHi: store.legCount, segLo, segHi: store.segCount, terms, assets, timestamped, warnings };
 }
 
 /** Drops the run's references on its instruments. */
-export function releaseAccountRun(table: InstrumentTable, run: RunLegs): void {
-  for (let i = 0; i < run.inst.length; i++) table.release(run.inst[i]!);
+export function releaseAccountRun(table: InstrumentTable, store: RunStore, run: AccountRun): void {
+  for (let i = run.legLo; i < run.legHi; i++) table.release(store.inst[i]!);
 }

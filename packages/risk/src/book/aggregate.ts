@@ -3,6 +3,7 @@ import type { MarginSummary, ModelName, Pmrm1MarketParams, Pmrm2MarketParams } f
 import { FUTURE as FUTURE_KIND, type InstrumentTable, PERP as PERP_KIND } from './instrument-table.js';
 import type { ModelContext } from './model-context.js';
 import type { RiskArrays } from './risk-arrays.js';
+import { createRunStore, type RunStore } from './run-store.js';
 
 // Local copies: a transpiled import can be a getter call on every read, and these are read per leg.
 const PERP = PERP_KIND;
@@ -112,27 +113,6 @@ export function marketKernelOf(k: KernelParams, name: string): MarketKernel {
   return k.markets.get(name) ?? k.market;
 }
 
-/** An account's holdings: (instrument, quantity, mark constant) sorted as `InstrumentTable.compare`. */
-export interface RunLegs {
-  readonly inst: readonly number[];
-  readonly qty: readonly number[];
-  /** Mark-to-market constant of a linear leg: -qty*entry (+ funding), so its mark is qty*price + konst. */
-  readonly konst: readonly number[];
-}
-
-/** One underlying of an account: legs [lo, hi) of its run and its risk-cancelling collateral. */
-export interface Segment {
-  readonly u: number;
-  readonly lo: number;
-  readonly hi: number;
-  /** Risk-cancelling collateral: its amount under PMRM v1, its value (stable units) under pmrm-2. */
-  readonly base: number;
-  /** Results of the last aggregation. */
-  im: number;
-  mm: number;
-  mtm: number;
-}
-
 /** Per-expiry intermediates of one aggregation, kept for attribution. */
 export interface ExpiryTrace {
   readonly expiry: number;
@@ -161,29 +141,29 @@ export interface UnderlyingTrace {
 
 /**
  * Margin of one underlying of one account (spec section 3, or 9 under pmrm-2): additions over the
- * risk arrays plus the per-expiry static discount, no pricing. Writes `seg.im`, `seg.mm`, `seg.mtm`;
- * fills `trace` when given. Non-finite inputs propagate as NaN or Infinity to the totals (see
- * `accountSummary`).
+ * risk arrays plus the per-expiry static discount, no pricing. Aggregates segment `j` of `s` and
+ * writes its `segIm`, `segMm`, `segMtm`; fills `trace` when given. Non-finite inputs propagate as NaN
+ * or Infinity to the totals (see `accountSummary`).
  */
 export function aggregateSegment(
   k: KernelParams,
   t: InstrumentTable,
   a: RiskArrays,
-  run: RunLegs,
-  seg: Segment,
+  s: RunStore,
+  j: number,
   trace?: UnderlyingTrace,
 ): void {
-  const { inst, qty, konst } = run;
+  const { inst, qty, konst } = s;
   const { pnl: scen, value: V } = k;
-  const u = seg.u;
+  const u = s.segU[j]!;
   const mk = a.kernel[u] ?? marketKernelOf(k, t.underlyings[u]!);
   const { n, isSkew } = mk;
   const pmrm2 = k.model === 'pmrm-2';
   const R = a.stride;
   const arr = a.values;
   const { kind, group, strike: strikeOf } = t;
-  const b = seg.base;
-  const hi = seg.hi;
+  const b = s.segBase[j]!;
+  const hi = s.segHi[j]!;
   const S = a.spot[u]!;
   scen.fill(0, 0, n);
   let mtm = pmrm2 ? b : (b * S) / k.stablePrice;
@@ -193,7 +173,7 @@ export function aggregateSegment(
   let bc = 0;
   // Sum over expiries of (1 - c_e) * |options in e|, for the expiries below the confidence threshold.
   let optionsByConfidence = 0;
-  let i = seg.lo;
+  let i = s.segLo[j]!;
   for (; i < hi && kind[inst[i]!] === PERP; i++) {
     const q = qty[i]!;
     const o = inst[i]! * R;
@@ -303,18 +283,18 @@ export function aggregateSegment(
     imCont += optionsByConfidence * k.confidenceMargin * S;
     if (cPort < k.confidenceThreshold) imCont += (1 - cPort) * k.confidenceMargin * linearQty * S;
     minSpan = min;
-    seg.mm = -k.mmFactor * minSpan + mmCont + 0;
-    seg.im = -k.imFactor * minSpan + mmCont + imCont + 0;
+    s.segMm[j] = -k.mmFactor * minSpan + mmCont + 0;
+    s.segIm[j] = -k.imFactor * minSpan + mmCont + imCont + 0;
   } else {
     mmCont = S * (linearQty * mk.perpPercent + b * mk.basePercent) + S * mk.optionPercent * naked;
     imCont = optionsByConfidence * k.confidenceMargin * S;
     if (cPort < k.confidenceThreshold) imCont += (1 - cPort) * k.confidenceMargin * (linearQty + b) * S;
     minSpan = min - mmCont;
     // `+ 0` turns the -0 of a riskless portfolio into 0.
-    seg.mm = -k.mmFactor * minSpan + 0;
-    seg.im = -k.imFactor * minSpan + imCont + 0;
+    s.segMm[j] = -k.mmFactor * minSpan + 0;
+    s.segIm[j] = -k.imFactor * minSpan + imCont + 0;
   }
-  seg.mtm = mtm;
+  s.segMtm[j] = mtm;
   if (trace) {
     trace.scenarioPnl.set(scen.subarray(0, n));
     trace.basisContingency = bc;
@@ -323,6 +303,76 @@ export function aggregateSegment(
     trace.minSpan = minSpan;
     trace.worst = worst;
   }
+}
+
+/**
+ * The mark-to-market of segment `j` alone (`segMtm`), summed in the order of `aggregateSegment`: for
+ * the modes that need an account's marks but not its scenarios (`cross`, `isolated`).
+ */
+export function markSegment(
+  k: KernelParams,
+  t: InstrumentTable,
+  a: RiskArrays,
+  s: RunStore,
+  j: number,
+): void {
+  const { inst, qty, konst } = s;
+  const u = s.segU[j]!;
+  const mark = a.mark;
+  const { kind, group } = t;
+  const b = s.segBase[j]!;
+  const hi = s.segHi[j]!;
+  let mtm = k.model === 'pmrm-2' ? b : (b * a.spot[u]!) / k.stablePrice;
+  let i = s.segLo[j]!;
+  for (; i < hi && kind[inst[i]!] === PERP; i++) mtm += qty[i]! * mark[inst[i]!]! + konst[i]!;
+  while (i < hi) {
+    const g = group[inst[i]!]!;
+    let mtmE = 0;
+    for (; i < hi && group[inst[i]!] === g; i++) {
+      const id = inst[i]!;
+      if (kind[id] === FUTURE) mtm += qty[i]! * mark[id]! + konst[i]!;
+      else mtmE += qty[i]! * mark[id]!;
+    }
+    mtm += mtmE;
+  }
+  s.segMtm[j] = mtm;
+}
+
+/** A requirement pair, written by `aggregateAlone`. */
+export interface Requirement {
+  im: number;
+  mm: number;
+}
+
+// One leg and one segment: the portfolio of one position (or of one underlying's base) that the
+// isolated mode margins. The kernel never re-enters itself, so one scratch store serves every call.
+const alone = createRunStore(1, 1);
+
+/**
+ * The requirement of a portfolio holding only `q` of instrument `id` (nothing when `id` < 0) and
+ * `base` of underlying `u`'s risk-cancelling collateral, through `aggregateSegment`: the isolated
+ * mode's building block (each position, and each underlying's base, on its own). Written into `out`.
+ */
+export function aggregateAlone(
+  k: KernelParams,
+  t: InstrumentTable,
+  a: RiskArrays,
+  u: number,
+  id: number,
+  q: number,
+  base: number,
+  out: Requirement,
+): void {
+  alone.inst[0] = id;
+  alone.qty[0] = q;
+  alone.konst[0] = 0;
+  alone.segU[0] = u;
+  alone.segLo[0] = 0;
+  alone.segHi[0] = id < 0 ? 0 : 1;
+  alone.segBase[0] = base;
+  aggregateSegment(k, t, a, alone, 0);
+  out.im = alone.segIm[0]!;
+  out.mm = alone.segMm[0]!;
 }
 
 /** An empty trace to pass to `aggregateSegment`. */
@@ -359,23 +409,25 @@ export interface AccountTotals {
 }
 
 /**
- * Whole-account totals (spec section 4) from the aggregated segments (summed in underlying name
- * order) and the collateral terms, written into `out`. Returns false when one is not finite.
+ * Whole-account totals (spec section 4) from the aggregated segments [segLo, segHi) of `s` (one per
+ * underlying, in underlying name order) and the collateral terms, written into `out`. Returns false
+ * when one is not finite.
  */
 export function accountTotals(
   k: KernelParams,
   terms: AccountTerms,
-  segments: readonly Segment[],
+  s: RunStore,
+  segLo: number,
+  segHi: number,
   out: AccountTotals,
 ): boolean {
   let mtm = 0;
   let im = 0;
   let mm = 0;
-  for (let i = 0; i < segments.length; i++) {
-    const s = segments[i]!;
-    mtm += s.mtm;
-    im += s.im;
-    mm += s.mm;
+  for (let j = segLo; j < segHi; j++) {
+    mtm += s.segMtm[j]!;
+    im += s.segIm[j]!;
+    mm += s.segMm[j]!;
   }
   const P = k.termsDivisor;
   const equity = terms.cash + mtm + terms.otherValue / P;
@@ -422,9 +474,11 @@ export function overflowError(t: AccountTotals): AppError<'RISK__INVALID_INPUT'>
 export function accountSummary(
   k: KernelParams,
   terms: AccountTerms,
-  segments: readonly Segment[],
+  s: RunStore,
+  segLo: number,
+  segHi: number,
 ): MarginSummary {
   const t: AccountTotals = { equity: 0, initialRequirement: 0, maintenanceRequirement: 0, markToMarket: 0 };
-  if (!accountTotals(k, terms, segments, t)) throw overflowError(t);
+  if (!accountTotals(k, terms, s, segLo, segHi, t)) throw overflowError(t);
   return summaryOf(t);
 }

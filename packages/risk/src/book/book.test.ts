@@ -286,6 +286,30 @@ describe('createRiskBook', () => {
       );
     });
 
+    it('after enough replacements to move every run to a fresh store, every entry still equals computeMarginSummary', () => {
+      // 1,500 accounts of ~5 legs, replaced twice: the ranges left behind pass the live ones (and the
+      // store's 4,096-leg floor), so the book compacts its store during the second pass.
+      fc.assert(
+        fc.property(fc.array(account, { minLength: 4_500, maxLength: 4_500 }), (list) => {
+          const accounts = new Map(numbered(list.slice(0, 1_500)));
+          const book = createRiskBook(market, accounts);
+          for (const pass of [1, 2]) {
+            for (let i = 0; i < 1_500; i++) {
+              const next = list[pass * 1_500 + i]!;
+              accounts.set(`a${i}`, next);
+              book.upsertAccount(`a${i}`, next);
+              if (i % 7 === 0) {
+                book.removeAccount(`a${i}`);
+                accounts.delete(`a${i}`);
+              }
+            }
+          }
+          expectBookMatches(book, market, accounts);
+        }),
+        { numRuns: 2 },
+      );
+    });
+
     const eth = market.markets.ETH!;
     const ethMarket = fc.record({
       move: fc.double({ min: 0.8, max: 1.25, noNaN: true }),

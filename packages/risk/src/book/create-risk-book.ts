@@ -14,6 +14,7 @@ import { createInstrumentTable } from './instrument-table.js';
 import { applyMarketPatch, type BookMarket, type MarketChange } from './market-patch.js';
 import { createModelContext, isPmrm2, type ModelContext } from './model-context.js';
 import { createRiskArrays, type RiskArrays, revalueUnderlying, valueNew } from './risk-arrays.js';
+import { copyRun, createRunStore, type RunStore } from './run-store.js';
 
 export type { BookMarket } from './market-patch.js';
 
@@ -50,7 +51,10 @@ export interface RiskBook {
 interface Slot {
   readonly id: string;
   account: Account;
-  /** Undefined while the account cannot be built on the current market (`error` says why). */
+  /**
+   * Its legs and segments in the book's store; undefined while the account cannot be built on the
+   * current market (`error` says why).
+   */
   run: AccountRun | undefined;
   /** Written in place by every recompute: a refresh allocates nothing per account. */
   readonly totals: AccountTotals;
@@ -99,6 +103,10 @@ export function createRiskBook(
   let kernel: KernelParams = kernelParams(ctx);
   const table = createInstrumentTable();
   let arrays: RiskArrays = createRiskArrays(kernel.n);
+  /** Every account's run; a replaced or removed run's ranges stay behind until `compact`. */
+  let store: RunStore = createRunStore(1024, 128);
+  let garbageLegs = 0;
+  let garbageSegments = 0;
   const slots = new Map<string, Slot>();
   /** Accounts with a run, per underlying index they are exposed to. */
   const exposed = new Map<number, Set<Slot>>();
@@ -118,22 +126,52 @@ export function createRiskBook(
   }
 
   function unindex(slot: Slot, run: AccountRun): void {
-    for (const s of run.segments) exposed.get(s.u)!.delete(slot);
+    for (let j = run.segLo; j < run.segHi; j++) exposed.get(store.segU[j]!)!.delete(slot);
     for (const a of run.assets) holders.get(a)!.delete(slot);
     timestamped.delete(slot);
   }
 
   function index(slot: Slot, run: AccountRun): void {
-    for (const s of run.segments) addTo(exposed, s.u, slot);
+    for (let j = run.segLo; j < run.segHi; j++) addTo(exposed, store.segU[j]!, slot);
     for (const a of run.assets) addTo(holders, a, slot);
     if (run.timestamped) timestamped.add(slot);
   }
 
   function total(slot: Slot, run: AccountRun): boolean {
     slot.entry = undefined;
-    const finite = accountTotals(kernel, run.terms, run.segments, slot.totals);
+    const finite = accountTotals(kernel, run.terms, store, run.segLo, run.segHi, slot.totals);
     slot.error = finite ? undefined : overflowError(slot.totals);
     return finite;
+  }
+
+  /** Drops a run: its references, its index entries, and its ranges (left to `compact`). */
+  function drop(slot: Slot, run: AccountRun): void {
+    unindex(slot, run);
+    releaseAccountRun(table, store, run);
+    garbageLegs += run.legHi - run.legLo;
+    garbageSegments += run.segHi - run.segLo;
+  }
+
+  /**
+   * Moves the live runs to a fresh store once the ranges left behind outnumber them (upserts that
+   * replace accounts append their new runs).
+   */
+  function compact(): void {
+    const liveLegs = store.legCount - garbageLegs;
+    if (garbageLegs < 4096 || garbageLegs < liveLegs) return;
+    const next = createRunStore(liveLegs + 1024, store.segCount - garbageSegments + 128);
+    for (const slot of slots.values()) {
+      const run = slot.run;
+      if (!run) continue;
+      const at = copyRun(store, next, run.legLo, run.legHi, run.segLo, run.segHi);
+      run.legHi = at.legLo + run.legHi - run.legLo;
+      run.legLo = at.legLo;
+      run.segHi = at.segLo + run.segHi - run.segLo;
+      run.segLo = at.segLo;
+    }
+    store = next;
+    garbageLegs = 0;
+    garbageSegments = 0;
   }
 
   /** Builds the account's run afresh from its positions and collateral, then margins it. */
@@ -141,28 +179,22 @@ export function createRiskBook(
     const old = slot.run;
     let run: AccountRun;
     try {
-      run = buildAccountRun(ctx, table, slot.account);
+      run = buildAccountRun(ctx, table, store, slot.account);
     } catch (e) {
       slot.error = appError(e);
       slot.entry = undefined;
-      if (old) {
-        unindex(slot, old);
-        releaseAccountRun(table, old);
-      }
+      if (old) drop(slot, old);
       slot.run = undefined;
       failed.add(slot);
       return;
     }
     valueNew(arrays, table, kernel, ctx);
     // References are dropped after the new run took its own, so shared instruments never go unheld.
-    if (old) {
-      unindex(slot, old);
-      releaseAccountRun(table, old);
-    }
+    if (old) drop(slot, old);
     slot.run = run;
     failed.delete(slot);
     index(slot, run);
-    for (const seg of run.segments) aggregateSegment(kernel, table, arrays, run, seg);
+    for (let j = run.segLo; j < run.segHi; j++) aggregateSegment(kernel, table, arrays, store, j);
     total(slot, run);
   }
 
@@ -173,10 +205,9 @@ export function createRiskBook(
    */
   function reaggregate(slot: Slot, underlyings: Uint8Array | undefined): void {
     const run = slot.run!;
-    for (let i = 0; i < run.segments.length; i++) {
-      const seg = run.segments[i]!;
-      if (underlyings === undefined || underlyings[seg.u] === 1)
-        aggregateSegment(kernel, table, arrays, run, seg);
+    for (let j = run.segLo; j < run.segHi; j++) {
+      if (underlyings === undefined || underlyings[store.segU[j]!] === 1)
+        aggregateSegment(kernel, table, arrays, store, j);
     }
     if (!total(slot, run)) rebuild(slot);
   }
@@ -200,19 +231,18 @@ export function createRiskBook(
     slot.account = account;
     rebuild(slot);
     table.sweep();
+    compact();
     return entryOf(slot);
   }
 
   function removeAccount(id: string): boolean {
     const slot = slots.get(id);
     if (!slot) return false;
-    if (slot.run) {
-      unindex(slot, slot.run);
-      releaseAccountRun(table, slot.run);
-    }
+    if (slot.run) drop(slot, slot.run);
     failed.delete(slot);
     slots.delete(id);
     table.sweep();
+    compact();
     return true;
   }
 
@@ -224,6 +254,7 @@ export function createRiskBook(
     arrays = createRiskArrays(kernel.n);
     revalueAll();
     for (const slot of slots.values()) rebuild(slot);
+    compact();
     return [...slots.keys()];
   }
 
@@ -294,6 +325,7 @@ export function createRiskBook(
     // that Set would visit again: those are iterated over a snapshot. `slots` does not change here.
     if (change.everything) for (const slot of slots.values()) visit(slot);
     else for (const u of touched) for (const slot of [...(exposed.get(u) ?? [])]) visit(slot);
+    compact();
     return ids;
   }
 

@@ -11,13 +11,18 @@ import {
 import { createInstrumentTable, type InstrumentTable } from './instrument-table.js';
 import type { ModelContext } from './model-context.js';
 import { createRiskArrays, type RiskArrays, valueNew } from './risk-arrays.js';
+import { createRunStore, type RunStore } from './run-store.js';
 
 /** One account margined on its own: a book of one, with everything attribution needs. */
 export interface AccountEvaluation {
   readonly kernel: KernelParams;
   readonly table: InstrumentTable;
   readonly arrays: RiskArrays;
-  readonly run: AccountRun & { readonly positionInstrument: readonly number[] };
+  /** Holds the run alone: its segments are 0..run.segHi, in underlying name order. */
+  readonly store: RunStore;
+  readonly run: AccountRun;
+  /** The instrument of each position, in input order. */
+  readonly positionInstrument: readonly number[];
   readonly summary: MarginSummary;
   /** Per segment of the run (same order), when traced. */
   readonly traces: readonly UnderlyingTrace[];
@@ -38,13 +43,16 @@ export function evaluateAccount(
   const capacity = Math.max(1, account.positions?.length ?? 0);
   const table = createInstrumentTable(capacity);
   const arrays = createRiskArrays(kernel.n, capacity);
-  const run = buildAccountRun(ctx, table, account, collateral);
+  const store = createRunStore(capacity, 4);
+  const positionInstrument: number[] = [];
+  const run = buildAccountRun(ctx, table, store, account, collateral, positionInstrument);
   valueNew(arrays, table, kernel, ctx);
   const traces: UnderlyingTrace[] = [];
-  for (const seg of run.segments) {
-    const tr = trace ? underlyingTrace(arrays.kernel[seg.u]!.n) : undefined;
-    aggregateSegment(kernel, table, arrays, run, seg, tr);
+  for (let j = run.segLo; j < run.segHi; j++) {
+    const tr = trace ? underlyingTrace(arrays.kernel[store.segU[j]!]!.n) : undefined;
+    aggregateSegment(kernel, table, arrays, store, j, tr);
     if (tr) traces.push(tr);
   }
-  return { kernel, table, arrays, run, summary: accountSummary(kernel, run.terms, run.segments), traces };
+  const summary = accountSummary(kernel, run.terms, store, run.segLo, run.segHi);
+  return { kernel, table, arrays, store, run, positionInstrument, summary, traces };
 }

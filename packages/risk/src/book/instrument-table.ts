@@ -29,6 +29,11 @@ export interface InstrumentTable {
   strike: Float64Array;
   isPut: Uint8Array;
   refs: Int32Array;
+  /**
+   * A number per instrument in `compare` order (equal only for the same instrument): runs sort their
+   * legs by it, one number against another instead of five fields against five.
+   */
+  rank: Float64Array;
   /** One past the highest id ever assigned (the risk arrays size themselves on it). */
   readonly size: number;
   /** Instruments held by at least one run. */
@@ -41,8 +46,13 @@ export interface InstrumentTable {
   /** Groups and underlyings created since the last `takeNewGroups`. */
   takeNewGroups(): number[];
   underlyingIndex(name: string): number;
-  /** Registers (or finds) the instrument of a position and takes a reference on it. */
-  acquire(p: Position): number;
+  /**
+   * Registers (or finds) the instrument of a position, without a reference: an unheld instrument keeps
+   * its id until `sweep`.
+   */
+  find(p: Position): number;
+  /** Takes a reference on an instrument (a run leg holds one). */
+  retain(id: number): void;
   release(id: number): void;
   /** Held instruments of one underlying. */
   heldOf(u: number): Iterable<number>;
@@ -77,6 +87,8 @@ export function createInstrumentTable(capacity = 64): InstrumentTable {
   let newGroups: number[] = [];
   let size = 0;
   let liveCount = 0;
+  /** Registered instruments in `compare` order (their ranks increase along it). */
+  const sorted: number[] = [];
 
   const t: InstrumentTable = {
     underlyings,
@@ -88,6 +100,7 @@ export function createInstrumentTable(capacity = 64): InstrumentTable {
     strike: new Float64Array(capacity),
     isPut: new Uint8Array(capacity),
     refs: new Int32Array(capacity),
+    rank: new Float64Array(capacity),
     get size() {
       return size;
     },
@@ -107,7 +120,8 @@ export function createInstrumentTable(capacity = 64): InstrumentTable {
       return out;
     },
     underlyingIndex,
-    acquire,
+    find,
+    retain,
     release,
     heldOf: (u) => held[u] ?? [],
     compare,
@@ -154,6 +168,7 @@ export function createInstrumentTable(capacity = 64): InstrumentTable {
       t.strike = grown(t.strike, id + 1);
       t.isPut = grown(t.isPut, id + 1);
       t.refs = grown(t.refs, id + 1);
+      t.rank = grown(t.rank, id + 1);
     }
     t.kind[id] = kind;
     t.underlying[id] = u;
@@ -162,7 +177,39 @@ export function createInstrumentTable(capacity = 64): InstrumentTable {
     t.strike[id] = strike;
     t.isPut[id] = put ? 1 : 0;
     t.refs[id] = 0;
+    // Unheld until a run retains it (and swept like any unheld id if none does).
+    unheld.add(id);
+    insertRank(id);
     return id;
+  }
+
+  /**
+   * Places a new instrument in `sorted` and gives it a rank between its neighbours' (every rank is
+   * renumbered in the rare case the gap is too narrow): instruments are few next to positions, and
+   * registered far more rarely than looked up.
+   */
+  function insertRank(id: number): void {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compare(sorted[mid]!, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    sorted.splice(lo, 0, id);
+    const r = t.rank;
+    const before = lo > 0 ? r[sorted[lo - 1]!]! : undefined;
+    const after = lo + 1 < sorted.length ? r[sorted[lo + 1]!]! : undefined;
+    if (before === undefined) r[id] = after === undefined ? 0 : after - 1;
+    else if (after === undefined) r[id] = before + 1;
+    else {
+      const mid = before + (after - before) / 2;
+      if (mid > before && mid < after) r[id] = mid;
+      else
+        sorted.forEach((x, i) => {
+          r[x] = i;
+        });
+    }
   }
 
   // Looked up through numeric maps (perp per underlying, future per expiry, option per expiry and
@@ -196,15 +243,13 @@ export function createInstrumentTable(capacity = 64): InstrumentTable {
     return pair[slot];
   }
 
-  function acquire(p: Position): number {
-    const id = find(p);
+  function retain(id: number): void {
     if (t.refs[id]!++ === 0) {
       liveCount++;
       unheld.delete(id);
       held[t.underlying[id]!]!.add(id);
       pending.push(id);
     }
-    return id;
   }
 
   function release(id: number): void {
@@ -242,6 +287,10 @@ export function createInstrumentTable(capacity = 64): InstrumentTable {
       t.kind[id] = FREE;
       freeIds.push(id);
     }
+    const gone = unheld;
+    let w = 0;
+    for (const x of sorted) if (!gone.has(x)) sorted[w++] = x;
+    sorted.length = w;
     unheld = new Set();
   }
 

@@ -26,6 +26,11 @@ export interface RiskArrays {
   /** Per underlying index: its market kernel (scenario grid and contingency rates). */
   readonly kernel: MarketKernel[];
   values: Float64Array;
+  /**
+   * Per instrument: its mark (the row's entry n_u + 2), side by side for the modes that read marks
+   * only (one array read per leg instead of a row lookup).
+   */
+  mark: Float64Array;
   /** Per underlying index. */
   readonly spot: number[];
   readonly spotConfidence: number[];
@@ -49,6 +54,7 @@ export function createRiskArrays(n: number, capacity = 64): RiskArrays {
     n,
     stride: n + 3,
     values: new Float64Array(capacity * (n + 3)),
+    mark: new Float64Array(capacity),
     kernel: [],
     spot: [],
     spotConfidence: [],
@@ -101,13 +107,20 @@ function groupConstants(a: RiskArrays, t: InstrumentTable, ctx: ModelContext, g:
   a.confidence[g] = e?.confidence ?? Number.NaN;
 }
 
-/**
- * One instrument's row. Perps and futures move with the spot shock under both models; options are
- * repriced per scenario (PMRM v1) or by the pmrm-2 risk array (skew, tails, vol-up floor).
- */
+/** One instrument's row and mark. */
 function valueInstrument(a: RiskArrays, t: InstrumentTable, ctx: ModelContext, id: number): void {
+  if (t.kind[id]! < 0) return;
+  const n = valueRow(a, t, ctx, id);
+  a.mark[id] = a.values[id * a.stride + n + 2]!;
+}
+
+/**
+ * One instrument's row; returns its market's grid length. Perps and futures move with the spot shock
+ * under both models; options are repriced per scenario (PMRM v1) or by the pmrm-2 risk array (skew,
+ * tails, vol-up floor).
+ */
+function valueRow(a: RiskArrays, t: InstrumentTable, ctx: ModelContext, id: number): number {
   const kind = t.kind[id]!;
-  if (kind < 0) return;
   const o = id * a.stride;
   const v = a.values;
   const m = ctx.markets.get(t.underlyings[t.underlying[id]!]!);
@@ -119,20 +132,20 @@ function valueInstrument(a: RiskArrays, t: InstrumentTable, ctx: ModelContext, i
     v[o + n] = 0;
     v[o + n + 1] = 0;
     v[o + n + 2] = Fp;
-    return;
+    return n;
   }
   const e = m?.expiries.get(t.expiry[id]!);
   const vol = e === undefined ? undefined : (e.vols.get(t.strike[id]!) ?? e.defaultVol);
   if (e === undefined || (kind === OPTION && vol === undefined)) {
     v.fill(Number.NaN, o, o + a.stride);
-    return;
+    return n;
   }
   if (kind === FUTURE) {
     for (let s = 0; s < n; s++) v[o + s] = shockedForward(e, scenarios[s]!.spotShock) - e.forward;
     v[o + n] = shockedForward(e, basis.spotUp) - e.forward;
     v[o + n + 1] = shockedForward(e, basis.spotDown) - e.forward;
     v[o + n + 2] = e.forward;
-    return;
+    return n;
   }
   const opt = { strike: t.strike[id]!, right: t.isPut[id] ? ('put' as const) : ('call' as const), vol: vol! };
   if (isPmrm2(ctx)) {
@@ -144,7 +157,7 @@ function valueInstrument(a: RiskArrays, t: InstrumentTable, ctx: ModelContext, i
       if (!isAppError(err)) throw err;
       v.fill(Number.NaN, o, o + a.stride);
     }
-    return;
+    return n;
   }
   const x = e as ExpiryContext;
   const mark = optionValue(x, opt, 1, 1, false);
@@ -165,14 +178,21 @@ function valueInstrument(a: RiskArrays, t: InstrumentTable, ctx: ModelContext, i
   v[o + n] = optionValue(x, opt, basis.spotUp, 1, false);
   v[o + n + 1] = optionValue(x, opt, basis.spotDown, 1, false);
   v[o + n + 2] = mark;
+  return n;
 }
 
 function fit(a: RiskArrays, t: InstrumentTable): void {
   const need = t.size * a.stride;
-  if (need <= a.values.length) return;
-  const next = new Float64Array(Math.max(need, a.values.length * 2));
-  next.set(a.values);
-  a.values = next;
+  if (need > a.values.length) {
+    const next = new Float64Array(Math.max(need, a.values.length * 2));
+    next.set(a.values);
+    a.values = next;
+  }
+  if (t.size > a.mark.length) {
+    const next = new Float64Array(Math.max(t.size, a.mark.length * 2));
+    next.set(a.mark);
+    a.mark = next;
+  }
 }
 
 /**

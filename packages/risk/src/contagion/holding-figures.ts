@@ -11,15 +11,15 @@ import type { StressUnit } from './units.js';
 
 /**
  * What a unit holds, per holding (collateral first, then positions, each in input order), at one price
- * state (section 2): notional n (|q|*S_U or amount*price, over P$), the asset its flow goes into, the
- * flow phi (units sold when the holding is liquidated) and its value v (its part of the equity).
+ * state (section 2): notional n (|q|*S_U or amount*price, over P$), the asset its flow goes into and
+ * the flow phi (units sold when the holding is liquidated). Its value v (its part of the equity) is
+ * read at the execution state alone ({@link holdingValue}).
  */
 export interface HoldingFigures {
   readonly chain: string[];
   readonly notional: number[];
   readonly asset: number[];
   readonly flow: number[];
-  readonly value: number[];
 }
 
 /**
@@ -81,30 +81,28 @@ function optionFigures(
   return [value, g.delta];
 }
 
-export function holdingFigures(state: PriceState, universe: AssetUniverse, u: StressUnit): HoldingFigures {
+type HoldingVisit = (chain: string, notional: number, asset: number, flow: number, value: number) => void;
+
+/** Section 2's figures of each holding of a unit at a state, in holding order, handed to `visit`. */
+function eachHolding(state: PriceState, universe: AssetUniverse, u: StressUnit, visit: HoldingVisit): void {
   const { ctx } = state;
-  const out: HoldingFigures = { chain: [], notional: [], asset: [], flow: [], value: [] };
   const P = ctx.stablePrice;
-  const push = (chain: string, n: number, asset: string, phi: number, v: number) => {
-    out.chain.push(chain);
-    out.notional.push(n);
-    out.asset.push(universe.index.get(asset)!);
-    out.flow.push(phi);
-    out.value.push(v);
-  };
   for (const c of u.collateral) {
     const { flowInto, price } = collateralSource(ctx, c.asset);
     if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset: c.asset } });
     const value = (c.amount * price) / P;
-    push(c.chain, value, flowInto, c.amount, value);
+    visit(c.chain, value, universe.index.get(flowInto)!, c.amount, value);
   }
-  u.positions.forEach((p, index) => {
+  const positions = u.positions;
+  for (let index = 0; index < positions.length; index++) {
+    const p = positions[index]!;
     const { chain } = p;
     const m = ctx.markets.get(p.underlying);
     if (!m)
       throw new AppError('RISK__MISSING_MARKET', { context: { underlying: p.underlying, position: index } });
     const S = m.spot;
     const n = (Math.abs(p.quantity) * S) / P;
+    const asset = universe.index.get(p.underlying)!;
     if (p.type === 'perp') {
       const Fp = m.perpPrice;
       if (Fp === undefined) {
@@ -115,14 +113,8 @@ export function holdingFigures(state: PriceState, universe: AssetUniverse, u: St
           },
         });
       }
-      push(
-        chain,
-        n,
-        p.underlying,
-        (p.quantity * Fp) / S,
-        p.quantity * (Fp - p.entryPrice) + (p.funding ?? 0),
-      );
-      return;
+      visit(chain, n, asset, (p.quantity * Fp) / S, p.quantity * (Fp - p.entryPrice) + (p.funding ?? 0));
+      continue;
     }
     const e = m.expiries.get(p.expiry);
     if (!e) {
@@ -132,8 +124,8 @@ export function holdingFigures(state: PriceState, universe: AssetUniverse, u: St
     }
     const forwardPerSpot = (e.forward - e.forwardFixed) / S;
     if (p.type === 'future') {
-      push(chain, n, p.underlying, p.quantity * forwardPerSpot, p.quantity * (e.forward - p.entryPrice));
-      return;
+      visit(chain, n, asset, p.quantity * forwardPerSpot, p.quantity * (e.forward - p.entryPrice));
+      continue;
     }
     // Per expiry (its context object at this state), strike and right: no key strings per holding.
     let byStrike = state.options.get(e);
@@ -152,7 +144,35 @@ export function holdingFigures(state: PriceState, universe: AssetUniverse, u: St
       unit = optionFigures(ctx, e, p.strike, p.right, forwardPerSpot);
       pair[side] = unit;
     }
-    push(chain, n, p.underlying, p.quantity * unit[1], p.quantity * unit[0]);
+    visit(chain, n, asset, p.quantity * unit[1], p.quantity * unit[0]);
+  }
+}
+
+/** The unit's holding figures at a state (lists at their size: a liquidatable unit's live through a round). */
+export function holdingFigures(state: PriceState, universe: AssetUniverse, u: StressUnit): HoldingFigures {
+  const count = u.collateralCount + u.positionCount;
+  const out: HoldingFigures = {
+    chain: new Array<string>(count),
+    notional: new Array<number>(count),
+    asset: new Array<number>(count),
+    flow: new Array<number>(count),
+  };
+  let w = 0;
+  eachHolding(state, universe, u, (chain, n, asset, phi) => {
+    out.chain[w] = chain;
+    out.notional[w] = n;
+    out.asset[w] = asset;
+    out.flow[w] = phi;
+    w++;
   });
   return out;
+}
+
+/** V of section 3 step 7: the sum of the unit's holding values at a state, in holding order. */
+export function holdingValue(state: PriceState, universe: AssetUniverse, u: StressUnit): number {
+  let total = 0;
+  eachHolding(state, universe, u, (_chain, _n, _asset, _phi, v) => {
+    total += v;
+  });
+  return total;
 }

@@ -76,19 +76,23 @@ function modesOf(doc: StressDocument): StressMode[] {
 function checkAccounts(doc: StressDocument, marketOf: (asset: string) => boolean): void {
   const params = resolveParams(doc.params);
   const ids = new Set<string>();
+  // Paths and reasons are built only for the error (a book has many accounts and no error).
   doc.accounts.forEach((a, i) => {
-    check(a.id.length > 0 && !a.id.includes('@'), `accounts.${i}.id`, 'must be non-empty, without @');
-    check(!ids.has(a.id), `accounts.${i}.id`, `duplicate account id ${a.id}`);
+    if (a.id.length === 0 || a.id.includes('@'))
+      throw invalid(`accounts.${i}.id`, 'must be non-empty, without @');
+    if (ids.has(a.id)) throw invalid(`accounts.${i}.id`, `duplicate account id ${a.id}`);
     ids.add(a.id);
     (a.collateral ?? []).forEach((c, j) => {
-      const path = `accounts.${i}.collateral.${j}`;
+      const path = () => `accounts.${i}.collateral.${j}`;
       const asset = params.assets[c.asset];
-      check(asset !== undefined, `${path}.asset`, `${c.asset} is not in params.assets`);
-      const underlying = asset?.underlying;
+      if (asset === undefined) throw invalid(`${path()}.asset`, `${c.asset} is not in params.assets`);
+      const underlying = asset.underlying;
       const priced =
         (underlying !== undefined && marketOf(underlying)) || doc.prices?.[c.asset] !== undefined;
-      check(priced, `${path}.asset`, `${c.asset} has no price (no market, no prices entry)`);
-      check(c.amount >= 0 && Number.isFinite(c.amount), `${path}.amount`, 'must be a finite number >= 0');
+      if (!priced) throw invalid(`${path()}.asset`, `${c.asset} has no price (no market, no prices entry)`);
+      if (!(c.amount >= 0 && Number.isFinite(c.amount))) {
+        throw invalid(`${path()}.amount`, 'must be a finite number >= 0');
+      }
     });
   });
 }
@@ -102,7 +106,7 @@ function checkAccounts(doc: StressDocument, marketOf: (asset: string) => boolean
 export function runStress(doc: StressDocument, opts: RunStressOptions = {}): StressResult {
   let margin: StressMargin | undefined;
   return runStressWith(doc, opts, (mode, units, setup) => {
-    margin ??= createStressMargin(setup.universe, setup.stateAt(setup.initial));
+    margin ??= createStressMargin(setup.universe, setup.stateAt(setup.initial), doc.accounts);
     return margin.evaluator(mode, units.length);
   });
 }

@@ -1,6 +1,6 @@
 import type { Depth } from './depth.js';
 import type { PriceState, UnitEvaluator } from './evaluator.js';
-import { type HoldingFigures, holdingFigures } from './holding-figures.js';
+import { type HoldingFigures, holdingFigures, holdingValue } from './holding-figures.js';
 import { type AssetUniverse, byAsset, samePrices } from './price-state.js';
 import type {
   StressChainFigures,
@@ -9,7 +9,7 @@ import type {
   StressModeResult,
   StressRound,
 } from './types.js';
-import { holdsAnything, inputCashWeights, type StressUnit, scaleHoldings } from './units.js';
+import { inputCashWeights, type StressUnit } from './units.js';
 
 /** Section 4 with its defaults applied; no capacity is `Infinity`. */
 export interface ResolvedPolicy {
@@ -143,14 +143,19 @@ export function simulateMode(
   let converged = false;
   // Units in the run (section 3 step 1). A unit leaves only when a slice of 1 settles it to cash >= 0
   // with nothing held, so the list is filtered again only after a round that did that.
-  const inRun = (u: StressUnit) => holdsAnything(u) || u.cash < 0;
-  let active = units.filter(inRun);
+  const inRun = (u: StressUnit) => u.holdsAnything || u.cash < 0;
+  const active = units.filter(inRun);
   let closed = false;
   const perAsset = new Float64Array(nAssets);
   for (let k = 1; ; k++) {
     const oracle = history[Math.max(0, k - 1 - policy.oracleLag)]!;
     const atOracle = setup.stateAt(oracle);
-    if (closed) active = active.filter(inRun);
+    if (closed) {
+      // In place: the list lives through the run, and a copy per round is a large allocation.
+      let w = 0;
+      for (const u of active) if (inRun(u)) active[w++] = u;
+      active.length = w;
+    }
     closed = false;
     const { equity, maintenance } = evaluator.evaluate(atOracle, active);
     const liquidatable: Candidate[] = [];
@@ -218,13 +223,13 @@ export function simulateMode(
     let penalties = 0;
     let badDebt = 0;
     for (const { c, f } of chosen) {
-      const value = sum(holdingFigures(atExecution, universe, c.unit).value);
+      const value = holdingValue(atExecution, universe, c.unit);
       totals.addHoldings(f, c.figures, isTraded);
       const u = c.unit;
       let p = policy.penalty * f * c.notional;
       let bad = 0;
       if (f < 1) {
-        scaleHoldings(u, 1 - f);
+        u.scaleHoldings(1 - f);
         u.cash += f * value - p;
       } else {
         const t = u.cash + value;
@@ -237,8 +242,7 @@ export function simulateMode(
           u.cash = 0;
           splitBadDebt(totals, c, bad);
         }
-        u.collateral = [];
-        u.positions = [];
+        u.close();
         closed = true;
       }
       evaluator.changed(u);

@@ -1,43 +1,134 @@
 import type { StressAccount, StressCollateral, StressMode, StressPosition } from './types.js';
 
+const NO_COLLATERAL: readonly StressCollateral[] = [];
+const NO_POSITIONS: readonly StressPosition[] = [];
+
+/** The `count` items of `list` on `chain`, in order. */
+function onChain<T extends { readonly chain: string }>(
+  list: readonly T[] | undefined,
+  chain: string,
+  count: number,
+  none: readonly T[],
+): readonly T[] {
+  if (count === 0 || !list) return none;
+  const out = new Array<T>(count);
+  let w = 0;
+  for (const x of list) if (x.chain === chain) out[w++] = x;
+  return out;
+}
+
 /**
  * The entity that is margined and liquidated (section 2): an account under `cross` and `portfolio`,
  * an (account, chain) pair `account@chain` under `isolated`. Mutable: settlement rewrites it.
  * Holdings are the input's own objects until a partial liquidation scales them (copy on write), so a
- * mode over a large book allocates no per-holding objects up front.
+ * mode over a large book allocates no per-holding objects up front; an isolated unit's share of its
+ * account's lists is split off only when something reads it (a liquidation, the reference margin),
+ * since most units are only margined, which reads the account's lists (half a million small lists
+ * made most of a large run's garbage-collection time).
  */
-export interface StressUnit {
+export class StressUnit {
   readonly id: string;
   /** Position of the unit in its mode's id order (evaluators key their state by it); set by unitsOf. */
-  index: number;
+  index = 0;
   readonly account: StressAccount;
+  /** Position of the account in the document's `accounts`. */
+  readonly accountIndex: number;
   /** The chain of an isolated unit. */
   readonly chain: string | undefined;
   cash: number;
-  collateral: readonly StressCollateral[];
+  /**
+   * The holdings are the unit's own (copies scaled in place from then on, or none after a full
+   * liquidation); until then they are the account's objects on the unit's chain (all of them without
+   * one), in the account's order.
+   */
+  ownsHoldings = false;
+  #collateral: readonly StressCollateral[] | undefined;
+  #positions: readonly StressPosition[] | undefined;
+  #collateralCount: number;
+  #positionCount: number;
+
+  constructor(
+    account: StressAccount,
+    accountIndex: number,
+    chain: string | undefined,
+    cash: number,
+    collateralCount: number,
+    positionCount: number,
+  ) {
+    this.id = chain === undefined ? account.id : `${account.id}@${chain}`;
+    this.account = account;
+    this.accountIndex = accountIndex;
+    this.chain = chain;
+    this.cash = cash;
+    this.#collateralCount = collateralCount;
+    this.#positionCount = positionCount;
+    if (chain === undefined) {
+      this.#collateral = account.collateral ?? NO_COLLATERAL;
+      this.#positions = account.positions ?? NO_POSITIONS;
+    }
+  }
+
+  get collateral(): readonly StressCollateral[] {
+    this.#collateral ??= onChain(this.account.collateral, this.chain!, this.#collateralCount, NO_COLLATERAL);
+    return this.#collateral;
+  }
+
   /** Section-6 positions with their chain (an extra field the margin engine ignores). */
-  positions: readonly StressPosition[];
+  get positions(): readonly StressPosition[] {
+    this.#positions ??= onChain(this.account.positions, this.chain!, this.#positionCount, NO_POSITIONS);
+    return this.#positions;
+  }
+
+  get collateralCount(): number {
+    return this.#collateralCount;
+  }
+
+  get positionCount(): number {
+    return this.#positionCount;
+  }
+
+  /** Holds any collateral or position (a unit that holds nothing and has cash >= 0 is out of the run). */
+  get holdsAnything(): boolean {
+    return this.#collateralCount > 0 || this.#positionCount > 0;
+  }
+
+  /**
+   * Scales every quantity, amount and funding by `keep` (the part left after a slice): on copies the
+   * first time (the input's objects stay as given), in place from then on.
+   */
+  scaleHoldings(keep: number): void {
+    if (this.ownsHoldings) {
+      for (const c of this.collateral as StressCollateral[]) c.amount *= keep;
+      for (const p of this.positions) {
+        p.quantity *= keep;
+        if ('funding' in p && p.funding !== undefined) p.funding *= keep;
+      }
+      return;
+    }
+    this.#collateral = this.collateral.map((c) => ({
+      asset: c.asset,
+      chain: c.chain,
+      amount: c.amount * keep,
+    }));
+    this.#positions = this.positions.map((p) => {
+      const scaled = { ...p, quantity: p.quantity * keep };
+      if ('funding' in scaled && scaled.funding !== undefined) scaled.funding *= keep;
+      return scaled;
+    });
+    this.ownsHoldings = true;
+  }
+
+  /** Everything held is gone (a slice of 1). */
+  close(): void {
+    this.#collateral = NO_COLLATERAL;
+    this.#positions = NO_POSITIONS;
+    this.#collateralCount = 0;
+    this.#positionCount = 0;
+    this.ownsHoldings = true;
+  }
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function unit(
-  account: StressAccount,
-  chain: string | undefined,
-  cash: number,
-  collateral: readonly StressCollateral[],
-  positions: readonly StressPosition[],
-): StressUnit {
-  return {
-    id: chain === undefined ? account.id : `${account.id}@${chain}`,
-    index: 0,
-    account,
-    chain,
-    cash,
-    collateral,
-    positions,
-  };
-}
 
 /** An account's cash summed over its chains in name order (independent of the input map's key order). */
 function totalCash(account: StressAccount): number {
@@ -48,53 +139,54 @@ function totalCash(account: StressAccount): number {
   return cash;
 }
 
-/** One unit per chain the account has cash, collateral or positions on, its holdings split in one pass. */
-function chainUnits(account: StressAccount, out: StressUnit[]): void {
-  const byChain = new Map<string, { collateral: StressCollateral[]; positions: StressPosition[] }>();
-  const on = (chain: string) => {
-    let b = byChain.get(chain);
-    if (!b) {
-      b = { collateral: [], positions: [] };
-      byChain.set(chain, b);
+/** One unit per chain the account has cash, collateral or positions on (in chain name order). */
+function chainUnits(account: StressAccount, accountIndex: number, out: StressUnit[]): void {
+  const chains: string[] = [];
+  const collateralCount: number[] = [];
+  const positionCount: number[] = [];
+  const at = (chain: string) => {
+    let i = chains.indexOf(chain);
+    if (i < 0) {
+      i = chains.length;
+      chains.push(chain);
+      collateralCount.push(0);
+      positionCount.push(0);
     }
-    return b;
+    return i;
   };
-  for (const c of Object.keys(account.cash ?? {})) on(c);
-  for (const c of account.collateral ?? []) on(c.chain).collateral.push(c);
-  for (const p of account.positions ?? []) on(p.chain).positions.push(p);
-  for (const chain of [...byChain.keys()].sort(byName)) {
-    const b = byChain.get(chain)!;
-    out.push(unit(account, chain, 0 + (account.cash?.[chain] ?? 0), b.collateral, b.positions));
+  for (const c of Object.keys(account.cash ?? {})) at(c);
+  for (const c of account.collateral ?? []) collateralCount[at(c.chain)]!++;
+  for (const p of account.positions ?? []) positionCount[at(p.chain)]!++;
+  // Chain name order (a few chains: insertion, no sort call).
+  const order: number[] = [];
+  for (let i = 0; i < chains.length; i++) {
+    let j = order.length;
+    order.push(i);
+    for (; j > 0 && byName(chains[order[j - 1]!]!, chains[i]!) > 0; j--) order[j] = order[j - 1]!;
+    order[j] = i;
+  }
+  for (const i of order) {
+    const chain = chains[i]!;
+    const cash = 0 + (account.cash?.[chain] ?? 0);
+    out.push(new StressUnit(account, accountIndex, chain, cash, collateralCount[i]!, positionCount[i]!));
   }
 }
 
 /** The units of a mode, sorted by id (every sum over units runs in this order). */
 export function unitsOf(accounts: readonly StressAccount[], mode: StressMode): StressUnit[] {
   const units: StressUnit[] = [];
-  for (const a of accounts) {
-    if (mode === 'isolated') chainUnits(a, units);
-    else units.push(unit(a, undefined, totalCash(a), a.collateral ?? [], a.positions ?? []));
-  }
+  accounts.forEach((a, i) => {
+    if (mode === 'isolated') chainUnits(a, i, units);
+    else {
+      const collateral = a.collateral?.length ?? 0;
+      units.push(new StressUnit(a, i, undefined, totalCash(a), collateral, a.positions?.length ?? 0));
+    }
+  });
   units.sort((x, y) => byName(x.id, y.id));
   units.forEach((u, i) => {
     u.index = i;
   });
   return units;
-}
-
-/** Holds any collateral or position (a unit that holds nothing and has cash >= 0 is out of the run). */
-export function holdsAnything(u: StressUnit): boolean {
-  return u.collateral.length > 0 || u.positions.length > 0;
-}
-
-/** Scales every quantity, amount and funding of a unit by `keep` (the part left after a slice). */
-export function scaleHoldings(u: StressUnit, keep: number): void {
-  u.collateral = u.collateral.map((c) => ({ asset: c.asset, chain: c.chain, amount: c.amount * keep }));
-  u.positions = u.positions.map((p) => {
-    const scaled = { ...p, quantity: p.quantity * keep };
-    if ('funding' in scaled && scaled.funding !== undefined) scaled.funding *= keep;
-    return scaled;
-  });
 }
 
 /** The chains of an account's input cash, with |cash| (the bad-debt split when it holds nothing). */

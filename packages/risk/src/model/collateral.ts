@@ -81,11 +81,12 @@ export function resolveBalances<T>(
   const amounts = new Map<string, number>();
   const maxAge = ctx.params.collateralMaxAgeSeconds;
   balances.forEach((c, i) => {
-    const path = formatIssuePath(['account', 'collateral', i]);
+    // Named only for a warning: most balances have none.
+    const path = () => formatIssuePath(['account', 'collateral', i]);
     if (maxAge !== null && c.observedAt !== undefined && ctx.asOf - c.observedAt > maxAge) {
       warnings.push({
         code: 'COLLATERAL_STALE',
-        path,
+        path: path(),
         message: `${c.asset} balance observed ${ctx.asOf - c.observedAt}s before asOf (limit ${maxAge}s) counts at zero`,
       });
       return;
@@ -94,7 +95,7 @@ export function resolveBalances<T>(
     if (!a) {
       warnings.push({
         code: 'COLLATERAL_UNSUPPORTED',
-        path,
+        path: path(),
         message: `${c.asset} is not an accepted collateral asset and counts at zero`,
       });
       return;

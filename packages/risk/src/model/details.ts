@@ -29,16 +29,19 @@ export function positionDetails(
   positions: readonly Position[],
 ): { positions: PositionDetail[]; underlyings: GreeksOut[] } {
   const { discountOptionValues } = ctx.params;
-  const { table, arrays, run, traces } = ev;
-  const bySegment = new Map(run.segments.map((s, j) => [s.u, j]));
+  const { table, arrays, store, run, positionInstrument, traces } = ev;
+  const bySegment = new Map<number, number>();
   // Risk-cancelling collateral's delta: its value in stable units (PMRM v1) or in units of spot (pmrm-2).
   const pm2 = isPmrm2(ctx);
-  const totals = run.segments.map((s) => ({
-    ...zero(),
-    delta: s.base / (pm2 ? ctx.markets.get(table.underlyings[s.u]!)!.spot : ctx.stablePrice),
-  }));
+  const totals: GreeksOut[] = [];
+  for (let j = run.segLo; j < run.segHi; j++) {
+    const u = store.segU[j]!;
+    bySegment.set(u, j - run.segLo);
+    const per = pm2 ? ctx.markets.get(table.underlyings[u]!)!.spot : ctx.stablePrice;
+    totals.push({ ...zero(), delta: store.segBase[j]! / per });
+  }
   const details = positions.map((p, i): PositionDetail => {
-    const id = run.positionInstrument[i]!;
+    const id = positionInstrument[i]!;
     const j = bySegment.get(table.underlying[id]!)!;
     const trace = traces[j]!;
     const m = ctx.markets.get(p.underlying)!;

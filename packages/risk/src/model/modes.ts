@@ -1,18 +1,12 @@
-import { markConstant } from '../book/account-run.js';
-import { aggregateSegment, type RunLegs, type Segment } from '../book/aggregate.js';
+import { aggregateAlone, type Requirement } from '../book/aggregate.js';
 import type { AccountEvaluation } from '../book/evaluate-account.js';
 import type { ModelContext } from '../book/model-context.js';
 import type { Pmrm2Expiry } from '../pmrm2/pmrm2-context.js';
-import type { ModeResult, Position } from '../types.js';
+import type { ModeResult, Position, RiskParams } from '../types.js';
 import type { ResolvedCollateral } from './collateral.js';
 import { imHaircutExtra, mmHaircut } from './collateral.js';
 import type { ExpiryContext, MarginContext } from './context.js';
 import { optionValue, volFor } from './option-value.js';
-
-interface Requirement {
-  im: number;
-  mm: number;
-}
 
 function mode(equity: number, r: Requirement): ModeResult {
   return {
@@ -44,27 +38,24 @@ export function isolatedMode(
   positions: readonly Position[],
   equity: number,
 ): ModeResult {
-  const { kernel, table, arrays, run } = ev;
+  const { kernel, table, arrays, store, run, positionInstrument } = ev;
   // Collateral terms are USD under PMRM v1 and stable units under pmrm-2.
   const P = kernel.termsDivisor;
   const r: Requirement = { im: run.terms.haircutIm / P, mm: run.terms.haircutMm / P };
-  const one = (legs: RunLegs, u: number, hi: number, base: number) => {
-    const seg: Segment = { u, lo: 0, hi, base, im: 0, mm: 0, mtm: 0 };
-    aggregateSegment(kernel, table, arrays, legs, seg);
-    r.im += seg.im;
-    r.mm += seg.mm;
-  };
+  const one: Requirement = { im: 0, mm: 0 };
   positions.forEach((p, i) => {
-    const id = run.positionInstrument[i]!;
-    const legs = {
-      inst: [id],
-      qty: [p.quantity],
-      konst: [markConstant(p)],
-    };
-    one(legs, table.underlying[id]!, 1, 0);
+    const id = positionInstrument[i]!;
+    aggregateAlone(kernel, table, arrays, table.underlying[id]!, id, p.quantity, 0, one);
+    r.im += one.im;
+    r.mm += one.mm;
   });
-  const none = { inst: [], qty: [], konst: [] };
-  for (const s of run.segments) if (s.base !== 0) one(none, s.u, 0, s.base);
+  for (let j = run.segLo; j < run.segHi; j++) {
+    const b = store.segBase[j]!;
+    if (b === 0) continue;
+    aggregateAlone(kernel, table, arrays, store.segU[j]!, -1, 0, b, one);
+    r.im += one.im;
+    r.mm += one.mm;
+  }
   return mode(equity, r);
 }
 
@@ -100,6 +91,12 @@ export function crossMode(
   return mode(equity, r);
 }
 
+/** The `cross` add-on per unit of a short option: `max(optionShortA*S - OTM amount, optionShortB*S)`. */
+export function shortOptionAddOn(x: RiskParams['cross'], S: number, strike: number, put: boolean): number {
+  const otm = put ? Math.max(0, S - strike) : Math.max(0, strike - S);
+  return Math.max(x.optionShortA * S - otm, x.optionShortB * S);
+}
+
 /**
  * Adds the positions' `cross` charges to `r` (both models): perps and futures `futureIm`/`futureMm` of
  * notional; a short option its premium (priced as the model prices it) plus
@@ -125,8 +122,7 @@ export function crossPositionCharges(
     }
     if (p.quantity >= 0) continue;
     const e = m.expiries.get(p.expiry)!;
-    const otm = p.right === 'call' ? Math.max(0, p.strike - S) : Math.max(0, S - p.strike);
-    const addOn = Math.max(x.optionShortA * S - otm, x.optionShortB * S);
+    const addOn = shortOptionAddOn(x, S, p.strike, p.right === 'put');
     const q = -p.quantity;
     const value = premium(e, p);
     r.im += q * (value + addOn);
