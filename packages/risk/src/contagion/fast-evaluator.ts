@@ -27,7 +27,7 @@ import { shortOptionAddOn } from '../model/modes.js';
 import { resolvePmrm2Collateral } from '../pmrm2/pmrm2-collateral.js';
 import type { PriceState, UnitEvaluator } from './evaluator.js';
 import { collateralSource } from './holding-figures.js';
-import type { AssetUniverse } from './price-state.js';
+import type { StressSetup } from './simulate-mode.js';
 import type { StressAccount, StressMode, StressPosition } from './types.js';
 import type { StressUnit } from './units.js';
 
@@ -81,11 +81,9 @@ function grownFloat(a: Float64Array, size: number): Float64Array {
  * near the boundary, is recomputed leg by leg as `computeMargin` does, so every decision and every
  * reported figure is the same.
  */
-export function createStressMargin(
-  universe: AssetUniverse,
-  initial: PriceState,
-  accounts: readonly StressAccount[],
-): StressMargin {
+export function createStressMargin(setup: StressSetup, accounts: readonly StressAccount[]): StressMargin {
+  const { universe } = setup;
+  const initial = setup.stateAt(setup.initial);
   const kernel = kernelParams(initial.ctx);
   const pmrm2 = isPmrm2(initial.ctx);
   const table = createInstrumentTable();
@@ -116,7 +114,8 @@ export function createStressMargin(
   });
   /** Positions in the document: a mode's units hold each once. */
   const positionCount = positionBase[accounts.length]!;
-  const instrumentOf = new Int32Array(positionCount).fill(-1);
+  /** Per account position, its instrument (-1: not found yet), when more than one mode will need it. */
+  const instrumentOf = setup.modes.length > 1 ? new Int32Array(positionCount).fill(-1) : undefined;
   /** Per instrument: a position of it passed `checkPosition` against `checkedAt`. */
   let checked: Uint8Array = new Uint8Array(0);
   let checkedAt: ModelContext | undefined;
@@ -167,8 +166,6 @@ export function createStressMargin(
   let maintenance: Float64Array = new Float64Array(0);
   let dirty: Uint8Array = new Uint8Array(0);
   let stale: Uint8Array = new Uint8Array(0);
-  let equityOut: Float64Array = new Float64Array(0);
-  let maintenanceOut: Float64Array = new Float64Array(0);
 
   /**
    * Makes room for a mode of `unitCount` units. The runs of the modes before are dropped when no mode
@@ -188,17 +185,15 @@ export function createStressMargin(
       maintenance = new Float64Array(unitCount);
       dirty = new Uint8Array(unitCount);
       stale = new Uint8Array(unitCount);
-      equityOut = new Float64Array(unitCount);
-      maintenanceOut = new Float64Array(unitCount);
     }
     runOf.fill(-1, 0, unitCount);
     dirty.fill(0, 0, unitCount);
     stale.fill(0, 0, unitCount);
     if (runCount === 0) {
       // Sized for the mode's runs at once, rather than grown (and copied) run by run: each unit holds
-      // some of the document's positions, and mostly one or two underlyings; an eighth more for the
+      // some of the document's positions, and mostly one or two underlyings; a little more for the
       // copies of shared runs that liquidations take (memory is touched only where it is written).
-      const slack = (n: number) => n + (n >> 3) + 64;
+      const slack = (n: number) => n + (n >> 6) + 1024;
       reserveLegs(store, slack(positionCount));
       reserveSegments(store, slack(2 * unitCount));
       if (byPosition) {
@@ -373,10 +368,10 @@ export function createStressMargin(
     for (let j = 0; j < all.length && i < count; j++) {
       const p = all[j]!;
       if (chain !== undefined && p.chain !== chain) continue;
-      let id = instrumentOf[base + j]!;
+      let id = instrumentOf ? instrumentOf[base + j]! : -1;
       if (id < 0) {
         id = table.find(p);
-        instrumentOf[base + j] = id;
+        if (instrumentOf) instrumentOf[base + j] = id;
         // Checked once per instrument and market data (every first build is at P0): a position of an
         // instrument that passed needs the same data, and a failed check ends the run.
         if (checkedAt !== current.ctx) {
@@ -644,10 +639,8 @@ export function createStressMargin(
               if (byPosition && runPosLo[r]! < 0) ensurePositions(u, r);
               margin(k, r);
             }
-            equityOut[i] = equity[k]!;
-            maintenanceOut[i] = maintenance[k]!;
           }
-          return { equity: equityOut.subarray(0, count), maintenance: maintenanceOut.subarray(0, count) };
+          return { equity, maintenance };
         },
         changed(u) {
           stale[u.index] = 1;

@@ -77,12 +77,16 @@ function checkAccounts(doc: StressDocument, marketOf: (asset: string) => boolean
   const params = resolveParams(doc.params);
   const ids = new Set<string>();
   // Paths and reasons are built only for the error (a book has many accounts and no error).
-  doc.accounts.forEach((a, i) => {
+  const { accounts } = doc;
+  for (let i = 0; i < accounts.length; i++) {
+    const a = accounts[i]!;
     if (a.id.length === 0 || a.id.includes('@'))
       throw invalid(`accounts.${i}.id`, 'must be non-empty, without @');
     if (ids.has(a.id)) throw invalid(`accounts.${i}.id`, `duplicate account id ${a.id}`);
     ids.add(a.id);
-    (a.collateral ?? []).forEach((c, j) => {
+    const collateral = a.collateral ?? [];
+    for (let j = 0; j < collateral.length; j++) {
+      const c = collateral[j]!;
       const path = () => `accounts.${i}.collateral.${j}`;
       const asset = params.assets[c.asset];
       if (asset === undefined) throw invalid(`${path()}.asset`, `${c.asset} is not in params.assets`);
@@ -93,8 +97,8 @@ function checkAccounts(doc: StressDocument, marketOf: (asset: string) => boolean
       if (!(c.amount >= 0 && Number.isFinite(c.amount))) {
         throw invalid(`${path()}.amount`, 'must be a finite number >= 0');
       }
-    });
-  });
+    }
+  }
 }
 
 /**
@@ -106,7 +110,7 @@ function checkAccounts(doc: StressDocument, marketOf: (asset: string) => boolean
 export function runStress(doc: StressDocument, opts: RunStressOptions = {}): StressResult {
   let margin: StressMargin | undefined;
   return runStressWith(doc, opts, (mode, units, setup) => {
-    margin ??= createStressMargin(setup.universe, setup.stateAt(setup.initial), doc.accounts);
+    margin ??= createStressMargin(setup, doc.accounts);
     return margin.evaluator(mode, units.length);
   });
 }
@@ -162,6 +166,7 @@ export function runStressWith(
   const states = new Map<string, PriceState>();
   const setup: StressSetup = {
     universe,
+    modes,
     depth,
     policy,
     maxRounds,

@@ -27,7 +27,6 @@ function onChain<T extends { readonly chain: string }>(
  * made most of a large run's garbage-collection time).
  */
 export class StressUnit {
-  readonly id: string;
   /** Position of the unit in its mode's id order (evaluators key their state by it); set by unitsOf. */
   index = 0;
   readonly account: StressAccount;
@@ -55,7 +54,6 @@ export class StressUnit {
     collateralCount: number,
     positionCount: number,
   ) {
-    this.id = chain === undefined ? account.id : `${account.id}@${chain}`;
     this.account = account;
     this.accountIndex = accountIndex;
     this.chain = chain;
@@ -66,6 +64,11 @@ export class StressUnit {
       this.#collateral = account.collateral ?? NO_COLLATERAL;
       this.#positions = account.positions ?? NO_POSITIONS;
     }
+  }
+
+  /** `account` or `account@chain` (made when read: units are ordered without it, and few are named). */
+  get id(): string {
+    return this.chain === undefined ? this.account.id : `${this.account.id}@${this.chain}`;
   }
 
   get collateral(): readonly StressCollateral[] {
@@ -172,17 +175,34 @@ function chainUnits(account: StressAccount, accountIndex: number, out: StressUni
   }
 }
 
-/** The units of a mode, sorted by id (every sum over units runs in this order). */
+/**
+ * `a + '@'` against `b + '@'` (ids hold no `@`): the order of two accounts' isolated units, whose ids
+ * `id@chain` first differ within `id@` unless the ids are equal.
+ */
+function byIdThenAt(a: string, b: string): number {
+  const AT = 64;
+  if (a.length < b.length && b.startsWith(a)) return AT - b.charCodeAt(a.length);
+  if (b.length < a.length && a.startsWith(b)) return a.charCodeAt(b.length) - AT;
+  return byName(a, b);
+}
+
+/**
+ * The units of a mode, sorted by id (every sum over units runs in this order): the accounts are sorted
+ * (by `id@` under isolated, each followed by its chains in name order), so no unit id is made.
+ */
 export function unitsOf(accounts: readonly StressAccount[], mode: StressMode): StressUnit[] {
+  const byAccount = accounts.map((_, i) => i);
+  const order = mode === 'isolated' ? byIdThenAt : byName;
+  byAccount.sort((x, y) => order(accounts[x]!.id, accounts[y]!.id));
   const units: StressUnit[] = [];
-  accounts.forEach((a, i) => {
+  for (const i of byAccount) {
+    const a = accounts[i]!;
     if (mode === 'isolated') chainUnits(a, i, units);
     else {
       const collateral = a.collateral?.length ?? 0;
       units.push(new StressUnit(a, i, undefined, totalCash(a), collateral, a.positions?.length ?? 0));
     }
-  });
-  units.sort((x, y) => byName(x.id, y.id));
+  }
   units.forEach((u, i) => {
     u.index = i;
   });
