@@ -82,6 +82,13 @@ export class StressUnit {
     return this.#positions;
   }
 
+  /** The collateral, without keeping a split list when there is none yet (margin reads it once). */
+  collateralNow(): readonly StressCollateral[] {
+    return (
+      this.#collateral ?? onChain(this.account.collateral, this.chain!, this.#collateralCount, NO_COLLATERAL)
+    );
+  }
+
   get collateralCount(): number {
     return this.#collateralCount;
   }
