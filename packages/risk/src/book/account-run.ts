@@ -250,28 +250,29 @@ export function appendRun(
   }
   // An underlying held only as risk-cancelling collateral: a segment without legs, in name order.
   // (forEach: a for-of over a Map allocates an entry per item.)
-  base.forEach((b, name) => {
-    const u = table.underlyingIndex(name);
-    let at = first;
-    while (at < g && segU[at] !== u) at++;
-    if (at < g) return;
-    const rank = table.underlyingRank[u]!;
-    at = g;
-    while (at > first && table.underlyingRank[segU[at - 1]!]! > rank) {
-      segU[at] = segU[at - 1]!;
-      segLo[at] = segLo[at - 1]!;
-      segHi[at] = segHi[at - 1]!;
-      segBase[at] = segBase[at - 1]!;
-      segKonst[at] = segKonst[at - 1]!;
-      at--;
-    }
-    segU[at] = u;
-    segLo[at] = hi;
-    segHi[at] = hi;
-    segBase[at] = b;
-    segKonst[at] = 0;
-    g++;
-  });
+  if (base.size > 0)
+    base.forEach((b, name) => {
+      const u = table.underlyingIndex(name);
+      let at = first;
+      while (at < g && segU[at] !== u) at++;
+      if (at < g) return;
+      const rank = table.underlyingRank[u]!;
+      at = g;
+      while (at > first && table.underlyingRank[segU[at - 1]!]! > rank) {
+        segU[at] = segU[at - 1]!;
+        segLo[at] = segLo[at - 1]!;
+        segHi[at] = segHi[at - 1]!;
+        segBase[at] = segBase[at - 1]!;
+        segKonst[at] = segKonst[at - 1]!;
+        at--;
+      }
+      segU[at] = u;
+      segLo[at] = hi;
+      segHi[at] = hi;
+      segBase[at] = b;
+      segKonst[at] = 0;
+      g++;
+    });
   store.segCount = g;
 }
 

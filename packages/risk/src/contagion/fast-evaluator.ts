@@ -28,7 +28,7 @@ import { resolvePmrm2Collateral } from '../pmrm2/pmrm2-collateral.js';
 import type { PriceState, UnitEvaluator } from './evaluator.js';
 import { collateralSource } from './holding-figures.js';
 import type { StressSetup } from './simulate-mode.js';
-import type { StressAccount, StressMode, StressPosition } from './types.js';
+import type { StressAccount, StressCollateral, StressMode, StressPosition } from './types.js';
 import type { StressUnit } from './units.js';
 
 /**
@@ -331,11 +331,18 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   // The resolution of no collateral at the current state (most isolated units hold none).
   let noCollateral: { ctx: ModelContext; col: AnyResolvedCollateral } | undefined;
 
-  /** The unit's collateral terms at the current state, into run `r`; returns the base per underlying. */
-  function writeTerms(u: StressUnit, r: number): ReadonlyMap<string, number> {
+  /**
+   * The unit's collateral terms at the current state (`held`: its collateral), into run `r`; returns
+   * the base per underlying.
+   */
+  function writeTerms(
+    u: StressUnit,
+    held: readonly StressCollateral[],
+    r: number,
+  ): ReadonlyMap<string, number> {
     const ctx = current.ctx;
     let col: AnyResolvedCollateral;
-    if (u.collateralCount === 0) {
+    if (held.length === 0) {
       if (noCollateral?.ctx !== ctx) {
         noCollateral = {
           ctx,
@@ -344,7 +351,6 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       }
       col = noCollateral.col;
     } else {
-      const held = u.collateralNow();
       col = isPmrm2(ctx) ? resolvePmrm2Collateral(ctx, held) : resolveCollateral(ctx, held);
     }
     const t = collateralTerms(ctx, { cash: u.cash }, col);
@@ -454,6 +460,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     }
     runBaseLo[r] = at;
     runBaseCount[r] = base.size;
+    if (base.size === 0) return;
     let w = at;
     base.forEach((b, name) => {
       const u = table.underlyingIndex(name);
@@ -474,7 +481,8 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     reserveRuns(1);
     const r = runCount++;
     runBaseCount[r] = -1;
-    const base = writeTerms(u, r);
+    const held = u.collateralNow();
+    const base = writeTerms(u, held, r);
     const m = positionsOf(u);
     exposed.length = 0;
     if (byLegs) {
@@ -497,8 +505,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     for (let i = 0; i < m; i++) table.retain(legs.inst[i]!);
     valueNew(arrays, table, kernel, ctx);
     watch.length = 0;
-    if (u.collateralCount > 0)
-      for (const c of u.collateralNow()) addIndex(watch, termsSourceOf(ctx, c.asset));
+    for (const c of held) addIndex(watch, termsSourceOf(ctx, c.asset));
     runExposed[r] = interned(exposed);
     runWatch[r] = interned(watch);
     return r;
@@ -509,7 +516,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
    * collateral terms are built on: rewritten in place (same instruments, new quantities and terms).
    */
   function refresh(u: StressUnit, r: number): void {
-    const base = writeTerms(u, r);
+    const base = writeTerms(u, u.collateralNow(), r);
     if (!byLegs) {
       writePositions(r, positionsOf(u, r), runPosLo[r]!);
       writeBase(r, base);

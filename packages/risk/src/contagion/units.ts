@@ -149,33 +149,41 @@ function totalCash(account: StressAccount): number {
   return cash;
 }
 
+// Scratch of `chainUnits` (one account at a time): its chains, their holdings counted, name order.
+const chains: string[] = [];
+const collateralCount: number[] = [];
+const positionCount: number[] = [];
+const chainOrder: number[] = [];
+
+function chainAt(chain: string): number {
+  let i = chains.indexOf(chain);
+  if (i < 0) {
+    i = chains.length;
+    chains.push(chain);
+    collateralCount.push(0);
+    positionCount.push(0);
+  }
+  return i;
+}
+
 /** One unit per chain the account has cash, collateral or positions on (in chain name order). */
 function chainUnits(account: StressAccount, accountIndex: number, out: StressUnit[]): void {
-  const chains: string[] = [];
-  const collateralCount: number[] = [];
-  const positionCount: number[] = [];
-  const at = (chain: string) => {
-    let i = chains.indexOf(chain);
-    if (i < 0) {
-      i = chains.length;
-      chains.push(chain);
-      collateralCount.push(0);
-      positionCount.push(0);
-    }
-    return i;
-  };
-  for (const c of Object.keys(account.cash ?? {})) at(c);
-  for (const c of account.collateral ?? []) collateralCount[at(c.chain)]!++;
-  for (const p of account.positions ?? []) positionCount[at(p.chain)]!++;
+  chains.length = 0;
+  collateralCount.length = 0;
+  positionCount.length = 0;
+  chainOrder.length = 0;
+  for (const c of Object.keys(account.cash ?? {})) chainAt(c);
+  for (const c of account.collateral ?? []) collateralCount[chainAt(c.chain)]!++;
+  for (const p of account.positions ?? []) positionCount[chainAt(p.chain)]!++;
   // Chain name order (a few chains: insertion, no sort call).
-  const order: number[] = [];
   for (let i = 0; i < chains.length; i++) {
-    let j = order.length;
-    order.push(i);
-    for (; j > 0 && byName(chains[order[j - 1]!]!, chains[i]!) > 0; j--) order[j] = order[j - 1]!;
-    order[j] = i;
+    let j = chainOrder.length;
+    chainOrder.push(i);
+    for (; j > 0 && byName(chains[chainOrder[j - 1]!]!, chains[i]!) > 0; j--)
+      chainOrder[j] = chainOrder[j - 1]!;
+    chainOrder[j] = i;
   }
-  for (const i of order) {
+  for (const i of chainOrder) {
     const chain = chains[i]!;
     const cash = 0 + (account.cash?.[chain] ?? 0);
     out.push(new StressUnit(account, accountIndex, chain, cash, collateralCount[i]!, positionCount[i]!));

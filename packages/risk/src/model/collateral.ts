@@ -85,9 +85,11 @@ export function resolveBalances<T>(
   balances: readonly CollateralBalance[],
 ): { items: T[]; warnings: readonly MarginWarning[] } {
   let warnings: MarginWarning[] | undefined;
-  // Totals per asset in first-seen order: an account holds a few assets (lists, not a map).
-  const assets: string[] = [];
-  const amounts: number[] = [];
+  // Totals per asset in first-seen order: an account holds a few assets (lists at most as long as the
+  // balances, not a map).
+  const assets = new Array<string>(balances.length);
+  const amounts = new Array<number>(balances.length);
+  let count = 0;
   const maxAge = ctx.params.collateralMaxAgeSeconds;
   for (let i = 0; i < balances.length; i++) {
     const c = balances[i]!;
@@ -110,15 +112,15 @@ export function resolveBalances<T>(
       });
       continue;
     }
-    const k = assets.indexOf(c.asset);
-    if (k < 0) {
-      assets.push(c.asset);
-      amounts.push(0 + countedAmount(c, a));
+    let k = 0;
+    while (k < count && assets[k] !== c.asset) k++;
+    if (k === count) {
+      assets[count] = c.asset;
+      amounts[count++] = 0 + countedAmount(c, a);
     } else amounts[k]! += countedAmount(c, a);
   }
-  const items: T[] = [];
-  for (let k = 0; k < assets.length; k++)
-    items.push(value(assets[k]!, amounts[k]!, ctx.params.assets[assets[k]!]!));
+  const items = new Array<T>(count);
+  for (let k = 0; k < count; k++) items[k] = value(assets[k]!, amounts[k]!, ctx.params.assets[assets[k]!]!);
   return { items, warnings: warnings ?? NO_WARNINGS };
 }
 
