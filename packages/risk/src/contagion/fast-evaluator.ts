@@ -138,14 +138,12 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   // lists of universe indexes (exposure: a move re-margins the unit; watch: a move rewrites its terms),
   // PMRM v1 risk-cancelling collateral (the cross mode charges its haircut at spot).
   let runCount = 0;
-  let runLegLo: Int32Array = new Int32Array(0);
-  let runLegHi: Int32Array = new Int32Array(0);
-  let runSegLo: Int32Array = new Int32Array(0);
-  let runSegHi: Int32Array = new Int32Array(0);
-  let runPosLo: Int32Array = new Int32Array(0);
-  let runPosCount: Int32Array = new Int32Array(0);
-  let runBaseLo: Int32Array = new Int32Array(0);
-  let runBaseCount: Int32Array = new Int32Array(0);
+  /** Legs (portfolio) or positions (cross, isolated) [runLo, runHi) of the run. */
+  let runLo: Int32Array = new Int32Array(0);
+  let runHi: Int32Array = new Int32Array(0);
+  /** Segments (portfolio) or bases (cross, isolated) [runSubLo, runSubHi) of the run. */
+  let runSubLo: Int32Array = new Int32Array(0);
+  let runSubHi: Int32Array = new Int32Array(0);
   let runExposed: Int32Array = new Int32Array(0);
   let runWatch: Int32Array = new Int32Array(0);
   let runCash: Float64Array = new Float64Array(0);
@@ -308,15 +306,11 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
 
   function reserveRuns(n: number): void {
     const size = runCount + n;
-    if (size > runLegLo.length) {
-      runLegLo = grownInt(runLegLo, size);
-      runLegHi = grownInt(runLegHi, size);
-      runSegLo = grownInt(runSegLo, size);
-      runSegHi = grownInt(runSegHi, size);
-      runPosLo = grownInt(runPosLo, size);
-      runPosCount = grownInt(runPosCount, size);
-      runBaseLo = grownInt(runBaseLo, size);
-      runBaseCount = grownInt(runBaseCount, size);
+    if (size > runLo.length) {
+      runLo = grownInt(runLo, size);
+      runHi = grownInt(runHi, size);
+      runSubLo = grownInt(runSubLo, size);
+      runSubHi = grownInt(runSubHi, size);
       runExposed = grownInt(runExposed, size);
       runWatch = grownInt(runWatch, size);
       runCash = grownFloat(runCash, size);
@@ -379,7 +373,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     if (from >= 0) {
       // Run `from`'s positions: the instruments as found, the quantities the unit's now.
       const positions = u.positions;
-      const at = runPosLo[from]!;
+      const at = runLo[from]!;
       const m = positions.length;
       legs = positionLegs(m, legs);
       for (let i = 0; i < m; i++) setLeg(i, posInst[at + i]!, positions[i]!);
@@ -432,8 +426,8 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       posQty = grownFloat(posQty, posCount + m);
       posCount += m;
     }
-    runPosLo[r] = at;
-    runPosCount[r] = m;
+    runLo[r] = at;
+    runHi[r] = at + m;
     let k = 0;
     let size = 0;
     for (let i = 0; i < m; i++) {
@@ -451,15 +445,15 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
    * are (at its own place when it has as many).
    */
   function writeBase(r: number, base: ReadonlyMap<string, number>): void {
-    let at = runBaseLo[r]!;
-    if (base.size !== runBaseCount[r]) {
+    let at = runSubLo[r]!;
+    if (base.size !== runSubHi[r]! - at) {
       at = baseCount;
       baseU = grownInt(baseU, baseCount + base.size);
       baseAmount = grownFloat(baseAmount, baseCount + base.size);
       baseCount += base.size;
     }
-    runBaseLo[r] = at;
-    runBaseCount[r] = base.size;
+    runSubLo[r] = at;
+    runSubHi[r] = at + base.size;
     if (base.size === 0) return;
     let w = at;
     base.forEach((b, name) => {
@@ -480,7 +474,9 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     const ctx = current.ctx;
     reserveRuns(1);
     const r = runCount++;
-    runBaseCount[r] = -1;
+    // No bases yet (a count of -1 matches no map).
+    runSubLo[r] = 0;
+    runSubHi[r] = -1;
     const held = u.collateralNow();
     const base = writeTerms(u, held, r);
     const m = positionsOf(u);
@@ -489,17 +485,16 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       const legLo = store.legCount;
       const segLo = store.segCount;
       appendRun(table, store, legs, m, base);
-      runLegLo[r] = legLo;
-      runLegHi[r] = store.legCount;
-      runSegLo[r] = segLo;
-      runSegHi[r] = store.segCount;
+      runLo[r] = legLo;
+      runHi[r] = store.legCount;
+      runSubLo[r] = segLo;
+      runSubHi[r] = store.segCount;
       for (let j = segLo; j < store.segCount; j++) addIndex(exposed, universeIndex(store.segU[j]!));
     } else {
       writePositions(r, m, -1);
       writeBase(r, base);
       for (let i = 0; i < m; i++) addIndex(exposed, universeIndex(table.underlying[legs.inst[i]!]!));
-      for (let i = runBaseLo[r]!; i < runBaseLo[r]! + base.size; i++)
-        addIndex(exposed, universeIndex(baseU[i]!));
+      for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) addIndex(exposed, universeIndex(baseU[i]!));
     }
     // Instruments stay held for the whole run: their risk arrays follow every price move.
     for (let i = 0; i < m; i++) table.retain(legs.inst[i]!);
@@ -518,21 +513,20 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   function refresh(u: StressUnit, r: number): void {
     const base = writeTerms(u, u.collateralNow(), r);
     if (!byLegs) {
-      writePositions(r, positionsOf(u, r), runPosLo[r]!);
+      writePositions(r, positionsOf(u, r), runLo[r]!);
       writeBase(r, base);
       return;
     }
     const m = positionsOf(u);
-    if (rewriteRun(table, store, runLegLo[r]!, runLegHi[r]!, runSegLo[r]!, runSegHi[r]!, legs, m, base))
-      return;
+    if (rewriteRun(table, store, runLo[r]!, runHi[r]!, runSubLo[r]!, runSubHi[r]!, legs, m, base)) return;
     // A base of another underlying than the run has: a new run in the same place of the unit.
     const at = store.legCount;
     const first = store.segCount;
     appendRun(table, store, legs, m, base);
-    runLegLo[r] = at;
-    runLegHi[r] = store.legCount;
-    runSegLo[r] = first;
-    runSegHi[r] = store.segCount;
+    runLo[r] = at;
+    runHi[r] = store.legCount;
+    runSubLo[r] = first;
+    runSubHi[r] = store.segCount;
   }
 
   /** Moves the risk arrays to `state`: revalues the underlyings whose spot changed. */
@@ -575,58 +569,68 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   }
 
   /**
-   * The cross mode's fixed-ratio requirement (model/modes.ts `crossMode`, pmrm2-modes.ts under
-   * pmrm-2), position by position in the same operations.
+   * As model/modes.ts `isolatedMode`, as `computeMargin` sums it: haircuts, each position alone, each
+   * underlying's base alone, each through the kernel.
    */
-  function crossRequirement(r: number): number {
-    const mark = arrays.mark;
-    const kind = table.kind;
-    const futureMm = cross.futureMm;
+  function isolatedRequirement(r: number): number {
     let mm = runHaircutMm[r]! / divisor;
-    const lo = runPosLo[r]!;
-    const hi = lo + runPosCount[r]!;
-    for (let i = lo; i < hi; i++) {
+    for (let i = runLo[r]!; i < runHi[r]!; i++) {
       const id = posInst[i]!;
-      const q = posQty[i]!;
-      if (kind[id] !== OPTION) mm += Math.abs(q) * mark[id]! * futureMm;
-      else if (q < 0) {
-        if (id >= shortStamp.length || shortStamp[id] !== revision[table.underlying[id]!]) stampShort(id);
-        mm += -q * shortUnit[id]!;
-      }
+      alone(table.underlying[id]!, id, posQty[i]!, 0);
+      mm += one.mm;
     }
-    for (const c of runBase[r]!) {
-      mm += mmHaircut(c.amount * current.ctx.markets.get(c.underlying)!.spot, c.params) / kernel.stablePrice;
+    for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) {
+      if (baseAmount[i] === 0) continue;
+      alone(baseU[i]!, -1, 0, baseAmount[i]!);
+      mm += one.mm;
     }
     return mm;
   }
 
+  // Set by `positionMargin`: the unit's equity summed position by position, and the sum of the sizes of
+  // its terms (their rounding is a few ulps of it).
+  let approximate = 0;
+  let approximateSize = 0;
+
   /**
-   * As model/modes.ts `isolatedMode`: haircuts, each position alone, each underlying's base alone;
-   * `exactly`: each through the kernel as `computeMargin` does, else |q| times the per-unit figure.
+   * One pass over a cross or isolated run: its equity summed position by position (cash, marks, base,
+   * other collateral) into `approximate`, and its requirement, returned. Cross: the fixed ratios of
+   * model/modes.ts `crossMode` (pmrm2-modes.ts under pmrm-2), position by position in the same
+   * operations. Isolated: as `isolatedRequirement`, by per-unit figures.
    */
-  function isolatedRequirement(r: number, exactly: boolean): number {
-    let mm = runHaircutMm[r]! / divisor;
-    const lo = runPosLo[r]!;
-    const hi = lo + runPosCount[r]!;
+  function positionMargin(r: number, isolated: boolean): number {
+    const mark = arrays.mark;
+    const kind = table.kind;
     const underlying = table.underlying;
-    for (let i = lo; i < hi; i++) {
+    const futureMm = cross.futureMm;
+    const P = divisor;
+    let e = runCash[r]! + runKonst[r]! + runOther[r]! / P;
+    let size = Math.abs(runCash[r]!) + runKonstSize[r]! + Math.abs(runOther[r]! / P);
+    let mm = runHaircutMm[r]! / P;
+    for (let i = runLo[r]!; i < runHi[r]!; i++) {
       const id = posInst[i]!;
       const q = posQty[i]!;
-      if (exactly) {
-        alone(underlying[id]!, id, q, 0);
-        mm += one.mm;
-        continue;
+      const v = q * mark[id]!;
+      e += v;
+      size += Math.abs(v);
+      if (isolated) {
+        if (id >= loneStamp.length || loneStamp[id] !== revision[underlying[id]!]) stampLone(id);
+        mm += q >= 0 ? q * loneLong[id]! : -q * loneShort[id]!;
+      } else if (kind[id] !== OPTION) mm += Math.abs(q) * mark[id]! * futureMm;
+      else if (q < 0) {
+        if (id >= shortStamp.length || shortStamp[id] !== revision[underlying[id]!]) stampShort(id);
+        mm += -q * shortUnit[id]!;
       }
-      if (id >= loneStamp.length || loneStamp[id] !== revision[underlying[id]!]) stampLone(id);
-      mm += q >= 0 ? q * loneLong[id]! : -q * loneShort[id]!;
     }
-    // In underlying name order, as the run's segments are.
-    const blo = runBaseLo[r]!;
-    for (let i = blo; i < blo + runBaseCount[r]!; i++) {
-      const b = baseAmount[i]!;
-      if (b === 0) continue;
+    // Bases in underlying name order, as the run's segments are.
+    for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) {
       const u = baseU[i]!;
-      if (exactly || b < 0) {
+      const b = baseAmount[i]!;
+      const v = pmrm2 ? b : (b * arrays.spot[u]!) / kernel.stablePrice;
+      e += v;
+      size += Math.abs(v);
+      if (!isolated || b === 0) continue;
+      if (b < 0) {
         alone(u, -1, 0, b);
         mm += one.mm;
       } else {
@@ -634,36 +638,15 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
         mm += b * baseUnit[u]!;
       }
     }
-    return mm;
-  }
-
-  // Set by `approximateEquity`: the unit's equity summed position by position, and the sum of the sizes
-  // of its terms (their rounding is a few ulps of it).
-  let approximate = 0;
-  let approximateSize = 0;
-
-  /** The unit's equity summed position by position (cash, marks, base, other collateral). */
-  function approximateEquity(r: number): void {
-    const mark = arrays.mark;
-    const P = divisor;
-    let e = runCash[r]! + runKonst[r]! + runOther[r]! / P;
-    let size = Math.abs(runCash[r]!) + runKonstSize[r]! + Math.abs(runOther[r]! / P);
-    const lo = runPosLo[r]!;
-    const hi = lo + runPosCount[r]!;
-    for (let i = lo; i < hi; i++) {
-      const v = posQty[i]! * mark[posInst[i]!]!;
-      e += v;
-      size += Math.abs(v);
-    }
-    const blo = runBaseLo[r]!;
-    for (let i = blo; i < blo + runBaseCount[r]!; i++) {
-      const b = baseAmount[i]!;
-      const v = pmrm2 ? b : (b * arrays.spot[baseU[i]!]!) / kernel.stablePrice;
-      e += v;
-      size += Math.abs(v);
+    if (!isolated) {
+      for (const c of runBase[r]!) {
+        mm +=
+          mmHaircut(c.amount * current.ctx.markets.get(c.underlying)!.spot, c.params) / kernel.stablePrice;
+      }
     }
     approximate = e;
     approximateSize = size;
+    return mm;
   }
 
   /**
@@ -673,7 +656,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   function exactEquity(u: StressUnit, r: number): number {
     const m = positionsOf(u, r);
     const base = new Map<string, number>();
-    for (let i = runBaseLo[r]!; i < runBaseLo[r]! + runBaseCount[r]!; i++) {
+    for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) {
       base.set(table.underlyings[baseU[i]!]!, baseAmount[i]!);
     }
     exact.legCount = 0;
@@ -703,8 +686,8 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       function margin(u: StressUnit, k: number, r: number): void {
         dirty[k] = 0;
         if (mode === 'portfolio') {
-          const segLo = runSegLo[r]!;
-          const segHi = runSegHi[r]!;
+          const segLo = runSubLo[r]!;
+          const segHi = runSubHi[r]!;
           for (let j = segLo; j < segHi; j++) aggregateSegment(kernel, table, arrays, store, j);
           setTerms(r);
           if (!accountTotals(kernel, terms, store, segLo, segHi, totals)) throw overflowError(totals);
@@ -712,14 +695,13 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
           maintenance[k] = totals.maintenanceRequirement;
           return;
         }
-        approximateEquity(r);
-        const e = approximate;
         const isolated = mode === 'isolated';
-        const mm = isolated ? isolatedRequirement(r, false) : crossRequirement(r);
+        const mm = positionMargin(r, isolated);
+        const e = approximate;
         // Room for the rounding of each sum: the equity's by position, the isolated requirement's by
         // per-unit figures. Within it (liquidatable units among them), the figures `computeMargin`
         // gives, to the last bit. A non-finite figure fails the test and is margined exactly too.
-        const n = runPosCount[r]! + runBaseCount[r]! + 4;
+        const n = runHi[r]! - runLo[r]! + runSubHi[r]! - runSubLo[r]! + 4;
         const room = ROUNDING * n * approximateSize + (isolated ? NEAR * Math.max(Math.abs(e), mm) : 0);
         if (e - mm > room) {
           equity[k] = e;
@@ -727,7 +709,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
           return;
         }
         equity[k] = exactEquity(u, r);
-        maintenance[k] = isolated ? isolatedRequirement(r, true) : mm;
+        maintenance[k] = isolated ? isolatedRequirement(r) : mm;
       }
 
       return {
