@@ -141,13 +141,15 @@ export function simulateMode(
   const rounds: StressRound[] = [];
   const totals = new ChainTotals();
   const soldTotal = new Map<number, number>();
-  /** Units liquidated at least once, by index. */
-  const liquidatedUnits = new Set<number>();
+  /** Units liquidated at least once (flags by unit index), and how many. */
+  const wasLiquidated = new Uint8Array(units.length);
+  let liquidatedUnits = 0;
   let converged = false;
   // Units in the run (section 3 step 1). A unit leaves only when a slice of 1 settles it to cash >= 0
   // with nothing held, so the list is filtered again only after a round that did that.
   const inRun = (u: StressUnit) => u.holdsAnything || u.cash < 0;
-  const active = units.filter(inRun);
+  const active: StressUnit[] = [];
+  for (const u of units) if (inRun(u)) active.push(u);
   let closed = false;
   const perAsset = new Float64Array(nAssets);
   for (let k = 1; ; k++) {
@@ -251,7 +253,10 @@ export function simulateMode(
       evaluator.changed(u);
       penalties += p;
       badDebt += bad;
-      liquidatedUnits.add(u.index);
+      if (wasLiquidated[u.index] === 0) {
+        wasLiquidated[u.index] = 1;
+        liquidatedUnits++;
+      }
       liquidated.push({ unit: u.id, fraction: f, notional: f * c.notional, penalty: p, badDebt: bad });
     }
     fund += penalties;
@@ -282,7 +287,7 @@ export function simulateMode(
     market = next;
     onRound?.(mode, k);
   }
-  return modeResult(setup, market, fund, rounds, totals, soldTotal, liquidatedUnits.size, converged);
+  return modeResult(setup, market, fund, rounds, totals, soldTotal, liquidatedUnits, converged);
 }
 
 function modeResult(
