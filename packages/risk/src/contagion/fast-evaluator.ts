@@ -41,6 +41,7 @@ export interface StressMargin {
 }
 
 const NONE: readonly BaseCollateral[] = [];
+const NO_BASE: ReadonlyMap<string, number> = new Map();
 
 /**
  * Relative excess below which the isolated requirement is recomputed leg by leg. The per-unit
@@ -655,9 +656,12 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
    */
   function exactEquity(u: StressUnit, r: number): number {
     const m = positionsOf(u, r);
-    const base = new Map<string, number>();
-    for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) {
-      base.set(table.underlyings[baseU[i]!]!, baseAmount[i]!);
+    let base = NO_BASE;
+    if (runSubHi[r]! > runSubLo[r]!) {
+      const byName = new Map<string, number>();
+      for (let i = runSubLo[r]!; i < runSubHi[r]!; i++)
+        byName.set(table.underlyings[baseU[i]!]!, baseAmount[i]!);
+      base = byName;
     }
     exact.legCount = 0;
     exact.segCount = 0;

@@ -83,19 +83,19 @@ function optionFigures(
 
 // The figures of one unit's holdings, read into lists reused unit after unit (a callback per holding
 // would box each figure it is handed).
-const chainOf: string[] = [];
-let notionalOf = new Float64Array(64);
-let assetOf = new Int32Array(64);
-let flowOf = new Float64Array(64);
-let valueOf = new Float64Array(64);
+const heldChain: string[] = [];
+let heldNotional = new Float64Array(64);
+let heldAsset = new Int32Array(64);
+let heldFlow = new Float64Array(64);
+let heldValue = new Float64Array(64);
 
 function room(n: number): void {
-  if (n <= notionalOf.length) return;
-  const size = Math.max(n, 2 * notionalOf.length);
-  notionalOf = new Float64Array(size);
-  assetOf = new Int32Array(size);
-  flowOf = new Float64Array(size);
-  valueOf = new Float64Array(size);
+  if (n <= heldNotional.length) return;
+  const size = Math.max(n, 2 * heldNotional.length);
+  heldNotional = new Float64Array(size);
+  heldAsset = new Int32Array(size);
+  heldFlow = new Float64Array(size);
+  heldValue = new Float64Array(size);
 }
 
 /**
@@ -111,11 +111,11 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
     const { flowInto, price } = collateralSource(ctx, c.asset);
     if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset: c.asset } });
     const value = (c.amount * price) / P;
-    chainOf[w] = c.chain;
-    notionalOf[w] = value;
-    assetOf[w] = universe.index.get(flowInto)!;
-    flowOf[w] = c.amount;
-    valueOf[w++] = value;
+    heldChain[w] = c.chain;
+    heldNotional[w] = value;
+    heldAsset[w] = universe.index.get(flowInto)!;
+    heldFlow[w] = c.amount;
+    heldValue[w++] = value;
   }
   const positions = u.positions;
   for (let index = 0; index < positions.length; index++) {
@@ -125,9 +125,9 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
     if (!m)
       throw new AppError('RISK__MISSING_MARKET', { context: { underlying: p.underlying, position: index } });
     const S = m.spot;
-    chainOf[w] = chain;
-    notionalOf[w] = (Math.abs(p.quantity) * S) / P;
-    assetOf[w] = universe.index.get(p.underlying)!;
+    heldChain[w] = chain;
+    heldNotional[w] = (Math.abs(p.quantity) * S) / P;
+    heldAsset[w] = universe.index.get(p.underlying)!;
     if (p.type === 'perp') {
       const Fp = m.perpPrice;
       if (Fp === undefined) {
@@ -138,8 +138,8 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
           },
         });
       }
-      flowOf[w] = (p.quantity * Fp) / S;
-      valueOf[w++] = p.quantity * (Fp - p.entryPrice) + (p.funding ?? 0);
+      heldFlow[w] = (p.quantity * Fp) / S;
+      heldValue[w++] = p.quantity * (Fp - p.entryPrice) + (p.funding ?? 0);
       continue;
     }
     const e = m.expiries.get(p.expiry);
@@ -150,8 +150,8 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
     }
     const forwardPerSpot = (e.forward - e.forwardFixed) / S;
     if (p.type === 'future') {
-      flowOf[w] = p.quantity * forwardPerSpot;
-      valueOf[w++] = p.quantity * (e.forward - p.entryPrice);
+      heldFlow[w] = p.quantity * forwardPerSpot;
+      heldValue[w++] = p.quantity * (e.forward - p.entryPrice);
       continue;
     }
     // Per expiry (its context object at this state), strike and right: no key strings per holding.
@@ -171,8 +171,8 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
       unit = optionFigures(ctx, e, p.strike, p.right, forwardPerSpot);
       pair[side] = unit;
     }
-    flowOf[w] = p.quantity * unit[1];
-    valueOf[w++] = p.quantity * unit[0];
+    heldFlow[w] = p.quantity * unit[1];
+    heldValue[w++] = p.quantity * unit[0];
   }
   return w;
 }
@@ -187,10 +187,10 @@ export function holdingFigures(state: PriceState, universe: AssetUniverse, u: St
     flow: new Array<number>(count),
   };
   for (let i = 0; i < count; i++) {
-    out.chain[i] = chainOf[i]!;
-    out.notional[i] = notionalOf[i]!;
-    out.asset[i] = assetOf[i]!;
-    out.flow[i] = flowOf[i]!;
+    out.chain[i] = heldChain[i]!;
+    out.notional[i] = heldNotional[i]!;
+    out.asset[i] = heldAsset[i]!;
+    out.flow[i] = heldFlow[i]!;
   }
   return out;
 }
@@ -199,6 +199,6 @@ export function holdingFigures(state: PriceState, universe: AssetUniverse, u: St
 export function holdingValue(state: PriceState, universe: AssetUniverse, u: StressUnit): number {
   const count = readHoldings(state, universe, u);
   let total = 0;
-  for (let i = 0; i < count; i++) total += valueOf[i]!;
+  for (let i = 0; i < count; i++) total += heldValue[i]!;
   return total;
 }

@@ -201,16 +201,26 @@ function byIdThenAt(a: string, b: string): number {
   return byName(a, b);
 }
 
+/** The accounts' indexes in id order (ties in input order): sorted once for every mode of a run. */
+export function accountOrder(accounts: readonly StressAccount[]): number[] {
+  return accounts.map((_, i) => i).sort((x, y) => byName(accounts[x]!.id, accounts[y]!.id) || x - y);
+}
+
 /**
- * The units of a mode, sorted by id (every sum over units runs in this order): the accounts are sorted
- * (by `id@` under isolated, each followed by its chains in name order), so no unit id is made.
+ * The units of a mode, sorted by id (every sum over units runs in this order): the accounts are taken
+ * in id order (`byId`, from `accountOrder`; by `id@` under isolated, each followed by its chains in name
+ * order), so no unit id is made.
  */
-export function unitsOf(accounts: readonly StressAccount[], mode: StressMode): StressUnit[] {
-  const byAccount = accounts.map((_, i) => i);
-  const order = mode === 'isolated' ? byIdThenAt : byName;
-  byAccount.sort((x, y) => order(accounts[x]!.id, accounts[y]!.id));
+export function unitsOf(
+  accounts: readonly StressAccount[],
+  mode: StressMode,
+  byId: readonly number[] = accountOrder(accounts),
+): StressUnit[] {
+  // `id@` orders differently from `id` only where an id prefixes another: nearly sorted already.
+  const order =
+    mode === 'isolated' ? [...byId].sort((x, y) => byIdThenAt(accounts[x]!.id, accounts[y]!.id)) : byId;
   const units: StressUnit[] = [];
-  for (const i of byAccount) {
+  for (const i of order) {
     const a = accounts[i]!;
     if (mode === 'isolated') chainUnits(a, i, units);
     else {
