@@ -478,7 +478,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     // No bases yet (a count of -1 matches no map).
     runSubLo[r] = 0;
     runSubHi[r] = -1;
-    const held = u.collateralNow();
+    const held = u.collateral;
     const base = writeTerms(u, held, r);
     const m = positionsOf(u);
     exposed.length = 0;
@@ -512,7 +512,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
    * collateral terms are built on: rewritten in place (same instruments, new quantities and terms).
    */
   function refresh(u: StressUnit, r: number): void {
-    const base = writeTerms(u, u.collateralNow(), r);
+    const base = writeTerms(u, u.collateral, r);
     if (!byLegs) {
       writePositions(r, positionsOf(u, r), runLo[r]!);
       writeBase(r, base);

@@ -22,9 +22,9 @@ function onChain<T extends { readonly chain: string }>(
  * an (account, chain) pair `account@chain` under `isolated`. Mutable: settlement rewrites it.
  * Holdings are the input's own objects until a partial liquidation scales them (copy on write), so a
  * mode over a large book allocates no per-holding objects up front; an isolated unit's share of its
- * account's lists is split off only when something reads it (a liquidation, the reference margin),
- * since most units are only margined, which reads the account's lists (half a million small lists
- * made most of a large run's garbage-collection time).
+ * account's lists is split off when read and not kept until it owns copies (most units are only
+ * margined, which reads the account's lists, and half a million small lists kept made most of a large
+ * run's garbage-collection time).
  */
 export class StressUnit {
   /** Position of the unit in its mode's id order (evaluators key their state by it); set by unitsOf. */
@@ -72,21 +72,14 @@ export class StressUnit {
   }
 
   get collateral(): readonly StressCollateral[] {
-    this.#collateral ??= onChain(this.account.collateral, this.chain!, this.#collateralCount, NO_COLLATERAL);
-    return this.#collateral;
+    return (
+      this.#collateral ?? onChain(this.account.collateral, this.chain!, this.#collateralCount, NO_COLLATERAL)
+    );
   }
 
   /** Section-6 positions with their chain (an extra field the margin engine ignores). */
   get positions(): readonly StressPosition[] {
-    this.#positions ??= onChain(this.account.positions, this.chain!, this.#positionCount, NO_POSITIONS);
-    return this.#positions;
-  }
-
-  /** The collateral, without keeping a split list when there is none yet (margin reads it once). */
-  collateralNow(): readonly StressCollateral[] {
-    return (
-      this.#collateral ?? onChain(this.account.collateral, this.chain!, this.#collateralCount, NO_COLLATERAL)
-    );
+    return this.#positions ?? onChain(this.account.positions, this.chain!, this.#positionCount, NO_POSITIONS);
   }
 
   get collateralCount(): number {
@@ -108,8 +101,8 @@ export class StressUnit {
    */
   scaleHoldings(keep: number): void {
     if (this.ownsHoldings) {
-      for (const c of this.collateral as StressCollateral[]) c.amount *= keep;
-      for (const p of this.positions) {
+      for (const c of this.#collateral as StressCollateral[]) c.amount *= keep;
+      for (const p of this.#positions!) {
         p.quantity *= keep;
         if ('funding' in p && p.funding !== undefined) p.funding *= keep;
       }
