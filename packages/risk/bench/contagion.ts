@@ -3,7 +3,14 @@
 // through a 3-mode stress run of up to 10 rounds, next to one full-book margin refresh of the same
 // book in the same process. Target: a mode of R rounds costs at most about R + 1 refreshes; the ratio
 // printed is run time / ((R + 1) x refresh), per mode and for the 3-mode run (target <= 1).
-// `XMARGIN_BENCH_SECTIONS=contagion pnpm bench risk` runs this section alone.
+// `XMARGIN_BENCH_SECTIONS=contagion pnpm bench risk` runs this section alone; `XMARGIN_BENCH_ACCOUNTS`
+// (default 100000) sets the number of accounts, for quick runs while iterating (the figures quoted are
+// at the default). Issue 16, on the shared 2-core development machine, run / (R+1) refreshes (3-mode run):
+// before the flat run stores: isolated 5.62, cross 3.09, portfolio 3.85, 3 modes 3.28 (26.0 s, refresh
+// 256 ms); after, two runs: isolated 1.89 / 1.53, cross 0.96 / 0.61, portfolio 1.43 / 1.60, 3 modes
+// 1.11 / 0.98 (8.1 s / 11.9 s; refresh 236 / 390 ms: the second ran through a slow spell of the machine,
+// its book build too took 5.7 s against 4.4 s). Most of what is left is the first round: building the
+// units (isolated: 300,000) and the garbage collection of a heap that holds the whole document.
 import {
   createRiskBook,
   type Market,

@@ -10,13 +10,15 @@ import { createRunStore, type RunStore } from './run-store.js';
 
 /** Legs and segments of a store's first run, as plain lists (doubles compared bit for bit by toEqual). */
 function runOf(s: RunStore, legLo: number, legHi: number, segLo: number, segHi: number) {
-  const seg = (j: number) => [s.segU[j], s.segLo[j]! - legLo, s.segHi[j]! - legLo, s.segBase[j]];
+  const seg = (j: number) => [
+    s.segU[j],
+    s.segLo[j]! - legLo,
+    s.segHi[j]! - legLo,
+    s.segBase[j],
+    s.segKonst[j],
+  ];
   return {
-    legs: Array.from({ length: legHi - legLo }, (_, i) => [
-      s.inst[legLo + i],
-      s.qty[legLo + i],
-      s.konst[legLo + i],
-    ]),
+    legs: Array.from({ length: legHi - legLo }, (_, i) => [s.inst[legLo + i], s.qty[legLo + i]]),
     segments: Array.from({ length: segHi - segLo }, (_, j) => seg(segLo + j)),
   };
 }

@@ -145,9 +145,11 @@ export function positionLegs(n: number, legs?: PositionLegs): PositionLegs {
   return { inst: new Int32Array(size), qty: new Float64Array(size), konst: new Float64Array(size) };
 }
 
-// Scratch of the builds (which never re-enter): the sort permutation and the positions of one account.
+// Scratch of the builds (which never re-enter): the sort permutation, the positions of one account and
+// the mark constant of each leg written.
 let order = new Int32Array(64);
 let scratch = positionLegs(64);
+let legKonst = new Float64Array(64);
 
 /**
  * Writes positions [0, count) of `legs` as a run's legs from leg `at` of `store` (room reserved by the
@@ -161,7 +163,10 @@ function writeLegs(
   store: RunStore,
   at: number,
 ): number {
-  if (order.length < count) order = new Int32Array(Math.max(count, 2 * order.length));
+  if (order.length < count) {
+    order = new Int32Array(Math.max(count, 2 * order.length));
+    legKonst = new Float64Array(order.length);
+  }
   const ids = legs.inst;
   const rank = table.rank;
   for (let i = 0; i < count; i++) order[i] = i;
@@ -183,22 +188,29 @@ function writeLegs(
     );
     order.set(sorted);
   }
-  const { inst, qty, konst } = store;
+  const { inst, qty } = store;
   let w = at;
   for (let r = 0; r < count; r++) {
     const i = order[r]!;
     const id = ids[i]!;
     if (w > at && inst[w - 1] === id) {
       qty[w - 1]! += legs.qty[i]!;
-      konst[w - 1]! += legs.konst[i]!;
+      legKonst[w - 1 - at]! += legs.konst[i]!;
       continue;
     }
     inst[w] = id;
     qty[w] = legs.qty[i]!;
-    konst[w] = legs.konst[i]!;
+    legKonst[w - at] = legs.konst[i]!;
     w++;
   }
   return w - at;
+}
+
+/** The mark constant of legs [lo, hi) of the run written from leg `at`, summed leg by leg. */
+function konstOf(at: number, lo: number, hi: number): number {
+  let k = 0;
+  for (let i = lo; i < hi; i++) k += legKonst[i - at]!;
+  return k;
 }
 
 /**
@@ -221,7 +233,7 @@ export function appendRun(
   for (let i = lo; i < hi; i++)
     if (i === lo || table.underlying[store.inst[i]!] !== table.underlying[store.inst[i - 1]!]) underlyings++;
   reserveSegments(store, underlyings + base.size);
-  const { inst, segU, segLo, segHi, segBase } = store;
+  const { inst, segU, segLo, segHi, segBase, segKonst } = store;
   const first = store.segCount;
   let g = first;
   for (let i = lo; i < hi; ) {
@@ -232,31 +244,35 @@ export function appendRun(
     segLo[g] = i;
     segHi[g] = j;
     segBase[g] = base.size === 0 ? 0 : (base.get(table.underlyings[u]!) ?? 0);
+    segKonst[g] = konstOf(lo, i, j);
     g++;
     i = j;
   }
   // An underlying held only as risk-cancelling collateral: a segment without legs, in name order.
   // (forEach: a for-of over a Map allocates an entry per item.)
-  base.forEach((b, name) => {
-    const u = table.underlyingIndex(name);
-    let at = first;
-    while (at < g && segU[at] !== u) at++;
-    if (at < g) return;
-    const rank = table.underlyingRank[u]!;
-    at = g;
-    while (at > first && table.underlyingRank[segU[at - 1]!]! > rank) {
-      segU[at] = segU[at - 1]!;
-      segLo[at] = segLo[at - 1]!;
-      segHi[at] = segHi[at - 1]!;
-      segBase[at] = segBase[at - 1]!;
-      at--;
-    }
-    segU[at] = u;
-    segLo[at] = hi;
-    segHi[at] = hi;
-    segBase[at] = b;
-    g++;
-  });
+  if (base.size > 0)
+    base.forEach((b, name) => {
+      const u = table.underlyingIndex(name);
+      let at = first;
+      while (at < g && segU[at] !== u) at++;
+      if (at < g) return;
+      const rank = table.underlyingRank[u]!;
+      at = g;
+      while (at > first && table.underlyingRank[segU[at - 1]!]! > rank) {
+        segU[at] = segU[at - 1]!;
+        segLo[at] = segLo[at - 1]!;
+        segHi[at] = segHi[at - 1]!;
+        segBase[at] = segBase[at - 1]!;
+        segKonst[at] = segKonst[at - 1]!;
+        at--;
+      }
+      segU[at] = u;
+      segLo[at] = hi;
+      segHi[at] = hi;
+      segBase[at] = b;
+      segKonst[at] = 0;
+      g++;
+    });
   store.segCount = g;
 }
 
@@ -284,7 +300,10 @@ export function rewriteRun(
   if (writeLegs(table, legs, count, store, legLo) !== legHi - legLo) {
     throw new Error('rewriteRun: positions of other instruments than the run was built from');
   }
-  for (let j = segLo; j < segHi; j++) store.segBase[j] = base.get(table.underlyings[store.segU[j]!]!) ?? 0;
+  for (let j = segLo; j < segHi; j++) {
+    store.segBase[j] = base.get(table.underlyings[store.segU[j]!]!) ?? 0;
+    store.segKonst[j] = konstOf(legLo, store.segLo[j]!, store.segHi[j]!);
+  }
   return true;
 }
 

@@ -153,7 +153,7 @@ export function aggregateSegment(
   j: number,
   trace?: UnderlyingTrace,
 ): void {
-  const { inst, qty, konst } = s;
+  const { inst, qty } = s;
   const { pnl: scen, value: V } = k;
   const u = s.segU[j]!;
   const mk = a.kernel[u] ?? marketKernelOf(k, t.underlyings[u]!);
@@ -178,7 +178,7 @@ export function aggregateSegment(
     const q = qty[i]!;
     const o = inst[i]! * R;
     qp += q;
-    mtm += q * arr[o + n + 2]! + konst[i]!;
+    mtm += q * arr[o + n + 2]!;
     for (let s = 0; s < n; s++) scen[s]! += q * arr[o + s]!;
   }
   linearQty += Math.abs(qp);
@@ -203,7 +203,7 @@ export function aggregateSegment(
       const o = id * R;
       if (kind[id] === FUTURE) {
         fq += q;
-        mtm += q * arr[o + n + 2]! + konst[i]!;
+        mtm += q * arr[o + n + 2]!;
         fu += q * arr[o + n]!;
         fd += q * arr[o + n + 1]!;
         for (let s = 0; s < n; s++) scen[s]! += q * arr[o + s]!;
@@ -294,7 +294,8 @@ export function aggregateSegment(
     s.segMm[j] = -k.mmFactor * minSpan + 0;
     s.segIm[j] = -k.imFactor * minSpan + imCont + 0;
   }
-  s.segMtm[j] = mtm;
+  // The linear legs' mark constants, summed once for the segment (markSegment adds them the same way).
+  s.segMtm[j] = mtm + s.segKonst[j]!;
   if (trace) {
     trace.scenarioPnl.set(scen.subarray(0, n));
     trace.basisContingency = bc;
@@ -316,7 +317,7 @@ export function markSegment(
   s: RunStore,
   j: number,
 ): void {
-  const { inst, qty, konst } = s;
+  const { inst, qty } = s;
   const u = s.segU[j]!;
   const mark = a.mark;
   const { kind, group } = t;
@@ -324,18 +325,18 @@ export function markSegment(
   const hi = s.segHi[j]!;
   let mtm = k.model === 'pmrm-2' ? b : (b * a.spot[u]!) / k.stablePrice;
   let i = s.segLo[j]!;
-  for (; i < hi && kind[inst[i]!] === PERP; i++) mtm += qty[i]! * mark[inst[i]!]! + konst[i]!;
+  for (; i < hi && kind[inst[i]!] === PERP; i++) mtm += qty[i]! * mark[inst[i]!]!;
   while (i < hi) {
     const g = group[inst[i]!]!;
     let mtmE = 0;
     for (; i < hi && group[inst[i]!] === g; i++) {
       const id = inst[i]!;
-      if (kind[id] === FUTURE) mtm += qty[i]! * mark[id]! + konst[i]!;
+      if (kind[id] === FUTURE) mtm += qty[i]! * mark[id]!;
       else mtmE += qty[i]! * mark[id]!;
     }
     mtm += mtmE;
   }
-  s.segMtm[j] = mtm;
+  s.segMtm[j] = mtm + s.segKonst[j]!;
 }
 
 /** A requirement pair, written by `aggregateAlone`. */
@@ -365,7 +366,7 @@ export function aggregateAlone(
 ): void {
   alone.inst[0] = id;
   alone.qty[0] = q;
-  alone.konst[0] = 0;
+  alone.segKonst[0] = 0;
   alone.segU[0] = u;
   alone.segLo[0] = 0;
   alone.segHi[0] = id < 0 ? 0 : 1;

@@ -6,6 +6,7 @@ export const FUTURE = 1;
 export const OPTION = 2;
 
 const FREE = -1;
+const NOTHING: readonly number[] = [];
 // Perps sort before every expiry of their underlying.
 const PERP_EXPIRY = Number.NEGATIVE_INFINITY;
 
@@ -42,9 +43,9 @@ export interface InstrumentTable {
   readonly groupUnderlying: readonly number[];
   readonly groupExpiry: readonly number[];
   /** Ids that went from unheld to held since the last `takePending`: their risk arrays are stale. */
-  takePending(): number[];
+  takePending(): readonly number[];
   /** Groups and underlyings created since the last `takeNewGroups`. */
-  takeNewGroups(): number[];
+  takeNewGroups(): readonly number[];
   underlyingIndex(name: string): number;
   /**
    * Registers (or finds) the instrument of a position, without a reference: an unheld instrument keeps
@@ -109,12 +110,15 @@ export function createInstrumentTable(capacity = 64): InstrumentTable {
     },
     groupUnderlying,
     groupExpiry,
+    // Mostly nothing is new: the empty list is handed out, not a fresh one per call.
     takePending() {
+      if (pending.length === 0) return NOTHING;
       const out = pending;
       pending = [];
       return out;
     },
     takeNewGroups() {
+      if (newGroups.length === 0) return NOTHING;
       const out = newGroups;
       newGroups = [];
       return out;

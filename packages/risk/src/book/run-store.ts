@@ -1,6 +1,6 @@
 /**
- * Account runs in flat typed arrays: legs (instrument, quantity, mark constant) and segments (one
- * underlying's legs, its risk-cancelling base and the last aggregation's results). A run is a range of
+ * Account runs in flat typed arrays: legs (instrument, quantity) and segments (one underlying's legs,
+ * its risk-cancelling base, the mark constant of its linear legs and the last aggregation's results). A run is a range of
  * legs and a range of segments; segment leg bounds are absolute. A book, a stress run and a single
  * `computeMargin` each keep their runs in one store, so margining half a million runs allocates no
  * per-run arrays or objects (small per-run arrays and segment objects made the garbage collector the
@@ -9,8 +9,6 @@
 export interface RunStore {
   inst: Int32Array;
   qty: Float64Array;
-  /** Mark-to-market constant of a linear leg: -qty*entry (+ funding), so its mark is qty*price + konst. */
-  konst: Float64Array;
   /** Legs in use: the next run's legs start here. */
   legCount: number;
   segU: Int32Array;
@@ -18,6 +16,11 @@ export interface RunStore {
   segHi: Int32Array;
   /** Risk-cancelling collateral: its amount under PMRM v1, its value (stable units) under pmrm-2. */
   segBase: Float64Array;
+  /**
+   * Mark-to-market constant of the segment's linear legs, -qty*entry (+ funding) summed leg by leg:
+   * their mark is the sum of qty*price plus this (one number per segment rather than one per leg).
+   */
+  segKonst: Float64Array;
   /** Results of the segment's last aggregation. */
   segIm: Float64Array;
   segMm: Float64Array;
@@ -31,12 +34,12 @@ export function createRunStore(legs = 64, segments = 16): RunStore {
   return {
     inst: new Int32Array(l),
     qty: new Float64Array(l),
-    konst: new Float64Array(l),
     legCount: 0,
     segU: new Int32Array(s),
     segLo: new Int32Array(s),
     segHi: new Int32Array(s),
     segBase: new Float64Array(s),
+    segKonst: new Float64Array(s),
     segIm: new Float64Array(s),
     segMm: new Float64Array(s),
     segMtm: new Float64Array(s),
@@ -57,7 +60,6 @@ export function reserveLegs(s: RunStore, n: number): void {
   const size = Math.max(need, 2 * s.inst.length);
   s.inst = grown(s.inst, size, s.legCount);
   s.qty = grown(s.qty, size, s.legCount);
-  s.konst = grown(s.konst, size, s.legCount);
 }
 
 /** Room for `n` more segments past `segCount`. */
@@ -69,6 +71,7 @@ export function reserveSegments(s: RunStore, n: number): void {
   s.segLo = grown(s.segLo, size, s.segCount);
   s.segHi = grown(s.segHi, size, s.segCount);
   s.segBase = grown(s.segBase, size, s.segCount);
+  s.segKonst = grown(s.segKonst, size, s.segCount);
   s.segIm = grown(s.segIm, size, s.segCount);
   s.segMm = grown(s.segMm, size, s.segCount);
   s.segMtm = grown(s.segMtm, size, s.segCount);
@@ -94,12 +97,12 @@ export function copyRun(
   const g = to.segCount;
   to.inst.set(from.inst.subarray(legLo, legHi), l);
   to.qty.set(from.qty.subarray(legLo, legHi), l);
-  to.konst.set(from.konst.subarray(legLo, legHi), l);
   for (let j = 0; j < segs; j++) {
     to.segU[g + j] = from.segU[segLo + j]!;
     to.segLo[g + j] = from.segLo[segLo + j]! - legLo + l;
     to.segHi[g + j] = from.segHi[segLo + j]! - legLo + l;
     to.segBase[g + j] = from.segBase[segLo + j]!;
+    to.segKonst[g + j] = from.segKonst[segLo + j]!;
   }
   to.legCount += legs;
   to.segCount += segs;

@@ -19,7 +19,7 @@ export interface PriceState {
   readonly options: Map<object, Map<number, [OptionFigures | undefined, OptionFigures | undefined]>>;
 }
 
-/** E (equity) and M (maintenance requirement of the mode) of units at a price state. */
+/** E (equity) and M (maintenance requirement of the mode) of units at a price state, by `unit.index`. */
 export interface UnitFigures {
   readonly equity: Float64Array;
   readonly maintenance: Float64Array;
@@ -30,6 +30,7 @@ export interface UnitFigures {
  * a fast one keeps shared per-instrument arrays. Both must give the same figures.
  */
 export interface UnitEvaluator {
+  /** The figures of `units` at `state`, at each unit's `index` (other entries are left as they were). */
   evaluate(state: PriceState, units: readonly StressUnit[]): UnitFigures;
   /** The unit's holdings or cash were rewritten by a settlement. */
   changed(unit: StressUnit): void;

@@ -15,7 +15,7 @@ import {
 } from '../testing/stress-arbitraries.js';
 import { assetUniverse, marketDataAt } from './price-state.js';
 import { runStress, runStressReference } from './run-stress.js';
-import type { StressAccount, StressDocument, StressResult } from './types.js';
+import { STRESS_MODES, type StressAccount, type StressDocument, type StressResult } from './types.js';
 
 function outcome(run: (d: StressDocument) => StressResult, doc: StressDocument): StressResult | string {
   try {
@@ -54,6 +54,23 @@ describe.each(models)('fast path (shared risk arrays) == computeMargin path, $mo
         },
       ),
       { numRuns: m.runs },
+    );
+  });
+
+  it('gives the very same result for any subset of the modes (each run alone or after others)', () => {
+    fc.assert(
+      fc.property(
+        stressBook({ pmrm2: m.pmrm2 }),
+        stressShocks,
+        stressDepth,
+        stressPolicy,
+        fc.subarray([...STRESS_MODES], { minLength: 1 }),
+        (accounts, shocks, depth, policy, modes) => {
+          const doc = m.document(accounts, { shocks, depth, policy, modes, maxRounds: 40 });
+          same(outcome(runStress, doc), outcome(runStressReference, doc));
+        },
+      ),
+      { numRuns: Math.ceil(m.runs / 2) },
     );
   });
 

@@ -27,8 +27,8 @@ import { shortOptionAddOn } from '../model/modes.js';
 import { resolvePmrm2Collateral } from '../pmrm2/pmrm2-collateral.js';
 import type { PriceState, UnitEvaluator } from './evaluator.js';
 import { collateralSource } from './holding-figures.js';
-import type { AssetUniverse } from './price-state.js';
-import type { StressAccount, StressMode, StressPosition } from './types.js';
+import type { StressSetup } from './simulate-mode.js';
+import type { StressAccount, StressCollateral, StressMode, StressPosition } from './types.js';
 import type { StressUnit } from './units.js';
 
 /**
@@ -41,6 +41,7 @@ export interface StressMargin {
 }
 
 const NONE: readonly BaseCollateral[] = [];
+const NO_BASE: ReadonlyMap<string, number> = new Map();
 
 /**
  * Relative excess below which the isolated requirement is recomputed leg by leg. The per-unit
@@ -49,6 +50,12 @@ const NONE: readonly BaseCollateral[] = [];
  * last-bit difference there grows over a cascade of ever smaller slices.
  */
 const NEAR = 1e-5;
+
+/**
+ * Bound on the relative rounding of a sum of n terms, per term (4 * 2^-53: the sum in position order
+ * and `computeMargin`'s in leg order each round by at most about n * 2^-53 of the sum of |terms|).
+ */
+const ROUNDING = 2 ** -51;
 
 function grownInt(a: Int32Array, size: number, fill = 0): Int32Array {
   if (size <= a.length) return a;
@@ -69,28 +76,32 @@ function grownFloat(a: Float64Array, size: number): Float64Array {
  * Section 8: the units of a mode margined over the risk book's shared per-instrument scenario arrays
  * (instrument table, risk arrays, run store and the one aggregation kernel of `book/`), under the
  * model the parameters select. A new price state revalues only the instruments of underlyings whose
- * spot moved and re-margins only the units exposed to a moved asset. Every unit state lives in flat
- * arrays indexed by run or by unit: runs (legs, segments, positions, collateral terms) shared by the
- * modes that margin the same units from the same state (`cross` and `portfolio` take the runs built at
- * P0), and per mode each unit's run and figures. A position's instrument is found (and its market
- * data checked) once per run of the simulator, whichever mode meets it first. A unit that sold a slice
- * keeps its run: the quantities are rewritten in place, merged and summed as a fresh build would, so
- * the figures are those of `computeMargin` on each unit (the same kernel, in the same order), except
- * that a lone position's isolated requirement is |q| times its instrument's requirement per unit for
- * its sign (exact in real arithmetic) where the unit is clearly healthy; a liquidatable unit, or one
- * near the boundary, is recomputed leg by leg as `computeMargin` does, so every decision and every
- * reported figure is the same.
+ * spot moved and re-margins only the units exposed to a moved asset. Unit state lives in flat arrays
+ * indexed by run or by unit, and a position's instrument is found (its market data checked) once per
+ * stress run, whichever mode meets it first.
+ *
+ * `portfolio` units are runs of legs margined by the kernel, as `computeMargin` margins them.
+ * `cross` and `isolated` read each position once per evaluation (their requirements go position by
+ * position) and need of the kernel only the marks: their runs are the positions as given, with no
+ * legs to sort or merge. Their equity is summed position by position (off `computeMargin`'s leg-order
+ * sum by a few ulps of the sum of |terms|), the isolated requirement as |q| times each instrument's
+ * requirement per unit for its sign (exact in real arithmetic); a unit whose excess is within those
+ * bounds of 0 (every liquidatable unit among them) is margined again as `computeMargin` does (legs
+ * built, marks in leg order, each position alone through the kernel), so every decision and every
+ * reported figure is `computeMargin`'s to the last bit (a cascade of ever smaller slices would grow a
+ * last-bit difference). A unit that sold a slice keeps its run: the quantities are rewritten in place.
  */
-export function createStressMargin(
-  universe: AssetUniverse,
-  initial: PriceState,
-  accounts: readonly StressAccount[],
-): StressMargin {
+export function createStressMargin(setup: StressSetup, accounts: readonly StressAccount[]): StressMargin {
+  const { universe } = setup;
+  const initial = setup.stateAt(setup.initial);
   const kernel = kernelParams(initial.ctx);
   const pmrm2 = isPmrm2(initial.ctx);
   const table = createInstrumentTable();
   const arrays = createRiskArrays(kernel.n);
+  /** Legs and segments of the portfolio runs. */
   const store = createRunStore();
+  /** One run at a time, built to margin a unit exactly. */
+  const exact = createRunStore(64, 8);
   /** The state the risk arrays hold. */
   let current: PriceState = initial;
   const cross = initial.ctx.params.cross;
@@ -109,42 +120,46 @@ export function createStressMargin(
   /** Per collateral asset: the universe index its terms depend on (-1: none). */
   const termsSource = new Map<string, number>();
 
-  /** Per account: where its positions' instruments start in `instrumentOf` (-1: not found yet). */
+  /** Per account: where its positions start in `instrumentOf`. */
   const positionBase = new Int32Array(accounts.length + 1);
   accounts.forEach((a, i) => {
     positionBase[i + 1] = positionBase[i]! + (a.positions?.length ?? 0);
   });
   /** Positions in the document: a mode's units hold each once. */
   const positionCount = positionBase[accounts.length]!;
-  const instrumentOf = new Int32Array(positionCount).fill(-1);
+  /** Per account position, its instrument (-1: not found yet), when more than one mode will need it. */
+  const instrumentOf = setup.modes.length > 1 ? new Int32Array(positionCount).fill(-1) : undefined;
   /** Per instrument: a position of it passed `checkPosition` against `checkedAt`. */
   let checked: Uint8Array = new Uint8Array(0);
   let checkedAt: ModelContext | undefined;
-  /** Per account: the run built at P0 for its whole-account unit (-1: none yet). */
-  const accountRun = new Int32Array(accounts.length).fill(-1);
 
-  // Runs, by run index: legs and segments in `store`, positions (input order) in `posInst`/`posQty`,
-  // collateral terms, interned lists of universe indexes (exposure: a move re-margins the unit; watch:
-  // a move rewrites its terms), PMRM v1 risk-cancelling collateral (the cross mode charges its haircut
-  // at spot), and whether two modes share it (then a mode that must change it takes a copy).
+  // Runs, by run index. Portfolio runs: legs and segments in `store`. Cross and isolated runs: positions
+  // in input order (`posInst`/`posQty`), the sum of their mark constants (and of its terms' sizes), and
+  // the risk-cancelling base per underlying (`baseU`/`baseAmount`). Both: collateral terms, interned
+  // lists of universe indexes (exposure: a move re-margins the unit; watch: a move rewrites its terms),
+  // PMRM v1 risk-cancelling collateral (the cross mode charges its haircut at spot).
   let runCount = 0;
-  let runLegLo: Int32Array = new Int32Array(0);
-  let runLegHi: Int32Array = new Int32Array(0);
-  let runSegLo: Int32Array = new Int32Array(0);
-  let runSegHi: Int32Array = new Int32Array(0);
-  let runPosLo: Int32Array = new Int32Array(0);
-  let runPosCount: Int32Array = new Int32Array(0);
+  /** Legs (portfolio) or positions (cross, isolated) [runLo, runHi) of the run. */
+  let runLo: Int32Array = new Int32Array(0);
+  let runHi: Int32Array = new Int32Array(0);
+  /** Segments (portfolio) or bases (cross, isolated) [runSubLo, runSubHi) of the run. */
+  let runSubLo: Int32Array = new Int32Array(0);
+  let runSubHi: Int32Array = new Int32Array(0);
   let runExposed: Int32Array = new Int32Array(0);
   let runWatch: Int32Array = new Int32Array(0);
-  let runShared: Int32Array = new Int32Array(0);
   let runCash: Float64Array = new Float64Array(0);
   let runOther: Float64Array = new Float64Array(0);
   let runHaircutMm: Float64Array = new Float64Array(0);
   let runHaircutIm: Float64Array = new Float64Array(0);
+  let runKonst: Float64Array = new Float64Array(0);
+  let runKonstSize: Float64Array = new Float64Array(0);
   const runBase: (readonly BaseCollateral[])[] = [];
   let posCount = 0;
   let posInst: Int32Array = new Int32Array(0);
   let posQty: Float64Array = new Float64Array(0);
+  let baseCount = 0;
+  let baseU: Int32Array = new Int32Array(0);
+  let baseAmount: Float64Array = new Float64Array(0);
 
   /** Equal lists of universe indexes, interned; per list, whether the last `moveTo` moved one. */
   const lists: (readonly number[])[] = [[]];
@@ -154,10 +169,8 @@ export function createStressMargin(
   const universeOf: number[] = [];
   const revision: number[] = [];
   let legs: PositionLegs = positionLegs(64);
-  /** Runs two modes share (then the runs of the modes before are not dropped). */
-  let sharedRuns = 0;
-  /** The current mode reads positions one by one (cross, isolated). */
-  let byPosition = true;
+  /** The current mode margins runs of legs (portfolio), else runs of positions. */
+  let byLegs = false;
 
   // Per unit of the current mode (sized for the largest mode; one mode at a time uses them): its run,
   // its figures, whether they are stale (never computed, or an underlying the unit holds moved), and
@@ -167,46 +180,35 @@ export function createStressMargin(
   let maintenance: Float64Array = new Float64Array(0);
   let dirty: Uint8Array = new Uint8Array(0);
   let stale: Uint8Array = new Uint8Array(0);
-  let equityOut: Float64Array = new Float64Array(0);
-  let maintenanceOut: Float64Array = new Float64Array(0);
 
-  /**
-   * Makes room for a mode of `unitCount` units. The runs of the modes before are dropped when no mode
-   * shares one (their memory serves this mode's); runs shared with a later mode stay.
-   */
+  /** Makes room for a mode of `unitCount` units; the runs of the mode before are dropped. */
   function startMode(mode: StressMode, unitCount: number): void {
-    byPosition = mode !== 'portfolio';
-    if (sharedRuns === 0) {
-      runCount = 0;
-      posCount = 0;
-      store.legCount = 0;
-      store.segCount = 0;
-    }
+    byLegs = mode === 'portfolio';
+    runCount = 0;
+    posCount = 0;
+    baseCount = 0;
+    store.legCount = 0;
+    store.segCount = 0;
     if (runOf.length < unitCount) {
       runOf = new Int32Array(unitCount);
       equity = new Float64Array(unitCount);
       maintenance = new Float64Array(unitCount);
       dirty = new Uint8Array(unitCount);
       stale = new Uint8Array(unitCount);
-      equityOut = new Float64Array(unitCount);
-      maintenanceOut = new Float64Array(unitCount);
     }
     runOf.fill(-1, 0, unitCount);
     dirty.fill(0, 0, unitCount);
     stale.fill(0, 0, unitCount);
-    if (runCount === 0) {
-      // Sized for the mode's runs at once, rather than grown (and copied) run by run: each unit holds
-      // some of the document's positions, and mostly one or two underlyings; an eighth more for the
-      // copies of shared runs that liquidations take (memory is touched only where it is written).
-      const slack = (n: number) => n + (n >> 3) + 64;
-      reserveLegs(store, slack(positionCount));
-      reserveSegments(store, slack(2 * unitCount));
-      if (byPosition) {
-        posInst = grownInt(posInst, slack(positionCount));
-        posQty = grownFloat(posQty, slack(positionCount));
-      }
-      reserveRuns(slack(unitCount));
+    // Sized for the mode's runs at once, rather than grown (and copied) run by run: each unit holds
+    // some of the document's positions, and mostly one or two underlyings.
+    if (byLegs) {
+      reserveLegs(store, positionCount + 1024);
+      reserveSegments(store, 2 * unitCount + 1024);
+    } else {
+      posInst = grownInt(posInst, positionCount + 1024);
+      posQty = grownFloat(posQty, positionCount + 1024);
     }
+    reserveRuns(unitCount + 64);
   }
 
   // Isolated mode: a lone position's requirement per unit of quantity, long and short, per instrument
@@ -280,15 +282,21 @@ export function createStressMargin(
     list[i] = a;
   }
 
-  /** The interned list of the sorted, distinct indexes in `list`. */
+  // Scratch lists of a build (interned copies are kept).
+  const exposed: number[] = [];
+  const watch: number[] = [];
+
+  /** The interned list of the sorted, distinct indexes in `list` (a scratch list: copied when new). */
   function interned(list: number[]): number {
     if (list.length === 0) return 0;
     // Sorted and distinct: below 53, a sum of powers of two names the set exactly (no string per unit).
-    const key = list[list.length - 1]! < 53 ? list.reduce((k, a) => k + 2 ** a, 0) : list.join(',');
+    let bits = 0;
+    for (const a of list) bits += 2 ** a;
+    const key = list[list.length - 1]! < 53 ? bits : list.join(',');
     let i = listIndex.get(key);
     if (i === undefined) {
       i = lists.length;
-      lists.push(list);
+      lists.push([...list]);
       listIndex.set(key, i);
       const next = new Uint8Array(lists.length);
       next.set(listMoved.subarray(0, i));
@@ -299,38 +307,37 @@ export function createStressMargin(
 
   function reserveRuns(n: number): void {
     const size = runCount + n;
-    if (size > runLegLo.length) {
-      runLegLo = grownInt(runLegLo, size);
-      runLegHi = grownInt(runLegHi, size);
-      runSegLo = grownInt(runSegLo, size);
-      runSegHi = grownInt(runSegHi, size);
-      runPosLo = grownInt(runPosLo, size);
-      runPosCount = grownInt(runPosCount, size);
+    if (size > runLo.length) {
+      runLo = grownInt(runLo, size);
+      runHi = grownInt(runHi, size);
+      runSubLo = grownInt(runSubLo, size);
+      runSubHi = grownInt(runSubHi, size);
       runExposed = grownInt(runExposed, size);
       runWatch = grownInt(runWatch, size);
-      runShared = grownInt(runShared, size);
       runCash = grownFloat(runCash, size);
       runOther = grownFloat(runOther, size);
       runHaircutMm = grownFloat(runHaircutMm, size);
       runHaircutIm = grownFloat(runHaircutIm, size);
+      runKonst = grownFloat(runKonst, size);
+      runKonstSize = grownFloat(runKonstSize, size);
     }
-  }
-
-  function newRun(): number {
-    reserveRuns(1);
-    const r = runCount++;
-    runShared[r] = 0;
-    return r;
   }
 
   // The resolution of no collateral at the current state (most isolated units hold none).
   let noCollateral: { ctx: ModelContext; col: AnyResolvedCollateral } | undefined;
 
-  /** The unit's collateral terms at the current state, into run `r`; returns the base per underlying. */
-  function writeTerms(u: StressUnit, r: number): ReadonlyMap<string, number> {
+  /**
+   * The unit's collateral terms at the current state (`held`: its collateral), into run `r`; returns
+   * the base per underlying.
+   */
+  function writeTerms(
+    u: StressUnit,
+    held: readonly StressCollateral[],
+    r: number,
+  ): ReadonlyMap<string, number> {
     const ctx = current.ctx;
     let col: AnyResolvedCollateral;
-    if (u.collateralCount === 0) {
+    if (held.length === 0) {
       if (noCollateral?.ctx !== ctx) {
         noCollateral = {
           ctx,
@@ -339,9 +346,9 @@ export function createStressMargin(
       }
       col = noCollateral.col;
     } else {
-      col = isPmrm2(ctx) ? resolvePmrm2Collateral(ctx, u.collateral) : resolveCollateral(ctx, u.collateral);
+      col = isPmrm2(ctx) ? resolvePmrm2Collateral(ctx, held) : resolveCollateral(ctx, held);
     }
-    const t = collateralTerms(ctx, { cash: u.cash, collateral: u.collateral }, col);
+    const t = collateralTerms(ctx, { cash: u.cash }, col);
     runCash[r] = t.terms.cash;
     runOther[r] = t.terms.otherValue;
     runHaircutMm[r] = t.terms.haircutMm;
@@ -361,8 +368,18 @@ export function createStressMargin(
    * its chain (all of them without one), a scaled copy once it owns its holdings: the instrument is
    * the one found for that account position (checked against the current market data the first time,
    * as `computeMargin` checks the unit's document), the quantity and mark constant the unit's own.
+   * `from`: a run of positions of the unit, whose instruments are taken.
    */
-  function positionsOf(u: StressUnit): number {
+  function positionsOf(u: StressUnit, from = -1): number {
+    if (from >= 0) {
+      // Run `from`'s positions: the instruments as found, the quantities the unit's now.
+      const positions = u.positions;
+      const at = runLo[from]!;
+      const m = positions.length;
+      legs = positionLegs(m, legs);
+      for (let i = 0; i < m; i++) setLeg(i, posInst[at + i]!, positions[i]!);
+      return m;
+    }
     const all = u.account.positions ?? [];
     const own = u.ownsHoldings ? u.positions : undefined;
     const count = u.positionCount;
@@ -373,10 +390,10 @@ export function createStressMargin(
     for (let j = 0; j < all.length && i < count; j++) {
       const p = all[j]!;
       if (chain !== undefined && p.chain !== chain) continue;
-      let id = instrumentOf[base + j]!;
+      let id = instrumentOf ? instrumentOf[base + j]! : -1;
       if (id < 0) {
         id = table.find(p);
-        instrumentOf[base + j] = id;
+        if (instrumentOf) instrumentOf[base + j] = id;
         // Checked once per instrument and market data (every first build is at P0): a position of an
         // instrument that passed needs the same data, and a failed check ends the run.
         if (checkedAt !== current.ctx) {
@@ -400,48 +417,91 @@ export function createStressMargin(
   }
 
   /**
-   * Appends positions [0, m) of `legs` (instruments and quantities) as run `r`'s positions: the cross
-   * and isolated requirements go position by position (the portfolio needs none).
+   * Positions [0, m) of `legs` as run `r`'s positions (at its own place when `lo` >= 0): instruments,
+   * quantities and the sum of their mark constants in input order.
    */
-  function writePositions(r: number, m: number): void {
-    posInst = grownInt(posInst, posCount + m);
-    posQty = grownFloat(posQty, posCount + m);
-    runPosLo[r] = posCount;
-    runPosCount[r] = m;
-    for (let i = 0; i < m; i++) {
-      posInst[posCount + i] = legs.inst[i]!;
-      posQty[posCount + i] = legs.qty[i]!;
+  function writePositions(r: number, m: number, lo: number): void {
+    const at = lo >= 0 ? lo : posCount;
+    if (lo < 0) {
+      posInst = grownInt(posInst, posCount + m);
+      posQty = grownFloat(posQty, posCount + m);
+      posCount += m;
     }
-    posCount += m;
+    runLo[r] = at;
+    runHi[r] = at + m;
+    let k = 0;
+    let size = 0;
+    for (let i = 0; i < m; i++) {
+      posInst[at + i] = legs.inst[i]!;
+      posQty[at + i] = legs.qty[i]!;
+      k += legs.konst[i]!;
+      size += Math.abs(legs.konst[i]!);
+    }
+    runKonst[r] = k;
+    runKonstSize[r] = size;
   }
 
-  /** A new run for the unit at the current state: `from`, the run it replaces (-1: none). */
-  function build(u: StressUnit, from: number): number {
+  /**
+   * The risk-cancelling base per underlying as run `r`'s, in underlying name order as a run's segments
+   * are (at its own place when it has as many).
+   */
+  function writeBase(r: number, base: ReadonlyMap<string, number>): void {
+    let at = runSubLo[r]!;
+    if (base.size !== runSubHi[r]! - at) {
+      at = baseCount;
+      baseU = grownInt(baseU, baseCount + base.size);
+      baseAmount = grownFloat(baseAmount, baseCount + base.size);
+      baseCount += base.size;
+    }
+    runSubLo[r] = at;
+    runSubHi[r] = at + base.size;
+    if (base.size === 0) return;
+    let w = at;
+    base.forEach((b, name) => {
+      const u = table.underlyingIndex(name);
+      const rank = table.underlyingRank[u]!;
+      let i = w++;
+      for (; i > at && table.underlyingRank[baseU[i - 1]!]! > rank; i--) {
+        baseU[i] = baseU[i - 1]!;
+        baseAmount[i] = baseAmount[i - 1]!;
+      }
+      baseU[i] = u;
+      baseAmount[i] = b;
+    });
+  }
+
+  /** A new run for the unit at the current state. */
+  function build(u: StressUnit): number {
     const ctx = current.ctx;
-    const r = newRun();
-    const base = writeTerms(u, r);
+    reserveRuns(1);
+    const r = runCount++;
+    // No bases yet (a count of -1 matches no map).
+    runSubLo[r] = 0;
+    runSubHi[r] = -1;
+    const held = u.collateral;
+    const base = writeTerms(u, held, r);
     const m = positionsOf(u);
-    const legLo = store.legCount;
-    const segLo = store.segCount;
-    appendRun(table, store, legs, m, base);
-    runLegLo[r] = legLo;
-    runLegHi[r] = store.legCount;
-    runSegLo[r] = segLo;
-    runSegHi[r] = store.segCount;
-    if (byPosition) writePositions(r, m);
-    else runPosLo[r] = -1;
-    if (from >= 0) {
-      runExposed[r] = runExposed[from]!;
-      runWatch[r] = runWatch[from]!;
-      return r;
+    exposed.length = 0;
+    if (byLegs) {
+      const legLo = store.legCount;
+      const segLo = store.segCount;
+      appendRun(table, store, legs, m, base);
+      runLo[r] = legLo;
+      runHi[r] = store.legCount;
+      runSubLo[r] = segLo;
+      runSubHi[r] = store.segCount;
+      for (let j = segLo; j < store.segCount; j++) addIndex(exposed, universeIndex(store.segU[j]!));
+    } else {
+      writePositions(r, m, -1);
+      writeBase(r, base);
+      for (let i = 0; i < m; i++) addIndex(exposed, universeIndex(table.underlying[legs.inst[i]!]!));
+      for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) addIndex(exposed, universeIndex(baseU[i]!));
     }
     // Instruments stay held for the whole run: their risk arrays follow every price move.
-    for (let i = legLo; i < store.legCount; i++) table.retain(store.inst[i]!);
+    for (let i = 0; i < m; i++) table.retain(legs.inst[i]!);
     valueNew(arrays, table, kernel, ctx);
-    const exposed: number[] = [];
-    for (let j = segLo; j < store.segCount; j++) addIndex(exposed, universeIndex(store.segU[j]!));
-    const watch: number[] = [];
-    if (u.collateralCount > 0) for (const c of u.collateral) addIndex(watch, termsSourceOf(ctx, c.asset));
+    watch.length = 0;
+    for (const c of held) addIndex(watch, termsSourceOf(ctx, c.asset));
     runExposed[r] = interned(exposed);
     runWatch[r] = interned(watch);
     return r;
@@ -449,46 +509,25 @@ export function createStressMargin(
 
   /**
    * Run `r` brought to the unit's holdings and cash after a settlement, or to a move of the prices its
-   * collateral terms are built on: rewritten in place (same instruments, new quantities and terms), or
-   * a copy when another mode shares it.
+   * collateral terms are built on: rewritten in place (same instruments, new quantities and terms).
    */
-  function refresh(u: StressUnit, r: number): number {
-    if (runShared[r] === 1) return build(u, r);
-    const base = writeTerms(u, r);
+  function refresh(u: StressUnit, r: number): void {
+    const base = writeTerms(u, u.collateral, r);
+    if (!byLegs) {
+      writePositions(r, positionsOf(u, r), runLo[r]!);
+      writeBase(r, base);
+      return;
+    }
     const m = positionsOf(u);
-    const fits = rewriteRun(
-      table,
-      store,
-      runLegLo[r]!,
-      runLegHi[r]!,
-      runSegLo[r]!,
-      runSegHi[r]!,
-      legs,
-      m,
-      base,
-    );
-    if (!fits) return build(u, r);
-    const at = runPosLo[r]!;
-    if (at >= 0) for (let i = 0; i < m; i++) posQty[at + i] = legs.qty[i]!;
-    return r;
-  }
-
-  /** Run `r`'s positions, written when a mode that reads them meets a run made without. */
-  function ensurePositions(u: StressUnit, r: number): void {
-    if (runPosLo[r]! >= 0) return;
-    writePositions(r, positionsOf(u));
-  }
-
-  /** A unit's first run: a whole account takes the run another mode built for it at P0. */
-  function first(u: StressUnit): number {
-    if (u.chain !== undefined) return build(u, -1);
-    const built = accountRun[u.accountIndex]!;
-    if (built >= 0) return built;
-    const r = build(u, -1);
-    runShared[r] = 1;
-    sharedRuns++;
-    accountRun[u.accountIndex] = r;
-    return r;
+    if (rewriteRun(table, store, runLo[r]!, runHi[r]!, runSubLo[r]!, runSubHi[r]!, legs, m, base)) return;
+    // A base of another underlying than the run has: a new run in the same place of the unit.
+    const at = store.legCount;
+    const first = store.segCount;
+    appendRun(table, store, legs, m, base);
+    runLo[r] = at;
+    runHi[r] = store.legCount;
+    runSubLo[r] = first;
+    runSubHi[r] = store.segCount;
   }
 
   /** Moves the risk arrays to `state`: revalues the underlyings whose spot changed. */
@@ -531,56 +570,68 @@ export function createStressMargin(
   }
 
   /**
-   * The cross mode's fixed-ratio requirement (model/modes.ts `crossMode`, pmrm2-modes.ts under
-   * pmrm-2), position by position in the same operations.
+   * As model/modes.ts `isolatedMode`, as `computeMargin` sums it: haircuts, each position alone, each
+   * underlying's base alone, each through the kernel.
    */
-  function crossRequirement(r: number): number {
-    const mark = arrays.mark;
-    const kind = table.kind;
-    const futureMm = cross.futureMm;
+  function isolatedRequirement(r: number): number {
     let mm = runHaircutMm[r]! / divisor;
-    const lo = runPosLo[r]!;
-    const hi = lo + runPosCount[r]!;
-    for (let i = lo; i < hi; i++) {
+    for (let i = runLo[r]!; i < runHi[r]!; i++) {
       const id = posInst[i]!;
-      const q = posQty[i]!;
-      if (kind[id] !== OPTION) mm += Math.abs(q) * mark[id]! * futureMm;
-      else if (q < 0) {
-        if (id >= shortStamp.length || shortStamp[id] !== revision[table.underlying[id]!]) stampShort(id);
-        mm += -q * shortUnit[id]!;
-      }
+      alone(table.underlying[id]!, id, posQty[i]!, 0);
+      mm += one.mm;
     }
-    for (const c of runBase[r]!) {
-      mm += mmHaircut(c.amount * current.ctx.markets.get(c.underlying)!.spot, c.params) / kernel.stablePrice;
+    for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) {
+      if (baseAmount[i] === 0) continue;
+      alone(baseU[i]!, -1, 0, baseAmount[i]!);
+      mm += one.mm;
     }
     return mm;
   }
 
+  // Set by `positionMargin`: the unit's equity summed position by position, and the sum of the sizes of
+  // its terms (their rounding is a few ulps of it).
+  let approximate = 0;
+  let approximateSize = 0;
+
   /**
-   * As model/modes.ts `isolatedMode`: haircuts, each position alone, each underlying's base alone;
-   * `exact`: each through the kernel as `computeMargin` does, else |q| times the per-unit figure.
+   * One pass over a cross or isolated run: its equity summed position by position (cash, marks, base,
+   * other collateral) into `approximate`, and its requirement, returned. Cross: the fixed ratios of
+   * model/modes.ts `crossMode` (pmrm2-modes.ts under pmrm-2), position by position in the same
+   * operations. Isolated: as `isolatedRequirement`, by per-unit figures.
    */
-  function isolatedRequirement(r: number, exact: boolean): number {
-    let mm = runHaircutMm[r]! / divisor;
-    const lo = runPosLo[r]!;
-    const hi = lo + runPosCount[r]!;
+  function positionMargin(r: number, isolated: boolean): number {
+    const mark = arrays.mark;
+    const kind = table.kind;
     const underlying = table.underlying;
-    for (let i = lo; i < hi; i++) {
+    const futureMm = cross.futureMm;
+    const P = divisor;
+    let e = runCash[r]! + runKonst[r]! + runOther[r]! / P;
+    let size = Math.abs(runCash[r]!) + runKonstSize[r]! + Math.abs(runOther[r]! / P);
+    let mm = runHaircutMm[r]! / P;
+    for (let i = runLo[r]!; i < runHi[r]!; i++) {
       const id = posInst[i]!;
       const q = posQty[i]!;
-      if (exact) {
-        alone(underlying[id]!, id, q, 0);
-        mm += one.mm;
-        continue;
+      const v = q * mark[id]!;
+      e += v;
+      size += Math.abs(v);
+      if (isolated) {
+        if (id >= loneStamp.length || loneStamp[id] !== revision[underlying[id]!]) stampLone(id);
+        mm += q >= 0 ? q * loneLong[id]! : -q * loneShort[id]!;
+      } else if (kind[id] !== OPTION) mm += Math.abs(q) * mark[id]! * futureMm;
+      else if (q < 0) {
+        if (id >= shortStamp.length || shortStamp[id] !== revision[underlying[id]!]) stampShort(id);
+        mm += -q * shortUnit[id]!;
       }
-      if (id >= loneStamp.length || loneStamp[id] !== revision[underlying[id]!]) stampLone(id);
-      mm += q >= 0 ? q * loneLong[id]! : -q * loneShort[id]!;
     }
-    for (let j = runSegLo[r]!; j < runSegHi[r]!; j++) {
-      const b = store.segBase[j]!;
-      if (b === 0) continue;
-      const u = store.segU[j]!;
-      if (exact || b < 0) {
+    // Bases in underlying name order, as the run's segments are.
+    for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) {
+      const u = baseU[i]!;
+      const b = baseAmount[i]!;
+      const v = pmrm2 ? b : (b * arrays.spot[u]!) / kernel.stablePrice;
+      e += v;
+      size += Math.abs(v);
+      if (!isolated || b === 0) continue;
+      if (b < 0) {
         alone(u, -1, 0, b);
         mm += one.mm;
       } else {
@@ -588,38 +639,81 @@ export function createStressMargin(
         mm += b * baseUnit[u]!;
       }
     }
+    if (!isolated) {
+      for (const c of runBase[r]!) {
+        mm +=
+          mmHaircut(c.amount * current.ctx.markets.get(c.underlying)!.spot, c.params) / kernel.stablePrice;
+      }
+    }
+    approximate = e;
+    approximateSize = size;
     return mm;
+  }
+
+  /**
+   * The unit's equity as `computeMargin` sums it: its run of legs built (in `exact`) and marked segment
+   * by segment. Throws the overflow error of non-finite totals, as the reference does.
+   */
+  function exactEquity(u: StressUnit, r: number): number {
+    const m = positionsOf(u, r);
+    let base = NO_BASE;
+    if (runSubHi[r]! > runSubLo[r]!) {
+      const byName = new Map<string, number>();
+      for (let i = runSubLo[r]!; i < runSubHi[r]!; i++)
+        byName.set(table.underlyings[baseU[i]!]!, baseAmount[i]!);
+      base = byName;
+    }
+    exact.legCount = 0;
+    exact.segCount = 0;
+    appendRun(table, exact, legs, m, base);
+    for (let j = 0; j < exact.segCount; j++) {
+      markSegment(kernel, table, arrays, exact, j);
+      exact.segIm[j] = 0;
+      exact.segMm[j] = 0;
+    }
+    setTerms(r);
+    if (!accountTotals(kernel, terms, exact, 0, exact.segCount, totals)) throw overflowError(totals);
+    return totals.equity;
+  }
+
+  function setTerms(r: number): void {
+    terms.cash = runCash[r]!;
+    terms.otherValue = runOther[r]!;
+    terms.haircutMm = runHaircutMm[r]!;
+    terms.haircutIm = runHaircutIm[r]!;
   }
 
   return {
     evaluator(mode, unitCount) {
       startMode(mode, unitCount);
 
-      function margin(k: number, r: number): void {
-        const segLo = runSegLo[r]!;
-        const segHi = runSegHi[r]!;
-        if (mode === 'portfolio') {
-          for (let j = segLo; j < segHi; j++) aggregateSegment(kernel, table, arrays, store, j);
-        } else {
-          // The other modes need the segments' marks only, not their scenario aggregation.
-          for (let j = segLo; j < segHi; j++) markSegment(kernel, table, arrays, store, j);
-        }
-        terms.cash = runCash[r]!;
-        terms.otherValue = runOther[r]!;
-        terms.haircutMm = runHaircutMm[r]!;
-        terms.haircutIm = runHaircutIm[r]!;
-        if (!accountTotals(kernel, terms, store, segLo, segHi, totals)) throw overflowError(totals);
-        const e = totals.equity;
-        equity[k] = e;
-        if (mode === 'portfolio') maintenance[k] = totals.maintenanceRequirement;
-        else if (mode === 'cross') maintenance[k] = crossRequirement(r);
-        else {
-          let mm = isolatedRequirement(r, false);
-          // Liquidatable or close to it: the figures `computeMargin` gives, to the last bit.
-          if (e - mm <= NEAR * Math.max(Math.abs(e), mm)) mm = isolatedRequirement(r, true);
-          maintenance[k] = mm;
-        }
+      function margin(u: StressUnit, k: number, r: number): void {
         dirty[k] = 0;
+        if (mode === 'portfolio') {
+          const segLo = runSubLo[r]!;
+          const segHi = runSubHi[r]!;
+          for (let j = segLo; j < segHi; j++) aggregateSegment(kernel, table, arrays, store, j);
+          setTerms(r);
+          if (!accountTotals(kernel, terms, store, segLo, segHi, totals)) throw overflowError(totals);
+          equity[k] = totals.equity;
+          maintenance[k] = totals.maintenanceRequirement;
+          return;
+        }
+        const isolated = mode === 'isolated';
+        const mm = positionMargin(r, isolated);
+        const e = approximate;
+        // Room for the rounding of each sum: the equity's by position, the isolated requirement's by
+        // per-unit figures. Within it (liquidatable units among them), the figures `computeMargin`
+        // gives, to the last bit. A non-finite figure fails the test and is margined exactly too.
+        const n = runHi[r]! - runLo[r]! + runSubHi[r]! - runSubLo[r]! + 4;
+        const room = ROUNDING * n * approximateSize + (isolated ? NEAR * Math.max(Math.abs(e), mm) : 0);
+        if (e - mm > room) {
+          equity[k] = e;
+          maintenance[k] = mm;
+          return;
+        }
+        equity[k] = exactEquity(u, r);
+        maintenance[k] = isolated ? isolatedRequirement(r) : mm;
       }
 
       return {
@@ -631,23 +725,17 @@ export function createStressMargin(
             const k = u.index;
             let r = runOf[k]!;
             if (r < 0) {
-              r = first(u);
+              r = build(u);
               runOf[k] = r;
               dirty[k] = 1;
             } else if (stale[k] === 1 || listMoved[runWatch[r]!] === 1) {
-              r = refresh(u, r);
-              runOf[k] = r;
+              refresh(u, r);
               stale[k] = 0;
               dirty[k] = 1;
             } else if (listMoved[runExposed[r]!] === 1) dirty[k] = 1;
-            if (dirty[k] === 1) {
-              if (byPosition && runPosLo[r]! < 0) ensurePositions(u, r);
-              margin(k, r);
-            }
-            equityOut[i] = equity[k]!;
-            maintenanceOut[i] = maintenance[k]!;
+            if (dirty[k] === 1) margin(u, k, r);
           }
-          return { equity: equityOut.subarray(0, count), maintenance: maintenanceOut.subarray(0, count) };
+          return { equity, maintenance };
         },
         changed(u) {
           stale[u.index] = 1;

@@ -81,17 +81,41 @@ function optionFigures(
   return [value, g.delta];
 }
 
-type HoldingVisit = (chain: string, notional: number, asset: number, flow: number, value: number) => void;
+// The figures of one unit's holdings, read into lists reused unit after unit (a callback per holding
+// would box each figure it is handed).
+const heldChain: string[] = [];
+let heldNotional = new Float64Array(64);
+let heldAsset = new Int32Array(64);
+let heldFlow = new Float64Array(64);
+let heldValue = new Float64Array(64);
 
-/** Section 2's figures of each holding of a unit at a state, in holding order, handed to `visit`. */
-function eachHolding(state: PriceState, universe: AssetUniverse, u: StressUnit, visit: HoldingVisit): void {
+function room(n: number): void {
+  if (n <= heldNotional.length) return;
+  const size = Math.max(n, 2 * heldNotional.length);
+  heldNotional = new Float64Array(size);
+  heldAsset = new Int32Array(size);
+  heldFlow = new Float64Array(size);
+  heldValue = new Float64Array(size);
+}
+
+/**
+ * Section 2's figures of each holding of a unit at a state, in holding order, into the lists above;
+ * returns the count.
+ */
+function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit): number {
   const { ctx } = state;
   const P = ctx.stablePrice;
+  room(u.collateralCount + u.positionCount);
+  let w = 0;
   for (const c of u.collateral) {
     const { flowInto, price } = collateralSource(ctx, c.asset);
     if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset: c.asset } });
     const value = (c.amount * price) / P;
-    visit(c.chain, value, universe.index.get(flowInto)!, c.amount, value);
+    heldChain[w] = c.chain;
+    heldNotional[w] = value;
+    heldAsset[w] = universe.index.get(flowInto)!;
+    heldFlow[w] = c.amount;
+    heldValue[w++] = value;
   }
   const positions = u.positions;
   for (let index = 0; index < positions.length; index++) {
@@ -101,8 +125,9 @@ function eachHolding(state: PriceState, universe: AssetUniverse, u: StressUnit, 
     if (!m)
       throw new AppError('RISK__MISSING_MARKET', { context: { underlying: p.underlying, position: index } });
     const S = m.spot;
-    const n = (Math.abs(p.quantity) * S) / P;
-    const asset = universe.index.get(p.underlying)!;
+    heldChain[w] = chain;
+    heldNotional[w] = (Math.abs(p.quantity) * S) / P;
+    heldAsset[w] = universe.index.get(p.underlying)!;
     if (p.type === 'perp') {
       const Fp = m.perpPrice;
       if (Fp === undefined) {
@@ -113,7 +138,8 @@ function eachHolding(state: PriceState, universe: AssetUniverse, u: StressUnit, 
           },
         });
       }
-      visit(chain, n, asset, (p.quantity * Fp) / S, p.quantity * (Fp - p.entryPrice) + (p.funding ?? 0));
+      heldFlow[w] = (p.quantity * Fp) / S;
+      heldValue[w++] = p.quantity * (Fp - p.entryPrice) + (p.funding ?? 0);
       continue;
     }
     const e = m.expiries.get(p.expiry);
@@ -124,7 +150,8 @@ function eachHolding(state: PriceState, universe: AssetUniverse, u: StressUnit, 
     }
     const forwardPerSpot = (e.forward - e.forwardFixed) / S;
     if (p.type === 'future') {
-      visit(chain, n, asset, p.quantity * forwardPerSpot, p.quantity * (e.forward - p.entryPrice));
+      heldFlow[w] = p.quantity * forwardPerSpot;
+      heldValue[w++] = p.quantity * (e.forward - p.entryPrice);
       continue;
     }
     // Per expiry (its context object at this state), strike and right: no key strings per holding.
@@ -144,35 +171,34 @@ function eachHolding(state: PriceState, universe: AssetUniverse, u: StressUnit, 
       unit = optionFigures(ctx, e, p.strike, p.right, forwardPerSpot);
       pair[side] = unit;
     }
-    visit(chain, n, asset, p.quantity * unit[1], p.quantity * unit[0]);
+    heldFlow[w] = p.quantity * unit[1];
+    heldValue[w++] = p.quantity * unit[0];
   }
+  return w;
 }
 
 /** The unit's holding figures at a state (lists at their size: a liquidatable unit's live through a round). */
 export function holdingFigures(state: PriceState, universe: AssetUniverse, u: StressUnit): HoldingFigures {
-  const count = u.collateralCount + u.positionCount;
+  const count = readHoldings(state, universe, u);
   const out: HoldingFigures = {
     chain: new Array<string>(count),
     notional: new Array<number>(count),
     asset: new Array<number>(count),
     flow: new Array<number>(count),
   };
-  let w = 0;
-  eachHolding(state, universe, u, (chain, n, asset, phi) => {
-    out.chain[w] = chain;
-    out.notional[w] = n;
-    out.asset[w] = asset;
-    out.flow[w] = phi;
-    w++;
-  });
+  for (let i = 0; i < count; i++) {
+    out.chain[i] = heldChain[i]!;
+    out.notional[i] = heldNotional[i]!;
+    out.asset[i] = heldAsset[i]!;
+    out.flow[i] = heldFlow[i]!;
+  }
   return out;
 }
 
 /** V of section 3 step 7: the sum of the unit's holding values at a state, in holding order. */
 export function holdingValue(state: PriceState, universe: AssetUniverse, u: StressUnit): number {
+  const count = readHoldings(state, universe, u);
   let total = 0;
-  eachHolding(state, universe, u, (_chain, _n, _asset, _phi, v) => {
-    total += v;
-  });
+  for (let i = 0; i < count; i++) total += heldValue[i]!;
   return total;
 }

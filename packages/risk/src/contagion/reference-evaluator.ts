@@ -10,13 +10,14 @@ export function referenceEvaluator(
 ): UnitEvaluator {
   return {
     evaluate(state, units) {
-      const equity = new Float64Array(units.length);
-      const maintenance = new Float64Array(units.length);
-      units.forEach((u, i) => {
+      const size = units.reduce((n, u) => Math.max(n, u.index + 1), 0);
+      const equity = new Float64Array(size);
+      const maintenance = new Float64Array(size);
+      for (const u of units) {
         const r = computeMargin(unitDocument(base, state, u));
-        equity[i] = r.equity;
-        maintenance[i] = maintenanceOf(r, mode);
-      });
+        equity[u.index] = r.equity;
+        maintenance[u.index] = maintenanceOf(r, mode);
+      }
       return { equity, maintenance };
     },
     changed() {},

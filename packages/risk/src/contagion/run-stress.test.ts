@@ -166,6 +166,11 @@ describe('runStress rounds', () => {
     };
     bad({ ...cpammCase, shocks: { DOGE: 0.5 } }, 'shocks.DOGE');
     bad({ ...cpammCase, accounts: [...cpammCase.accounts, { id: 'A1' }] }, 'accounts.4.id');
+    // The first id repeated in input order, whichever repeated id sorts first; a malformed id before it wins.
+    const ids = (list: string[]) => list.map((id) => ({ id }));
+    bad({ ...cpammCase, accounts: ids(['B', 'A', 'C', 'B', 'A']) }, 'accounts.3.id');
+    bad({ ...cpammCase, accounts: ids(['B', 'A', 'A', 'B']) }, 'accounts.2.id');
+    bad({ ...cpammCase, accounts: ids(['B', 'x@y', 'B']) }, 'accounts.1.id');
     bad({ ...cpammCase, maxRounds: 0 }, 'maxRounds');
     bad({ ...cpammCase, policy: { kind: 'full', penalty: 1 } }, 'policy.penalty');
     bad({ ...gltCase, depth: { ETH: { model: 'linear', depthUsd: 1e6, floor: 0.95 } } }, 'depth.ETH.floor');

@@ -16,7 +16,7 @@ import {
   type StressResult,
   type StressWarning,
 } from './types.js';
-import { unitsOf } from './units.js';
+import { accountOrder, unitsOf } from './units.js';
 
 const DEFAULT_MAX_ROUNDS = 100;
 
@@ -72,17 +72,31 @@ function modesOf(doc: StressDocument): StressMode[] {
   return STRESS_MODES.filter((m) => seen.has(m));
 }
 
-/** References between sections that the margin engine would not catch (section 1). */
-function checkAccounts(doc: StressDocument, marketOf: (asset: string) => boolean): void {
+/**
+ * References between sections that the margin engine would not catch (section 1). `byId`: the accounts'
+ * indexes in id order (equal ids adjacent, in input order), where the first repeated id is found.
+ */
+function checkAccounts(
+  doc: StressDocument,
+  marketOf: (asset: string) => boolean,
+  byId: readonly number[],
+): void {
   const params = resolveParams(doc.params);
-  const ids = new Set<string>();
+  const { accounts } = doc;
+  let repeated = accounts.length;
+  for (let k = 1; k < byId.length; k++) {
+    const i = byId[k]!;
+    if (i < repeated && accounts[i]!.id === accounts[byId[k - 1]!]!.id) repeated = i;
+  }
   // Paths and reasons are built only for the error (a book has many accounts and no error).
-  doc.accounts.forEach((a, i) => {
+  for (let i = 0; i < accounts.length; i++) {
+    const a = accounts[i]!;
     if (a.id.length === 0 || a.id.includes('@'))
       throw invalid(`accounts.${i}.id`, 'must be non-empty, without @');
-    if (ids.has(a.id)) throw invalid(`accounts.${i}.id`, `duplicate account id ${a.id}`);
-    ids.add(a.id);
-    (a.collateral ?? []).forEach((c, j) => {
+    if (i === repeated) throw invalid(`accounts.${i}.id`, `duplicate account id ${a.id}`);
+    const collateral = a.collateral ?? [];
+    for (let j = 0; j < collateral.length; j++) {
+      const c = collateral[j]!;
       const path = () => `accounts.${i}.collateral.${j}`;
       const asset = params.assets[c.asset];
       if (asset === undefined) throw invalid(`${path()}.asset`, `${c.asset} is not in params.assets`);
@@ -93,8 +107,8 @@ function checkAccounts(doc: StressDocument, marketOf: (asset: string) => boolean
       if (!(c.amount >= 0 && Number.isFinite(c.amount))) {
         throw invalid(`${path()}.amount`, 'must be a finite number >= 0');
       }
-    });
-  });
+    }
+  }
 }
 
 /**
@@ -106,7 +120,7 @@ function checkAccounts(doc: StressDocument, marketOf: (asset: string) => boolean
 export function runStress(doc: StressDocument, opts: RunStressOptions = {}): StressResult {
   let margin: StressMargin | undefined;
   return runStressWith(doc, opts, (mode, units, setup) => {
-    margin ??= createStressMargin(setup.universe, setup.stateAt(setup.initial), doc.accounts);
+    margin ??= createStressMargin(setup, doc.accounts);
     return margin.evaluator(mode, units.length);
   });
 }
@@ -132,7 +146,8 @@ export function runStressWith(
     'maxRounds',
     'must be an integer in 1..1000',
   );
-  checkAccounts(doc, (a) => doc.markets[a] !== undefined);
+  const byId = accountOrder(doc.accounts);
+  checkAccounts(doc, (a) => doc.markets[a] !== undefined, byId);
 
   const shocks = new Float64Array(n).fill(1);
   for (const [asset, s] of Object.entries(doc.shocks ?? {})) {
@@ -162,6 +177,7 @@ export function runStressWith(
   const states = new Map<string, PriceState>();
   const setup: StressSetup = {
     universe,
+    modes,
     depth,
     policy,
     maxRounds,
@@ -183,7 +199,7 @@ export function runStressWith(
   const result: Partial<Record<StressMode, StressModeResult>> = {};
   const warnings: StressWarning[] = [];
   for (const mode of modes) {
-    const units = unitsOf(doc.accounts, mode);
+    const units = unitsOf(doc.accounts, mode, byId);
     const r = simulateMode(setup, mode, units, evaluatorFor(mode, units, setup), opts.onRound);
     result[mode] = r;
     if (!r.converged) {

@@ -25,6 +25,8 @@ export interface ResolvedPolicy {
 /** Everything a mode's run shares with the other modes of the same document. */
 export interface StressSetup {
   readonly universe: AssetUniverse;
+  /** The run's modes, in the order they run. */
+  readonly modes: readonly StressMode[];
   /** Depth per asset index; undefined: the asset never moves. */
   readonly depth: readonly (Depth | undefined)[];
   readonly policy: ResolvedPolicy;
@@ -46,8 +48,8 @@ interface Candidate {
   readonly fraction: number;
 }
 
-const byId = (a: { unit: StressUnit }, b: { unit: StressUnit }) =>
-  a.unit.id < b.unit.id ? -1 : a.unit.id > b.unit.id ? 1 : 0;
+/** Id order: a mode's units are indexed in it. */
+const byId = (a: { unit: StressUnit }, b: { unit: StressUnit }) => a.unit.index - b.unit.index;
 
 function sum(values: readonly number[]): number {
   let s = 0;
@@ -139,12 +141,15 @@ export function simulateMode(
   const rounds: StressRound[] = [];
   const totals = new ChainTotals();
   const soldTotal = new Map<number, number>();
-  const liquidatedIds = new Set<string>();
+  /** Units liquidated at least once (flags by unit index), and how many. */
+  const wasLiquidated = new Uint8Array(units.length);
+  let liquidatedUnits = 0;
   let converged = false;
   // Units in the run (section 3 step 1). A unit leaves only when a slice of 1 settles it to cash >= 0
   // with nothing held, so the list is filtered again only after a round that did that.
   const inRun = (u: StressUnit) => u.holdsAnything || u.cash < 0;
-  const active = units.filter(inRun);
+  const active: StressUnit[] = [];
+  for (const u of units) if (inRun(u)) active.push(u);
   let closed = false;
   const perAsset = new Float64Array(nAssets);
   for (let k = 1; ; k++) {
@@ -159,9 +164,9 @@ export function simulateMode(
     closed = false;
     const { equity, maintenance } = evaluator.evaluate(atOracle, active);
     const liquidatable: Candidate[] = [];
-    active.forEach((unit, i) => {
-      const e = equity[i]!;
-      const m = maintenance[i]!;
+    active.forEach((unit) => {
+      const e = equity[unit.index]!;
+      const m = maintenance[unit.index]!;
       if (!(e - m < 0)) return;
       const figures = holdingFigures(atOracle, universe, unit);
       const notional = sum(figures.notional);
@@ -248,7 +253,10 @@ export function simulateMode(
       evaluator.changed(u);
       penalties += p;
       badDebt += bad;
-      liquidatedIds.add(u.id);
+      if (wasLiquidated[u.index] === 0) {
+        wasLiquidated[u.index] = 1;
+        liquidatedUnits++;
+      }
       liquidated.push({ unit: u.id, fraction: f, notional: f * c.notional, penalty: p, badDebt: bad });
     }
     fund += penalties;
@@ -279,7 +287,7 @@ export function simulateMode(
     market = next;
     onRound?.(mode, k);
   }
-  return modeResult(setup, market, fund, rounds, totals, soldTotal, liquidatedIds.size, converged);
+  return modeResult(setup, market, fund, rounds, totals, soldTotal, liquidatedUnits, converged);
 }
 
 function modeResult(

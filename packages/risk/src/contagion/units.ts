@@ -22,12 +22,11 @@ function onChain<T extends { readonly chain: string }>(
  * an (account, chain) pair `account@chain` under `isolated`. Mutable: settlement rewrites it.
  * Holdings are the input's own objects until a partial liquidation scales them (copy on write), so a
  * mode over a large book allocates no per-holding objects up front; an isolated unit's share of its
- * account's lists is split off only when something reads it (a liquidation, the reference margin),
- * since most units are only margined, which reads the account's lists (half a million small lists
- * made most of a large run's garbage-collection time).
+ * account's lists is split off when read and not kept until it owns copies (most units are only
+ * margined, which reads the account's lists, and half a million small lists kept made most of a large
+ * run's garbage-collection time).
  */
 export class StressUnit {
-  readonly id: string;
   /** Position of the unit in its mode's id order (evaluators key their state by it); set by unitsOf. */
   index = 0;
   readonly account: StressAccount;
@@ -55,7 +54,6 @@ export class StressUnit {
     collateralCount: number,
     positionCount: number,
   ) {
-    this.id = chain === undefined ? account.id : `${account.id}@${chain}`;
     this.account = account;
     this.accountIndex = accountIndex;
     this.chain = chain;
@@ -68,15 +66,20 @@ export class StressUnit {
     }
   }
 
+  /** `account` or `account@chain` (made when read: units are ordered without it, and few are named). */
+  get id(): string {
+    return this.chain === undefined ? this.account.id : `${this.account.id}@${this.chain}`;
+  }
+
   get collateral(): readonly StressCollateral[] {
-    this.#collateral ??= onChain(this.account.collateral, this.chain!, this.#collateralCount, NO_COLLATERAL);
-    return this.#collateral;
+    return (
+      this.#collateral ?? onChain(this.account.collateral, this.chain!, this.#collateralCount, NO_COLLATERAL)
+    );
   }
 
   /** Section-6 positions with their chain (an extra field the margin engine ignores). */
   get positions(): readonly StressPosition[] {
-    this.#positions ??= onChain(this.account.positions, this.chain!, this.#positionCount, NO_POSITIONS);
-    return this.#positions;
+    return this.#positions ?? onChain(this.account.positions, this.chain!, this.#positionCount, NO_POSITIONS);
   }
 
   get collateralCount(): number {
@@ -98,8 +101,8 @@ export class StressUnit {
    */
   scaleHoldings(keep: number): void {
     if (this.ownsHoldings) {
-      for (const c of this.collateral as StressCollateral[]) c.amount *= keep;
-      for (const p of this.positions) {
+      for (const c of this.#collateral as StressCollateral[]) c.amount *= keep;
+      for (const p of this.#positions!) {
         p.quantity *= keep;
         if ('funding' in p && p.funding !== undefined) p.funding *= keep;
       }
@@ -139,50 +142,85 @@ function totalCash(account: StressAccount): number {
   return cash;
 }
 
+// Scratch of `chainUnits` (one account at a time): its chains, their holdings counted, name order.
+const chains: string[] = [];
+const collateralCount: number[] = [];
+const positionCount: number[] = [];
+const chainOrder: number[] = [];
+
+function chainAt(chain: string): number {
+  let i = chains.indexOf(chain);
+  if (i < 0) {
+    i = chains.length;
+    chains.push(chain);
+    collateralCount.push(0);
+    positionCount.push(0);
+  }
+  return i;
+}
+
 /** One unit per chain the account has cash, collateral or positions on (in chain name order). */
 function chainUnits(account: StressAccount, accountIndex: number, out: StressUnit[]): void {
-  const chains: string[] = [];
-  const collateralCount: number[] = [];
-  const positionCount: number[] = [];
-  const at = (chain: string) => {
-    let i = chains.indexOf(chain);
-    if (i < 0) {
-      i = chains.length;
-      chains.push(chain);
-      collateralCount.push(0);
-      positionCount.push(0);
-    }
-    return i;
-  };
-  for (const c of Object.keys(account.cash ?? {})) at(c);
-  for (const c of account.collateral ?? []) collateralCount[at(c.chain)]!++;
-  for (const p of account.positions ?? []) positionCount[at(p.chain)]!++;
+  chains.length = 0;
+  collateralCount.length = 0;
+  positionCount.length = 0;
+  chainOrder.length = 0;
+  for (const c of Object.keys(account.cash ?? {})) chainAt(c);
+  for (const c of account.collateral ?? []) collateralCount[chainAt(c.chain)]!++;
+  for (const p of account.positions ?? []) positionCount[chainAt(p.chain)]!++;
   // Chain name order (a few chains: insertion, no sort call).
-  const order: number[] = [];
   for (let i = 0; i < chains.length; i++) {
-    let j = order.length;
-    order.push(i);
-    for (; j > 0 && byName(chains[order[j - 1]!]!, chains[i]!) > 0; j--) order[j] = order[j - 1]!;
-    order[j] = i;
+    let j = chainOrder.length;
+    chainOrder.push(i);
+    for (; j > 0 && byName(chains[chainOrder[j - 1]!]!, chains[i]!) > 0; j--)
+      chainOrder[j] = chainOrder[j - 1]!;
+    chainOrder[j] = i;
   }
-  for (const i of order) {
+  for (const i of chainOrder) {
     const chain = chains[i]!;
     const cash = 0 + (account.cash?.[chain] ?? 0);
     out.push(new StressUnit(account, accountIndex, chain, cash, collateralCount[i]!, positionCount[i]!));
   }
 }
 
-/** The units of a mode, sorted by id (every sum over units runs in this order). */
-export function unitsOf(accounts: readonly StressAccount[], mode: StressMode): StressUnit[] {
+/**
+ * `a + '@'` against `b + '@'` (ids hold no `@`): the order of two accounts' isolated units, whose ids
+ * `id@chain` first differ within `id@` unless the ids are equal.
+ */
+function byIdThenAt(a: string, b: string): number {
+  const AT = 64;
+  if (a.length < b.length && b.startsWith(a)) return AT - b.charCodeAt(a.length);
+  if (b.length < a.length && a.startsWith(b)) return a.charCodeAt(b.length) - AT;
+  return byName(a, b);
+}
+
+/** The accounts' indexes in id order (ties in input order): sorted once for every mode of a run. */
+export function accountOrder(accounts: readonly StressAccount[]): number[] {
+  return accounts.map((_, i) => i).sort((x, y) => byName(accounts[x]!.id, accounts[y]!.id) || x - y);
+}
+
+/**
+ * The units of a mode, sorted by id (every sum over units runs in this order): the accounts are taken
+ * in id order (`byId`, from `accountOrder`; by `id@` under isolated, each followed by its chains in name
+ * order), so no unit id is made.
+ */
+export function unitsOf(
+  accounts: readonly StressAccount[],
+  mode: StressMode,
+  byId: readonly number[] = accountOrder(accounts),
+): StressUnit[] {
+  // `id@` orders differently from `id` only where an id prefixes another: nearly sorted already.
+  const order =
+    mode === 'isolated' ? [...byId].sort((x, y) => byIdThenAt(accounts[x]!.id, accounts[y]!.id)) : byId;
   const units: StressUnit[] = [];
-  accounts.forEach((a, i) => {
+  for (const i of order) {
+    const a = accounts[i]!;
     if (mode === 'isolated') chainUnits(a, i, units);
     else {
       const collateral = a.collateral?.length ?? 0;
       units.push(new StressUnit(a, i, undefined, totalCash(a), collateral, a.positions?.length ?? 0));
     }
-  });
-  units.sort((x, y) => byName(x.id, y.id));
+  }
   units.forEach((u, i) => {
     u.index = i;
   });

@@ -20,11 +20,18 @@ export interface BaseCollateral {
 
 export interface ResolvedCollateral {
   /** Risk-cancelling amount per underlying (PMRM `base`). */
-  readonly base: Map<string, number>;
-  readonly baseAssets: BaseCollateral[];
-  readonly others: OtherCollateral[];
-  readonly warnings: MarginWarning[];
+  readonly base: ReadonlyMap<string, number>;
+  readonly baseAssets: readonly BaseCollateral[];
+  readonly others: readonly OtherCollateral[];
+  readonly warnings: readonly MarginWarning[];
 }
+
+// Shared by every resolution that has none: a book resolves the collateral of every account, mostly one
+// balance or none.
+const NO_BASE: ReadonlyMap<string, number> = new Map();
+const NO_BASE_ASSETS: readonly BaseCollateral[] = [];
+const NO_OTHERS: readonly OtherCollateral[] = [];
+const NO_WARNINGS: readonly MarginWarning[] = [];
 
 /**
  * Haircut (USD) of a collateral value. Tiers are marginal bands: each band's slice of the value gets
@@ -76,35 +83,45 @@ export function resolveBalances<T>(
   value: (asset: string, amount: number, params: AssetParams) => T,
   ctx: CollateralContext,
   balances: readonly CollateralBalance[],
-): { items: T[]; warnings: MarginWarning[] } {
-  const warnings: MarginWarning[] = [];
-  const amounts = new Map<string, number>();
+): { items: T[]; warnings: readonly MarginWarning[] } {
+  let warnings: MarginWarning[] | undefined;
+  // Totals per asset in first-seen order: an account holds a few assets (lists at most as long as the
+  // balances, not a map).
+  const assets = new Array<string>(balances.length);
+  const amounts = new Array<number>(balances.length);
+  let count = 0;
   const maxAge = ctx.params.collateralMaxAgeSeconds;
-  balances.forEach((c, i) => {
-    // Named only for a warning: most balances have none.
-    const path = () => formatIssuePath(['account', 'collateral', i]);
+  for (let i = 0; i < balances.length; i++) {
+    const c = balances[i]!;
     if (maxAge !== null && c.observedAt !== undefined && ctx.asOf - c.observedAt > maxAge) {
+      warnings ??= [];
       warnings.push({
         code: 'COLLATERAL_STALE',
-        path: path(),
+        path: formatIssuePath(['account', 'collateral', i]),
         message: `${c.asset} balance observed ${ctx.asOf - c.observedAt}s before asOf (limit ${maxAge}s) counts at zero`,
       });
-      return;
+      continue;
     }
     const a = ctx.params.assets[c.asset];
     if (!a) {
+      warnings ??= [];
       warnings.push({
         code: 'COLLATERAL_UNSUPPORTED',
-        path: path(),
+        path: formatIssuePath(['account', 'collateral', i]),
         message: `${c.asset} is not an accepted collateral asset and counts at zero`,
       });
-      return;
+      continue;
     }
-    amounts.set(c.asset, (amounts.get(c.asset) ?? 0) + countedAmount(c, a));
-  });
-  const items: T[] = [];
-  for (const [asset, amount] of amounts) items.push(value(asset, amount, ctx.params.assets[asset]!));
-  return { items, warnings };
+    let k = 0;
+    while (k < count && assets[k] !== c.asset) k++;
+    if (k === count) {
+      assets[count] = c.asset;
+      amounts[count++] = 0 + countedAmount(c, a);
+    } else amounts[k]! += countedAmount(c, a);
+  }
+  const items = new Array<T>(count);
+  for (let k = 0; k < count; k++) items[k] = value(assets[k]!, amounts[k]!, ctx.params.assets[assets[k]!]!);
+  return { items, warnings: warnings ?? NO_WARNINGS };
 }
 
 /**
@@ -115,22 +132,30 @@ export function resolveCollateral(
   ctx: MarginContext,
   balances: readonly CollateralBalance[],
 ): ResolvedCollateral {
-  const base = new Map<string, number>();
-  const baseAssets: BaseCollateral[] = [];
-  const others: OtherCollateral[] = [];
+  let base: Map<string, number> | undefined;
+  let baseAssets: BaseCollateral[] | undefined;
+  let others: OtherCollateral[] | undefined;
   const { warnings } = resolveBalances(
     (asset, amount, a) => {
       if (a.underlying !== undefined && ctx.markets.has(a.underlying)) {
+        base ??= new Map();
         base.set(a.underlying, (base.get(a.underlying) ?? 0) + amount);
+        baseAssets ??= [];
         baseAssets.push({ asset, underlying: a.underlying, amount, params: a });
         return;
       }
       const price = ctx.prices[asset]?.price;
       if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset } });
+      others ??= [];
       others.push({ asset, value: amount * price, params: a });
     },
     ctx,
     balances,
   );
-  return { base, baseAssets, others, warnings };
+  return {
+    base: base ?? NO_BASE,
+    baseAssets: baseAssets ?? NO_BASE_ASSETS,
+    others: others ?? NO_OTHERS,
+    warnings,
+  };
 }

@@ -17,8 +17,8 @@ export interface Pmrm2Collateral {
 }
 
 export interface Pmrm2ResolvedCollateral {
-  readonly assets: Pmrm2Collateral[];
-  readonly warnings: MarginWarning[];
+  readonly assets: readonly Pmrm2Collateral[];
+  readonly warnings: readonly MarginWarning[];
 }
 
 /** What one collateral asset adds to the requirements (section 9.4), in stable units. */
