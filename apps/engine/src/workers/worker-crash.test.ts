@@ -170,6 +170,18 @@ it('takes a killed worker’s shards over, rebuilds them from Postgres, and lose
     expect(view?.computedAt, `acc_crash_${i * 7}`).toBeGreaterThanOrEqual(takeoverStart);
   }
 
+  // A shard the second survivor took from the first is reloaded and valued at its own valuation time
+  // (a republish): wait until no view has changed for a second before replaying.
+  const computedAts = async () => (await marginCache.getViews(ids)).map((v) => v?.computedAt);
+  let last = await computedAts();
+  await waitFor(async () => {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const now = await computedAts();
+    const settled = now.every((c, i) => c === last[i]);
+    last = now;
+    return settled ? true : undefined;
+  }, 60_000);
+
   // Replays are no-ops: the same events again change no view.
   const before = await marginCache.getViews(ids);
   // (a replayed entry carries its original acceptance time, here as old as every view's)
