@@ -10,16 +10,29 @@ import type { AssetUniverse } from './price-state.js';
 import type { StressUnit } from './units.js';
 
 /**
- * What a unit holds, per holding (collateral first, then positions, each in input order), at one price
- * state (section 2): notional n (|q|*S_U or amount*price, over P$), the asset its flow goes into and
- * the flow phi (units sold when the holding is liquidated). Its value v (its part of the equity) is
- * read at the execution state alone ({@link holdingValue}).
+ * What units hold, per holding (collateral first, then positions, each in input order), at one price
+ * state (section 2), in flat lists that many units append to (a unit's figures are a range of them):
+ * notional n (|q|*S_U or amount*price, over P$), the chain, the asset its flow goes into and the flow
+ * phi (units sold when the holding is liquidated). Its value v (its part of the equity) is read at the
+ * execution state alone ({@link holdingValue}). One store serves a whole run: no lists per unit.
  */
 export interface HoldingFigures {
-  readonly chain: string[];
-  readonly notional: number[];
-  readonly asset: number[];
-  readonly flow: number[];
+  chain: string[];
+  notional: Float64Array;
+  asset: Int32Array;
+  flow: Float64Array;
+  /** Figures in use: the next unit's start here. */
+  count: number;
+}
+
+export function createHoldingFigures(size = 1024): HoldingFigures {
+  return {
+    chain: [],
+    notional: new Float64Array(size),
+    asset: new Int32Array(size),
+    flow: new Float64Array(size),
+    count: 0,
+  };
 }
 
 /**
@@ -177,22 +190,40 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
   return w;
 }
 
-/** The unit's holding figures at a state (lists at their size: a liquidatable unit's live through a round). */
-export function holdingFigures(state: PriceState, universe: AssetUniverse, u: StressUnit): HoldingFigures {
+/**
+ * Appends the unit's holding figures at a state to `out` (from `out.count`, which it advances); returns
+ * N, the sum of their notionals in holding order.
+ */
+export function appendHoldingFigures(
+  out: HoldingFigures,
+  state: PriceState,
+  universe: AssetUniverse,
+  u: StressUnit,
+): number {
   const count = readHoldings(state, universe, u);
-  const out: HoldingFigures = {
-    chain: new Array<string>(count),
-    notional: new Array<number>(count),
-    asset: new Array<number>(count),
-    flow: new Array<number>(count),
-  };
-  for (let i = 0; i < count; i++) {
-    out.chain[i] = heldChain[i]!;
-    out.notional[i] = heldNotional[i]!;
-    out.asset[i] = heldAsset[i]!;
-    out.flow[i] = heldFlow[i]!;
+  const at = out.count;
+  if (at + count > out.notional.length) {
+    const size = Math.max(at + count, 2 * out.notional.length);
+    const notional = new Float64Array(size);
+    notional.set(out.notional.subarray(0, at));
+    out.notional = notional;
+    const asset = new Int32Array(size);
+    asset.set(out.asset.subarray(0, at));
+    out.asset = asset;
+    const flow = new Float64Array(size);
+    flow.set(out.flow.subarray(0, at));
+    out.flow = flow;
   }
-  return out;
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    out.chain[at + i] = heldChain[i]!;
+    out.notional[at + i] = heldNotional[i]!;
+    out.asset[at + i] = heldAsset[i]!;
+    out.flow[at + i] = heldFlow[i]!;
+    total += heldNotional[i]!;
+  }
+  out.count = at + count;
+  return total;
 }
 
 /** V of section 3 step 7: the sum of the unit's holding values at a state, in holding order. */

@@ -1,6 +1,11 @@
 import type { Depth } from './depth.js';
 import type { PriceState, UnitEvaluator } from './evaluator.js';
-import { type HoldingFigures, holdingFigures, holdingValue } from './holding-figures.js';
+import {
+  appendHoldingFigures,
+  createHoldingFigures,
+  type HoldingFigures,
+  holdingValue,
+} from './holding-figures.js';
 import { type AssetUniverse, byAsset, samePrices } from './price-state.js';
 import type {
   StressChainFigures,
@@ -39,24 +44,6 @@ export interface StressSetup {
   stateAt(prices: Float64Array): PriceState;
 }
 
-interface Candidate {
-  readonly unit: StressUnit;
-  readonly equity: number;
-  readonly excess: number;
-  readonly figures: HoldingFigures;
-  readonly notional: number;
-  readonly fraction: number;
-}
-
-/** Id order: a mode's units are indexed in it. */
-const byId = (a: { unit: StressUnit }, b: { unit: StressUnit }) => a.unit.index - b.unit.index;
-
-function sum(values: readonly number[]): number {
-  let s = 0;
-  for (const v of values) s += v;
-  return s;
-}
-
 /** Liquidation fraction before capacity (section 3, step 3). */
 function fractionOf(p: ResolvedPolicy, equity: number, maintenance: number, notional: number): number {
   if (equity <= 0) return 1;
@@ -77,8 +64,15 @@ class ChainTotals {
     }
     return c;
   }
-  addHoldings(f: number, h: HoldingFigures, traded: (asset: number) => boolean): void {
-    for (let i = 0; i < h.chain.length; i++) {
+  /** Figures [lo, hi) of `h`, a slice f of them liquidated. */
+  addHoldings(
+    f: number,
+    h: HoldingFigures,
+    lo: number,
+    hi: number,
+    traded: (asset: number) => boolean,
+  ): void {
+    for (let i = lo; i < hi; i++) {
       const c = this.of(h.chain[i]!);
       c.notional += f * h.notional[i]!;
       const a = h.asset[i]!;
@@ -100,26 +94,52 @@ class ChainTotals {
   }
 }
 
-/** An account's bad debt split over chains: by notional per chain at O, else by input |cash|. */
-function splitBadDebt(totals: ChainTotals, c: Candidate, badDebt: number): void {
-  if (c.unit.chain !== undefined) {
-    totals.addBadDebt(c.unit.chain, badDebt);
+/**
+ * An account's bad debt split over chains: by notional per chain at O (its figures [lo, hi) of `h`,
+ * summing to `notional`), else by input |cash|.
+ */
+function splitBadDebt(
+  totals: ChainTotals,
+  u: StressUnit,
+  h: HoldingFigures,
+  lo: number,
+  hi: number,
+  notional: number,
+  badDebt: number,
+): void {
+  if (u.chain !== undefined) {
+    totals.addBadDebt(u.chain, badDebt);
     return;
   }
   const weights = new Map<string, number>();
   let total = 0;
-  if (c.notional > 0) {
-    c.figures.chain.forEach((chain, i) => {
-      weights.set(chain, (weights.get(chain) ?? 0) + c.figures.notional[i]!);
-    });
-    total = c.notional;
+  if (notional > 0) {
+    for (let i = lo; i < hi; i++) {
+      const chain = h.chain[i]!;
+      weights.set(chain, (weights.get(chain) ?? 0) + h.notional[i]!);
+    }
+    total = notional;
   } else {
-    for (const [chain, w] of inputCashWeights(c.unit.account)) {
+    for (const [chain, w] of inputCashWeights(u.account)) {
       weights.set(chain, w);
       total += w;
     }
   }
   if (total > 0) for (const [chain, w] of weights) totals.addBadDebt(chain, (badDebt * w) / total);
+}
+
+function grownFloat(a: Float64Array, size: number): Float64Array {
+  if (size <= a.length) return a;
+  const next = new Float64Array(Math.max(size, 2 * a.length));
+  next.set(a);
+  return next;
+}
+
+function grownInt(a: Int32Array, size: number): Int32Array {
+  if (size <= a.length) return a;
+  const next = new Int32Array(Math.max(size, 2 * a.length));
+  next.set(a);
+  return next;
 }
 
 /**
@@ -152,6 +172,17 @@ export function simulateMode(
   for (const u of units) if (inRun(u)) active.push(u);
   let closed = false;
   const perAsset = new Float64Array(nAssets);
+  // The liquidatable units of a round (candidates), in id order, in flat lists reused round after
+  // round: the unit, its figures at O (excess, N, fraction before capacity, the range of its
+  // holding figures) and the fraction capacity gives it (0: not liquidated this round).
+  const figures = createHoldingFigures();
+  const candidates: StressUnit[] = [];
+  let cExcess: Float64Array = new Float64Array(1024);
+  let cNotional: Float64Array = new Float64Array(1024);
+  let cFraction: Float64Array = new Float64Array(1024);
+  let cLo: Int32Array = new Int32Array(1024);
+  let cHi: Int32Array = new Int32Array(1024);
+  let cSlice: Float64Array = new Float64Array(1024);
   for (let k = 1; ; k++) {
     const oracle = history[Math.max(0, k - 1 - policy.oracleLag)]!;
     const atOracle = setup.stateAt(oracle);
@@ -163,51 +194,67 @@ export function simulateMode(
     }
     closed = false;
     const { equity, maintenance } = evaluator.evaluate(atOracle, active);
-    const liquidatable: Candidate[] = [];
-    active.forEach((unit) => {
+    candidates.length = 0;
+    figures.count = 0;
+    figures.chain.length = 0;
+    for (let i = 0; i < active.length; i++) {
+      const unit = active[i]!;
       const e = equity[unit.index]!;
       const m = maintenance[unit.index]!;
-      if (!(e - m < 0)) return;
-      const figures = holdingFigures(atOracle, universe, unit);
-      const notional = sum(figures.notional);
-      liquidatable.push({
-        unit,
-        equity: e,
-        excess: e - m,
-        figures,
-        notional,
-        fraction: fractionOf(policy, e, m, notional),
-      });
-    });
-    if (liquidatable.length === 0 && samePrices(oracle, market)) {
+      if (!(e - m < 0)) continue;
+      const c = candidates.length;
+      if (c === cExcess.length) {
+        cExcess = grownFloat(cExcess, c + 1);
+        cNotional = grownFloat(cNotional, c + 1);
+        cFraction = grownFloat(cFraction, c + 1);
+        cLo = grownInt(cLo, c + 1);
+        cHi = grownInt(cHi, c + 1);
+        cSlice = grownFloat(cSlice, c + 1);
+      }
+      candidates.push(unit);
+      cLo[c] = figures.count;
+      const notional = appendHoldingFigures(figures, atOracle, universe, unit);
+      cHi[c] = figures.count;
+      cExcess[c] = e - m;
+      cNotional[c] = notional;
+      cFraction[c] = fractionOf(policy, e, m, notional);
+    }
+    const count = candidates.length;
+    if (count === 0 && samePrices(oracle, market)) {
       converged = true;
       break;
     }
     if (k === setup.maxRounds + 1) break;
 
-    // Capacity goes to the deepest shortfalls first (ties by id).
-    const byShortfall = [...liquidatable].sort((a, b) => a.excess - b.excess || byId(a, b));
-    let left = policy.capacity;
-    const chosen: { c: Candidate; f: number }[] = [];
-    for (const c of byShortfall) {
-      let f = c.fraction;
-      if (c.notional > 0 && left / c.notional <= f) {
-        f = left / c.notional;
-        left = 0;
-      } else if (c.notional > 0) {
-        left -= f * c.notional;
+    // Capacity goes to the deepest shortfalls first (ties by id); without a capacity every candidate
+    // gets its fraction, in whatever order.
+    if (policy.capacity === Number.POSITIVE_INFINITY) {
+      for (let c = 0; c < count; c++) cSlice[c] = cFraction[c]!;
+    } else {
+      const byShortfall = new Array<number>(count);
+      for (let c = 0; c < count; c++) byShortfall[c] = c;
+      byShortfall.sort((a, b) => cExcess[a]! - cExcess[b]! || candidates[a]!.index - candidates[b]!.index);
+      let left = policy.capacity;
+      for (const c of byShortfall) {
+        let f = cFraction[c]!;
+        const n = cNotional[c]!;
+        if (n > 0 && left / n <= f) {
+          f = left / n;
+          left = 0;
+        } else if (n > 0) {
+          left -= f * n;
+        }
+        cSlice[c] = f;
       }
-      if (f > 0) chosen.push({ c, f });
     }
-    chosen.sort((a, b) => byId(a.c, b.c));
 
-    // Net flow per asset with depth, summed over units in id order.
+    // Net flow per asset with depth, summed over the liquidated units in id order.
     const q = new Float64Array(nAssets);
-    for (const { c, f } of chosen) {
+    for (let c = 0; c < count; c++) {
+      const f = cSlice[c]!;
+      if (!(f > 0)) continue;
       perAsset.fill(0);
-      c.figures.asset.forEach((a, i) => {
-        perAsset[a]! += c.figures.flow[i]!;
-      });
+      for (let i = cLo[c]!; i < cHi[c]!; i++) perAsset[figures.asset[i]!]! += figures.flow[i]!;
       for (let a = 0; a < nAssets; a++) if (depth[a] && perAsset[a] !== 0) q[a]! += f * perAsset[a]!;
     }
     const next = new Float64Array(market);
@@ -227,11 +274,14 @@ export function simulateMode(
     const liquidated: StressLiquidation[] = [];
     let penalties = 0;
     let badDebt = 0;
-    for (const { c, f } of chosen) {
-      const value = holdingValue(atExecution, universe, c.unit);
-      totals.addHoldings(f, c.figures, isTraded);
-      const u = c.unit;
-      let p = policy.penalty * f * c.notional;
+    for (let c = 0; c < count; c++) {
+      const f = cSlice[c]!;
+      if (!(f > 0)) continue;
+      const u = candidates[c]!;
+      const notional = cNotional[c]!;
+      const value = holdingValue(atExecution, universe, u);
+      totals.addHoldings(f, figures, cLo[c]!, cHi[c]!, isTraded);
+      let p = policy.penalty * f * notional;
       let bad = 0;
       if (f < 1) {
         u.scaleHoldings(1 - f);
@@ -245,7 +295,7 @@ export function simulateMode(
           p = 0;
           bad = -t;
           u.cash = 0;
-          splitBadDebt(totals, c, bad);
+          splitBadDebt(totals, u, figures, cLo[c]!, cHi[c]!, notional, bad);
         }
         u.close();
         closed = true;
@@ -257,7 +307,7 @@ export function simulateMode(
         wasLiquidated[u.index] = 1;
         liquidatedUnits++;
       }
-      liquidated.push({ unit: u.id, fraction: f, notional: f * c.notional, penalty: p, badDebt: bad });
+      liquidated.push({ unit: u.id, fraction: f, notional: f * notional, penalty: p, badDebt: bad });
     }
     fund += penalties;
     const draw = Math.min(fund, badDebt);
@@ -266,7 +316,7 @@ export function simulateMode(
     let roundNotional = 0;
     for (const l of liquidated) roundNotional += l.notional;
     let shortfall = 0;
-    for (const c of liquidatable) shortfall += -c.excess;
+    for (let c = 0; c < count; c++) shortfall += -cExcess[c]!;
     rounds.push({
       round: k,
       oraclePrices: byAsset(universe, oracle),
