@@ -41,9 +41,13 @@ export interface AccountRun {
 }
 
 /** Mark-to-market constant of a position: its mark is quantity x unit value + this. */
-export function markConstant(p: Position): number {
+export function markConstant(
+  p: Position,
+  quantity = p.quantity,
+  funding = p.type === 'perp' ? p.funding : undefined,
+): number {
   if (p.type === 'option') return 0;
-  return -p.quantity * p.entryPrice + (p.type === 'perp' ? (p.funding ?? 0) : 0);
+  return -quantity * p.entryPrice + (p.type === 'perp' ? (funding ?? 0) : 0);
 }
 
 /** Checks that the market data a position needs exists (the errors name the position). */

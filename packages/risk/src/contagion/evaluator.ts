@@ -51,8 +51,16 @@ export function unitDocument(
     markets: state.market.markets,
     account: {
       cash: u.cash,
-      collateral: u.collateral.map((c) => ({ asset: c.asset, chain: c.chain, amount: c.amount })),
-      positions: u.positions.map(({ chain: _chain, ...p }) => p as Position),
+      collateral: u.collateral.map((c, i) => ({ asset: c.asset, chain: c.chain, amount: u.amount(i, c) })),
+      positions: u.positions.map((held, i) => {
+        const { chain: _chain, ...p } = held;
+        const funding = u.funding(i, held);
+        return {
+          ...p,
+          quantity: u.quantity(i, held),
+          ...(funding === undefined ? {} : { funding }),
+        } as Position;
+      }),
     },
   };
 }

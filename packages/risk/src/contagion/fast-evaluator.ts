@@ -357,17 +357,19 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     return t.base;
   }
 
-  function setLeg(i: number, id: number, p: StressPosition): void {
+  /** Leg `i`: instrument `id`, the unit's quantity and funding of its position `k`, `p`. */
+  function setLeg(i: number, id: number, u: StressUnit, k: number, p: StressPosition): void {
+    const q = u.quantity(k, p);
     legs.inst[i] = id;
-    legs.qty[i] = p.quantity;
-    legs.konst[i] = markConstant(p);
+    legs.qty[i] = q;
+    legs.konst[i] = markConstant(p, q, u.funding(k, p));
   }
 
   /**
    * The unit's positions as unsorted legs, in its order. Its i-th position is its account's i-th on
-   * its chain (all of them without one), a scaled copy once it owns its holdings: the instrument is
-   * the one found for that account position (checked against the current market data the first time,
-   * as `computeMargin` checks the unit's document), the quantity and mark constant the unit's own.
+   * its chain (all of them without one): the instrument is the one found for that account position
+   * (checked against the current market data the first time, as `computeMargin` checks the unit's
+   * document), the quantity and mark constant the unit's own (scaled after a slice).
    * `from`: a run of positions of the unit, whose instruments are taken.
    */
   function positionsOf(u: StressUnit, from = -1): number {
@@ -377,11 +379,10 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       const at = runLo[from]!;
       const m = positions.length;
       legs = positionLegs(m, legs);
-      for (let i = 0; i < m; i++) setLeg(i, posInst[at + i]!, positions[i]!);
+      for (let i = 0; i < m; i++) setLeg(i, posInst[at + i]!, u, i, positions[i]!);
       return m;
     }
     const all = u.account.positions ?? [];
-    const own = u.ownsHoldings ? u.positions : undefined;
     const count = u.positionCount;
     const chain = u.chain;
     const base = positionBase[u.accountIndex]!;
@@ -410,7 +411,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
           checked[id] = 1;
         }
       }
-      setLeg(i, id, own ? own[i]! : p);
+      setLeg(i, id, u, i, p);
       i++;
     }
     return i;
@@ -478,7 +479,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     // No bases yet (a count of -1 matches no map).
     runSubLo[r] = 0;
     runSubHi[r] = -1;
-    const held = u.collateral;
+    const held = u.heldCollateral;
     const base = writeTerms(u, held, r);
     const m = positionsOf(u);
     exposed.length = 0;
@@ -512,7 +513,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
    * collateral terms are built on: rewritten in place (same instruments, new quantities and terms).
    */
   function refresh(u: StressUnit, r: number): void {
-    const base = writeTerms(u, u.collateral, r);
+    const base = writeTerms(u, u.heldCollateral, r);
     if (!byLegs) {
       writePositions(r, positionsOf(u, r), runLo[r]!);
       writeBase(r, base);

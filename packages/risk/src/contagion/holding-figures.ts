@@ -120,26 +120,30 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
   const P = ctx.stablePrice;
   room(u.collateralCount + u.positionCount);
   let w = 0;
-  for (const c of u.collateral) {
+  const collateral = u.collateral;
+  for (let i = 0; i < collateral.length; i++) {
+    const c = collateral[i]!;
+    const amount = u.amount(i, c);
     const { flowInto, price } = collateralSource(ctx, c.asset);
     if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset: c.asset } });
-    const value = (c.amount * price) / P;
+    const value = (amount * price) / P;
     heldChain[w] = c.chain;
     heldNotional[w] = value;
     heldAsset[w] = universe.index.get(flowInto)!;
-    heldFlow[w] = c.amount;
+    heldFlow[w] = amount;
     heldValue[w++] = value;
   }
   const positions = u.positions;
   for (let index = 0; index < positions.length; index++) {
     const p = positions[index]!;
     const { chain } = p;
+    const q = u.quantity(index, p);
     const m = ctx.markets.get(p.underlying);
     if (!m)
       throw new AppError('RISK__MISSING_MARKET', { context: { underlying: p.underlying, position: index } });
     const S = m.spot;
     heldChain[w] = chain;
-    heldNotional[w] = (Math.abs(p.quantity) * S) / P;
+    heldNotional[w] = (Math.abs(q) * S) / P;
     heldAsset[w] = universe.index.get(p.underlying)!;
     if (p.type === 'perp') {
       const Fp = m.perpPrice;
@@ -151,8 +155,8 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
           },
         });
       }
-      heldFlow[w] = (p.quantity * Fp) / S;
-      heldValue[w++] = p.quantity * (Fp - p.entryPrice) + (p.funding ?? 0);
+      heldFlow[w] = (q * Fp) / S;
+      heldValue[w++] = q * (Fp - p.entryPrice) + (u.funding(index, p) ?? 0);
       continue;
     }
     const e = m.expiries.get(p.expiry);
@@ -163,8 +167,8 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
     }
     const forwardPerSpot = (e.forward - e.forwardFixed) / S;
     if (p.type === 'future') {
-      heldFlow[w] = p.quantity * forwardPerSpot;
-      heldValue[w++] = p.quantity * (e.forward - p.entryPrice);
+      heldFlow[w] = q * forwardPerSpot;
+      heldValue[w++] = q * (e.forward - p.entryPrice);
       continue;
     }
     // Per expiry (its context object at this state), strike and right: no key strings per holding.
@@ -184,8 +188,8 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
       unit = optionFigures(ctx, e, p.strike, p.right, forwardPerSpot);
       pair[side] = unit;
     }
-    heldFlow[w] = p.quantity * unit[1];
-    heldValue[w++] = p.quantity * unit[0];
+    heldFlow[w] = q * unit[1];
+    heldValue[w++] = q * unit[0];
   }
   return w;
 }

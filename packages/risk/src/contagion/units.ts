@@ -20,11 +20,12 @@ function onChain<T extends { readonly chain: string }>(
 /**
  * The entity that is margined and liquidated (section 2): an account under `cross` and `portfolio`,
  * an (account, chain) pair `account@chain` under `isolated`. Mutable: settlement rewrites it.
- * Holdings are the input's own objects until a partial liquidation scales them (copy on write), so a
- * mode over a large book allocates no per-holding objects up front; an isolated unit's share of its
- * account's lists is split off when read and not kept until it owns copies (most units are only
- * margined, which reads the account's lists, and half a million small lists kept made most of a large
- * run's garbage-collection time).
+ * Its holdings are the input's own objects (an isolated unit's share of its account's lists is split
+ * off when read and not kept: most units are only margined, which reads the account's lists, and half a
+ * million small lists kept made most of a large run's garbage-collection time). A partial liquidation
+ * scales the amounts, quantities and funding into one list of numbers the unit keeps
+ * ({@link StressUnit.amount}, {@link StressUnit.quantity}, {@link StressUnit.funding} read them), so
+ * a run allocates no per-holding objects.
  */
 export class StressUnit {
   /** Position of the unit in its mode's id order (evaluators key their state by it); set by unitsOf. */
@@ -35,16 +36,15 @@ export class StressUnit {
   /** The chain of an isolated unit. */
   readonly chain: string | undefined;
   cash: number;
-  /**
-   * The holdings are the unit's own (copies scaled in place from then on, or none after a full
-   * liquidation); until then they are the account's objects on the unit's chain (all of them without
-   * one), in the account's order.
-   */
-  ownsHoldings = false;
   #collateral: readonly StressCollateral[] | undefined;
   #positions: readonly StressPosition[] | undefined;
   #collateralCount: number;
   #positionCount: number;
+  /**
+   * After a partial liquidation: the amounts of the collateral, then the quantities of the positions,
+   * then their funding (0 where a position has none), each scaled slice after slice.
+   */
+  #scaled: number[] | undefined;
 
   constructor(
     account: StressAccount,
@@ -71,15 +71,50 @@ export class StressUnit {
     return this.chain === undefined ? this.account.id : `${this.account.id}@${this.chain}`;
   }
 
+  /**
+   * The collateral held: the account's objects on the unit's chain (all of them without one), in the
+   * account's order; their amounts as given ({@link amount} is the unit's).
+   */
   get collateral(): readonly StressCollateral[] {
     return (
       this.#collateral ?? onChain(this.account.collateral, this.chain!, this.#collateralCount, NO_COLLATERAL)
     );
   }
 
-  /** Section-6 positions with their chain (an extra field the margin engine ignores). */
+  /**
+   * Section-6 positions with their chain (an extra field the margin engine ignores), as `collateral`:
+   * the account's objects; {@link quantity} and {@link funding} are the unit's.
+   */
   get positions(): readonly StressPosition[] {
     return this.#positions ?? onChain(this.account.positions, this.chain!, this.#positionCount, NO_POSITIONS);
+  }
+
+  /**
+   * The collateral as held: `collateral`, or after a slice copies with the unit's amounts (made when
+   * read: the margin of a liquidated unit resolves them).
+   */
+  get heldCollateral(): readonly StressCollateral[] {
+    const held = this.collateral;
+    const s = this.#scaled;
+    if (s === undefined) return held;
+    return held.map((c, i) => ({ asset: c.asset, chain: c.chain, amount: s[i]! }));
+  }
+
+  /** The amount the unit holds of its i-th collateral, `c` (`collateral[i]`). */
+  amount(i: number, c: StressCollateral): number {
+    return this.#scaled === undefined ? c.amount : this.#scaled[i]!;
+  }
+
+  /** The quantity the unit holds of its i-th position, `p` (`positions[i]`). */
+  quantity(i: number, p: StressPosition): number {
+    return this.#scaled === undefined ? p.quantity : this.#scaled[this.#collateralCount + i]!;
+  }
+
+  /** The funding of its i-th position, `p`, scaled as its quantity (undefined where `p` has none). */
+  funding(i: number, p: StressPosition): number | undefined {
+    const f = 'funding' in p ? p.funding : undefined;
+    if (this.#scaled === undefined || f === undefined) return f;
+    return this.#scaled[this.#collateralCount + this.#positionCount + i]!;
   }
 
   get collateralCount(): number {
@@ -95,30 +130,26 @@ export class StressUnit {
     return this.#collateralCount > 0 || this.#positionCount > 0;
   }
 
-  /**
-   * Scales every quantity, amount and funding by `keep` (the part left after a slice): on copies the
-   * first time (the input's objects stay as given), in place from then on.
-   */
+  /** Scales every amount, quantity and funding by `keep` (the part left after a slice). */
   scaleHoldings(keep: number): void {
-    if (this.ownsHoldings) {
-      for (const c of this.#collateral as StressCollateral[]) c.amount *= keep;
-      for (const p of this.#positions!) {
-        p.quantity *= keep;
-        if ('funding' in p && p.funding !== undefined) p.funding *= keep;
-      }
+    const s = this.#scaled;
+    if (s !== undefined) {
+      for (let i = 0; i < s.length; i++) s[i]! *= keep;
       return;
     }
-    this.#collateral = this.collateral.map((c) => ({
-      asset: c.asset,
-      chain: c.chain,
-      amount: c.amount * keep,
-    }));
-    this.#positions = this.positions.map((p) => {
-      const scaled = { ...p, quantity: p.quantity * keep };
-      if ('funding' in scaled && scaled.funding !== undefined) scaled.funding *= keep;
-      return scaled;
-    });
-    this.ownsHoldings = true;
+    const nc = this.#collateralCount;
+    const np = this.#positionCount;
+    const collateral = this.collateral;
+    const positions = this.positions;
+    const scaled: number[] = [];
+    for (let i = 0; i < nc; i++) scaled.push(collateral[i]!.amount * keep);
+    for (let i = 0; i < np; i++) scaled.push(positions[i]!.quantity * keep);
+    for (let i = 0; i < np; i++) {
+      const p = positions[i]!;
+      const f = 'funding' in p ? p.funding : undefined;
+      scaled.push(f === undefined ? 0 : f * keep);
+    }
+    this.#scaled = scaled;
   }
 
   /** Everything held is gone (a slice of 1). */
@@ -127,7 +158,7 @@ export class StressUnit {
     this.#positions = NO_POSITIONS;
     this.#collateralCount = 0;
     this.#positionCount = 0;
-    this.ownsHoldings = true;
+    this.#scaled = undefined;
   }
 }
 
