@@ -21,8 +21,8 @@ export interface PriceState {
 
 /** E (equity) and M (maintenance requirement of the mode) of units at a price state, by `unit.index`. */
 export interface UnitFigures {
-  readonly equity: Float64Array;
-  readonly maintenance: Float64Array;
+  readonly equity: ArrayLike<number>;
+  readonly maintenance: ArrayLike<number>;
 }
 
 /**

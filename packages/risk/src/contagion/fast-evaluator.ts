@@ -57,18 +57,35 @@ const NEAR = 1e-5;
  */
 const ROUNDING = 2 ** -51;
 
-function grownInt(a: Int32Array, size: number, fill = 0): Int32Array {
+// The flat state of a run (per position, per run, per unit: tens of megabytes for a large book) is held
+// in JS arrays of small integers or of doubles, not in typed arrays: V8 counts ArrayBuffer memory
+// against a soft limit of 64 MB above what it held at the last full garbage collection, and crossing it
+// starts a full collection of the whole heap (a second or more in a process that also holds a large book
+// or document: two of them in one 100,000-account isolated run). Arrays in the heap count against the
+// heap's own limit, which grows with the heap. Made with their elements kind from the start (doubles
+// for fractional figures), so no write converts them.
+
+/** `n` small integers, each `fill`. */
+function ints(n: number, fill = 0): number[] {
+  return new Array<number>(n).fill(fill);
+}
+
+/** `n` doubles, each 0. */
+function doubles(n: number): number[] {
+  return new Array<number>(n).fill(0.5).fill(0);
+}
+
+function grownInt(a: number[], size: number, fill = 0): number[] {
   if (size <= a.length) return a;
-  const next = new Int32Array(Math.max(size, 2 * a.length, 64));
-  next.set(a);
-  if (fill !== 0) next.fill(fill, a.length);
+  const next = ints(Math.max(size, 2 * a.length, 64), fill);
+  for (let i = 0; i < a.length; i++) next[i] = a[i]!;
   return next;
 }
 
-function grownFloat(a: Float64Array, size: number): Float64Array {
+function grownFloat(a: number[], size: number): number[] {
   if (size <= a.length) return a;
-  const next = new Float64Array(Math.max(size, 2 * a.length, 64));
-  next.set(a);
+  const next = doubles(Math.max(size, 2 * a.length, 64));
+  for (let i = 0; i < a.length; i++) next[i] = a[i]!;
   return next;
 }
 
@@ -121,14 +138,14 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   const termsSource = new Map<string, number>();
 
   /** Per account: where its positions start in `instrumentOf`. */
-  const positionBase = new Int32Array(accounts.length + 1);
+  const positionBase = ints(accounts.length + 1);
   accounts.forEach((a, i) => {
     positionBase[i + 1] = positionBase[i]! + (a.positions?.length ?? 0);
   });
   /** Positions in the document: a mode's units hold each once. */
   const positionCount = positionBase[accounts.length]!;
   /** Per account position, its instrument (-1: not found yet), when more than one mode will need it. */
-  const instrumentOf = setup.modes.length > 1 ? new Int32Array(positionCount).fill(-1) : undefined;
+  const instrumentOf = setup.modes.length > 1 ? ints(positionCount, -1) : undefined;
   /** Per instrument: a position of it passed `checkPosition` against `checkedAt`. */
   let checked: Uint8Array = new Uint8Array(0);
   let checkedAt: ModelContext | undefined;
@@ -140,26 +157,26 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   // PMRM v1 risk-cancelling collateral (the cross mode charges its haircut at spot).
   let runCount = 0;
   /** Legs (portfolio) or positions (cross, isolated) [runLo, runHi) of the run. */
-  let runLo: Int32Array = new Int32Array(0);
-  let runHi: Int32Array = new Int32Array(0);
+  let runLo: number[] = [];
+  let runHi: number[] = [];
   /** Segments (portfolio) or bases (cross, isolated) [runSubLo, runSubHi) of the run. */
-  let runSubLo: Int32Array = new Int32Array(0);
-  let runSubHi: Int32Array = new Int32Array(0);
-  let runExposed: Int32Array = new Int32Array(0);
-  let runWatch: Int32Array = new Int32Array(0);
-  let runCash: Float64Array = new Float64Array(0);
-  let runOther: Float64Array = new Float64Array(0);
-  let runHaircutMm: Float64Array = new Float64Array(0);
-  let runHaircutIm: Float64Array = new Float64Array(0);
-  let runKonst: Float64Array = new Float64Array(0);
-  let runKonstSize: Float64Array = new Float64Array(0);
+  let runSubLo: number[] = [];
+  let runSubHi: number[] = [];
+  let runExposed: number[] = [];
+  let runWatch: number[] = [];
+  let runCash: number[] = doubles(0);
+  let runOther: number[] = doubles(0);
+  let runHaircutMm: number[] = doubles(0);
+  let runHaircutIm: number[] = doubles(0);
+  let runKonst: number[] = doubles(0);
+  let runKonstSize: number[] = doubles(0);
   const runBase: (readonly BaseCollateral[])[] = [];
   let posCount = 0;
-  let posInst: Int32Array = new Int32Array(0);
-  let posQty: Float64Array = new Float64Array(0);
+  let posInst: number[] = [];
+  let posQty: number[] = doubles(0);
   let baseCount = 0;
-  let baseU: Int32Array = new Int32Array(0);
-  let baseAmount: Float64Array = new Float64Array(0);
+  let baseU: number[] = [];
+  let baseAmount: number[] = doubles(0);
 
   /** Equal lists of universe indexes, interned; per list, whether the last `moveTo` moved one. */
   const lists: (readonly number[])[] = [[]];
@@ -175,11 +192,11 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   // Per unit of the current mode (sized for the largest mode; one mode at a time uses them): its run,
   // its figures, whether they are stale (never computed, or an underlying the unit holds moved), and
   // whether its holdings or cash were rewritten (its run is refreshed before its next evaluation).
-  let runOf: Int32Array = new Int32Array(0);
-  let equity: Float64Array = new Float64Array(0);
-  let maintenance: Float64Array = new Float64Array(0);
-  let dirty: Uint8Array = new Uint8Array(0);
-  let stale: Uint8Array = new Uint8Array(0);
+  let runOf: number[] = [];
+  let equity: number[] = doubles(0);
+  let maintenance: number[] = doubles(0);
+  let dirty: number[] = [];
+  let stale: number[] = [];
 
   /** Makes room for a mode of `unitCount` units; the runs of the mode before are dropped. */
   function startMode(mode: StressMode, unitCount: number): void {
@@ -190,11 +207,11 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     store.legCount = 0;
     store.segCount = 0;
     if (runOf.length < unitCount) {
-      runOf = new Int32Array(unitCount);
-      equity = new Float64Array(unitCount);
-      maintenance = new Float64Array(unitCount);
-      dirty = new Uint8Array(unitCount);
-      stale = new Uint8Array(unitCount);
+      runOf = ints(unitCount);
+      equity = doubles(unitCount);
+      maintenance = doubles(unitCount);
+      dirty = ints(unitCount);
+      stale = ints(unitCount);
     }
     runOf.fill(-1, 0, unitCount);
     dirty.fill(0, 0, unitCount);
@@ -214,9 +231,9 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   // Isolated mode: a lone position's requirement per unit of quantity, long and short, per instrument
   // (stamped with its underlying's revision), and each underlying's per unit of risk-cancelling base.
   // Loops read these arrays rather than call per position (a call returning a double allocates it).
-  let loneLong: Float64Array = new Float64Array(0);
-  let loneShort: Float64Array = new Float64Array(0);
-  let loneStamp: Int32Array = new Int32Array(0);
+  let loneLong: number[] = doubles(0);
+  let loneShort: number[] = doubles(0);
+  let loneStamp: number[] = [];
   const baseUnit: number[] = [];
   const baseStamp: number[] = [];
 
@@ -553,8 +570,8 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
 
   // Cross mode: a short option's charge per unit, mark plus optionMmFactor times its add-on, per
   // instrument (stamped with its underlying's revision).
-  let shortUnit: Float64Array = new Float64Array(0);
-  let shortStamp: Int32Array = new Int32Array(0);
+  let shortUnit: number[] = doubles(0);
+  let shortStamp: number[] = [];
 
   /** Brings instrument `id`'s short charge per unit to its underlying's revision. */
   function stampShort(id: number): void {

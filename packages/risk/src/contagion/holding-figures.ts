@@ -17,22 +17,20 @@ import type { StressUnit } from './units.js';
  * execution state alone ({@link holdingValue}). One store serves a whole run: no lists per unit.
  */
 export interface HoldingFigures {
-  chain: string[];
-  notional: Float64Array;
-  asset: Int32Array;
-  flow: Float64Array;
-  /** Figures in use: the next unit's start here. */
+  readonly chain: string[];
+  readonly notional: number[];
+  readonly asset: number[];
+  readonly flow: number[];
+  /** Figures in use: the next unit's start here (the lists keep their length, reused round after round). */
   count: number;
 }
 
-export function createHoldingFigures(size = 1024): HoldingFigures {
-  return {
-    chain: [],
-    notional: new Float64Array(size),
-    asset: new Int32Array(size),
-    flow: new Float64Array(size),
-    count: 0,
-  };
+/**
+ * Empty lists (JS arrays rather than typed arrays: see fast-evaluator.ts on ArrayBuffer memory; [0.5]:
+ * doubles from the start).
+ */
+export function createHoldingFigures(): HoldingFigures {
+  return { chain: [], notional: [0.5], asset: [], flow: [0.5], count: 0 };
 }
 
 /**
@@ -206,18 +204,6 @@ export function appendHoldingFigures(
 ): number {
   const count = readHoldings(state, universe, u);
   const at = out.count;
-  if (at + count > out.notional.length) {
-    const size = Math.max(at + count, 2 * out.notional.length);
-    const notional = new Float64Array(size);
-    notional.set(out.notional.subarray(0, at));
-    out.notional = notional;
-    const asset = new Int32Array(size);
-    asset.set(out.asset.subarray(0, at));
-    out.asset = asset;
-    const flow = new Float64Array(size);
-    flow.set(out.flow.subarray(0, at));
-    out.flow = flow;
-  }
   let total = 0;
   for (let i = 0; i < count; i++) {
     out.chain[at + i] = heldChain[i]!;

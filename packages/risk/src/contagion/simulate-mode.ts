@@ -128,20 +128,6 @@ function splitBadDebt(
   if (total > 0) for (const [chain, w] of weights) totals.addBadDebt(chain, (badDebt * w) / total);
 }
 
-function grownFloat(a: Float64Array, size: number): Float64Array {
-  if (size <= a.length) return a;
-  const next = new Float64Array(Math.max(size, 2 * a.length));
-  next.set(a);
-  return next;
-}
-
-function grownInt(a: Int32Array, size: number): Int32Array {
-  if (size <= a.length) return a;
-  const next = new Int32Array(Math.max(size, 2 * a.length));
-  next.set(a);
-  return next;
-}
-
 /**
  * Runs one mode (section 3) from P0 to its fixed point or `maxRounds`, rewriting `units` in place.
  * `units` must be sorted by id; `evaluator` margins them.
@@ -174,15 +160,17 @@ export function simulateMode(
   const perAsset = new Float64Array(nAssets);
   // The liquidatable units of a round (candidates), in id order, in flat lists reused round after
   // round: the unit, its figures at O (excess, N, fraction before capacity, the range of its
-  // holding figures) and the fraction capacity gives it (0: not liquidated this round).
+  // holding figures) and the fraction capacity gives it (0: not liquidated this round). JS arrays
+  // written at their end or within (see fast-evaluator.ts on ArrayBuffer memory); [0.5]: doubles from
+  // the start.
   const figures = createHoldingFigures();
   const candidates: StressUnit[] = [];
-  let cExcess: Float64Array = new Float64Array(1024);
-  let cNotional: Float64Array = new Float64Array(1024);
-  let cFraction: Float64Array = new Float64Array(1024);
-  let cLo: Int32Array = new Int32Array(1024);
-  let cHi: Int32Array = new Int32Array(1024);
-  let cSlice: Float64Array = new Float64Array(1024);
+  const cExcess: number[] = [0.5];
+  const cNotional: number[] = [0.5];
+  const cFraction: number[] = [0.5];
+  const cLo: number[] = [];
+  const cHi: number[] = [];
+  const cSlice: number[] = [0.5];
   for (let k = 1; ; k++) {
     const oracle = history[Math.max(0, k - 1 - policy.oracleLag)]!;
     const atOracle = setup.stateAt(oracle);
@@ -196,21 +184,12 @@ export function simulateMode(
     const { equity, maintenance } = evaluator.evaluate(atOracle, active);
     candidates.length = 0;
     figures.count = 0;
-    figures.chain.length = 0;
     for (let i = 0; i < active.length; i++) {
       const unit = active[i]!;
       const e = equity[unit.index]!;
       const m = maintenance[unit.index]!;
       if (!(e - m < 0)) continue;
       const c = candidates.length;
-      if (c === cExcess.length) {
-        cExcess = grownFloat(cExcess, c + 1);
-        cNotional = grownFloat(cNotional, c + 1);
-        cFraction = grownFloat(cFraction, c + 1);
-        cLo = grownInt(cLo, c + 1);
-        cHi = grownInt(cHi, c + 1);
-        cSlice = grownFloat(cSlice, c + 1);
-      }
       candidates.push(unit);
       cLo[c] = figures.count;
       const notional = appendHoldingFigures(figures, atOracle, universe, unit);
