@@ -5,12 +5,23 @@
 // printed is run time / ((R + 1) x refresh), per mode and for the 3-mode run (target <= 1).
 // `XMARGIN_BENCH_SECTIONS=contagion pnpm bench risk` runs this section alone; `XMARGIN_BENCH_ACCOUNTS`
 // (default 100000) sets the number of accounts, for quick runs while iterating (the figures quoted are
-// at the default). Issue 16, on the shared 2-core development machine, run / (R+1) refreshes (3-mode run):
+// at the default). Issue 16, on the shared 2-core development machine (another engineer's benchmarks ran
+// alongside: figures move by 20-40% from run to run, refresh included), run / (R+1) refreshes (3-mode run):
 // before the flat run stores: isolated 5.62, cross 3.09, portfolio 3.85, 3 modes 3.28 (26.0 s, refresh
 // 256 ms); after, two runs: isolated 1.89 / 1.53, cross 0.96 / 0.61, portfolio 1.43 / 1.60, 3 modes
-// 1.11 / 0.98 (8.1 s / 11.9 s; refresh 236 / 390 ms: the second ran through a slow spell of the machine,
-// its book build too took 5.7 s against 4.4 s). Most of what is left is the first round: building the
-// units (isolated: 300,000) and the garbage collection of a heap that holds the whole document.
+// 1.11 / 0.98 (8.1 s / 11.9 s; refresh 236 / 390 ms). Remeasured before the next changes, two runs:
+// isolated 1.65 / 1.72, cross 0.82 / 1.03, portfolio 1.44 / 1.70, 3 modes 1.06 / 1.24 (8.3 s / 9.9 s;
+// refresh 253 / 258 ms). After them (candidates and their figures in flat lists, no capacity sort without
+// a capacity, scaled holdings as one list of numbers per unit instead of copied objects, the run state in
+// JS arrays rather than typed arrays), two runs: isolated 1.16 / 1.06, cross 0.71 / 0.66, portfolio
+// 1.38 / 1.52, 3 modes 1.07 / 0.87 (10.4 s / 10.5 s; refresh 314 / 389 ms, a slow spell). --trace-gc
+// showed every full collection inside a stress run started by "external memory pressure": V8 collects the
+// whole heap (the document and the resident book, about 600 MB: about a second) whenever ArrayBuffer
+// memory grows 64 MB past its level at the last collection; isolated took two, cross one, and now none.
+// What is left: portfolio's run store (typed arrays shared with the book) still brings on one; its
+// units' build and round 1 cost 4-5 refreshes and each later round about one (every unit re-aggregated:
+// both assets move every round), so it needs rounds cheaper than a refresh (skip the units whose excess a
+// move cannot consume); isolated's round 1 (300,000 units built, about 50,000 liquidated) about 7.
 import {
   createRiskBook,
   type Market,
