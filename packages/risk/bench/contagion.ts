@@ -13,8 +13,9 @@
 // isolated 1.65 / 1.72, cross 0.82 / 1.03, portfolio 1.44 / 1.70, 3 modes 1.06 / 1.24 (8.3 s / 9.9 s;
 // refresh 253 / 258 ms). After them (candidates and their figures in flat lists, no capacity sort without
 // a capacity, scaled holdings as one list of numbers per unit instead of copied objects, the run state in
-// JS arrays rather than typed arrays), two runs: isolated 1.16 / 1.06, cross 0.71 / 0.66, portfolio
-// 1.38 / 1.52, 3 modes 1.07 / 0.87 (10.4 s / 10.5 s; refresh 314 / 389 ms, a slow spell). --trace-gc
+// JS arrays rather than typed arrays), three runs: isolated 1.16 / 1.06 / 1.10, cross 0.71 / 0.66 /
+// 0.66, portfolio 1.38 / 1.52 / 1.96, 3 modes 1.07 / 0.87 / 1.18 (10.4 / 10.5 / 11.7 s; refresh 314 /
+// 389 / 318 ms, a slow spell). --trace-gc
 // showed every full collection inside a stress run started by "external memory pressure": V8 collects the
 // whole heap (the document and the resident book, about 600 MB: about a second) whenever ArrayBuffer
 // memory grows 64 MB past its level at the last collection; isolated took two, cross one, and now none.
