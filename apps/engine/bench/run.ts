@@ -19,7 +19,7 @@ import { dropSchema, hashApiKey, openStore } from '@xmargin/store';
 import autocannon from 'autocannon';
 import { privateKeyToAccount } from 'viem/accounts';
 import { createAttestationRegistryStore } from '../src/attestations/registry-store.js';
-import type { MarginView } from '../src/margin/margin-cache.js';
+import { createMarginCache, type MarginView } from '../src/margin/margin-cache.js';
 import { redisKeys } from '../src/redis-keys.js';
 import { type ResidentAccount, residentAccount } from '../src/shards/resident-account.js';
 import { lastEventId } from '../src/stream/event-log.js';
@@ -87,6 +87,7 @@ const line = (label: string, value: string) => process.stdout.write(`${label.pad
 
 const store = await openStore({ url: DATABASE_URL, schema });
 const redis = createRedisConnection(REDIS_URL);
+const cache = createMarginCache(redis, keys);
 const children: Awaited<ReturnType<typeof startEngineProcess>>['child'][] = [];
 
 async function seed() {
@@ -176,10 +177,7 @@ async function seed() {
 /** Every account's cached view, read straight from Redis in MGET pages (what GET margin serves). */
 async function allViews(ids: readonly string[]): Promise<(MarginView | null)[]> {
   const out: (MarginView | null)[] = [];
-  for (let i = 0; i < ids.length; i += 2_000) {
-    const raws = await redis.mget(...ids.slice(i, i + 2_000).map((id) => keys.marginView(id)));
-    for (const r of raws) out.push(r === null ? null : (JSON.parse(r) as MarginView));
-  }
+  for (let i = 0; i < ids.length; i += 2_000) out.push(...(await cache.getViews(ids.slice(i, i + 2_000))));
   return out;
 }
 
@@ -330,8 +328,19 @@ async function benchMarketMove(
   // One move first, untimed: a deployed engine applies moves all day, so its code is warm (the pure
   // refresh above is timed warm too). Then three moves, each once the workers are quiet again.
   let postedAt = 0;
+  // CPU each move costs the workers and Redis (less sensitive to the shared machine's other load than
+  // the wall clock): ms per move, both workers together, and Redis's own (INFO cpu).
+  const workerCpu: number[] = [];
+  const redisCpu: number[] = [];
+  const redisCpuMs = async () => {
+    const info = await redis.info('cpu');
+    const f = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? Number.NaN);
+    return (f('used_cpu_user') + f('used_cpu_sys')) * 1000;
+  };
   const move = async (factor: number) => {
     await untilQuiet(workerPids);
+    const cpu0 = workerPids.reduce((a, pid) => a + cpuMs(pid), 0);
+    const redis0 = await redisCpuMs();
     const logFrom = await lastEventId(redis, keys.marginEvents);
     postedAt = Date.now();
     const t0 = performance.now();
@@ -345,12 +354,16 @@ async function benchMarketMove(
     // An owner appends an account's event after writing its view, in the same pipeline (Redis runs it
     // in order): once every event is logged, every view is readable. Checked here, outside the timing.
     const ms = performance.now() - t0;
+    workerCpu.push(workerPids.reduce((a, pid) => a + cpuMs(pid), 0) - cpu0);
+    redisCpu.push((await redisCpuMs()) - redis0);
     const since = postedAt;
     const behind = await untilViews(exposed, (v) => v.requestedAt >= since, 0).catch((err: Error) => err);
     if (behind instanceof Error) throw new Error(`logged before its view was readable: ${behind.message}`);
     return ms;
   };
   await move(0.99);
+  workerCpu.length = 0;
+  redisCpu.length = 0;
   const moves = [await move(1.01), await move(1), await move(1.01)];
   const e2e = pct(moves, 50);
   // The HTTP answers agree (a sample: GET margin is one Redis GET of the same view).
@@ -369,6 +382,10 @@ async function benchMarketMove(
   line(
     'market-move: end-to-end of each move',
     `${moves.map((m) => fmt(m, 0)).join(' / ')} ms (median above; after one untimed move)`,
+  );
+  line(
+    'market-move: CPU per move, workers / Redis',
+    `${fmt(pct(workerCpu, 50), 0)} ms / ${fmt(pct(redisCpu, 50), 0)} ms (median; ${fmt((pct(workerCpu, 50) * 1000) / exposed.length, 1)} / ${fmt((pct(redisCpu, 50) * 1000) / exposed.length, 1)} us per exposed account)`,
   );
   line('market-move: book / exposed accounts', `${ids.length} / ${exposed.length}`);
   line(

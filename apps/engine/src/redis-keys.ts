@@ -5,8 +5,13 @@
  */
 export interface RedisKeys {
   readonly prefix: string;
-  /** GET margin's view of an account (JSON, a few hundred bytes), written by the shard's owner. */
-  marginView(accountId: string): string;
+  /**
+   * GET margin's view of an account, written by the shard's owner in two parts (JSON, a few hundred
+   * bytes each): the ledger part (inputs, parameters version, status, freshness) and the mark part
+   * (summary, computed and valuation times), the only one a market move rewrites.
+   */
+  marginViewLedger(accountId: string): string;
+  marginViewMark(accountId: string): string;
   /**
    * Log (bounded stream) of margin and threshold events, replayed to SSE streams from `Last-Event-ID`;
    * its threshold events are mirrored in `marginAlerts` for the webhook dispatcher.
@@ -31,8 +36,11 @@ export interface RedisKeys {
   readonly uncomputable: string;
   /** Near-liquidation priority (sorted set: account id -> priority, lower = closer to liquidation). */
   readonly nearLiquidation: string;
-  /** Written once a shard's views are complete: its absence after a start means Redis lost them. */
-  readonly viewsEpoch: string;
+  /**
+   * Set by a worker once it has published (expires after a day without publishing): gone while the
+   * worker still runs means Redis lost its data, and the worker rewrites all its views in full.
+   */
+  viewsEpoch(workerId: string): string;
   /** Lock of one network's indexing round (one indexer at a time). */
   indexLock(chain: string): string;
   /** Attested balances about to expire, read by relayers. */
@@ -46,7 +54,8 @@ export interface RedisKeys {
 export function redisKeys(prefix: string): RedisKeys {
   return {
     prefix,
-    marginView: (a) => `${prefix}:margin-view:${a}`,
+    marginViewLedger: (a) => `${prefix}:margin-view-ledger:${a}`,
+    marginViewMark: (a) => `${prefix}:margin-view-mark:${a}`,
     marginEvents: `${prefix}:margin-event-log`,
     marginAlerts: `${prefix}:margin-alert-log`,
     liquidationEvents: `${prefix}:liquidation-event-log`,
@@ -56,7 +65,7 @@ export function redisKeys(prefix: string): RedisKeys {
     workers: `${prefix}:workers`,
     uncomputable: `${prefix}:margin-uncomputable`,
     nearLiquidation: `${prefix}:near-liquidation`,
-    viewsEpoch: `${prefix}:views-epoch`,
+    viewsEpoch: (w) => `${prefix}:views-epoch:${w}`,
     indexLock: (chain) => `${prefix}:index-lock:${chain}`,
     reverifyRequests: `${prefix}:reverify-requests`,
     attestationTrustStore: `${prefix}:attestation-config:trust-store`,

@@ -1,7 +1,7 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
 import type { ChainFreshness, MarginSummary } from './snapshot.js';
-import { viewJson } from './view-json.js';
+import { joinView, viewLedgerJson, viewMarkJson } from './view-json.js';
 
 /** Why an account's margin could not be computed, and since when (unix ms). */
 export interface StaleReason {
@@ -12,7 +12,8 @@ export interface StaleReason {
 
 /**
  * What GET margin returns, minus the ages computed at read time: a few hundred bytes, written by the
- * owner of the account's shard whenever the account's summary or ledger inputs change.
+ * owner of the account's shard whenever the account's summary or ledger inputs change. Stored as two
+ * parts (view-json.ts): the ledger part, rewritten only when it changes, and the mark part.
  */
 export interface MarginView {
   readonly accountId: string;
@@ -33,41 +34,44 @@ export interface MarginView {
   readonly requestedAt: number;
 }
 
-function parseView(raw: string | null): MarginView | null {
-  if (raw === null) return null;
-  const v = JSON.parse(raw) as Partial<MarginView> | null;
-  // Only this module writes these keys; anything else (an older release's view) counts as missing.
-  if (
-    !v ||
-    typeof v.accountId !== 'string' ||
-    typeof v.computedAt !== 'number' ||
-    !Array.isArray(v.freshness)
-  )
-    return null;
-  return v as MarginView;
+/** A view's two stored parts (view-json.ts); `ledger` null: unchanged since the owner last wrote it. */
+export interface ViewTexts {
+  readonly ledger: string | null;
+  readonly mark: string;
 }
 
-/** The cached views in Redis: GET margin is one GET, no database round trip. */
+/**
+ * The cached views in Redis: GET margin is one MGET of the view's two parts, no database round trip.
+ * Both parts of a view are written by one MSET and read by one MGET, so a reader never joins a ledger
+ * part with a mark part of another publish.
+ */
 export interface MarginCache {
   getView(accountId: string): Promise<MarginView | null>;
   /** Several views in one round trip (MGET), in the order asked. */
   getViews(accountIds: readonly string[]): Promise<(MarginView | null)[]>;
   /**
-   * Queues the views' writes on a pipeline or MULTI (the caller runs it); `texts` may pass each view's
-   * JSON already made (`viewJson`, same order).
+   * Queues the views' writes on a pipeline or MULTI (the caller runs it). `texts` may pass each view's
+   * parts already made (same order); a null ledger part is not written (a market move rewrites only
+   * the mark parts). Without `texts` both parts are written.
    */
-  queueSet(pipeline: ChainableCommander, views: readonly MarginView[], texts?: readonly string[]): void;
+  queueSet(pipeline: ChainableCommander, views: readonly MarginView[], texts?: readonly ViewTexts[]): void;
 }
 
-export function createMarginCache(redis: Redis, keys: Pick<RedisKeys, 'marginView'>): MarginCache {
+export function createMarginCache(
+  redis: Redis,
+  keys: Pick<RedisKeys, 'marginViewLedger' | 'marginViewMark'>,
+): MarginCache {
+  const partKeys = (accountIds: readonly string[]) =>
+    accountIds.flatMap((a) => [keys.marginViewLedger(a), keys.marginViewMark(a)]);
   return {
     async getView(accountId) {
-      return parseView(await redis.get(keys.marginView(accountId)));
+      const [ledger, mark] = await redis.mget(...partKeys([accountId]));
+      return joinView(ledger ?? null, mark ?? null);
     },
     async getViews(accountIds) {
       if (accountIds.length === 0) return [];
-      const raws = await redis.mget(...accountIds.map((a) => keys.marginView(a)));
-      return raws.map(parseView);
+      const raws = await redis.mget(...partKeys(accountIds));
+      return accountIds.map((_, i) => joinView(raws[2 * i] ?? null, raws[2 * i + 1] ?? null));
     },
     queueSet(pipeline, views, texts) {
       const chunk = 1_000;
@@ -75,7 +79,10 @@ export function createMarginCache(redis: Redis, keys: Pick<RedisKeys, 'marginVie
         const args: string[] = [];
         for (let j = i; j < Math.min(views.length, i + chunk); j++) {
           const v = views[j]!;
-          args.push(keys.marginView(v.accountId), texts?.[j] ?? viewJson(v));
+          const t = texts?.[j];
+          const ledger = t === undefined ? viewLedgerJson(v) : t.ledger;
+          if (ledger !== null) args.push(keys.marginViewLedger(v.accountId), ledger);
+          args.push(keys.marginViewMark(v.accountId), t?.mark ?? viewMarkJson(v));
         }
         pipeline.mset(...args);
       }

@@ -86,13 +86,17 @@ beforeAll(() => {
 });
 afterAll(async () => {
   for (let i = 0; i < N; i += 1_000)
-    await redis.del(...residents.slice(i, i + 1_000).map((r) => keys.marginView(r.id)));
+    await redis.del(
+      ...residents
+        .slice(i, i + 1_000)
+        .flatMap((r) => [keys.marginViewLedger(r.id), keys.marginViewMark(r.id)]),
+    );
   await redis.del(keys.marginEvents, keys.marginAlerts, keys.nearLiquidation, keys.uncomputable);
   redis.disconnect();
 });
 
 it('publishes a book over several slices: every view readable, one event per account, in order', async () => {
-  const state: PublishState = { views: new Map(), history: new Map() };
+  const state: PublishState = { views: new Map(), written: new Map(), history: new Map() };
   expect(await publish(state)).toBe(N);
   const views = await cache.getViews(residents.map((r) => r.id));
   expect(views.every((v, i) => v?.accountId === residents[i]!.id && v.summary !== null)).toBe(true);
@@ -106,7 +110,7 @@ it('publishes a book over several slices: every view readable, one event per acc
 
 it('a slice Redis refuses leaves the others published and recorded; the retry publishes that slice', async () => {
   book.updateMarket({ markets: { ETH: { ...md.markets.ETH, spot: md.markets.ETH.spot * 1.02 } as Market } });
-  const state: PublishState = { views: new Map(), history: new Map() };
+  const state: PublishState = { views: new Map(), written: new Map(), history: new Map() };
   for (const v of await cache.getViews(residents.map((r) => r.id))) if (v) state.views.set(v.accountId, v);
   const old = new Map(state.views);
   const before = (await logged()).length;

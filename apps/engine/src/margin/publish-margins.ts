@@ -8,15 +8,28 @@ import { queueAppendEvents } from '../stream/event-log.js';
 import type { MarginEvent } from '../stream/margin-events.js';
 import { type HistoryPolicy, type LastHistoryRow, needsHistoryRow } from './history-policy.js';
 import type { HistoryQueue } from './history-queue.js';
-import type { MarginCache, MarginView, StaleReason } from './margin-cache.js';
+import type { MarginCache, MarginView, StaleReason, ViewTexts } from './margin-cache.js';
 import { nearLiquidationPriority } from './near-liquidation.js';
 import type { MarginSummary } from './snapshot.js';
 import { thresholdCrossings } from './thresholds.js';
-import { marginEventJson, summaryJson, viewJson } from './view-json.js';
+import { marginEventJson, summaryJson, viewLedgerJson, viewMarkJson } from './view-json.js';
+
+/** See PublishState.written; `summaryText` is the JSON of `summary` (the same object as the view's). */
+export interface WrittenTexts {
+  readonly ledger: string;
+  readonly summary: MarginSummary | null;
+  readonly summaryText: string | null;
+}
 
 /** What the owner last published per account (seeded from Redis on takeover). */
 export interface PublishState {
   readonly views: Map<string, MarginView>;
+  /**
+   * The JSON this process last wrote for an account's view: its ledger part (a view whose ledger part
+   * is unchanged has only its mark part rewritten) and its summary (the next margin event's `previous`).
+   * Absent after a takeover or a reload: both parts are written then.
+   */
+  readonly written: Map<string, WrittenTexts>;
   readonly history: Map<string, LastHistoryRow>;
 }
 
@@ -125,7 +138,8 @@ async function publishSlice(
 ): Promise<number> {
   const now = p.now();
   const views: MarginView[] = [];
-  const viewTexts: string[] = [];
+  const viewTexts: ViewTexts[] = [];
+  const written: [string, WrittenTexts][] = [];
   const events: MarginEvent[] = [];
   const eventTexts: string[] = [];
   const ranks: (string | number)[] = [];
@@ -172,10 +186,17 @@ async function publishSlice(
       warnings: collateralWarnings(r.account, p.asOf, p.warningParams),
       requestedAt,
     };
-    // The summary's JSON is made once, for the view and its margin event.
-    const summaryText = summary === null ? 'null' : summaryJson(summary);
+    // The summary's JSON is made once, for the view and its margin event (and kept for the next one's
+    // `previous`); the ledger part is written only when it differs from what this process wrote last.
+    const summaryText = summary === null ? null : summaryJson(summary);
+    const ledger = viewLedgerJson(view, r.freshnessJson);
+    const last = p.state.written.get(r.id);
     views.push(view);
-    viewTexts.push(viewJson(view, summaryText, r.freshnessJson));
+    viewTexts.push({
+      ledger: last?.ledger === ledger ? null : ledger,
+      mark: viewMarkJson(view, summaryText ?? 'null'),
+    });
+    written.push([r.id, { ledger, summary, summaryText }]);
     ranks.push(nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets }), r.id);
     if (stale) staleFields.push(r.id, JSON.stringify(stale));
     else if (!prev || prev.status === 'stale') computable.push(r.id);
@@ -192,7 +213,13 @@ async function publishSlice(
         requestedAt,
       };
       events.push(event);
-      eventTexts.push(marginEventJson(event, summaryText));
+      eventTexts.push(
+        marginEventJson(
+          event,
+          summaryText ?? undefined,
+          previous && last?.summary === previous ? (last.summaryText ?? undefined) : undefined,
+        ),
+      );
       for (const crossing of thresholdCrossings(previous, summary, p.thresholds)) {
         crossed = true;
         const threshold: MarginEvent = {
@@ -245,6 +272,7 @@ async function publishSlice(
   if (failed) throw failed;
 
   for (const v of views) p.state.views.set(v.accountId, v);
+  for (const [id, w] of written) p.state.written.set(id, w);
   if (p.changeToMargin) {
     const readable = p.now();
     for (const e of events)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MarginEvent } from '../stream/margin-events.js';
 import type { MarginView } from './margin-cache.js';
 import type { MarginSummary } from './snapshot.js';
-import { marginEventJson, summaryJson, viewJson } from './view-json.js';
+import { joinView, marginEventJson, summaryJson, viewLedgerJson, viewMarkJson } from './view-json.js';
 
 // The hand-made serialisers must write exactly what JSON.stringify writes for the same records: the API
 // parses these views and SSE / webhook subscribers parse these events.
@@ -50,13 +50,33 @@ function view(i: number): MarginView {
 }
 
 describe('view and margin event JSON', () => {
-  it('a view is written as JSON.stringify writes it', () => {
+  it('a view is stored as two parts that join back to exactly the view JSON.stringify writes', () => {
     for (let i = 0; i < 500; i++) {
       const v = view(i);
-      expect(viewJson(v)).toBe(JSON.stringify(v));
-      if (v.summary)
-        expect(viewJson(v, summaryJson(v.summary), JSON.stringify(v.freshness))).toBe(JSON.stringify(v));
+      const ledger = viewLedgerJson(v);
+      const mark = viewMarkJson(v);
+      // Each part is what JSON.stringify writes for the same fields.
+      const { computedAt, asOf, summary: s, requestedAt, ...rest } = v;
+      expect(ledger).toBe(JSON.stringify(rest));
+      expect(mark).toBe(JSON.stringify({ computedAt, asOf, summary: s, requestedAt }));
+      if (v.summary) expect(viewMarkJson(v, summaryJson(v.summary))).toBe(mark);
+      expect(viewLedgerJson(v, JSON.stringify(v.freshness))).toBe(ledger);
+      const joined = joinView(ledger, mark);
+      expect(joined).toEqual(JSON.parse(JSON.stringify(v)));
+      // Same keys in the same order: GET margin's answer is unchanged by the split.
+      expect(JSON.stringify(joined)).toBe(JSON.stringify(v));
     }
+  });
+
+  it('a missing or foreign part joins to no view', () => {
+    const v = view(1);
+    const ledger = viewLedgerJson(v);
+    const mark = viewMarkJson(v);
+    expect(joinView(null, mark)).toBeNull();
+    expect(joinView(ledger, null)).toBeNull();
+    expect(joinView('not json', mark)).toBeNull();
+    expect(joinView(ledger, 'null')).toBeNull();
+    expect(joinView(ledger, JSON.stringify({ computedAt: 1 }))).toBeNull();
   });
 
   it('a summary with non-finite numbers is written as JSON writes it (null)', () => {
@@ -77,6 +97,10 @@ describe('view and margin event JSON', () => {
       };
       expect(marginEventJson(margin)).toBe(JSON.stringify(margin));
       expect(marginEventJson(margin, summaryJson(s))).toBe(JSON.stringify(margin));
+      if (margin.previous)
+        expect(marginEventJson(margin, summaryJson(s), summaryJson(margin.previous))).toBe(
+          JSON.stringify(margin),
+        );
       const threshold: MarginEvent = {
         type: 'threshold',
         accountId: margin.accountId,

@@ -3,6 +3,7 @@ import { createRedisConnection } from '@xmargin/jobs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkConsistency } from '../margin/consistency-check.js';
 import type { MarginView } from '../margin/margin-cache.js';
+import { viewMarkJson } from '../margin/view-json.js';
 import { createEventLogHub, type EventLogHub } from '../stream/event-log.js';
 import { marketData, positions, seedBalance, waitFor } from '../test-support/fixtures.js';
 import { REDIS_URL_TEST, startTestEngine, type TestEngine } from '../test-support/harness.js';
@@ -140,11 +141,40 @@ it('the consistency check compares a random sample with computeMargin and repair
   // A cached view gone wrong behind the owner's back.
   const good = (await marginCache.getView('acc_own_5')) as MarginView;
   await redis.set(
-    keys.marginView('acc_own_5'),
-    JSON.stringify({ ...good, summary: { ...good.summary!, equity: good.summary!.equity + 1_000 } }),
+    keys.marginViewMark('acc_own_5'),
+    viewMarkJson({ ...good, summary: { ...good.summary!, equity: good.summary!.equity + 1_000 } }),
   );
   const found = await t.engine.maintenance!.checkSample();
   expect(found).toEqual([expect.objectContaining({ accountId: 'acc_own_5', reason: 'summary' })]);
   expect((await marginCache.getView('acc_own_5'))?.summary).toEqual(good.summary);
   expect(await t.engine.maintenance!.checkSample()).toEqual([]);
+});
+
+it('a market move rewrites only the views mark parts; once Redis lost the views, every view is rewritten whole', async () => {
+  const { redis, keys, shardEvents, marginCache } = t.engine.context;
+  // The ledger parts in another (equivalent) spelling: a part the owner rewrites is back to compact JSON.
+  const spelled = async () =>
+    Promise.all(ids.map(async (id) => ((await redis.get(keys.marginViewLedger(id))) ?? '').includes('\n')));
+  for (const id of ids) {
+    const raw = (await redis.get(keys.marginViewLedger(id)))!;
+    await redis.set(keys.marginViewLedger(id), JSON.stringify(JSON.parse(raw), null, 1));
+  }
+  const movedAt = Date.now();
+  await putMarket(1.03);
+  await shardEvents.marketChanged(movedAt);
+  await waitFor(async () =>
+    (await marginCache.getViews(ids)).every((v) => v && v.computedAt >= movedAt) ? true : undefined,
+  );
+  expect(await consistent()).toBe(true);
+  expect(await spelled()).toEqual(ids.map(() => true));
+
+  // Redis loses every view (and the worker's epoch key) behind the owner's back.
+  await redis.del(...ids.flatMap((id) => [keys.marginViewLedger(id), keys.marginViewMark(id)]));
+  await redis.del(keys.viewsEpoch(t.engine.shardOwner!.leases.workerId));
+  expect((await marginCache.getViews(ids)).every((v) => v === null)).toBe(true);
+  await putMarket(1.01);
+  await shardEvents.marketChanged(Date.now());
+  await waitFor(consistent, 30_000);
+  expect(await spelled()).toEqual(ids.map(() => false));
+  expect(await redis.exists(keys.viewsEpoch(t.engine.shardOwner!.leases.workerId))).toBe(1);
 });

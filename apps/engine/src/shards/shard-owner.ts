@@ -97,7 +97,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
   const residents = new Map<string, ResidentAccount>();
   const byShard = new Map<number, Set<string>>();
   const cursors = new Map<number, string>();
-  const state: PublishState = { views: new Map(), history: new Map() };
+  const state: PublishState = { views: new Map(), written: new Map(), history: new Map() };
   let global: Global | undefined;
   let book: RiskBook | undefined;
   let stopped = false;
@@ -243,15 +243,27 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
     byShard.get(shardOf(id, p.shards))?.delete(id);
     book?.removeAccount(id);
     state.views.delete(id);
+    state.written.delete(id);
     state.history.delete(id);
   }
 
   async function publish(
-    ids: Iterable<string>,
+    changed: Iterable<string>,
     requestedAtOf: (id: string) => number,
     acknowledged?: ReadonlyMap<string, number>,
   ): Promise<void> {
     if (!global || !book) return;
+    // Redis lost its data since this process last published (restarted without persistence, flushed):
+    // what it believes published is gone, and a move would rewrite only the views' mark parts. Every
+    // resident view is compared with Redis again and rewritten.
+    const epoch = p.keys.viewsEpoch(p.workerId);
+    const lost = state.views.size > 0 && (await p.redis.exists(epoch)) === 0;
+    if (lost) {
+      p.onError(new Error('the published views are gone from Redis; rewriting them all'), 'publish');
+      state.views.clear();
+      state.written.clear();
+    }
+    const ids = lost ? [...residents.keys()] : [...changed];
     // Views not known to this process (a shard just taken over) are read from Redis first, so only
     // differences are written.
     const unknown = [...ids].filter((id) => !state.views.has(id) && residents.has(id));
@@ -260,6 +272,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       const views = await cache.getViews(slice);
       slice.forEach((id, j) => {
         const v = views[j];
+        state.written.delete(id);
         if (v) state.views.set(id, v);
         if (v?.summary) state.history.set(id, { summary: v.summary, at: v.computedAt });
       });
@@ -297,6 +310,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
           : [];
       }),
     });
+    await p.redis.set(epoch, '1', 'EX', 86_400);
   }
 
   // Shards being loaded (leased, not yet held): their accounts may be installed.
@@ -457,7 +471,10 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       serial(async () => {
         // Forget what was published: the views are compared with Redis again, so a wrong or missing
         // cached view is rewritten even when this process believes it published the right one.
-        for (const id of ids) state.views.delete(id);
+        for (const id of ids) {
+          state.views.delete(id);
+          state.written.delete(id);
+        }
         const rows = await readAccounts(ids);
         const installed = install(rows);
         await publish(installed, () => 0);

@@ -183,7 +183,7 @@ describe('positions and margin', () => {
 
   it('computes the margin from the ledger when the Redis view is missing', async () => {
     const before = (await req('GET', '/v1/accounts/acc_m1/margin', protoA)).json();
-    await t.engine.context.redis.del(t.engine.context.keys.marginView('acc_m1'));
+    await t.engine.context.redis.del(t.engine.context.keys.marginViewMark('acc_m1'));
     const after = await req('GET', '/v1/accounts/acc_m1/margin', protoA);
     expect(after.statusCode).toBe(200);
     expect(after.json().inputHash).toBe(before.inputHash);
