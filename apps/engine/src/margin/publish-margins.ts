@@ -17,6 +17,11 @@ import { marginEventJson, summaryJson, viewLedgerJson, viewMarkJson } from './vi
 /** See PublishState.written; `summaryText` is the JSON of `summary` (the same object as the view's). */
 export interface WrittenTexts {
   readonly ledger: string;
+  /** What the ledger part was made from: the same again gives the same text, not made again. */
+  readonly resident: ResidentAccount;
+  readonly paramsVersion: number | null;
+  readonly stale: StaleReason | undefined;
+  readonly warnings: string;
   readonly summary: MarginSummary | null;
   readonly summaryText: string | null;
 }
@@ -173,6 +178,8 @@ async function publishSlice(
     )
       continue;
     const requestedAt = Math.max(prev?.requestedAt ?? 0, changeAt);
+    const warnings = collateralWarnings(r.account, p.asOf, p.warningParams);
+    const warningsText = warnings.length === 0 ? '[]' : JSON.stringify(warnings);
     const view: MarginView = {
       accountId: r.id,
       computedAt: now,
@@ -183,20 +190,39 @@ async function publishSlice(
       ...(stale ? { stale } : {}),
       summary,
       freshness: r.freshness,
-      warnings: collateralWarnings(r.account, p.asOf, p.warningParams),
+      warnings,
       requestedAt,
     };
     // The summary's JSON is made once, for the view and its margin event (and kept for the next one's
     // `previous`); the ledger part is written only when it differs from what this process wrote last.
+    // A market move changes none of the ledger part's inputs: it is not even made then.
     const summaryText = summary === null ? null : summaryJson(summary);
-    const ledger = viewLedgerJson(view, r.freshnessJson);
     const last = p.state.written.get(r.id);
+    const ledger =
+      last !== undefined &&
+      last.resident === r &&
+      last.paramsVersion === p.paramsVersion &&
+      last.stale === stale &&
+      last.warnings === warningsText
+        ? last.ledger
+        : viewLedgerJson(view, r.freshnessJson);
     views.push(view);
     viewTexts.push({
       ledger: last?.ledger === ledger ? null : ledger,
       mark: viewMarkJson(view, summaryText ?? 'null'),
     });
-    written.push([r.id, { ledger, summary, summaryText }]);
+    written.push([
+      r.id,
+      {
+        ledger,
+        resident: r,
+        paramsVersion: p.paramsVersion,
+        stale,
+        warnings: warningsText,
+        summary,
+        summaryText,
+      },
+    ]);
     ranks.push(nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets }), r.id);
     if (stale) staleFields.push(r.id, JSON.stringify(stale));
     else if (!prev || prev.status === 'stale') computable.push(r.id);

@@ -72,18 +72,19 @@ export function collateralWarnings(
 ): { code: string; path: string; message: string }[] {
   const out: { code: string; path: string; message: string }[] = [];
   const maxAge = params.collateralMaxAgeSeconds;
+  // Runs for every published view (each account of a market move): the path is made only for a warning.
+  const path = (i: number) => formatIssuePath(['account', 'collateral', i]);
   (account.collateral ?? []).forEach((c, i) => {
-    const path = formatIssuePath(['account', 'collateral', i]);
     if (maxAge !== null && c.observedAt !== undefined && asOf - c.observedAt > maxAge) {
       out.push({
         code: 'COLLATERAL_STALE',
-        path,
+        path: path(i),
         message: `${c.asset} balance observed ${asOf - c.observedAt}s before asOf (limit ${maxAge}s) counts at zero`,
       });
     } else if (!params.assets[c.asset]) {
       out.push({
         code: 'COLLATERAL_UNSUPPORTED',
-        path,
+        path: path(i),
         message: `${c.asset} is not an accepted collateral asset and counts at zero`,
       });
     }

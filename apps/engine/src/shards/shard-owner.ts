@@ -9,7 +9,11 @@ import { type GlobalInputs, loadGlobalInputs } from '../margin/global-inputs.js'
 import type { HistoryPolicy } from '../margin/history-policy.js';
 import { createHistoryQueue, type HistoryQueue } from '../margin/history-queue.js';
 import { createMarginCache, type MarginView } from '../margin/margin-cache.js';
-import { type PublishState, publishMargins } from '../margin/publish-margins.js';
+import {
+  type PublishMarginsParameters,
+  type PublishState,
+  publishMargins,
+} from '../margin/publish-margins.js';
 import type { RedisKeys } from '../redis-keys.js';
 import { type ResidentAccount, residentAccount } from './resident-account.js';
 import {
@@ -266,7 +270,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
     const ids = lost ? [...residents.keys()] : [...changed];
     // Views not known to this process (a shard just taken over) are read from Redis first, so only
     // differences are written.
-    const unknown = [...ids].filter((id) => !state.views.has(id) && residents.has(id));
+    const unknown = ids.filter((id) => !state.views.has(id) && residents.has(id));
     for (let i = 0; i < unknown.length; i += 1_000) {
       const slice = unknown.slice(i, i + 1_000);
       const views = await cache.getViews(slice);
@@ -277,7 +281,19 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
         if (v?.summary) state.history.set(id, { summary: v.summary, at: v.computedAt });
       });
     }
-    const b = book;
+    const accounts: PublishMarginsParameters['accounts'][number][] = [];
+    for (const id of ids) {
+      const resident = residents.get(id);
+      const entry = book.get(id);
+      if (!resident || !entry) continue;
+      const acknowledgeAt = acknowledged?.get(id);
+      accounts.push({
+        resident,
+        entry,
+        requestedAt: requestedAtOf(id),
+        ...(acknowledgeAt === undefined ? {} : { acknowledgeAt }),
+      });
+    }
     const g = global;
     await publishMargins({
       redis: p.redis,
@@ -294,21 +310,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       warningParams: g.warningParams,
       owned: (id) => residents.has(id),
       ...(p.changeToMargin ? { changeToMargin: p.changeToMargin } : {}),
-      accounts: [...ids].flatMap((id) => {
-        const r = residents.get(id);
-        const entry = b.get(id);
-        const acknowledgeAt = acknowledged?.get(id);
-        return r && entry
-          ? [
-              {
-                resident: r,
-                entry,
-                requestedAt: requestedAtOf(id),
-                ...(acknowledgeAt === undefined ? {} : { acknowledgeAt }),
-              },
-            ]
-          : [];
-      }),
+      accounts,
     });
     await p.redis.set(epoch, '1', 'EX', 86_400);
   }
