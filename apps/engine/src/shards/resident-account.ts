@@ -70,24 +70,26 @@ export function collateralWarnings(
   asOf: number,
   params: Pick<RiskParams, 'collateralMaxAgeSeconds' | 'assets'>,
 ): { code: string; path: string; message: string }[] {
+  // Runs for every published view (each account of a market move): a plain loop, and the path is made
+  // only for a warning.
   const out: { code: string; path: string; message: string }[] = [];
   const maxAge = params.collateralMaxAgeSeconds;
-  // Runs for every published view (each account of a market move): the path is made only for a warning.
-  const path = (i: number) => formatIssuePath(['account', 'collateral', i]);
-  (account.collateral ?? []).forEach((c, i) => {
+  const collateral = account.collateral ?? [];
+  for (let i = 0; i < collateral.length; i++) {
+    const c = collateral[i]!;
     if (maxAge !== null && c.observedAt !== undefined && asOf - c.observedAt > maxAge) {
       out.push({
         code: 'COLLATERAL_STALE',
-        path: path(i),
+        path: formatIssuePath(['account', 'collateral', i]),
         message: `${c.asset} balance observed ${asOf - c.observedAt}s before asOf (limit ${maxAge}s) counts at zero`,
       });
     } else if (!params.assets[c.asset]) {
       out.push({
         code: 'COLLATERAL_UNSUPPORTED',
-        path: path(i),
+        path: formatIssuePath(['account', 'collateral', i]),
         message: `${c.asset} is not an accepted collateral asset and counts at zero`,
       });
     }
-  });
+  }
   return out;
 }
