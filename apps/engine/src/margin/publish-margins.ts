@@ -293,9 +293,16 @@ async function publishSlice(
     { key: p.keys.marginAlerts, when: (e) => e.type === 'threshold' },
     eventTexts,
   );
-  const replies = (await pipeline.exec()) ?? [];
-  const failed = replies.find(([err]) => err !== null)?.[0];
-  if (failed) throw failed;
+  const failed = await pipeline.exec().then(
+    (replies) => replies?.find(([err]) => err !== null)?.[0],
+    (err: unknown) => err ?? new Error('Redis pipeline failed'),
+  );
+  if (failed) {
+    // Some of the slice's writes may have run: what this process wrote for these views is unknown, so
+    // their next publish writes both parts.
+    for (const [id] of written) p.state.written.delete(id);
+    throw failed;
+  }
 
   for (const v of views) p.state.views.set(v.accountId, v);
   for (const [id, w] of written) p.state.written.set(id, w);
