@@ -136,45 +136,64 @@ describe.each(models)('fast path (shared risk arrays) == computeMargin path, $mo
     expect(left).toBeGreaterThan(0);
   });
 
-  it('portfolio: a ladder of accounts liquidated one price step after another, none of them missed', () => {
-    // A large long account sold off in slices drives ETH down round after round; the others hold
-    // the same long perps with more and more cash, so each turns liquidatable a few rounds later
-    // than the one before, after rounds in which the bound left it out.
-    const perp = (quantity: number) =>
-      ({
-        type: 'perp',
-        underlying: 'ETH',
-        quantity,
-        entryPrice: 2000,
-        funding: 0,
-        chain: 'arbitrum',
-      }) as const;
-    // Cash per rung where each model's requirement puts the rungs (pmrm-2 charges these perps more).
-    const [cash, step] = m.pmrm2 ? [4_000, 100] : [3_500, 40];
-    const accounts: StressAccount[] = [
-      { id: 'driver', cash: { arbitrum: 100_000 }, positions: [perp(400)] },
-      ...Array.from({ length: 30 }, (_, i) => ({
-        id: `rung-${String(i).padStart(2, '0')}`,
-        cash: { arbitrum: cash + step * i },
-        positions: [perp(10)],
-      })),
-    ];
-    const doc = m.document(accounts, {
-      shocks: { ETH: 0.9 },
-      depth: { ETH: { model: 'exp', usdFor2pct: 5e5 } },
-      policy: { kind: 'full', closeFactor: 0.5, penalty: 0 },
-      modes: ['portfolio'],
-      maxRounds: 40,
-    });
-    const r = runStressReference(doc);
-    const rounds = r.modes.portfolio!.rounds;
-    // Rungs are first liquidated in many different rounds.
-    const first = new Map<string, number>();
-    for (const round of rounds)
-      for (const l of round.liquidated) if (!first.has(l.unit)) first.set(l.unit, round.round);
-    expect(new Set([...first.values()]).size).toBeGreaterThan(3);
-    expect(sideBySide(doc)).toBeGreaterThan(0);
-  });
+  const perp = (quantity: number) =>
+    ({ type: 'perp', underlying: 'ETH', quantity, entryPrice: 2000, funding: 0, chain: 'arbitrum' }) as const;
+  const put = (quantity: number) =>
+    ({
+      type: 'option',
+      underlying: 'ETH',
+      expiry: STRESS_EXPIRY,
+      strike: 1800,
+      right: 'put',
+      quantity,
+      chain: 'arbitrum',
+    }) as const;
+  const future = (quantity: number) =>
+    ({
+      type: 'future',
+      underlying: 'ETH',
+      expiry: STRESS_EXPIRY,
+      quantity,
+      entryPrice: 2010,
+      chain: 'arbitrum',
+    }) as const;
+  // Rungs of long perps, and of short puts with long futures; cash per rung where each model's
+  // requirement spreads their liquidations over rounds (pmrm-2 charges the perps more).
+  const ladders = [
+    { rungs: 'long perps', positions: [perp(10)], cash: m.pmrm2 ? 4_000 : 3_500, step: m.pmrm2 ? 100 : 40 },
+    { rungs: 'short puts and long futures', positions: [put(-10), future(3)], cash: 2_000, step: 200 },
+  ];
+
+  it.each(ladders)(
+    'portfolio: a ladder of $rungs liquidated one price step after another, none missed',
+    (ladder) => {
+      // A large long account sold off in slices drives ETH down round after round; the rungs hold the
+      // same positions with more and more cash, so each turns liquidatable some rounds later than the
+      // one before, after rounds in which the bound may leave it out.
+      const accounts: StressAccount[] = [
+        { id: 'driver', cash: { arbitrum: 100_000 }, positions: [perp(400)] },
+        ...Array.from({ length: 30 }, (_, i) => ({
+          id: `rung-${String(i).padStart(2, '0')}`,
+          cash: { arbitrum: ladder.cash + ladder.step * i },
+          positions: ladder.positions,
+        })),
+      ];
+      const doc = m.document(accounts, {
+        shocks: { ETH: 0.9 },
+        depth: { ETH: { model: 'exp', usdFor2pct: 5e5 } },
+        policy: { kind: 'full', closeFactor: 0.5, penalty: 0 },
+        modes: ['portfolio'],
+        maxRounds: 40,
+      });
+      const r = runStressReference(doc);
+      // Rungs are first liquidated in several different rounds.
+      const first = new Map<string, number>();
+      for (const round of r.modes.portfolio!.rounds)
+        for (const l of round.liquidated) if (!first.has(l.unit)) first.set(l.unit, round.round);
+      expect(new Set([...first.values()]).size).toBeGreaterThan(3);
+      expect(sideBySide(doc)).toBeGreaterThan(0);
+    },
+  );
 
   it('agrees on sell-only cascades with long rounds and partial liquidations', () => {
     fc.assert(
