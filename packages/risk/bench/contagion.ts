@@ -19,10 +19,19 @@
 // showed every full collection inside a stress run started by "external memory pressure": V8 collects the
 // whole heap (the document and the resident book, about 600 MB: about a second) whenever ArrayBuffer
 // memory grows 64 MB past its level at the last collection; isolated took two, cross one, and now none.
-// What is left: portfolio's run store (typed arrays shared with the book) still brings on one; its
-// units' build and round 1 cost 4-5 refreshes and each later round about one (every unit re-aggregated:
-// both assets move every round), so it needs rounds cheaper than a refresh (skip the units whose excess a
-// move cannot consume); isolated's round 1 (300,000 units built, about 50,000 liquidated) about 7.
+// Then a portfolio round re-margins only the units a move could make liquidatable (fast-evaluator.ts
+// `reachOf`, `unmoved`: a bound per unit of each instrument on what the move can do to a unit's excess;
+// rounds 2..8 went from about 7 refreshes to 1.3-2). Before, one run: isolated 1.13, cross 0.64,
+// portfolio 1.53, 3 modes 0.66 (8.3 s; refresh 405 ms); after, five runs: isolated 1.38 / 1.16 / 1.16 /
+// 1.15 / 1.61, cross 0.76 / 0.65 / 0.65 / 0.68 / 0.95, portfolio 1.13 / 0.96 / 0.99 / 0.91 / 0.87, 3 modes
+// 0.79 / 0.58 / 0.72 / 0.64 / 1.02 (8.4 / 7.5 / 8.2 / 7.5 / 9.3 s; refresh 345 / 419 / 367 / 376 / 294
+// ms; the fifth run a slow spell for all but portfolio). What is left: portfolio's units' build and round
+// 1 cost 5-8 refreshes (about 1.5 s of build and aggregation, and in most runs a one-second full
+// collection started by its run store: typed arrays, about 35 MB, shared with the book's kernel, on top
+// of the resident book's 35 MB since the last collection). The run store in JS arrays (off ArrayBuffer
+// memory) measured slower in the book section (full-book and 1% ETH refreshes, holey or packed arrays:
+// 5-20%, noisy), so it stays typed; sizing the book's store up front (no doubling garbage) did not avoid
+// the collection. Isolated's round 1 (300,000 units built, about 50,000 liquidated) about 7 refreshes.
 import {
   createRiskBook,
   type Market,

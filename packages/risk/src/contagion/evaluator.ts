@@ -30,7 +30,12 @@ export interface UnitFigures {
  * a fast one keeps shared per-instrument arrays. Both must give the same figures.
  */
 export interface UnitEvaluator {
-  /** The figures of `units` at `state`, at each unit's `index` (other entries are left as they were). */
+  /**
+   * The figures of `units` at `state`, at each unit's `index` (other entries are left as they were).
+   * A unit's figures are exact wherever its excess E - M is negative; a fast evaluator may leave a
+   * unit's earlier figures (with E - M >= 0) where it proves the move keeps its excess >= 0: a run reads
+   * figures only to find and size the liquidatable units.
+   */
   evaluate(state: PriceState, units: readonly StressUnit[]): UnitFigures;
   /** The unit's holdings or cash were rewritten by a settlement. */
   changed(unit: StressUnit): void;

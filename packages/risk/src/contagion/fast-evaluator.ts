@@ -18,7 +18,7 @@ import {
   overflowError,
   type Requirement,
 } from '../book/aggregate.js';
-import { createInstrumentTable, OPTION } from '../book/instrument-table.js';
+import { createInstrumentTable, OPTION, PERP as PERP_KIND } from '../book/instrument-table.js';
 import { isPmrm2, type ModelContext } from '../book/model-context.js';
 import { createRiskArrays, revalueUnderlying, valueNew } from '../book/risk-arrays.js';
 import { createRunStore, reserveLegs, reserveSegments } from '../book/run-store.js';
@@ -97,7 +97,11 @@ function grownFloat(a: number[], size: number): number[] {
  * indexed by run or by unit, and a position's instrument is found (its market data checked) once per
  * stress run, whichever mode meets it first.
  *
- * `portfolio` units are runs of legs margined by the kernel, as `computeMargin` margins them.
+ * `portfolio` units are runs of legs margined by the kernel, as `computeMargin` margins them. After
+ * a move, a unit whose excess the move provably cannot take below 0 (a bound per unit of each holding,
+ * `reachOf`, summed against the unit's excess less the bounds of earlier such moves, `unmoved`) keeps
+ * its figures: every unit is exposed to both assets of a typical book, and re-aggregating each of
+ * them every round cost a full refresh a round.
  * `cross` and `isolated` read each position once per evaluation (their requirements go position by
  * position) and need of the kernel only the marks: their runs are the positions as given, with no
  * legs to sort or merge. Their equity is summed position by position (off `computeMargin`'s leg-order
@@ -197,6 +201,9 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   let maintenance: number[] = doubles(0);
   let dirty: number[] = [];
   let stale: number[] = [];
+  /** Portfolio: the unit's excess less the bounds of the moves since (`unmoved`), and the move it follows. */
+  let slack: number[] = doubles(0);
+  let slackAt: number[] = [];
 
   /** Makes room for a mode of `unitCount` units; the runs of the mode before are dropped. */
   function startMode(mode: StressMode, unitCount: number): void {
@@ -212,7 +219,10 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       maintenance = doubles(unitCount);
       dirty = ints(unitCount);
       stale = ints(unitCount);
+      slack = doubles(unitCount);
+      slackAt = ints(unitCount);
     }
+    slackAt.fill(-2, 0, unitCount);
     runOf.fill(-1, 0, unitCount);
     dirty.fill(0, 0, unitCount);
     stale.fill(0, 0, unitCount);
@@ -548,6 +558,20 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     runSubHi[r] = store.segCount;
   }
 
+  // Portfolio mode: what a price move can do to a unit's excess (E - M), per unit of each holding
+  // (see `reachOf`), and the size of the terms its figures sum (their rounding), per instrument and per
+  // underlying's base; `moves` counts the moves of the risk arrays.
+  let reach: number[] = doubles(0);
+  let size: number[] = doubles(0);
+  const baseReach: number[] = [];
+  const baseSize: number[] = [];
+  /** The risk array rows, marks, spots, base moves and expiry constants before the move. */
+  let before: number[] = doubles(0);
+  const spotBefore: number[] = [];
+  const moveBefore: number[][] = [];
+  const groupBefore: number[] = [];
+  let moves = 0;
+
   /** Moves the risk arrays to `state`: revalues the underlyings whose spot changed. */
   function moveTo(state: PriceState): void {
     moved.fill(0);
@@ -555,6 +579,8 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     if (state === current) return;
     for (let a = 0; a < nAssets; a++) if (state.prices[a] !== current.prices[a]) moved[a] = 1;
     current = state;
+    moves++;
+    if (byLegs) keepBefore();
     for (let u = 0; u < table.underlyings.length; u++) {
       const a = universeIndex(u);
       if (a >= 0 && moved[a] === 1) {
@@ -562,10 +588,179 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
         revision[u]!++;
       }
     }
+    if (byLegs) reachOf();
     for (let i = 1; i < lists.length; i++) {
       const list = lists[i]!;
       for (let j = 0; j < list.length; j++) if (moved[list[j]!] === 1) listMoved[i] = 1;
     }
+  }
+
+  /** Keeps what `reachOf` compares the moved risk arrays with. */
+  function keepBefore(): void {
+    const values = arrays.values;
+    const count = Math.min(table.size * arrays.stride, values.length);
+    if (before.length < count) before = doubles(Math.max(count, 2 * before.length));
+    for (let i = 0; i < count; i++) before[i] = values[i]!;
+    for (let u = 0; u < arrays.spot.length; u++) {
+      spotBefore[u] = arrays.spot[u]!;
+      const move = arrays.baseMove[u]!;
+      let row = moveBefore[u];
+      if (row === undefined || row.length < move.length) {
+        row = doubles(move.length);
+        moveBefore[u] = row;
+      }
+      for (let s = 0; s < move.length; s++) row[s] = move[s]!;
+    }
+    for (let g = 0; g < arrays.staticDiscount.length; g++) {
+      groupBefore[3 * g] = arrays.staticDiscount[g]!;
+      groupBefore[3 * g + 1] = arrays.shortDiscount[g]!;
+      groupBefore[3 * g + 2] = arrays.basisFactor[g]!;
+    }
+  }
+
+  /**
+   * After a move: per instrument, a bound on how much one unit of it (either sign) can change a
+   * portfolio unit's excess E - M, `reach`, and per underlying the same for one unit of risk-cancelling
+   * base, `baseReach` (exact bounds in real arithmetic, from the rows before and after the move).
+   * `aggregateSegment` makes M of a segment -mmFactor * min(basis, min_s w_s * scenario_s) plus or
+   * less contingencies: a minimum moves by at most the largest move of its arguments, |min(0, a, b)|
+   * by at most max(|da|, |db|), an expiry's discounted value v * (v >= 0 ? L : H), or -|.| of it in a
+   * skew scenario, by at most max(|L|, |H|) * |dv|, and the contingencies by |dS| * rate * quantity
+   * (linear quantity and naked shorts are each at most the sum of |q|). So per unit of |q|: the mark's
+   * move (equity) plus max(|mmFactor|, 1) * (max(max|w| * scenario move, |basisFactor| * basis move)
+   * + |dS| * largest contingency rate), where an option's scenario move is its largest scenario value
+   * move times max(|L|, |H|) plus its mark's move (the expiry's mark is subtracted) and its basis move
+   * its largest basis value move plus its mark's move. An expiry whose constants changed (or NaN)
+   * bounds nothing: Infinity. `size`: at least the magnitude of every term an instrument's unit adds to
+   * the figures, before or after the move (their rounding is a few ulps of the sum of those).
+   */
+  function reachOf(): void {
+    const count = table.size;
+    reach = grownFloat(reach, count);
+    size = grownFloat(size, count);
+    const values = arrays.values;
+    const R = arrays.stride;
+    const F = Math.max(Math.abs(kernel.mmFactor), 1);
+    const known = Math.min(count * R, before.length);
+    for (let id = 0; id < count; id++) {
+      const kind = table.kind[id]!;
+      const u = table.underlying[id]!;
+      const o = id * R;
+      if (kind < 0 || o + R > known || u >= arrays.spot.length) {
+        reach[id] = kind < 0 ? 0 : Number.POSITIVE_INFINITY;
+        size[id] = kind < 0 ? 0 : Number.POSITIVE_INFINITY;
+        continue;
+      }
+      const mk = arrays.kernel[u]!;
+      const n = mk.n;
+      let big = 0;
+      let scenario = 0;
+      for (let s = 0; s < n; s++) {
+        const a = values[o + s]!;
+        const b = before[o + s]!;
+        scenario = Math.max(scenario, Math.abs(a - b));
+        big = Math.max(big, Math.abs(a), Math.abs(b));
+      }
+      let basis = 0;
+      for (let s = n; s < n + 3; s++) big = Math.max(big, Math.abs(values[o + s]!), Math.abs(before[o + s]!));
+      basis = Math.max(
+        Math.abs(values[o + n]! - before[o + n]!),
+        Math.abs(values[o + n + 1]! - before[o + n + 1]!),
+      );
+      const mark = Math.abs(values[o + n + 2]! - before[o + n + 2]!);
+      let maxW = 0;
+      for (let s = 0; s < n; s++) maxW = Math.max(maxW, Math.abs(mk.weight[s]!));
+      const rate = Math.max(Math.abs(mk.perpPercent), Math.abs(mk.optionPercent));
+      const S = Math.max(Math.abs(arrays.spot[u]!), Math.abs(spotBefore[u]!));
+      const dS = Math.abs(arrays.spot[u]! - spotBefore[u]!);
+      let discount = 0;
+      let factor = 0;
+      if (kind !== PERP_KIND) {
+        const g = table.group[id]!;
+        const L = arrays.staticDiscount[g]!;
+        const H = arrays.shortDiscount[g]!;
+        const bf = arrays.basisFactor[g]!;
+        if (L !== groupBefore[3 * g] || H !== groupBefore[3 * g + 1] || bf !== groupBefore[3 * g + 2]) {
+          reach[id] = Number.POSITIVE_INFINITY;
+          size[id] = Number.POSITIVE_INFINITY;
+          continue;
+        }
+        discount = Math.max(Math.abs(L), Math.abs(H));
+        factor = Math.abs(bf);
+      }
+      const option = kind === OPTION;
+      const inScenarios = option ? scenario * discount + mark : scenario;
+      const inBasis = kind === PERP_KIND ? 0 : option ? basis + mark : basis;
+      reach[id] = mark + F * (Math.max(maxW * inScenarios, factor * inBasis) + dS * rate);
+      size[id] = big * (1 + F * (1 + maxW) * (1 + discount + factor)) + F * S * rate;
+    }
+    for (let u = 0; u < table.underlyings.length; u++) {
+      if (u >= arrays.spot.length || moveBefore[u] === undefined) {
+        baseReach[u] = Number.POSITIVE_INFINITY;
+        baseSize[u] = Number.POSITIVE_INFINITY;
+        continue;
+      }
+      const mk = arrays.kernel[u]!;
+      const move = arrays.baseMove[u]!;
+      const was = moveBefore[u]!;
+      let maxW = 0;
+      let dMove = 0;
+      let bigMove = 0;
+      for (let s = 0; s < mk.n; s++) {
+        maxW = Math.max(maxW, Math.abs(mk.weight[s]!));
+        dMove = Math.max(dMove, Math.abs(move[s]! - was[s]!));
+        bigMove = Math.max(bigMove, Math.abs(move[s]!), Math.abs(was[s]!));
+      }
+      const S = Math.max(Math.abs(arrays.spot[u]!), Math.abs(spotBefore[u]!));
+      const dS = Math.abs(arrays.spot[u]! - spotBefore[u]!);
+      const rate = Math.abs(mk.basePercent);
+      // The base's mark: its amount at spot (PMRM v1), its value (pmrm-2, fixed here).
+      const unit = pmrm2 ? 0 : dS / kernel.stablePrice;
+      const unitSize = pmrm2 ? 1 : S / kernel.stablePrice;
+      baseReach[u] = unit + F * (maxW * dMove + dS * rate);
+      baseSize[u] = (unitSize + bigMove) * (1 + F * (1 + maxW)) + F * S * rate;
+    }
+  }
+
+  /**
+   * Portfolio mode, a unit exposed to the move: true when the move provably leaves its excess >= 0
+   * (`computeMargin` would not find it liquidatable), its figures left as they were. Its slack (the
+   * excess last computed, less the bounds of the moves since) is then reduced by this move's bound:
+   * the sum of |q| * reach over its legs and |base| * baseReach over its segments. Only a unit whose
+   * slack follows every move (it was evaluated at the state before) is tested, and the slack must
+   * exceed the bound by more than the rounding of the figures (ROUNDING per term of the sum of the
+   * sizes of the terms, at least 1e-9 of it).
+   */
+  function unmoved(k: number, r: number): boolean {
+    if (slackAt[k] !== moves - 1) return false;
+    const P = divisor;
+    const inst = store.inst;
+    const qty = store.qty;
+    let bound = 0;
+    let total = Math.abs(runCash[r]!) + Math.abs(runOther[r]! / P) + Math.abs(runHaircutMm[r]! / P);
+    const lo = runLo[r]!;
+    const hi = runHi[r]!;
+    for (let i = lo; i < hi; i++) {
+      const q = Math.abs(qty[i]!);
+      const id = inst[i]!;
+      bound += q * reach[id]!;
+      total += q * size[id]!;
+    }
+    const segLo = runSubLo[r]!;
+    const segHi = runSubHi[r]!;
+    for (let j = segLo; j < segHi; j++) {
+      const b = Math.abs(store.segBase[j]!);
+      total += Math.abs(store.segKonst[j]!);
+      if (b === 0) continue;
+      const u = store.segU[j]!;
+      bound += b * baseReach[u]!;
+      total += b * baseSize[u]!;
+    }
+    const room = Math.max(1e-9, ROUNDING * (hi - lo + segHi - segLo + 8)) * total;
+    const left = slack[k]! - bound * (1 + 1e-9);
+    if (!(left > room)) return false;
+    slack[k] = left;
+    return true;
   }
 
   // Cross mode: a short option's charge per unit, mark plus optionMmFactor times its add-on, per
@@ -715,6 +910,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
           if (!accountTotals(kernel, terms, store, segLo, segHi, totals)) throw overflowError(totals);
           equity[k] = totals.equity;
           maintenance[k] = totals.maintenanceRequirement;
+          slack[k] = totals.equity - totals.maintenanceRequirement;
           return;
         }
         const isolated = mode === 'isolated';
@@ -750,8 +946,9 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
               refresh(u, r);
               stale[k] = 0;
               dirty[k] = 1;
-            } else if (listMoved[runExposed[r]!] === 1) dirty[k] = 1;
+            } else if (listMoved[runExposed[r]!] === 1 && !(byLegs && unmoved(k, r))) dirty[k] = 1;
             if (dirty[k] === 1) margin(u, k, r);
+            slackAt[k] = moves;
           }
           return { equity, maintenance };
         },
