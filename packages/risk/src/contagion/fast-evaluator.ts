@@ -401,12 +401,19 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
    */
   function positionsOf(u: StressUnit, from = -1): number {
     if (from >= 0) {
-      // Run `from`'s positions: the instruments as found, the quantities the unit's now.
-      const positions = u.positions;
+      // Run `from`'s positions: the instruments as found, the quantities the unit's now (its positions
+      // read off the account's list, as below: `u.positions` makes a list per call for an isolated unit).
+      const all = u.account.positions ?? [];
+      const chain = u.chain;
       const at = runLo[from]!;
-      const m = positions.length;
+      const m = u.positionCount;
       legs = positionLegs(m, legs);
-      for (let i = 0; i < m; i++) setLeg(i, posInst[at + i]!, u, i, positions[i]!);
+      for (let i = 0, j = 0; i < m; j++) {
+        const p = all[j]!;
+        if (chain !== undefined && p.chain !== chain) continue;
+        setLeg(i, posInst[at + i]!, u, i, p);
+        i++;
+      }
       return m;
     }
     const all = u.account.positions ?? [];

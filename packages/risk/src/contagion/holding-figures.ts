@@ -7,7 +7,11 @@ import { pmrm2OptionValue } from '../pmrm2/pmrm2-pricing.js';
 import { black76Greeks } from '../pricing/greeks.js';
 import type { PriceState } from './evaluator.js';
 import type { AssetUniverse } from './price-state.js';
+import type { StressCollateral, StressPosition } from './types.js';
 import type { StressUnit } from './units.js';
+
+const NONE: readonly StressCollateral[] = [];
+const NO_POSITIONS: readonly StressPosition[] = [];
 
 /**
  * What units hold, per holding (collateral first, then positions, each in input order), at one price
@@ -118,10 +122,15 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
   const P = ctx.stablePrice;
   room(u.collateralCount + u.positionCount);
   let w = 0;
-  const collateral = u.collateral;
-  for (let i = 0; i < collateral.length; i++) {
-    const c = collateral[i]!;
-    const amount = u.amount(i, c);
+  // The account's own lists, filtered by the unit's chain (the unit's `collateral` and `positions` would
+  // make a list per call for an isolated unit); a closed unit counts none.
+  const chainOf = u.chain;
+  const allCollateral = u.account.collateral ?? NONE;
+  const nc = u.collateralCount;
+  for (let i = 0, j = 0; i < nc; j++) {
+    const c = allCollateral[j]!;
+    if (chainOf !== undefined && c.chain !== chainOf) continue;
+    const amount = u.amount(i++, c);
     const { flowInto, price } = collateralSource(ctx, c.asset);
     if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset: c.asset } });
     const value = (amount * price) / P;
@@ -131,18 +140,32 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
     heldFlow[w] = amount;
     heldValue[w++] = value;
   }
-  const positions = u.positions;
-  for (let index = 0; index < positions.length; index++) {
-    const p = positions[index]!;
+  const allPositions = u.account.positions ?? NO_POSITIONS;
+  const np = u.positionCount;
+  // The market and asset index of the last underlying met (a unit's positions are of one or two).
+  let lastUnderlying: string | undefined;
+  let market: ReturnType<typeof ctx.markets.get>;
+  let asset = 0;
+  for (let held = 0, j = 0; held < np; j++) {
+    const p = allPositions[j]!;
     const { chain } = p;
+    if (chainOf !== undefined && chain !== chainOf) continue;
+    const index = held++;
     const q = u.quantity(index, p);
-    const m = ctx.markets.get(p.underlying);
-    if (!m)
-      throw new AppError('RISK__MISSING_MARKET', { context: { underlying: p.underlying, position: index } });
+    if (p.underlying !== lastUnderlying) {
+      market = ctx.markets.get(p.underlying);
+      if (!market)
+        throw new AppError('RISK__MISSING_MARKET', {
+          context: { underlying: p.underlying, position: index },
+        });
+      lastUnderlying = p.underlying;
+      asset = universe.index.get(p.underlying)!;
+    }
+    const m = market!;
     const S = m.spot;
     heldChain[w] = chain;
     heldNotional[w] = (Math.abs(q) * S) / P;
-    heldAsset[w] = universe.index.get(p.underlying)!;
+    heldAsset[w] = asset;
     if (p.type === 'perp') {
       const Fp = m.perpPrice;
       if (Fp === undefined) {
