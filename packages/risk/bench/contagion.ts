@@ -32,6 +32,26 @@
 // memory) measured slower in the book section (full-book and 1% ETH refreshes, holey or packed arrays:
 // 5-20%, noisy), so it stays typed; sizing the book's store up front (no doubling garbage) did not avoid
 // the collection. Isolated's round 1 (300,000 units built, about 50,000 liquidated) about 7 refreshes.
+// Then an isolated unit's holding figures (read twice per liquidatable unit: at the oracle and at the
+// execution prices) and its run's quantities after a slice are read off its account's lists, filtered by
+// chain, not through the unit's `positions` / `collateral` (a new list per call), and the market once per
+// underlying met rather than per position (holding-figures.ts `readHoldings` was 0.5 s of a 4.1 s
+// isolated run; CPU profile). Isolated alone, six runs each, interleaved before / after: 1.21 / 1.08 /
+// 1.06 / 1.17 / 1.03 / 1.27 before, 1.09 / 0.91 / 1.34 / 0.73 / 1.02 / 1.00 after (4.2-4.9 s before,
+// 4.3-5.2 s after; the refresh 320-520 ms: the ratio moves with the refresh more than with the change).
+// The whole section after, seven runs: isolated 1.25 / 1.06 / 1.15 / 1.27 / 1.34 / 1.23 / 1.18, cross
+// 0.90 / 0.66 / 0.65 / 0.67 / 0.82 / 0.70 / 0.72, portfolio 1.12 / 0.69 / 1.08 / 1.24 / 1.25 / 1.13 /
+// 1.23, 3 modes 0.70 / 0.67 / 0.67 / 0.86 / 0.90 / 0.81 / 0.86 (isolated 3.1-3.9 s; refresh 242 / 271 /
+// 250 / 257 / 254 / 256 / 298 ms, a fast spell of the refresh: every mode's ratio is up, portfolio's
+// too, whose path did not change; two runs of the section before, interleaved with two of these, had
+// refreshes of 400 / 435 ms and isolated 1.08 / 0.89). What is left for isolated (CPU profile, 100,000 accounts): rounds 2..10 re-margin
+// all 300,000 units every round (both assets move every round; about 55 ms a round in `positionMargin`
+// and 45 ms in the loops over the units in `evaluate` and `simulateMode`); a skip bound as portfolio's
+// `unmoved` needs a loop over each unit's positions about as long as `positionMargin`'s own, unless it
+// is coarser (per unit and asset the sum of |q|, against the largest reach of that asset's
+// instruments); round 1 builds 300,000 runs (0.8 s: each chain's unit scans its account's 20 positions,
+// collateral terms resolved per unit) and margins the liquidatable units exactly (0.4 s, each position
+// alone through the kernel, as `computeMargin`).
 import {
   createRiskBook,
   type Market,
