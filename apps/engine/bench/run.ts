@@ -364,11 +364,9 @@ async function benchMarketMove(
   await move(0.99);
   workerCpu.length = 0;
   redisCpu.length = 0;
-  if (process.env.BENCH_DIAG) await redis.config('RESETSTAT');
   const moves = [await move(1.01), await move(1), await move(1.01)];
   const e2e = pct(moves, 50);
-  if (process.env.BENCH_DIAG) process.stdout.write(`${await redis.info('commandstats')}\n`);
-  // The HTTP answers agree (a sample: GET margin is one Redis GET of the same view).
+  // The HTTP answers agree (a sample: GET margin is one MGET of the same view's two parts).
   for (const id of exposed.filter((_, i) => i % Math.max(1, Math.floor(exposed.length / 200)) === 0)) {
     const r = (await (await fetch(`${base}/v1/accounts/${id}/margin`, { headers: auth })).json()) as {
       computedAt: number;
