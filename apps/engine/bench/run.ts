@@ -198,9 +198,10 @@ async function untilViews(ids: readonly string[], ok: (v: MarginView) => boolean
   return performance.now() - start;
 }
 
-// A margin event's accountId (first field after its type) and requestedAt (its last field).
+// A margin event's accountId (first field after its type) and requestedAt (its last field), in an
+// entry's `e` (one event) or `b` (a JSON array of them).
 const EVENT_FIELDS =
-  /^\{"type":"(?:margin|threshold)","accountId":("(?:[^"\\]|\\.)*")[\s\S]*"requestedAt":(\d+)\}$/;
+  /\{"type":"(?:margin|threshold)","accountId":("(?:[^"\\]|\\.)*")[\s\S]*?"requestedAt":(\d+)\}/g;
 
 /** Waits until the margin event log holds an event requested at or after `since` for every account. */
 async function untilLogged(ids: readonly string[], from: string, since: number, timeoutMs: number) {
@@ -213,7 +214,7 @@ async function untilLogged(ids: readonly string[], from: string, since: number, 
       if (performance.now() - start > timeoutMs) throw new Error(`${pending.size} accounts never got there`);
       const reply = (await follower.xread(
         'COUNT',
-        10_000,
+        100,
         'BLOCK',
         1_000,
         'STREAMS',
@@ -225,8 +226,8 @@ async function untilLogged(ids: readonly string[], from: string, since: number, 
       for (const [, entries] of reply ?? []) {
         for (const [id, fields] of entries) {
           cursor = id;
-          const m = EVENT_FIELDS.exec(fields[1] ?? '');
-          if (m && Number(m[2]) >= since) pending.delete(JSON.parse(m[1]!) as string);
+          for (const m of (fields.at(-1) ?? '').matchAll(EVENT_FIELDS))
+            if (Number(m[2]) >= since) pending.delete(JSON.parse(m[1]!) as string);
         }
       }
     }

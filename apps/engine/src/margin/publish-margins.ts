@@ -24,6 +24,8 @@ export interface WrittenTexts {
   readonly warnings: string;
   readonly summary: MarginSummary | null;
   readonly summaryText: string | null;
+  /** The account's near-liquidation rank as written (a move that leaves it unchanged does not write it). */
+  readonly rank: number;
 }
 
 /** What the owner last published per account (seeded from Redis on takeover). */
@@ -211,6 +213,7 @@ async function publishSlice(
       ledger: last?.ledger === ledger ? null : ledger,
       mark: viewMarkJson(view, summaryText ?? 'null'),
     });
+    const rank = nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets });
     written.push([
       r.id,
       {
@@ -221,9 +224,10 @@ async function publishSlice(
         warnings: warningsText,
         summary,
         summaryText,
+        rank,
       },
     ]);
-    ranks.push(nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets }), r.id);
+    if (last?.rank !== rank) ranks.push(rank, r.id);
     if (stale) staleFields.push(r.id, JSON.stringify(stale));
     else if (!prev || prev.status === 'stale') computable.push(r.id);
 

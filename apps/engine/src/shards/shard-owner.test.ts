@@ -3,6 +3,7 @@ import { createRedisConnection } from '@xmargin/jobs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkConsistency } from '../margin/consistency-check.js';
 import type { MarginView } from '../margin/margin-cache.js';
+import { nearLiquidationPriority } from '../margin/near-liquidation.js';
 import { viewMarkJson } from '../margin/view-json.js';
 import { createEventLogHub, type EventLogHub } from '../stream/event-log.js';
 import { marketData, positions, seedBalance, waitFor } from '../test-support/fixtures.js';
@@ -30,6 +31,17 @@ const consistent = async () =>
     .length === 0
     ? true
     : undefined;
+
+/** Each account's near-liquidation rank, as indexed and as its view's summary gives it. */
+const ranks = async () => {
+  const { redis, keys, marginCache } = t.engine.context;
+  const views = await marginCache.getViews(ids);
+  const indexed = await Promise.all(ids.map((id) => redis.zscore(keys.nearLiquidation, id)));
+  return {
+    indexed: indexed.map(Number),
+    fromViews: views.map((v) => nearLiquidationPriority({ summary: v!.summary, hasAssets: true })),
+  };
+};
 
 beforeAll(async () => {
   t = await startTestEngine('owner', {
@@ -159,6 +171,8 @@ it('a market move rewrites only the views mark parts; once Redis lost the views,
     const raw = (await redis.get(keys.marginViewLedger(id)))!;
     await redis.set(keys.marginViewLedger(id), JSON.stringify(JSON.parse(raw), null, 1));
   }
+  const before = await ranks();
+  expect(before.indexed).toEqual(before.fromViews);
   const movedAt = Date.now();
   await putMarket(1.03);
   await shardEvents.marketChanged(movedAt);
@@ -167,6 +181,10 @@ it('a market move rewrites only the views mark parts; once Redis lost the views,
   );
   expect(await consistent()).toBe(true);
   expect(await spelled()).toEqual(ids.map(() => true));
+  // The index follows the move (a rank the move left unchanged is not written again).
+  const moved = await ranks();
+  expect(moved.indexed).toEqual(moved.fromViews);
+  expect(moved.indexed).not.toEqual(before.indexed);
 
   // Redis loses every view (and the worker's epoch key) behind the owner's back.
   await redis.del(...ids.flatMap((id) => [keys.marginViewLedger(id), keys.marginViewMark(id)]));

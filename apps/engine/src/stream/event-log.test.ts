@@ -10,6 +10,7 @@ import {
   eventsMissedSince,
   type LoggedEvent,
   lastEventId,
+  logSideKeys,
   parseEntries,
   queueAppendEvents,
   readEventsAfter,
@@ -34,7 +35,7 @@ beforeAll(() => {
   redis = new Redis(REDIS_URL_TEST, { maxRetriesPerRequest: null });
 });
 afterAll(async () => {
-  await redis.del(key, `${key}:mirror`);
+  await redis.del(key, `${key}:mirror`, ...logSideKeys(key));
   await redis.quit();
 });
 
@@ -45,7 +46,7 @@ describe('event log', () => {
     expect(compareEventIds('5-9', '5-9')).toBe(0);
   });
 
-  it('appends in server-side batches, one entry per event in order, mirroring the selected ones with their ids', async () => {
+  it('appends in server-side batches, in order, mirroring the selected ones with their ids', async () => {
     await redis.del(key, `${key}:mirror`);
     const events = Array.from({ length: 2_500 }, (_, n) => ({ n }));
     const pipeline = redis.pipeline();
@@ -60,6 +61,57 @@ describe('event log', () => {
     expect(mirrored.map((e) => e.event.n)).toEqual([7, 1_007, 2_007]);
     // Each mirrored entry answers the event's id in the main log.
     expect(mirrored.map((e) => e.id)).toEqual([7, 1_007, 2_007].map((n) => everything[n]!.id));
+  });
+
+  it('events appended together share an entry yet keep their own consecutive ids, replayable from any of them', async () => {
+    await redis.del(key);
+    await append(Array.from({ length: 30 }, (_, n) => ({ n })));
+    await append([{ n: 30 }]);
+    await append(Array.from({ length: 5 }, (_, n) => ({ n: n + 31 })));
+    // Three entries: 30 events, one, five.
+    expect(await redis.xlen(key)).toBe(3);
+    const everything = await all();
+    expect(everything.map((e) => e.event.n)).toEqual(Array.from({ length: 36 }, (_, n) => n));
+    const ids = everything.map((e) => e.id);
+    expect(ids.every((id, i) => i === 0 || compareEventIds(ids[i - 1]!, id) < 0)).toBe(true);
+    const [ms, seq] = ids[0]!.split('-');
+    expect(ids.slice(0, 30)).toEqual(Array.from({ length: 30 }, (_, k) => `${ms}-${Number(seq) + k}`));
+    expect(await lastEventId(redis, key)).toBe(ids[35]);
+    // From the middle of an entry, its own last event, and the newest event.
+    for (const from of [12, 29, 33, 35])
+      expect((await all(ids[from]!)).map((e) => e.event.n)).toEqual(
+        Array.from({ length: 35 - from }, (_, k) => from + 1 + k),
+      );
+    expect((await eventsMissedSince(redis, key, ids[12]!)).missed).toBe(false);
+  });
+
+  it('keeps the newest entries holding at most maxLen events, and repairs its entry sizes when the log was changed by hand', async () => {
+    await redis.del(key, ...logSideKeys(key));
+    const [sizes, count] = logSideKeys(key);
+    let n = 0;
+    const batch = (k: number) => Array.from({ length: k }, () => ({ n: n++ }));
+    for (const k of [40, 1, 1, 30, 25, 1, 10]) await append(batch(k), 60);
+    // 108 events appended; the newest entries holding at most 60: 25 + 1 + 10 (30 more would be 66).
+    expect((await all()).map((e) => e.event.n)).toEqual(Array.from({ length: 36 }, (_, k) => 72 + k));
+    expect(await redis.lrange(sizes, 0, -1)).toEqual(['25', '1', '10']);
+    expect(await redis.get(count)).toBe('36');
+    // An entry larger than maxLen alone is kept (the newest entry always is).
+    await append(batch(80), 60);
+    expect((await all()).map((e) => e.event.n)).toEqual(Array.from({ length: 80 }, (_, k) => 108 + k));
+    expect(await redis.get(count)).toBe('80');
+    // The log deleted by hand (its side keys left): counted again from what the log holds.
+    await redis.del(key);
+    await append(batch(3), 60);
+    expect(await redis.lrange(sizes, 0, -1)).toEqual(['3']);
+    expect(await redis.get(count)).toBe('3');
+    // Entries the sizes list does not know (a log written before it) count as one event each: here the
+    // entry of three and a single event written by hand.
+    await redis.del(sizes, count);
+    await redis.xadd(key, '*', 'e', JSON.stringify({ n: -1 }));
+    await append(batch(2), 60);
+    expect(await redis.lrange(sizes, 0, -1)).toEqual(['1', '1', '2']);
+    expect(await redis.get(count)).toBe('4');
+    expect((await all()).map((e) => e.event.n)).toEqual([188, 189, 190, -1, 191, 192]);
   });
 
   it('replays after an id in pages, and reports ids the trimmed log no longer covers', async () => {

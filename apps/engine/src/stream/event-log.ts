@@ -1,9 +1,15 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 
 /**
- * Durable event logs: bounded Redis streams (XADD MAXLEN ~) that SSE subscribers replay from an entry
- * id (`Last-Event-ID`) and the webhook dispatcher consumes through a consumer group. An entry holds one
- * event, JSON in field `e`; its stream id is the event's id everywhere (SSE `id:`, webhook event id).
+ * Durable event logs: bounded Redis streams that SSE subscribers replay from an event id
+ * (`Last-Event-ID`) and the webhook dispatcher consumes through a consumer group. Every event has its own
+ * id of the stream id form `<ms>-<seq>`, the same everywhere (SSE `id:`, webhook event id), in append
+ * order. Events appended together share an entry: a single event is an entry holding its JSON in field
+ * `e` (its id is the entry's id); several are one entry holding their count in `n` and a JSON array in
+ * `b`, whose stream id is the first event's id, the next ones taking the following sequence numbers
+ * (the script reserves them with XSETID, so the next entry's id is past the last of them). A market move
+ * appends one event per exposed account: one entry per event cost Redis about 5 us per event (XADD and
+ * its radix-tree node), most of what a move cost it.
  */
 export interface LoggedEvent<T> {
   readonly id: string;
@@ -11,6 +17,8 @@ export interface LoggedEvent<T> {
 }
 
 const FIELD = 'e';
+const COUNT_FIELD = 'n';
+const BATCH_FIELD = 'b';
 /** In a mirror log: the event's id in the main log. */
 const ID_FIELD = 'id';
 const ID = /^(\d{1,20})-(\d{1,20})$/;
@@ -27,26 +35,84 @@ export function compareEventIds(a: string, b: string): number {
   return seq === 0n ? 0 : seq < 0n ? -1 : 1;
 }
 
-// One XADD per event, run server-side for a batch of events: a market move appends tens of thousands
-// of events, and one client command per event cost about 4x as much (client command objects and
-// replies) as the same XADDs in a script. Each event still gets its own entry and id. KEYS: the log,
-// the mirror log; ARGV: maxLen, then (mirrored 0/1, event JSON) pairs. A mirrored event is appended to
-// the mirror log too, carrying its id in the log. Both logs are trimmed once per batch.
-const APPEND_SCRIPT = `for i = 2, #ARGV, 2 do
-  local id = redis.call('XADD', KEYS[1], '*', '${FIELD}', ARGV[i + 1])
-  if ARGV[i] == '1' then
-    redis.call('XADD', KEYS[2], '*', '${FIELD}', ARGV[i + 1], '${ID_FIELD}', id)
+/** The id `k` places after an entry's id (`<ms>-<seq + k>`). */
+function idAfter(entryId: string, k: number): string {
+  if (k === 0) return entryId;
+  const dash = entryId.indexOf('-');
+  const seq = Number(entryId.slice(dash + 1));
+  const next = seq + k;
+  return `${entryId.slice(0, dash)}-${Number.isSafeInteger(next) ? next : (BigInt(entryId.slice(dash + 1)) + BigInt(k)).toString()}`;
+}
+
+// Run server-side per batch of events. KEYS: the log, the mirror log, the log's entry sizes (a list,
+// the events per entry, oldest first), the log's event count. ARGV: maxLen, then per entry: its event
+// count, its body (one event's JSON, or a JSON array of them), the number of mirrored events, and per
+// mirrored event its index in the entry and its JSON. A mirrored event is appended to the mirror log
+// too, carrying its id in the log. The log keeps its newest entries holding at most maxLen events (at
+// least the newest entry): the sizes list says what trimming an entry removes. A log whose sizes list
+// does not match it (written before the list existed, or trimmed by hand) is repaired first: entries
+// of unknown size count as one event. The mirror log (single events) is trimmed to about maxLen.
+const APPEND_SCRIPT = `local len = redis.call('XLEN', KEYS[1])
+local known = redis.call('LLEN', KEYS[3])
+local total = tonumber(redis.call('GET', KEYS[4]) or '0')
+if known ~= len then
+  if known > len then redis.call('LTRIM', KEYS[3], known - len, -1) end
+  for k = 1, len - known, 1000 do
+    local ones = {}
+    for x = 1, math.min(1000, len - known - k + 1) do ones[x] = 1 end
+    redis.call('LPUSH', KEYS[3], unpack(ones))
   end
+  total = 0
+  for _, n in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do total = total + tonumber(n) end
 end
-redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[1])
+local i = 2
+while i <= #ARGV do
+  local n = tonumber(ARGV[i])
+  local id
+  if n == 1 then
+    id = redis.call('XADD', KEYS[1], '*', '${FIELD}', ARGV[i + 1])
+  else
+    id = redis.call('XADD', KEYS[1], '*', '${COUNT_FIELD}', n, '${BATCH_FIELD}', ARGV[i + 1])
+  end
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  seq = tonumber(seq)
+  if n > 1 then redis.call('XSETID', KEYS[1], ms .. '-' .. string.format('%d', seq + n - 1)) end
+  local m = tonumber(ARGV[i + 2])
+  for k = 0, m - 1 do
+    local at = string.format('%d', seq + tonumber(ARGV[i + 3 + 2 * k]))
+    redis.call('XADD', KEYS[2], '*', '${FIELD}', ARGV[i + 4 + 2 * k], '${ID_FIELD}', ms .. '-' .. at)
+  end
+  redis.call('RPUSH', KEYS[3], n)
+  total = total + n
+  i = i + 3 + 2 * m
+end
+local drop = 0
+local left = redis.call('LLEN', KEYS[3])
+while total > tonumber(ARGV[1]) and left - drop > 1 do
+  total = total - tonumber(redis.call('LINDEX', KEYS[3], drop))
+  drop = drop + 1
+end
+if drop > 0 then
+  redis.call('LTRIM', KEYS[3], drop, -1)
+  redis.call('XTRIM', KEYS[1], 'MAXLEN', left - drop)
+end
+redis.call('SET', KEYS[4], total)
 if KEYS[2] ~= KEYS[1] then redis.call('XTRIM', KEYS[2], 'MAXLEN', '~', ARGV[1]) end
-return (#ARGV - 1) / 2`;
+return 0`;
+/** Events per entry (and per script call). */
 const APPEND_BATCH = 1_000;
 
+/** The keys a log keeps beside its stream (see APPEND_SCRIPT): delete them with it. */
+export const logSideKeys = (key: string): readonly [sizes: string, count: string] => [
+  `${key}:entry-sizes`,
+  `${key}:event-count`,
+];
+
 /**
- * Queues the events' appends on a pipeline or MULTI (the caller runs it): one entry per event, in
- * order, trimming to about `maxLen`. Events `mirror.when` selects are also appended to `mirror.key`
- * carrying their id in `key` (`parseEntries` answers that id for them).
+ * Queues the events' appends on a pipeline or MULTI (the caller runs it): in order, up to a thousand
+ * events per entry, keeping the newest entries that hold at most about `maxLen` events. Events
+ * `mirror.when` selects are also appended to `mirror.key` carrying their id in `key` (`parseEntries`
+ * answers that id for them).
  */
 export function queueAppendEvents<T>(
   pipeline: ChainableCommander,
@@ -57,27 +123,62 @@ export function queueAppendEvents<T>(
   /** The events' JSON when the caller made it already (same order); JSON.stringify otherwise. */
   texts?: readonly string[],
 ): void {
+  const [sizes, count] = logSideKeys(key);
   for (let i = 0; i < events.length; i += APPEND_BATCH) {
-    const args: string[] = [];
-    for (let j = i; j < Math.min(events.length, i + APPEND_BATCH); j++) {
+    const end = Math.min(events.length, i + APPEND_BATCH);
+    const bodies: string[] = [];
+    const mirrored: (string | number)[] = [];
+    for (let j = i; j < end; j++) {
       const e = events[j]!;
-      args.push(mirror?.when(e) ? '1' : '0', texts?.[j] ?? JSON.stringify(e));
+      const text = texts?.[j] ?? JSON.stringify(e);
+      bodies.push(text);
+      if (mirror?.when(e)) mirrored.push(j - i, text);
     }
-    pipeline.eval(APPEND_SCRIPT, 2, key, mirror?.key ?? key, maxLen, ...args);
+    const body = bodies.length === 1 ? bodies[0]! : `[${bodies.join(',')}]`;
+    pipeline.eval(
+      APPEND_SCRIPT,
+      4,
+      key,
+      mirror?.key ?? key,
+      sizes,
+      count,
+      maxLen,
+      end - i,
+      body,
+      mirrored.length / 2,
+      ...mirrored,
+    );
   }
 }
 
-/** Parses XRANGE / XREAD entries; an entry not in this format (never written by the engine) is skipped. */
-export function parseEntries<T>(entries: readonly [string, string[]][]): LoggedEvent<T>[] {
+/**
+ * Parses XRANGE / XREAD entries into their events, oldest first; events at or before `after` are left
+ * out (an entry holding several events may start before it). An entry not in this format (never
+ * written by the engine) is skipped.
+ */
+export function parseEntries<T>(entries: readonly [string, string[]][], after?: string): LoggedEvent<T>[] {
   const out: LoggedEvent<T>[] = [];
   for (const [id, fields] of entries) {
-    const i = fields.indexOf(FIELD);
-    const raw = i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
-    if (raw === undefined) continue;
-    const j = fields.indexOf(ID_FIELD);
-    const mainId = j >= 0 && j % 2 === 0 ? fields[j + 1] : undefined;
+    const get = (name: string) => {
+      for (let k = 0; k + 1 < fields.length; k += 2) if (fields[k] === name) return fields[k + 1];
+      return undefined;
+    };
     try {
-      out.push({ id: mainId ?? id, event: JSON.parse(raw) as T });
+      const batch = get(BATCH_FIELD);
+      if (batch !== undefined) {
+        const events = JSON.parse(batch) as T[];
+        for (let k = 0; k < events.length; k++) {
+          const eventId = idAfter(id, k);
+          if (after === undefined || compareEventIds(eventId, after) > 0)
+            out.push({ id: eventId, event: events[k]! });
+        }
+        continue;
+      }
+      const raw = get(FIELD);
+      if (raw === undefined) continue;
+      const eventId = get(ID_FIELD) ?? id;
+      if (after === undefined || compareEventIds(eventId, after) > 0)
+        out.push({ id: eventId, event: JSON.parse(raw) as T });
     } catch {
       // Only this engine writes the log, in the format above.
     }
@@ -85,10 +186,17 @@ export function parseEntries<T>(entries: readonly [string, string[]][]): LoggedE
   return out;
 }
 
-/** The newest entry's id, or `0-0` for an empty (or absent) log. */
+/** The id of an entry's last event. */
+function lastIdOf([id, fields]: [string, string[]]): string {
+  const i = fields.indexOf(COUNT_FIELD);
+  const n = i >= 0 && i % 2 === 0 ? Number(fields[i + 1]) : 1;
+  return idAfter(id, Number.isSafeInteger(n) && n > 1 ? n - 1 : 0);
+}
+
+/** The newest event's id, or `0-0` for an empty (or absent) log. */
 export async function lastEventId(redis: Redis, key: string): Promise<string> {
   const [newest] = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
-  return newest?.[0] ?? '0-0';
+  return newest ? lastIdOf(newest) : '0-0';
 }
 
 /**
@@ -111,13 +219,16 @@ export async function eventsMissedSince(
   return { missed: at('entries-added') > at('length'), oldestId };
 }
 
-/** Entries strictly after `id`, in pages, oldest first. */
+/** Events strictly after `id`, in pages of up to `pageSize` entries, oldest first. */
 export async function* readEventsAfter<T>(
   redis: Redis,
   key: string,
   id: string,
-  pageSize = 1_000,
+  pageSize = 100,
 ): AsyncGenerator<LoggedEvent<T>[]> {
+  // The entry holding `id` may hold later events too.
+  const [holding] = await redis.xrevrange(key, id, '-', 'COUNT', 1);
+  if (holding && compareEventIds(lastIdOf(holding), id) > 0) yield parseEntries<T>([holding], id);
   let after = id;
   for (;;) {
     const page = await redis.xrange(key, `(${after}`, '+', 'COUNT', pageSize);
@@ -186,7 +297,7 @@ export async function createEventLogHub<T>(
           if (listeners.size === 0) cursor = newest;
           continue;
         }
-        const reply = (await blocking.xread('COUNT', 1_000, 'BLOCK', 5_000, 'STREAMS', key, cursor)) as
+        const reply = (await blocking.xread('COUNT', 100, 'BLOCK', 5_000, 'STREAMS', key, cursor)) as
           | [string, [string, string[]][]][]
           | null;
         const entries = reply?.[0]?.[1] ?? [];
