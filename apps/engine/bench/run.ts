@@ -20,6 +20,7 @@ import autocannon from 'autocannon';
 import { privateKeyToAccount } from 'viem/accounts';
 import { createAttestationRegistryStore } from '../src/attestations/registry-store.js';
 import { createMarginCache, type MarginView } from '../src/margin/margin-cache.js';
+import { unpackMarginEvents } from '../src/margin/packed.js';
 import { redisKeys } from '../src/redis-keys.js';
 import { type ResidentAccount, residentAccount } from '../src/shards/resident-account.js';
 import { lastEventId } from '../src/stream/event-log.js';
@@ -199,7 +200,7 @@ async function untilViews(ids: readonly string[], ok: (v: MarginView) => boolean
 }
 
 // A margin event's accountId (first field after its type) and requestedAt (its last field), in an
-// entry's `e` (one event) or `b` (a JSON array of them).
+// entry's `e` (one event) or `b` (a JSON array of them); a move's margin events are packed (`a`, `p`).
 const EVENT_FIELDS =
   /\{"type":"(?:margin|threshold)","accountId":("(?:[^"\\]|\\.)*")[\s\S]*?"requestedAt":(\d+)\}/g;
 
@@ -226,6 +227,12 @@ async function untilLogged(ids: readonly string[], from: string, since: number, 
       for (const [, entries] of reply ?? []) {
         for (const [id, fields] of entries) {
           cursor = id;
+          const field = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
+          if (fields.includes('p')) {
+            for (const e of unpackMarginEvents(field('a'), field('p')))
+              if ((e.requestedAt ?? 0) >= since) pending.delete(e.accountId);
+            continue;
+          }
           for (const m of (fields.at(-1) ?? '').matchAll(EVENT_FIELDS))
             if (Number(m[2]) >= since) pending.delete(JSON.parse(m[1]!) as string);
         }

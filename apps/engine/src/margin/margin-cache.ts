@@ -1,7 +1,8 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
+import { packMarks } from './packed.js';
 import type { ChainFreshness, MarginSummary } from './snapshot.js';
-import { joinView, viewLedgerJson, viewMarkJson } from './view-json.js';
+import { joinView, viewLedgerJson } from './view-json.js';
 
 /** Why an account's margin could not be computed, and since when (unix ms). */
 export interface StaleReason {
@@ -13,7 +14,8 @@ export interface StaleReason {
 /**
  * What GET margin returns, minus the ages computed at read time: a few hundred bytes, written by the
  * owner of the account's shard whenever the account's summary or ledger inputs change. Stored as two
- * parts (view-json.ts): the ledger part, rewritten only when it changes, and the mark part.
+ * parts: the ledger part (JSON, view-json.ts), rewritten only when it changes, and the mark part
+ * (packed, packed.ts).
  */
 export interface MarginView {
   readonly accountId: string;
@@ -34,7 +36,10 @@ export interface MarginView {
   readonly requestedAt: number;
 }
 
-/** A view's two stored parts (view-json.ts); `ledger` null: unchanged since the owner last wrote it. */
+/**
+ * A view's two stored parts (the ledger part's JSON, view-json.ts; the packed mark part, packed.ts);
+ * `ledger` null: unchanged since the owner last wrote it.
+ */
 export interface ViewTexts {
   readonly ledger: string | null;
   readonly mark: string;
@@ -76,13 +81,15 @@ export function createMarginCache(
     queueSet(pipeline, views, texts) {
       const chunk = 1_000;
       for (let i = 0; i < views.length; i += chunk) {
+        const end = Math.min(views.length, i + chunk);
+        const marks = texts ? undefined : packMarks(views.slice(i, end));
         const args: string[] = [];
-        for (let j = i; j < Math.min(views.length, i + chunk); j++) {
+        for (let j = i; j < end; j++) {
           const v = views[j]!;
           const t = texts?.[j];
           const ledger = t === undefined ? viewLedgerJson(v) : t.ledger;
           if (ledger !== null) args.push(keys.marginViewLedger(v.accountId), ledger);
-          args.push(keys.marginViewMark(v.accountId), t?.mark ?? viewMarkJson(v));
+          args.push(keys.marginViewMark(v.accountId), t?.mark ?? marks![j - i]!);
         }
         pipeline.mset(...args);
       }

@@ -8,13 +8,14 @@ import { queueAppendEvents } from '../stream/event-log.js';
 import type { MarginEvent } from '../stream/margin-events.js';
 import { type HistoryPolicy, type LastHistoryRow, needsHistoryRow } from './history-policy.js';
 import type { HistoryQueue } from './history-queue.js';
-import type { MarginCache, MarginView, StaleReason, ViewTexts } from './margin-cache.js';
+import type { MarginCache, MarginView, StaleReason } from './margin-cache.js';
 import { nearLiquidationPriority } from './near-liquidation.js';
+import { packMarks } from './packed.js';
 import type { MarginSummary } from './snapshot.js';
 import { thresholdCrossings } from './thresholds.js';
-import { marginEventJson, summaryJson, viewLedgerJson, viewMarkJson } from './view-json.js';
+import { viewLedgerJson } from './view-json.js';
 
-/** See PublishState.written; `summaryText` is the JSON of `summary` (the same object as the view's). */
+/** See PublishState.written. */
 export interface WrittenTexts {
   readonly ledger: string;
   /** What the ledger part was made from: the same again gives the same text, not made again. */
@@ -22,8 +23,6 @@ export interface WrittenTexts {
   readonly paramsVersion: number | null;
   readonly stale: StaleReason | undefined;
   readonly warnings: string;
-  readonly summary: MarginSummary | null;
-  readonly summaryText: string | null;
   /** The account's near-liquidation rank as written (a move that leaves it unchanged does not write it). */
   readonly rank: number;
 }
@@ -32,9 +31,9 @@ export interface WrittenTexts {
 export interface PublishState {
   readonly views: Map<string, MarginView>;
   /**
-   * The JSON this process last wrote for an account's view: its ledger part (a view whose ledger part
-   * is unchanged has only its mark part rewritten) and its summary (the next margin event's `previous`).
-   * Absent after a takeover or a reload: both parts are written then.
+   * What this process last wrote for an account's view: its ledger part (a view whose ledger part is
+   * unchanged has only its mark part rewritten) and its near-liquidation rank. Absent after a takeover or
+   * a reload: both parts and the rank are written then.
    */
   readonly written: Map<string, WrittenTexts>;
   readonly history: Map<string, LastHistoryRow>;
@@ -145,10 +144,9 @@ async function publishSlice(
 ): Promise<number> {
   const now = p.now();
   const views: MarginView[] = [];
-  const viewTexts: ViewTexts[] = [];
+  const ledgers: (string | null)[] = [];
   const written: [string, WrittenTexts][] = [];
   const events: MarginEvent[] = [];
-  const eventTexts: string[] = [];
   const ranks: (string | number)[] = [];
   const staleFields: string[] = [];
   const computable: string[] = [];
@@ -195,10 +193,8 @@ async function publishSlice(
       warnings,
       requestedAt,
     };
-    // The summary's JSON is made once, for the view and its margin event (and kept for the next one's
-    // `previous`); the ledger part is written only when it differs from what this process wrote last.
-    // A market move changes none of the ledger part's inputs: it is not even made then.
-    const summaryText = summary === null ? null : summaryJson(summary);
+    // The ledger part is written only when it differs from what this process wrote last. A market move
+    // changes none of its inputs: it is not even made then. The mark parts are packed after the loop.
     const last = p.state.written.get(r.id);
     const ledger =
       last !== undefined &&
@@ -209,10 +205,7 @@ async function publishSlice(
         ? last.ledger
         : viewLedgerJson(view, r.freshnessJson);
     views.push(view);
-    viewTexts.push({
-      ledger: last?.ledger === ledger ? null : ledger,
-      mark: viewMarkJson(view, summaryText ?? 'null'),
-    });
+    ledgers.push(last?.ledger === ledger ? null : ledger);
     const rank = nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets });
     written.push([
       r.id,
@@ -222,8 +215,6 @@ async function publishSlice(
         paramsVersion: p.paramsVersion,
         stale,
         warnings: warningsText,
-        summary,
-        summaryText,
         rank,
       },
     ]);
@@ -243,13 +234,6 @@ async function publishSlice(
         requestedAt,
       };
       events.push(event);
-      eventTexts.push(
-        marginEventJson(
-          event,
-          summaryText ?? undefined,
-          previous && last?.summary === previous ? (last.summaryText ?? undefined) : undefined,
-        ),
-      );
       for (const crossing of thresholdCrossings(previous, summary, p.thresholds)) {
         crossed = true;
         const threshold: MarginEvent = {
@@ -261,7 +245,6 @@ async function publishSlice(
           requestedAt,
         };
         events.push(threshold);
-        eventTexts.push(marginEventJson(threshold));
       }
     }
     const historySummary = stale ? null : summary;
@@ -282,21 +265,22 @@ async function publishSlice(
   if (views.length === 0) return 0;
 
   const pipeline = p.redis.pipeline();
-  p.cache.queueSet(pipeline, views, viewTexts);
+  const marks = packMarks(views);
+  p.cache.queueSet(
+    pipeline,
+    views,
+    ledgers.map((ledger, i) => ({ ledger, mark: marks[i]! })),
+  );
   for (let i = 0; i < ranks.length; i += 2_000)
     pipeline.zadd(p.keys.nearLiquidation, ...ranks.slice(i, i + 2_000));
   for (let i = 0; i < staleFields.length; i += 2_000)
     pipeline.hset(p.keys.uncomputable, ...staleFields.slice(i, i + 2_000));
   for (let i = 0; i < computable.length; i += 2_000)
     pipeline.hdel(p.keys.uncomputable, ...computable.slice(i, i + 2_000));
-  queueAppendEvents(
-    pipeline,
-    p.keys.marginEvents,
-    p.eventLogMaxLen,
-    events,
-    { key: p.keys.marginAlerts, when: (e) => e.type === 'threshold' },
-    eventTexts,
-  );
+  queueAppendEvents(pipeline, p.keys.marginEvents, p.eventLogMaxLen, events, {
+    mirror: { key: p.keys.marginAlerts, when: (e) => e.type === 'threshold' },
+    packed: (e) => e.type === 'margin',
+  });
   const failed = await pipeline.exec().then(
     (replies) => replies?.find(([err]) => err !== null)?.[0],
     (err: unknown) => err ?? new Error('Redis pipeline failed'),

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { MarginEvent } from '../stream/margin-events.js';
 import type { MarginView } from './margin-cache.js';
+import { packMarginEvents, packMarks, unpackMarginEvents, unpackMark } from './packed.js';
 import type { MarginSummary } from './snapshot.js';
-import { joinView, marginEventJson, summaryJson, viewLedgerJson, viewMarkJson } from './view-json.js';
+import { joinView, viewLedgerJson } from './view-json.js';
 
-// The hand-made serialisers must write exactly what JSON.stringify writes for the same records: the API
-// parses these views and SSE / webhook subscribers parse these events.
+// The stored forms of a view (its ledger part's hand-made JSON, its packed mark part) and of a move's
+// margin events (packed) must read back as exactly what JSON.stringify writes for the same records:
+// GET margin answers these views and SSE / webhook subscribers parse these events.
 let seed = 7;
 const rand = () => {
   seed = (seed * 16807) % 2147483647;
@@ -49,20 +51,21 @@ function view(i: number): MarginView {
   };
 }
 
-describe('view and margin event JSON', () => {
+describe('stored views and margin events', () => {
   it('a view is stored as two parts that join back to exactly the view JSON.stringify writes', () => {
-    for (let i = 0; i < 500; i++) {
-      const v = view(i);
+    const views = Array.from({ length: 500 }, (_, i) => view(i));
+    const marks = packMarks(views);
+    for (const [i, v] of views.entries()) {
       const ledger = viewLedgerJson(v);
-      const mark = viewMarkJson(v);
-      // Each part is what JSON.stringify writes for the same fields.
+      // The ledger part is what JSON.stringify writes for its fields.
       const { computedAt, asOf, summary: s, requestedAt, ...rest } = v;
       expect(ledger).toBe(JSON.stringify(rest));
-      expect(mark).toBe(JSON.stringify({ computedAt, asOf, summary: s, requestedAt }));
-      if (v.summary) expect(viewMarkJson(v, summaryJson(v.summary))).toBe(mark);
       expect(viewLedgerJson(v, JSON.stringify(v.freshness))).toBe(ledger);
-      const joined = joinView(ledger, mark);
-      expect(joined).toEqual(JSON.parse(JSON.stringify(v)));
+      // Marks packed together are the marks packed alone.
+      expect(marks[i]).toBe(packMarks([v])[0]);
+      expect(unpackMark(marks[i]!)).toEqual({ computedAt, asOf, summary: s, requestedAt });
+      const joined = joinView(ledger, marks[i]!);
+      expect(joined).toEqual(v);
       // Same keys in the same order: GET margin's answer is unchanged by the split.
       expect(JSON.stringify(joined)).toBe(JSON.stringify(v));
     }
@@ -71,45 +74,41 @@ describe('view and margin event JSON', () => {
   it('a missing or foreign part joins to no view', () => {
     const v = view(1);
     const ledger = viewLedgerJson(v);
-    const mark = viewMarkJson(v);
+    const [mark] = packMarks([v]) as [string];
     expect(joinView(null, mark)).toBeNull();
     expect(joinView(ledger, null)).toBeNull();
     expect(joinView('not json', mark)).toBeNull();
     expect(joinView(ledger, 'null')).toBeNull();
-    expect(joinView(ledger, JSON.stringify({ computedAt: 1 }))).toBeNull();
+    // An older release's JSON mark part, a truncated one, one with a bad flag.
+    expect(
+      joinView(ledger, JSON.stringify({ computedAt: 1, asOf: 1, summary: null, requestedAt: 0 })),
+    ).toBeNull();
+    expect(joinView(ledger, mark.slice(0, 100))).toBeNull();
+    const bytes = Buffer.from(mark, 'base64');
+    bytes[72] = 7;
+    expect(joinView(ledger, bytes.toString('base64'))).toBeNull();
   });
 
-  it('a summary with non-finite numbers is written as JSON writes it (null)', () => {
+  it('non-finite numbers read back as null, as JSON writes them', () => {
     const s = { ...summary(), equity: Number.NaN, markToMarket: Number.POSITIVE_INFINITY };
-    expect(summaryJson(s)).toBe(JSON.stringify(s));
+    const mark = { computedAt: 1, asOf: 2, summary: s, requestedAt: 3 };
+    expect(JSON.stringify(unpackMark(packMarks([mark])[0]!))).toBe(JSON.stringify(mark));
+    expect(unpackMark(packMarks([mark])[0]!)?.summary?.equity).toBeNull();
   });
 
-  it('margin and threshold events are written as JSON.stringify writes them', () => {
-    for (let i = 0; i < 500; i++) {
-      const s = summary();
-      const margin: MarginEvent = {
-        type: 'margin',
-        accountId: ids[i % ids.length]!,
-        computedAt: 1_796_343_185_244 + i,
-        summary: s,
-        ...(i % 2 === 0 ? { previous: summary() } : {}),
-        ...(i % 3 === 0 ? {} : { requestedAt: 1_796_343_185_240 + i }),
-      };
-      expect(marginEventJson(margin)).toBe(JSON.stringify(margin));
-      expect(marginEventJson(margin, summaryJson(s))).toBe(JSON.stringify(margin));
-      if (margin.previous)
-        expect(marginEventJson(margin, summaryJson(s), summaryJson(margin.previous))).toBe(
-          JSON.stringify(margin),
-        );
-      const threshold: MarginEvent = {
-        type: 'threshold',
-        accountId: margin.accountId,
-        computedAt: margin.computedAt,
-        summary: s,
-        crossing: { metric: 'maintenanceExcess', threshold: 0, direction: 'down', previous: 1, current: -1 },
-        requestedAt: 5,
-      };
-      expect(marginEventJson(threshold)).toBe(JSON.stringify(threshold));
-    }
+  it('margin events packed read back as exactly what JSON.stringify writes for them', () => {
+    const events = Array.from({ length: 500 }, (_, i): MarginEvent & { type: 'margin' } => ({
+      type: 'margin',
+      accountId: ids[i % ids.length]!,
+      computedAt: 1_796_343_185_244 + i,
+      summary: summary(),
+      ...(i % 2 === 0 ? { previous: summary() } : {}),
+      ...(i % 3 === 0 ? {} : { requestedAt: 1_796_343_185_240 + i }),
+    }));
+    const [accounts, data] = packMarginEvents(events);
+    const back = unpackMarginEvents(accounts, data);
+    expect(back.map((e) => JSON.stringify(e))).toEqual(events.map((e) => JSON.stringify(e)));
+    expect(back).toEqual(events);
+    expect(() => unpackMarginEvents(accounts, data.slice(0, 40))).toThrow(/do not match/);
   });
 });

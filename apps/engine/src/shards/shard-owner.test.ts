@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkConsistency } from '../margin/consistency-check.js';
 import type { MarginView } from '../margin/margin-cache.js';
 import { nearLiquidationPriority } from '../margin/near-liquidation.js';
-import { viewMarkJson } from '../margin/view-json.js';
+import { packMarks } from '../margin/packed.js';
 import { createEventLogHub, type EventLogHub } from '../stream/event-log.js';
 import { marketData, positions, seedBalance, waitFor } from '../test-support/fixtures.js';
 import { REDIS_URL_TEST, startTestEngine, type TestEngine } from '../test-support/harness.js';
@@ -154,7 +154,7 @@ it('the consistency check compares a random sample with computeMargin and repair
   const good = (await marginCache.getView('acc_own_5')) as MarginView;
   await redis.set(
     keys.marginViewMark('acc_own_5'),
-    viewMarkJson({ ...good, summary: { ...good.summary!, equity: good.summary!.equity + 1_000 } }),
+    packMarks([{ ...good, summary: { ...good.summary!, equity: good.summary!.equity + 1_000 } }])[0]!,
   );
   const found = await t.engine.maintenance!.checkSample();
   expect(found).toEqual([expect.objectContaining({ accountId: 'acc_own_5', reason: 'summary' })]);

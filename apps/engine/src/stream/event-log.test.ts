@@ -15,6 +15,7 @@ import {
   queueAppendEvents,
   readEventsAfter,
 } from './event-log.js';
+import type { MarginEvent } from './margin-events.js';
 
 // The event log on real Redis: bounded appends, missed-window detection, replay then live with no gap.
 let redis: Redis;
@@ -51,8 +52,7 @@ describe('event log', () => {
     const events = Array.from({ length: 2_500 }, (_, n) => ({ n }));
     const pipeline = redis.pipeline();
     queueAppendEvents(pipeline, key, 10_000, events, {
-      key: `${key}:mirror`,
-      when: (e) => e.n % 1_000 === 7,
+      mirror: { key: `${key}:mirror`, when: (e) => e.n % 1_000 === 7 },
     });
     await pipeline.exec();
     const everything = await all();
@@ -83,6 +83,70 @@ describe('event log', () => {
         Array.from({ length: 35 - from }, (_, k) => from + 1 + k),
       );
     expect((await eventsMissedSince(redis, key, ids[12]!)).missed).toBe(false);
+  });
+
+  it('margin events stored packed and threshold events as JSON keep their order, ids and mirror', async () => {
+    const log = `${key}:packed`;
+    await redis.del(log, `${log}:mirror`, ...logSideKeys(log));
+    const summary = (x: number) => ({
+      equity: x,
+      initialRequirement: 1,
+      maintenanceRequirement: 0.5,
+      initialExcess: x - 1,
+      maintenanceExcess: x - 0.5,
+      markToMarket: -x,
+    });
+    // 1,500 accounts' margin events, a threshold event after every 400th.
+    const events: MarginEvent[] = [];
+    for (let i = 0; i < 1_500; i++) {
+      events.push({
+        type: 'margin',
+        accountId: `acc_${i}`,
+        computedAt: 1_000 + i,
+        summary: summary(i),
+        ...(i % 2 ? { previous: summary(i + 0.5) } : {}),
+        requestedAt: 900 + i,
+      });
+      if (i % 400 === 399)
+        events.push({
+          type: 'threshold',
+          accountId: `acc_${i}`,
+          computedAt: 1_000 + i,
+          summary: summary(i),
+          crossing: {
+            metric: 'maintenanceExcess',
+            threshold: 0,
+            direction: 'down',
+            previous: 1,
+            current: -1,
+          },
+          requestedAt: 900 + i,
+        });
+    }
+    const pipeline = redis.pipeline();
+    queueAppendEvents(pipeline, log, 10_000, events, {
+      mirror: { key: `${log}:mirror`, when: (e) => e.type === 'threshold' },
+      packed: (e) => e.type === 'margin',
+    });
+    await pipeline.exec();
+    const read: LoggedEvent<MarginEvent>[] = [];
+    for await (const page of readEventsAfter<MarginEvent>(redis, log, '0-0')) read.push(...page);
+    expect(read.map((e) => JSON.stringify(e.event))).toEqual(events.map((e) => JSON.stringify(e)));
+    const ids = read.map((e) => e.id);
+    expect(ids.every((id, i) => i === 0 || compareEventIds(ids[i - 1]!, id) < 0)).toBe(true);
+    expect(await lastEventId(redis, log)).toBe(ids.at(-1));
+    // Packed entries hold numbers, not JSON.
+    const entries = await redis.xrange(log, '-', '+');
+    expect(entries.some(([, f]) => f.includes('p'))).toBe(true);
+    const mirrored = parseEntries<MarginEvent>(await redis.xrange(`${log}:mirror`, '-', '+'));
+    expect(mirrored.map((e) => e.id)).toEqual(
+      read.filter((e) => e.event.type === 'threshold').map((e) => e.id),
+    );
+    // Replay from inside a packed entry.
+    const after: LoggedEvent<MarginEvent>[] = [];
+    for await (const page of readEventsAfter<MarginEvent>(redis, log, ids[777]!)) after.push(...page);
+    expect(after.map((e) => e.id)).toEqual(ids.slice(778));
+    await redis.del(log, `${log}:mirror`, ...logSideKeys(log));
   });
 
   it('keeps the newest entries holding at most maxLen events, and repairs its entry sizes when the log was changed by hand', async () => {

@@ -1,12 +1,14 @@
 import type { ChainableCommander, Redis } from 'ioredis';
+import { type PackableMarginEvent, packMarginEvents, unpackMarginEvents } from '../margin/packed.js';
 
 /**
  * Durable event logs: bounded Redis streams that SSE subscribers replay from an event id
  * (`Last-Event-ID`) and the webhook dispatcher consumes through a consumer group. Every event has its own
  * id of the stream id form `<ms>-<seq>`, the same everywhere (SSE `id:`, webhook event id), in append
  * order. Events appended together share an entry: a single event is an entry holding its JSON in field
- * `e` (its id is the entry's id); several are one entry holding their count in `n` and a JSON array in
- * `b`, whose stream id is the first event's id, the next ones taking the following sequence numbers
+ * `e` (its id is the entry's id); several are one entry holding their count in `n` and either a JSON
+ * array in `b` or, for a market move's margin events, their accounts in `a` and numbers packed in `p`
+ * (margin/packed.ts). An entry's stream id is the first event's id, the next ones taking the following sequence numbers
  * (the script reserves them with XSETID, so the next entry's id is past the last of them). A market move
  * appends one event per exposed account: one entry per event cost Redis about 5 us per event (XADD and
  * its radix-tree node), most of what a move cost it.
@@ -19,6 +21,9 @@ export interface LoggedEvent<T> {
 const FIELD = 'e';
 const COUNT_FIELD = 'n';
 const BATCH_FIELD = 'b';
+/** Packed margin events (margin/packed.ts): their accounts (JSON array) and numbers (base64). */
+const ACCOUNTS_FIELD = 'a';
+const PACKED_FIELD = 'p';
 /** In a mirror log: the event's id in the main log. */
 const ID_FIELD = 'id';
 const ID = /^(\d{1,20})-(\d{1,20})$/;
@@ -44,9 +49,9 @@ function idAfter(entryId: string, k: number): string {
   return `${entryId.slice(0, dash)}-${Number.isSafeInteger(next) ? next : (BigInt(entryId.slice(dash + 1)) + BigInt(k)).toString()}`;
 }
 
-// Run server-side per batch of events. KEYS: the log, the mirror log, the log's entry sizes (a list,
+// Run server-side per batch of entries. KEYS: the log, the mirror log, the log's entry sizes (a list,
 // the events per entry, oldest first), the log's event count. ARGV: maxLen, then per entry: its event
-// count, its body (one event's JSON, or a JSON array of them), the number of mirrored events, and per
+// count, its number of field/value pairs and those pairs, the number of mirrored events, and per
 // mirrored event its index in the entry and its JSON. A mirrored event is appended to the mirror log
 // too, carrying its id in the log. The log keeps its newest entries holding at most maxLen events (at
 // least the newest entry): the sizes list says what trimming an entry removes. A log whose sizes list
@@ -68,23 +73,20 @@ end
 local i = 2
 while i <= #ARGV do
   local n = tonumber(ARGV[i])
-  local id
-  if n == 1 then
-    id = redis.call('XADD', KEYS[1], '*', '${FIELD}', ARGV[i + 1])
-  else
-    id = redis.call('XADD', KEYS[1], '*', '${COUNT_FIELD}', n, '${BATCH_FIELD}', ARGV[i + 1])
-  end
+  local nf = tonumber(ARGV[i + 1])
+  local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, i + 2, i + 1 + 2 * nf))
   local ms, seq = string.match(id, '^(%d+)-(%d+)$')
   seq = tonumber(seq)
   if n > 1 then redis.call('XSETID', KEYS[1], ms .. '-' .. string.format('%d', seq + n - 1)) end
-  local m = tonumber(ARGV[i + 2])
+  i = i + 2 + 2 * nf
+  local m = tonumber(ARGV[i])
   for k = 0, m - 1 do
-    local at = string.format('%d', seq + tonumber(ARGV[i + 3 + 2 * k]))
-    redis.call('XADD', KEYS[2], '*', '${FIELD}', ARGV[i + 4 + 2 * k], '${ID_FIELD}', ms .. '-' .. at)
+    local at = string.format('%d', seq + tonumber(ARGV[i + 1 + 2 * k]))
+    redis.call('XADD', KEYS[2], '*', '${FIELD}', ARGV[i + 2 + 2 * k], '${ID_FIELD}', ms .. '-' .. at)
   end
+  i = i + 1 + 2 * m
   redis.call('RPUSH', KEYS[3], n)
   total = total + n
-  i = i + 3 + 2 * m
 end
 local drop = 0
 local left = redis.call('LLEN', KEYS[3])
@@ -108,47 +110,65 @@ export const logSideKeys = (key: string): readonly [sizes: string, count: string
   `${key}:event-count`,
 ];
 
+export interface AppendOptions<T> {
+  /** Events also appended to `mirror.key`, carrying their id in the log (`parseEntries` answers it). */
+  readonly mirror?: { readonly key: string; readonly when: (event: T) => boolean };
+  /** The events' JSON when the caller made it already (same order); JSON.stringify otherwise. */
+  readonly texts?: readonly (string | undefined)[];
+  /**
+   * Margin events without a crossing (margin/packed.ts), stored packed: runs of them share entries
+   * holding their numbers rather than their JSON. Never mirrored.
+   */
+  readonly packed?: (event: T) => boolean;
+}
+
 /**
  * Queues the events' appends on a pipeline or MULTI (the caller runs it): in order, up to a thousand
- * events per entry, keeping the newest entries that hold at most about `maxLen` events. Events
- * `mirror.when` selects are also appended to `mirror.key` carrying their id in `key` (`parseEntries`
- * answers that id for them).
+ * events per entry, keeping the newest entries that hold at most about `maxLen` events.
  */
 export function queueAppendEvents<T>(
   pipeline: ChainableCommander,
   key: string,
   maxLen: number,
   events: readonly T[],
-  mirror?: { readonly key: string; readonly when: (event: T) => boolean },
-  /** The events' JSON when the caller made it already (same order); JSON.stringify otherwise. */
-  texts?: readonly string[],
+  options: AppendOptions<T> = {},
 ): void {
+  const { mirror, texts, packed } = options;
   const [sizes, count] = logSideKeys(key);
-  for (let i = 0; i < events.length; i += APPEND_BATCH) {
-    const end = Math.min(events.length, i + APPEND_BATCH);
-    const bodies: string[] = [];
-    const mirrored: (string | number)[] = [];
-    for (let j = i; j < end; j++) {
-      const e = events[j]!;
-      const text = texts?.[j] ?? JSON.stringify(e);
-      bodies.push(text);
-      if (mirror?.when(e)) mirrored.push(j - i, text);
+  let args: (string | number)[] = [];
+  let queued = 0;
+  const flush = () => {
+    if (args.length === 0) return;
+    pipeline.eval(APPEND_SCRIPT, 4, key, mirror?.key ?? key, sizes, count, maxLen, ...args);
+    args = [];
+    queued = 0;
+  };
+  for (let i = 0; i < events.length; ) {
+    const pack = packed?.(events[i]!) === true;
+    let end = i + 1;
+    while (end < events.length && end - i < APPEND_BATCH && (packed?.(events[end]!) === true) === pack) end++;
+    const n = end - i;
+    if (pack) {
+      const [ids, data] = packMarginEvents(events.slice(i, end) as unknown as PackableMarginEvent[]);
+      args.push(n, 3, COUNT_FIELD, n, ACCOUNTS_FIELD, ids, PACKED_FIELD, data, 0);
+    } else {
+      const bodies: string[] = [];
+      const mirrored: (string | number)[] = [];
+      for (let j = i; j < end; j++) {
+        const e = events[j]!;
+        const text = texts?.[j] ?? JSON.stringify(e);
+        bodies.push(text);
+        if (mirror?.when(e)) mirrored.push(j - i, text);
+      }
+      if (n === 1) args.push(1, 1, FIELD, bodies[0]!);
+      else args.push(n, 2, COUNT_FIELD, n, BATCH_FIELD, `[${bodies.join(',')}]`);
+      args.push(mirrored.length / 2, ...mirrored);
     }
-    const body = bodies.length === 1 ? bodies[0]! : `[${bodies.join(',')}]`;
-    pipeline.eval(
-      APPEND_SCRIPT,
-      4,
-      key,
-      mirror?.key ?? key,
-      sizes,
-      count,
-      maxLen,
-      end - i,
-      body,
-      mirrored.length / 2,
-      ...mirrored,
-    );
+    queued += n;
+    if (queued >= APPEND_BATCH) flush();
+    i = end;
   }
+  flush();
 }
 
 /**
@@ -164,9 +184,13 @@ export function parseEntries<T>(entries: readonly [string, string[]][], after?: 
       return undefined;
     };
     try {
+      const packed = get(PACKED_FIELD);
       const batch = get(BATCH_FIELD);
-      if (batch !== undefined) {
-        const events = JSON.parse(batch) as T[];
+      if (packed !== undefined || batch !== undefined) {
+        const events =
+          packed !== undefined
+            ? (unpackMarginEvents(get(ACCOUNTS_FIELD) ?? '', packed) as unknown as T[])
+            : (JSON.parse(batch!) as T[]);
         for (let k = 0; k < events.length; k++) {
           const eventId = idAfter(id, k);
           if (after === undefined || compareEventIds(eventId, after) > 0)

@@ -1,0 +1,146 @@
+import type { MarginSummary } from './snapshot.js';
+
+// The records a market move writes for every exposed account, stored packed: float64s (little-endian,
+// base64 in Redis). Writing them costs a worker a few array stores per account; as JSON every number
+// was formatted and every record concatenated and encoded (most of a 100,000-account move's CPU). The
+// readers (GET margin, SSE, the consistency check) unpack what they read; a JSON number read back and
+// a float64 unpacked are the same double, so their answers are unchanged. A non-finite number unpacks
+// as null, as JSON writes it.
+
+/** A summary's numbers, in MarginSummary's field order. */
+const SUMMARY_FIELDS = [
+  'equity',
+  'initialRequirement',
+  'maintenanceRequirement',
+  'initialExcess',
+  'maintenanceExcess',
+  'markToMarket',
+] as const;
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function writeSummary(f: Float64Array, at: number, s: MarginSummary): void {
+  f[at] = s.equity;
+  f[at + 1] = s.initialRequirement;
+  f[at + 2] = s.maintenanceRequirement;
+  f[at + 3] = s.initialExcess;
+  f[at + 4] = s.maintenanceExcess;
+  f[at + 5] = s.markToMarket;
+}
+
+function readSummary(f: Float64Array, at: number): MarginSummary {
+  const s: Record<string, number | null> = {};
+  for (let k = 0; k < SUMMARY_FIELDS.length; k++) s[SUMMARY_FIELDS[k]!] = finite(f[at + k]!);
+  return s as unknown as MarginSummary;
+}
+
+/** A view's mark part (margin-cache.ts): what a market move changes. */
+export interface MarkPart {
+  readonly computedAt: number;
+  readonly asOf: number;
+  readonly summary: MarginSummary | null;
+  readonly requestedAt: number;
+}
+
+// A mark: computedAt, asOf, requestedAt, the summary's six numbers, and a flag (1: has a summary): ten
+// float64s, 80 bytes, padded to 81 so that each mark is exactly 108 base64 characters and the marks of
+// many views are encoded at once and cut apart.
+const MARK_DOUBLES = 10;
+const MARK_BYTES = 81;
+const MARK_CHARS = 108;
+
+/** The mark parts of the views, packed (one base64 string each, in order). */
+export function packMarks(marks: readonly MarkPart[]): string[] {
+  const buf = Buffer.alloc(marks.length * MARK_BYTES);
+  const f = new Float64Array(MARK_DOUBLES);
+  const bytes = new Uint8Array(f.buffer);
+  for (let i = 0; i < marks.length; i++) {
+    const m = marks[i]!;
+    f[0] = m.computedAt;
+    f[1] = m.asOf;
+    f[2] = m.requestedAt;
+    if (m.summary) writeSummary(f, 3, m.summary);
+    else f.fill(0, 3, 9);
+    f[9] = m.summary ? 1 : 0;
+    buf.set(bytes, i * MARK_BYTES);
+  }
+  const text = buf.toString('base64');
+  const out = new Array<string>(marks.length);
+  for (let i = 0; i < marks.length; i++) out[i] = text.slice(i * MARK_CHARS, (i + 1) * MARK_CHARS);
+  return out;
+}
+
+/** A packed mark part; null when the text is not one (an older release's record, or foreign). */
+export function unpackMark(text: string): MarkPart | null {
+  if (text.length !== MARK_CHARS || !/^[A-Za-z0-9+/]+$/.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length !== MARK_BYTES || bytes[MARK_BYTES - 1] !== 0) return null;
+  const f = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + MARK_DOUBLES * 8));
+  if (f[9] !== 0 && f[9] !== 1) return null;
+  if (!Number.isSafeInteger(f[0]) || !Number.isSafeInteger(f[1]) || !Number.isSafeInteger(f[2])) return null;
+  return {
+    computedAt: f[0]!,
+    asOf: f[1]!,
+    summary: f[9] === 1 ? readSummary(f, 3) : null,
+    requestedAt: f[2]!,
+  };
+}
+
+/** A margin event without a threshold crossing: what a move appends per account. */
+export interface PackableMarginEvent {
+  readonly type: 'margin';
+  readonly accountId: string;
+  readonly computedAt: number;
+  readonly summary: MarginSummary;
+  readonly previous?: MarginSummary;
+  readonly requestedAt?: number;
+}
+
+// A packed margin event: flags (1: has previous, 2: has requestedAt), computedAt, requestedAt, summary,
+// previous: fifteen float64s. The accounts go beside them as a JSON array.
+const EVENT_DOUBLES = 15;
+
+/** Margin events packed: their account ids (JSON array) and their numbers (base64). */
+export function packMarginEvents(
+  events: readonly PackableMarginEvent[],
+): readonly [ids: string, data: string] {
+  const f = new Float64Array(events.length * EVENT_DOUBLES);
+  const ids = new Array<string>(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const at = i * EVENT_DOUBLES;
+    ids[i] = e.accountId;
+    f[at] = (e.previous ? 1 : 0) | (e.requestedAt !== undefined ? 2 : 0);
+    f[at + 1] = e.computedAt;
+    f[at + 2] = e.requestedAt ?? 0;
+    writeSummary(f, at + 3, e.summary);
+    if (e.previous) writeSummary(f, at + 9, e.previous);
+  }
+  return [JSON.stringify(ids), Buffer.from(f.buffer).toString('base64')];
+}
+
+/**
+ * The events `packMarginEvents` packed, as JSON.parse of their JSON would give them (same keys in the
+ * same order); throws when the two fields do not match.
+ */
+export function unpackMarginEvents(idsText: string, data: string): PackableMarginEvent[] {
+  const ids = JSON.parse(idsText) as unknown;
+  const bytes = Buffer.from(data, 'base64');
+  if (!Array.isArray(ids) || bytes.length !== ids.length * EVENT_DOUBLES * 8)
+    throw new Error('packed margin events: ids and numbers do not match');
+  const f = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const out = new Array<PackableMarginEvent>(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const at = i * EVENT_DOUBLES;
+    const flags = f[at]!;
+    out[i] = {
+      type: 'margin',
+      accountId: String(ids[i]),
+      computedAt: f[at + 1]!,
+      summary: readSummary(f, at + 3),
+      ...(flags & 1 ? { previous: readSummary(f, at + 9) } : {}),
+      ...(flags & 2 ? { requestedAt: f[at + 2]! } : {}),
+    };
+  }
+  return out;
+}
