@@ -37,12 +37,12 @@ export interface MarginView {
 }
 
 /**
- * A view's two stored parts (the ledger part's JSON, view-json.ts; the packed mark part, packed.ts);
- * `ledger` null: unchanged since the owner last wrote it.
+ * Views' two stored parts, per view in order: the ledger part's JSON (view-json.ts), null when
+ * unchanged since the owner last wrote it; the packed mark part (packed.ts).
  */
 export interface ViewTexts {
-  readonly ledger: string | null;
-  readonly mark: string;
+  readonly ledgers: readonly (string | null)[];
+  readonly marks: readonly string[];
 }
 
 /**
@@ -55,11 +55,11 @@ export interface MarginCache {
   /** Several views in one round trip (MGET), in the order asked. */
   getViews(accountIds: readonly string[]): Promise<(MarginView | null)[]>;
   /**
-   * Queues the views' writes on a pipeline or MULTI (the caller runs it). `texts` may pass each view's
-   * parts already made (same order); a null ledger part is not written (a market move rewrites only
-   * the mark parts). Without `texts` both parts are written.
+   * Queues the views' writes on a pipeline or MULTI (the caller runs it). `texts` may pass the views'
+   * parts already made; a null ledger part is not written (a market move rewrites only the mark parts).
+   * Without `texts` both parts are written.
    */
-  queueSet(pipeline: ChainableCommander, views: readonly MarginView[], texts?: readonly ViewTexts[]): void;
+  queueSet(pipeline: ChainableCommander, views: readonly MarginView[], texts?: ViewTexts): void;
 }
 
 export function createMarginCache(
@@ -86,10 +86,9 @@ export function createMarginCache(
         const args: string[] = [];
         for (let j = i; j < end; j++) {
           const v = views[j]!;
-          const t = texts?.[j];
-          const ledger = t === undefined ? viewLedgerJson(v) : t.ledger;
+          const ledger = texts ? texts.ledgers[j]! : viewLedgerJson(v);
           if (ledger !== null) args.push(keys.marginViewLedger(v.accountId), ledger);
-          args.push(keys.marginViewMark(v.accountId), t?.mark ?? marks![j - i]!);
+          args.push(keys.marginViewMark(v.accountId), texts ? texts.marks[j]! : marks![j - i]!);
         }
         pipeline.mset(...args);
       }

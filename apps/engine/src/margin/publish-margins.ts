@@ -23,8 +23,11 @@ export interface WrittenTexts {
   readonly paramsVersion: number | null;
   readonly stale: StaleReason | undefined;
   readonly warnings: string;
-  /** The account's near-liquidation rank as written (a move that leaves it unchanged does not write it). */
-  readonly rank: number;
+  /**
+   * The account's near-liquidation rank as written (a move that leaves it unchanged does not write it);
+   * updated in place once a publish that changed it succeeded.
+   */
+  rank: number;
 }
 
 /** What the owner last published per account (seeded from Redis on takeover). */
@@ -145,7 +148,9 @@ async function publishSlice(
   const now = p.now();
   const views: MarginView[] = [];
   const ledgers: (string | null)[] = [];
-  const written: [string, WrittenTexts][] = [];
+  /** Per view (same order): what was written for it; `ranked`: (index, rank) of the ranks written. */
+  const written: WrittenTexts[] = [];
+  const ranked: number[] = [];
   const events: MarginEvent[] = [];
   const ranks: (string | number)[] = [];
   const staleFields: string[] = [];
@@ -180,19 +185,33 @@ async function publishSlice(
     const requestedAt = Math.max(prev?.requestedAt ?? 0, changeAt);
     const warnings = collateralWarnings(r.account, p.asOf, p.warningParams);
     const warningsText = warnings.length === 0 ? '[]' : JSON.stringify(warnings);
-    const view: MarginView = {
-      accountId: r.id,
-      computedAt: now,
-      asOf: p.asOf,
-      inputHash: r.inputHash,
-      paramsVersion: p.paramsVersion,
-      status,
-      ...(stale ? { stale } : {}),
-      summary,
-      freshness: r.freshness,
-      warnings,
-      requestedAt,
-    };
+    // Literals without a spread (one per account of a move: a spread in a literal is a runtime call).
+    const view: MarginView = stale
+      ? {
+          accountId: r.id,
+          computedAt: now,
+          asOf: p.asOf,
+          inputHash: r.inputHash,
+          paramsVersion: p.paramsVersion,
+          status,
+          stale,
+          summary,
+          freshness: r.freshness,
+          warnings,
+          requestedAt,
+        }
+      : {
+          accountId: r.id,
+          computedAt: now,
+          asOf: p.asOf,
+          inputHash: r.inputHash,
+          paramsVersion: p.paramsVersion,
+          status,
+          summary,
+          freshness: r.freshness,
+          warnings,
+          requestedAt,
+        };
     // The ledger part is written only when it differs from what this process wrote last. A market move
     // changes none of its inputs: it is not even made then. The mark parts are packed after the loop.
     const last = p.state.written.get(r.id);
@@ -207,33 +226,33 @@ async function publishSlice(
     views.push(view);
     ledgers.push(last?.ledger === ledger ? null : ledger);
     const rank = nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets });
-    written.push([
-      r.id,
-      {
+    // What was written, kept once the pipeline succeeded: a new record when the ledger part changed, the
+    // same one otherwise (a move changes at most its rank).
+    if (last?.ledger !== ledger)
+      written.push({
         ledger,
         resident: r,
         paramsVersion: p.paramsVersion,
         stale,
         warnings: warningsText,
         rank,
-      },
-    ]);
-    if (last?.rank !== rank) ranks.push(rank, r.id);
+      });
+    else written.push(last);
+    if (last?.rank !== rank) {
+      ranks.push(rank, r.id);
+      ranked.push(written.length - 1, rank);
+    }
     if (stale) staleFields.push(r.id, JSON.stringify(stale));
     else if (!prev || prev.status === 'stale') computable.push(r.id);
 
     let crossed = false;
     if (summary && !stale) {
       const previous = prev?.summary ?? undefined;
-      const event: MarginEvent = {
-        type: 'margin',
-        accountId: r.id,
-        computedAt: now,
-        summary,
-        ...(previous ? { previous } : {}),
-        requestedAt,
-      };
-      events.push(event);
+      events.push(
+        previous
+          ? { type: 'margin', accountId: r.id, computedAt: now, summary, previous, requestedAt }
+          : { type: 'margin', accountId: r.id, computedAt: now, summary, requestedAt },
+      );
       for (const crossing of thresholdCrossings(previous, summary, p.thresholds)) {
         crossed = true;
         const threshold: MarginEvent = {
@@ -265,12 +284,7 @@ async function publishSlice(
   if (views.length === 0) return 0;
 
   const pipeline = p.redis.pipeline();
-  const marks = packMarks(views);
-  p.cache.queueSet(
-    pipeline,
-    views,
-    ledgers.map((ledger, i) => ({ ledger, mark: marks[i]! })),
-  );
+  p.cache.queueSet(pipeline, views, { ledgers, marks: packMarks(views) });
   for (let i = 0; i < ranks.length; i += 2_000)
     pipeline.zadd(p.keys.nearLiquidation, ...ranks.slice(i, i + 2_000));
   for (let i = 0; i < staleFields.length; i += 2_000)
@@ -288,12 +302,16 @@ async function publishSlice(
   if (failed) {
     // Some of the slice's writes may have run: what this process wrote for these views is unknown, so
     // their next publish writes both parts.
-    for (const [id] of written) p.state.written.delete(id);
+    for (const v of views) p.state.written.delete(v.accountId);
     throw failed;
   }
 
-  for (const v of views) p.state.views.set(v.accountId, v);
-  for (const [id, w] of written) p.state.written.set(id, w);
+  for (let i = 0; i < ranked.length; i += 2) written[ranked[i]!]!.rank = ranked[i + 1]!;
+  for (let i = 0; i < views.length; i++) {
+    const id = views[i]!.accountId;
+    p.state.views.set(id, views[i]!);
+    p.state.written.set(id, written[i]!);
+  }
   if (p.changeToMargin) {
     const readable = p.now();
     for (const e of events)

@@ -1,5 +1,8 @@
 import type { MarginSummary } from './snapshot.js';
 
+const METRICS = ['maintenanceExcess', 'initialExcess'] as const;
+const NONE: readonly ThresholdCrossing[] = Object.freeze([]);
+
 export interface ThresholdCrossing {
   readonly metric: 'maintenanceExcess' | 'initialExcess';
   readonly threshold: number;
@@ -17,21 +20,25 @@ export function thresholdCrossings(
   previous: MarginSummary | undefined,
   current: MarginSummary,
   thresholds: readonly number[],
-): ThresholdCrossing[] {
-  const out: ThresholdCrossing[] = [];
-  for (const metric of ['maintenanceExcess', 'initialExcess'] as const) {
+): readonly ThresholdCrossing[] {
+  // Called per account of every market move, which seldom crosses anything: no list made for none.
+  let out: ThresholdCrossing[] | undefined;
+  for (const metric of METRICS) {
     const now = current[metric];
     const before = previous?.[metric];
     for (const t of thresholds) {
+      let crossing: ThresholdCrossing | undefined;
       if (before === undefined) {
-        if (now <= t) out.push({ metric, threshold: t, direction: 'down', previous: null, current: now });
-        continue;
-      }
-      if (before > t && now <= t)
-        out.push({ metric, threshold: t, direction: 'down', previous: before, current: now });
+        if (now <= t) crossing = { metric, threshold: t, direction: 'down', previous: null, current: now };
+      } else if (before > t && now <= t)
+        crossing = { metric, threshold: t, direction: 'down', previous: before, current: now };
       else if (before <= t && now > t)
-        out.push({ metric, threshold: t, direction: 'up', previous: before, current: now });
+        crossing = { metric, threshold: t, direction: 'up', previous: before, current: now };
+      if (crossing) {
+        out ??= [];
+        out.push(crossing);
+      }
     }
   }
-  return out;
+  return out ?? NONE;
 }

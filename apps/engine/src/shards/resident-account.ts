@@ -69,21 +69,23 @@ export function collateralWarnings(
   account: Account,
   asOf: number,
   params: Pick<RiskParams, 'collateralMaxAgeSeconds' | 'assets'>,
-): { code: string; path: string; message: string }[] {
-  // Runs for every published view (each account of a market move): a plain loop, and the path is made
-  // only for a warning.
-  const out: { code: string; path: string; message: string }[] = [];
+): readonly { code: string; path: string; message: string }[] {
+  // Runs for every published view (each account of a market move): a plain loop, the path made only
+  // for a warning and no list made for none.
+  let out: { code: string; path: string; message: string }[] | undefined;
   const maxAge = params.collateralMaxAgeSeconds;
   const collateral = account.collateral ?? [];
   for (let i = 0; i < collateral.length; i++) {
     const c = collateral[i]!;
     if (maxAge !== null && c.observedAt !== undefined && asOf - c.observedAt > maxAge) {
+      out ??= [];
       out.push({
         code: 'COLLATERAL_STALE',
         path: formatIssuePath(['account', 'collateral', i]),
         message: `${c.asset} balance observed ${asOf - c.observedAt}s before asOf (limit ${maxAge}s) counts at zero`,
       });
     } else if (!params.assets[c.asset]) {
+      out ??= [];
       out.push({
         code: 'COLLATERAL_UNSUPPORTED',
         path: formatIssuePath(['account', 'collateral', i]),
@@ -91,5 +93,7 @@ export function collateralWarnings(
       });
     }
   }
-  return out;
+  return out ?? NO_WARNINGS;
 }
+
+const NO_WARNINGS: readonly { code: string; path: string; message: string }[] = Object.freeze([]);

@@ -287,12 +287,11 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       const entry = book.get(id);
       if (!resident || !entry) continue;
       const acknowledgeAt = acknowledged?.get(id);
-      accounts.push({
-        resident,
-        entry,
-        requestedAt: requestedAtOf(id),
-        ...(acknowledgeAt === undefined ? {} : { acknowledgeAt }),
-      });
+      accounts.push(
+        acknowledgeAt === undefined
+          ? { resident, entry, requestedAt: requestedAtOf(id) }
+          : { resident, entry, requestedAt: requestedAtOf(id), acknowledgeAt },
+      );
     }
     const g = global;
     await publishMargins({
