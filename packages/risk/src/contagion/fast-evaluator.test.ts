@@ -39,16 +39,25 @@ function same(fast: StressResult | string, reference: StressResult | string): vo
 /**
  * Runs `doc` with the fast and the reference evaluator side by side, every round: the same units are
  * liquidatable, with the same figures, and the results are the same; returns how many times the fast
- * one left a unit's figures as they were (its excess provably >= 0 after the move).
+ * one's figures of a unit that is not liquidatable differed from the reference's (`left`: its excess
+ * provably >= 0 after the move, or, under cross and isolated, figures summed in another order), how
+ * many times it kept a unit's figures of the evaluation before while the reference's changed (`kept`),
+ * and how many times a unit was liquidatable at the evaluation right after one that kept its figures
+ * (`caught`).
  */
-function sideBySide(doc: StressDocument): number {
+function sideBySide(doc: StressDocument): { left: number; kept: number; caught: number } {
   let left = 0;
+  let kept = 0;
+  let caught = 0;
   let margin: StressMargin | undefined;
   const run = () =>
     runStressWith(doc, {}, (mode, units, setup): UnitEvaluator => {
       margin ??= createStressMargin(setup, doc.accounts);
       const fast = margin.evaluator(mode, units.length);
       const reference = referenceEvaluator(doc, mode);
+      // Per unit index: the figures of the evaluation before (fast, reference), and whether one kept them.
+      const before = new Map<number, readonly [number, number, number, number]>();
+      const wasKept = new Set<number>();
       return {
         evaluate(state, active) {
           const f = fast.evaluate(state, active);
@@ -57,6 +66,18 @@ function sideBySide(doc: StressDocument): number {
             const k = u.index;
             const liquidatable = r.equity[k]! - r.maintenance[k]! < 0;
             expect(f.equity[k]! - f.maintenance[k]! < 0).toBe(liquidatable);
+            const was = before.get(k);
+            if (liquidatable && wasKept.has(k)) caught++;
+            if (
+              was !== undefined &&
+              was[0] === f.equity[k] &&
+              was[1] === f.maintenance[k] &&
+              (was[2] !== r.equity[k] || was[3] !== r.maintenance[k])
+            ) {
+              kept++;
+              wasKept.add(k);
+            } else wasKept.delete(k);
+            before.set(k, [f.equity[k]!, f.maintenance[k]!, r.equity[k]!, r.maintenance[k]!]);
             if (liquidatable) {
               expect(f.equity[k]).toBe(r.equity[k]);
               expect(f.maintenance[k]).toBe(r.maintenance[k]);
@@ -69,11 +90,13 @@ function sideBySide(doc: StressDocument): number {
         changed(u) {
           fast.changed(u);
           reference.changed(u);
+          before.delete(u.index);
+          wasKept.delete(u.index);
         },
       };
     });
   same(outcome(run, doc), outcome(runStressReference, doc));
-  return left;
+  return { left, kept, caught };
 }
 
 // Both models through the same fast path: PMRM v1, and PMRM_2 (risk-model.md section 9) with tails,
@@ -127,13 +150,32 @@ describe.each(models)('fast path (shared risk arrays) == computeMargin path, $mo
         stressPolicy,
         (accounts, shocks, depth, policy) => {
           const doc = m.document(accounts, { shocks, depth, policy, modes: ['portfolio'], maxRounds: 40 });
-          left += sideBySide(doc);
+          left += sideBySide(doc).left;
         },
       ),
       { numRuns: m.runs, seed: 16 },
     );
     // The bound leaves units out on these books (a fixed seed: the same books every time).
     expect(left).toBeGreaterThan(0);
+  });
+
+  it('isolated: a unit left out of a round (its excess provably >= 0 after the move) is never liquidatable there', () => {
+    let kept = 0;
+    fc.assert(
+      fc.property(
+        stressBook({ pmrm2: m.pmrm2, cash: [-20_000, 200_000] }),
+        stressShocks,
+        stressDepth,
+        stressPolicy,
+        (accounts, shocks, depth, policy) => {
+          const doc = m.document(accounts, { shocks, depth, policy, modes: ['isolated'], maxRounds: 40 });
+          kept += sideBySide(doc).kept;
+        },
+      ),
+      { numRuns: m.runs, seed: 16 },
+    );
+    // The bound keeps units' figures on these books (a fixed seed: the same books every time).
+    expect(kept).toBeGreaterThan(0);
   });
 
   const perp = (quantity: number) =>
@@ -159,13 +201,26 @@ describe.each(models)('fast path (shared risk arrays) == computeMargin path, $mo
     }) as const;
   // Rungs of long perps, and of short puts with long futures; cash per rung where each model's
   // requirement spreads their liquidations over rounds (pmrm-2 charges the perps more).
+  // (Isolated: the rungs of puts and futures are liquidated in too few rounds to test the bound.)
   const ladders = [
-    { rungs: 'long perps', positions: [perp(10)], cash: m.pmrm2 ? 4_000 : 3_500, step: m.pmrm2 ? 100 : 40 },
-    { rungs: 'short puts and long futures', positions: [put(-10), future(3)], cash: 2_000, step: 200 },
+    ...(['portfolio', 'isolated'] as const).map((mode) => ({
+      mode,
+      rungs: 'long perps',
+      positions: [perp(10)],
+      cash: m.pmrm2 ? 4_000 : 3_500,
+      step: m.pmrm2 ? 100 : 40,
+    })),
+    {
+      mode: 'portfolio' as const,
+      rungs: 'short puts and long futures',
+      positions: [put(-10), future(3)],
+      cash: 2_000,
+      step: 200,
+    },
   ];
 
   it.each(ladders)(
-    'portfolio: a ladder of $rungs liquidated one price step after another, none missed',
+    '$mode: a ladder of $rungs liquidated one price step after another, none missed',
     (ladder) => {
       // A large long account sold off in slices drives ETH down round after round; the rungs hold the
       // same positions with more and more cash, so each turns liquidatable some rounds later than the
@@ -182,16 +237,22 @@ describe.each(models)('fast path (shared risk arrays) == computeMargin path, $mo
         shocks: { ETH: 0.9 },
         depth: { ETH: { model: 'exp', usdFor2pct: 5e5 } },
         policy: { kind: 'full', closeFactor: 0.5, penalty: 0 },
-        modes: ['portfolio'],
+        modes: [ladder.mode],
         maxRounds: 40,
       });
       const r = runStressReference(doc);
       // Rungs are first liquidated in several different rounds.
       const first = new Map<string, number>();
-      for (const round of r.modes.portfolio!.rounds)
+      for (const round of r.modes[ladder.mode]!.rounds)
         for (const l of round.liquidated) if (!first.has(l.unit)) first.set(l.unit, round.round);
       expect(new Set([...first.values()]).size).toBeGreaterThan(3);
-      expect(sideBySide(doc)).toBeGreaterThan(0);
+      const { left, kept, caught } = sideBySide(doc);
+      if (ladder.mode === 'portfolio') expect(left).toBeGreaterThan(0);
+      else {
+        // Rungs kept out of a round and liquidated at a later one: the bound let none through.
+        expect(kept).toBeGreaterThan(0);
+        expect(caught).toBeGreaterThan(0);
+      }
     },
   );
 

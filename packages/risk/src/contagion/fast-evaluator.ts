@@ -181,6 +181,13 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   let baseCount = 0;
   let baseU: number[] = [];
   let baseAmount: number[] = doubles(0);
+  // Isolated runs: per universe asset of the run's exposure list (slots [runSlot, runSlot + its
+  // length)), the sum of |q| over its positions of that asset's instruments and of its base amounts of
+  // that asset (Infinity where a base is negative: its requirement is not per unit of base).
+  let runSlot: number[] = [];
+  let slotCount = 0;
+  let slotQ: number[] = doubles(0);
+  let slotB: number[] = doubles(0);
 
   /** Equal lists of universe indexes, interned; per list, whether the last `moveTo` moved one. */
   const lists: (readonly number[])[] = [[]];
@@ -204,10 +211,20 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   /** Portfolio: the unit's excess less the bounds of the moves since (`unmoved`), and the move it follows. */
   let slack: number[] = doubles(0);
   let slackAt: number[] = [];
+  /**
+   * Isolated: the size of the figures the unit's excess was last computed from (its equity's terms,
+   * |equity| and the requirement: their rounding), and the sum of the bounds of the moves since.
+   */
+  let scale: number[] = doubles(0);
+  let spent: number[] = doubles(0);
+  /** The current mode is isolated. */
+  let isolatedMode = false;
 
   /** Makes room for a mode of `unitCount` units; the runs of the mode before are dropped. */
   function startMode(mode: StressMode, unitCount: number): void {
     byLegs = mode === 'portfolio';
+    isolatedMode = mode === 'isolated';
+    slotCount = 0;
     runCount = 0;
     posCount = 0;
     baseCount = 0;
@@ -221,6 +238,8 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       stale = ints(unitCount);
       slack = doubles(unitCount);
       slackAt = ints(unitCount);
+      scale = doubles(unitCount);
+      spent = doubles(unitCount);
     }
     slackAt.fill(-2, 0, unitCount);
     runOf.fill(-1, 0, unitCount);
@@ -347,6 +366,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       runHaircutIm = grownFloat(runHaircutIm, size);
       runKonst = grownFloat(runKonst, size);
       runKonstSize = grownFloat(runKonstSize, size);
+      runSlot = grownInt(runSlot, size);
     }
   }
 
@@ -505,6 +525,40 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     });
   }
 
+  /**
+   * Isolated run `r`'s sums of |q| and of base per asset of its exposure list (a holding of an asset
+   * outside the universe never moves; one of an asset outside the list, or a negative base, makes the
+   * bound Infinity: the unit is margined after every move).
+   */
+  function writeSlots(r: number): void {
+    const list = lists[runExposed[r]!]!;
+    const at = runSlot[r]!;
+    const n = list.length;
+    let unbounded = false;
+    for (let j = 0; j < n; j++) {
+      slotQ[at + j] = 0;
+      slotB[at + j] = 0;
+    }
+    for (let i = runLo[r]!; i < runHi[r]!; i++) {
+      const a = universeIndex(table.underlying[posInst[i]!]!);
+      if (a < 0) continue;
+      let j = 0;
+      while (j < n && list[j] !== a) j++;
+      if (j === n) unbounded = true;
+      else slotQ[at + j]! += Math.abs(posQty[i]!);
+    }
+    for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) {
+      const a = universeIndex(baseU[i]!);
+      if (a < 0) continue;
+      let j = 0;
+      while (j < n && list[j] !== a) j++;
+      const b = baseAmount[i]!;
+      if (j === n || b < 0) unbounded = true;
+      else slotB[at + j]! += b;
+    }
+    if (unbounded && n > 0) slotQ[at] = Number.POSITIVE_INFINITY;
+  }
+
   /** A new run for the unit at the current state. */
   function build(u: StressUnit): number {
     const ctx = current.ctx;
@@ -539,6 +593,13 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     for (const c of held) addIndex(watch, termsSourceOf(ctx, c.asset));
     runExposed[r] = interned(exposed);
     runWatch[r] = interned(watch);
+    if (isolatedMode) {
+      runSlot[r] = slotCount;
+      slotCount += exposed.length;
+      slotQ = grownFloat(slotQ, slotCount);
+      slotB = grownFloat(slotB, slotCount);
+      writeSlots(r);
+    }
     return r;
   }
 
@@ -551,6 +612,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     if (!byLegs) {
       writePositions(r, positionsOf(u, r), runLo[r]!);
       writeBase(r, base);
+      if (isolatedMode) writeSlots(r);
       return;
     }
     const m = positionsOf(u);
@@ -588,6 +650,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     current = state;
     moves++;
     if (byLegs) keepBefore();
+    if (isolatedMode) loneBefore();
     for (let u = 0; u < table.underlyings.length; u++) {
       const a = universeIndex(u);
       if (a >= 0 && moved[a] === 1) {
@@ -596,6 +659,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       }
     }
     if (byLegs) reachOf();
+    if (isolatedMode) loneReach();
     for (let i = 1; i < lists.length; i++) {
       const list = lists[i]!;
       for (let j = 0; j < list.length; j++) if (moved[list[j]!] === 1) listMoved[i] = 1;
@@ -770,6 +834,111 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     return true;
   }
 
+  // Isolated mode: per instrument of a moved underlying, its mark and lone requirements per unit before
+  // the move; per underlying, its spot and base requirement per unit before; per universe asset, the
+  // bounds of `loneReach`.
+  let markWas: number[] = doubles(0);
+  let longWas: number[] = doubles(0);
+  let shortWas: number[] = doubles(0);
+  const spotWas: number[] = [];
+  const baseWas: number[] = [];
+  let assetReach: number[] = doubles(0);
+  let assetBaseReach: number[] = doubles(0);
+
+  /** Keeps what `loneReach` compares the moved figures with (the lone figures brought up to date). */
+  function loneBefore(): void {
+    const count = table.size;
+    markWas = grownFloat(markWas, count);
+    longWas = grownFloat(longWas, count);
+    shortWas = grownFloat(shortWas, count);
+    for (let id = 0; id < count; id++) {
+      if (table.kind[id]! < 0) continue;
+      const u = table.underlying[id]!;
+      const a = universeIndex(u);
+      if (a < 0 || moved[a] !== 1 || u >= arrays.spot.length) continue;
+      stampLone(id);
+      markWas[id] = arrays.mark[id]!;
+      longWas[id] = loneLong[id]!;
+      shortWas[id] = loneShort[id]!;
+    }
+    for (let u = 0; u < table.underlyings.length; u++) {
+      const a = universeIndex(u);
+      if (a < 0 || moved[a] !== 1 || u >= arrays.spot.length) continue;
+      stampBase(u);
+      spotWas[u] = arrays.spot[u]!;
+      baseWas[u] = baseUnit[u]!;
+    }
+  }
+
+  /**
+   * After a move, per universe asset: a bound on how much one unit of quantity of any instrument of its
+   * underlyings (either sign) can change an isolated unit's excess E - M, `assetReach` (its mark's move
+   * plus the larger move of its lone requirements per unit, long and short: exact in real arithmetic,
+   * as E sums q * mark and M |q| times the requirement per unit for q's sign), and the same per unit of
+   * base, `assetBaseReach` (the move of spot / stable price under PMRM v1, of the base requirement per
+   * unit). 0 for an asset that did not move; NaN or Infinity bounds nothing.
+   */
+  function loneReach(): void {
+    assetReach = grownFloat(assetReach, nAssets);
+    assetBaseReach = grownFloat(assetBaseReach, nAssets);
+    assetReach.fill(0, 0, nAssets);
+    assetBaseReach.fill(0, 0, nAssets);
+    const count = table.size;
+    for (let id = 0; id < count; id++) {
+      if (table.kind[id]! < 0) continue;
+      const u = table.underlying[id]!;
+      const a = universeIndex(u);
+      if (a < 0 || moved[a] !== 1) continue;
+      if (u >= arrays.spot.length) {
+        assetReach[a] = Number.POSITIVE_INFINITY;
+        continue;
+      }
+      stampLone(id);
+      const r =
+        Math.abs(arrays.mark[id]! - markWas[id]!) +
+        Math.max(Math.abs(loneLong[id]! - longWas[id]!), Math.abs(loneShort[id]! - shortWas[id]!));
+      assetReach[a] = Math.max(assetReach[a]!, r);
+    }
+    for (let u = 0; u < table.underlyings.length; u++) {
+      const a = universeIndex(u);
+      if (a < 0 || moved[a] !== 1) continue;
+      if (u >= arrays.spot.length || spotWas[u] === undefined) {
+        assetBaseReach[a] = Number.POSITIVE_INFINITY;
+        continue;
+      }
+      stampBase(u);
+      const value = pmrm2 ? 0 : Math.abs(arrays.spot[u]! - spotWas[u]!) / kernel.stablePrice;
+      assetBaseReach[a] = Math.max(assetBaseReach[a]!, value + Math.abs(baseUnit[u]! - baseWas[u]!));
+    }
+  }
+
+  /**
+   * Isolated mode, a unit exposed to the move: true when the move provably leaves the unit's excess as
+   * `positionMargin` sums it above the room within which `margin` margins it exactly (so `margin` would
+   * keep its approximate figures, which never make it liquidatable), its figures left as they were.
+   * The bound: per asset of the unit, its sum of |q| times `assetReach` plus its base times
+   * `assetBaseReach`, added to the bounds of the moves since its figures were computed (`spent`). The
+   * figures then and now differ from the real sums by their rounding (ROUNDING per term of the sizes),
+   * and the room by NEAR of |E| and M, each of which has moved by at most the bounds: the slack must
+   * exceed the bounds by (4 ROUNDING n + 2 NEAR) times the size then plus four times the bounds.
+   */
+  function isolatedUnmoved(k: number, r: number): boolean {
+    if (slackAt[k] !== moves - 1) return false;
+    const list = lists[runExposed[r]!]!;
+    const at = runSlot[r]!;
+    let bound = 0;
+    for (let j = 0; j < list.length; j++) {
+      const a = list[j]!;
+      bound += slotQ[at + j]! * assetReach[a]! + slotB[at + j]! * assetBaseReach[a]!;
+    }
+    const total = spent[k]! + bound * (1 + 1e-9);
+    const n = runHi[r]! - runLo[r]! + runSubHi[r]! - runSubLo[r]! + 4;
+    const room = (4 * ROUNDING * n + 2 * NEAR) * (scale[k]! + 4 * total);
+    if (!(slack[k]! - total > room)) return false;
+    spent[k] = total;
+    return true;
+  }
+
   // Cross mode: a short option's charge per unit, mark plus optionMmFactor times its add-on, per
   // instrument (stamped with its underlying's revision).
   let shortUnit: number[] = doubles(0);
@@ -931,10 +1100,17 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
         if (e - mm > room) {
           equity[k] = e;
           maintenance[k] = mm;
+          if (isolated) {
+            slack[k] = e - mm;
+            scale[k] = approximateSize + Math.abs(e) + Math.abs(mm);
+            spent[k] = 0;
+          }
           return;
         }
         equity[k] = exactEquity(u, r);
         maintenance[k] = isolated ? isolatedRequirement(r) : mm;
+        // Within the room: margined again after every move.
+        slack[k] = -1;
       }
 
       return {
@@ -953,7 +1129,11 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
               refresh(u, r);
               stale[k] = 0;
               dirty[k] = 1;
-            } else if (listMoved[runExposed[r]!] === 1 && !(byLegs && unmoved(k, r))) dirty[k] = 1;
+            } else if (
+              listMoved[runExposed[r]!] === 1 &&
+              !(byLegs ? unmoved(k, r) : isolatedMode && isolatedUnmoved(k, r))
+            )
+              dirty[k] = 1;
             if (dirty[k] === 1) margin(u, k, r);
             slackAt[k] = moves;
           }
