@@ -211,12 +211,6 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   /** Portfolio: the unit's excess less the bounds of the moves since (`unmoved`), and the move it follows. */
   let slack: number[] = doubles(0);
   let slackAt: number[] = [];
-  /**
-   * Isolated: the size of the figures the unit's excess was last computed from (its equity's terms,
-   * |equity| and the requirement: their rounding), and the sum of the bounds of the moves since.
-   */
-  let scale: number[] = doubles(0);
-  let spent: number[] = doubles(0);
   /** The current mode is isolated. */
   let isolatedMode = false;
 
@@ -238,8 +232,6 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       stale = ints(unitCount);
       slack = doubles(unitCount);
       slackAt = ints(unitCount);
-      scale = doubles(unitCount);
-      spent = doubles(unitCount);
     }
     slackAt.fill(-2, 0, unitCount);
     runOf.fill(-1, 0, unitCount);
@@ -912,15 +904,21 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     }
   }
 
+  /** Isolated: the factor of the sizes in the slack's room (`isolatedUnmoved`), for a run of `r`'s terms. */
+  function roomFactor(r: number): number {
+    return 4 * ROUNDING * (runHi[r]! - runLo[r]! + runSubHi[r]! - runSubLo[r]! + 4) + 2 * NEAR;
+  }
+
   /**
    * Isolated mode, a unit exposed to the move: true when the move provably leaves the unit's excess as
    * `positionMargin` sums it above the room within which `margin` margins it exactly (so `margin` would
    * keep its approximate figures, which never make it liquidatable), its figures left as they were.
-   * The bound: per asset of the unit, its sum of |q| times `assetReach` plus its base times
-   * `assetBaseReach`, added to the bounds of the moves since its figures were computed (`spent`). The
-   * figures then and now differ from the real sums by their rounding (ROUNDING per term of the sizes),
-   * and the room by NEAR of |E| and M, each of which has moved by at most the bounds: the slack must
-   * exceed the bounds by (4 ROUNDING n + 2 NEAR) times the size then plus four times the bounds.
+   * The bound B of the move: per asset of the unit, its sum of |q| times `assetReach` plus its base
+   * times `assetBaseReach`. The figures when its excess X was computed and now differ from the real
+   * sums by their rounding (ROUNDING per term of their sizes), and the room by NEAR of |E| and M, each
+   * of which has moved by at most the sum of the bounds since, T: it suffices that X - T exceeds
+   * c (S + 4 T), c = 4 ROUNDING n + 2 NEAR, S the size then (the equity's terms, |E| and M). The slack
+   * holds X - c S less (1 + 4c) times the bounds of the moves since; it must stay > 0.
    */
   function isolatedUnmoved(k: number, r: number): boolean {
     if (slackAt[k] !== moves - 1) return false;
@@ -931,11 +929,9 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       const a = list[j]!;
       bound += slotQ[at + j]! * assetReach[a]! + slotB[at + j]! * assetBaseReach[a]!;
     }
-    const total = spent[k]! + bound * (1 + 1e-9);
-    const n = runHi[r]! - runLo[r]! + runSubHi[r]! - runSubLo[r]! + 4;
-    const room = (4 * ROUNDING * n + 2 * NEAR) * (scale[k]! + 4 * total);
-    if (!(slack[k]! - total > room)) return false;
-    spent[k] = total;
+    const left = slack[k]! - bound * (1 + 1e-9) * (1 + 4 * roomFactor(r));
+    if (!(left > 0)) return false;
+    slack[k] = left;
     return true;
   }
 
@@ -1100,11 +1096,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
         if (e - mm > room) {
           equity[k] = e;
           maintenance[k] = mm;
-          if (isolated) {
-            slack[k] = e - mm;
-            scale[k] = approximateSize + Math.abs(e) + Math.abs(mm);
-            spent[k] = 0;
-          }
+          if (isolated) slack[k] = e - mm - roomFactor(r) * (approximateSize + Math.abs(e) + Math.abs(mm));
           return;
         }
         equity[k] = exactEquity(u, r);

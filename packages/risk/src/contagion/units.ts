@@ -225,6 +225,16 @@ function byIdThenAt(a: string, b: string): number {
   return byName(a, b);
 }
 
+/** Some id in `byId` order (id order) is a proper prefix of the next. */
+function anyPrefix(accounts: readonly StressAccount[], byId: readonly number[]): boolean {
+  for (let k = 1; k < byId.length; k++) {
+    const a = accounts[byId[k - 1]!]!.id;
+    const b = accounts[byId[k]!]!.id;
+    if (b.length > a.length && b.startsWith(a)) return true;
+  }
+  return false;
+}
+
 /** The accounts' indexes in id order (ties in input order): sorted once for every mode of a run. */
 export function accountOrder(accounts: readonly StressAccount[]): number[] {
   return accounts.map((_, i) => i).sort((x, y) => byName(accounts[x]!.id, accounts[y]!.id) || x - y);
@@ -240,9 +250,13 @@ export function unitsOf(
   mode: StressMode,
   byId: readonly number[] = accountOrder(accounts),
 ): StressUnit[] {
-  // `id@` orders differently from `id` only where an id prefixes another: nearly sorted already.
+  // `id@` orders differently from `id` only where an id prefixes another: nearly sorted already, and
+  // sorted when no id prefixes the next (every id between an id and a longer one it prefixes starts
+  // with it too, so a prefix shows between neighbours).
   const order =
-    mode === 'isolated' ? [...byId].sort((x, y) => byIdThenAt(accounts[x]!.id, accounts[y]!.id)) : byId;
+    mode === 'isolated' && anyPrefix(accounts, byId)
+      ? [...byId].sort((x, y) => byIdThenAt(accounts[x]!.id, accounts[y]!.id))
+      : byId;
   const units: StressUnit[] = [];
   for (const i of order) {
     const a = accounts[i]!;
