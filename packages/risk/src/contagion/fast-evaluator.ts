@@ -41,6 +41,12 @@ export interface StressMargin {
 }
 
 const NONE: readonly BaseCollateral[] = [];
+
+/** A list in use up to `n` (its items past `n` are stale). */
+interface Scratch {
+  readonly items: number[];
+  n: number;
+}
 const NO_BASE: ReadonlyMap<string, number> = new Map();
 
 /**
@@ -310,31 +316,35 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   }
 
   /** Adds index `a` (none when < 0) to the sorted, distinct `list` (a few items: no sort call). */
-  function addIndex(list: number[], a: number): void {
+  function addIndex(list: Scratch, a: number): void {
     if (a < 0) return;
-    let i = list.length;
-    while (i > 0 && list[i - 1]! > a) i--;
-    if (i > 0 && list[i - 1] === a) return;
-    list.push(a);
-    for (let j = list.length - 1; j > i; j--) list[j] = list[j - 1]!;
-    list[i] = a;
+    const items = list.items;
+    let i = list.n;
+    while (i > 0 && items[i - 1]! > a) i--;
+    if (i > 0 && items[i - 1] === a) return;
+    for (let j = list.n; j > i; j--) items[j] = items[j - 1]!;
+    items[i] = a;
+    list.n++;
   }
 
-  // Scratch lists of a build (interned copies are kept).
-  const exposed: number[] = [];
-  const watch: number[] = [];
+  // Scratch lists of a build, the first `n` items (interned copies are kept; the lists keep their
+  // length: one set to 0 drops its storage, and a build per unit would allocate it again).
+  const exposed: Scratch = { items: [], n: 0 };
+  const watch: Scratch = { items: [], n: 0 };
 
   /** The interned list of the sorted, distinct indexes in `list` (a scratch list: copied when new). */
-  function interned(list: number[]): number {
-    if (list.length === 0) return 0;
+  function interned(list: Scratch): number {
+    const n = list.n;
+    const items = list.items;
+    if (n === 0) return 0;
     // Sorted and distinct: below 53, a sum of powers of two names the set exactly (no string per unit).
     let bits = 0;
-    for (const a of list) bits += 2 ** a;
-    const key = list[list.length - 1]! < 53 ? bits : list.join(',');
+    for (let j = 0; j < n; j++) bits += 2 ** items[j]!;
+    const key = items[n - 1]! < 53 ? bits : items.slice(0, n).join(',');
     let i = listIndex.get(key);
     if (i === undefined) {
       i = lists.length;
-      lists.push([...list]);
+      lists.push(items.slice(0, n));
       listIndex.set(key, i);
       const next = new Uint8Array(lists.length);
       next.set(listMoved.subarray(0, i));
@@ -562,7 +572,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     const held = u.heldCollateral;
     const base = writeTerms(u, held, r);
     const m = positionsOf(u);
-    exposed.length = 0;
+    exposed.n = 0;
     if (byLegs) {
       const legLo = store.legCount;
       const segLo = store.segCount;
@@ -581,13 +591,13 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     // Instruments stay held for the whole run: their risk arrays follow every price move.
     for (let i = 0; i < m; i++) table.retain(legs.inst[i]!);
     valueNew(arrays, table, kernel, ctx);
-    watch.length = 0;
+    watch.n = 0;
     for (const c of held) addIndex(watch, termsSourceOf(ctx, c.asset));
     runExposed[r] = interned(exposed);
     runWatch[r] = interned(watch);
     if (isolatedMode) {
       runSlot[r] = slotCount;
-      slotCount += exposed.length;
+      slotCount += exposed.n;
       slotQ = grownFloat(slotQ, slotCount);
       slotB = grownFloat(slotB, slotCount);
       writeSlots(r);
@@ -973,18 +983,19 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     return mm;
   }
 
-  // Set by `positionMargin`: the unit's equity summed position by position, and the sum of the sizes of
-  // its terms (their rounding is a few ulps of it).
-  let approximate = 0;
-  let approximateSize = 0;
+  // Set by `positionMargin`: the unit's equity summed position by position, the sum of the sizes of its
+  // terms (their rounding is a few ulps of it) and its requirement. Fields of an object made with
+  // doubles (updated in place): a double returned by a call, or kept in a variable of the enclosing
+  // function, is allocated as a number object, three per unit margined.
+  const approximate = { equity: 0.5, size: 0.5, mm: 0.5 };
 
   /**
    * One pass over a cross or isolated run: its equity summed position by position (cash, marks, base,
-   * other collateral) into `approximate`, and its requirement, returned. Cross: the fixed ratios of
+   * other collateral), and its requirement, into `approximate`. Cross: the fixed ratios of
    * model/modes.ts `crossMode` (pmrm2-modes.ts under pmrm-2), position by position in the same
    * operations. Isolated: as `isolatedRequirement`, by per-unit figures.
    */
-  function positionMargin(r: number, isolated: boolean): number {
+  function positionMargin(r: number, isolated: boolean): void {
     const mark = arrays.mark;
     const kind = table.kind;
     const underlying = table.underlying;
@@ -1030,9 +1041,9 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
           mmHaircut(c.amount * current.ctx.markets.get(c.underlying)!.spot, c.params) / kernel.stablePrice;
       }
     }
-    approximate = e;
-    approximateSize = size;
-    return mm;
+    approximate.equity = e;
+    approximate.size = size;
+    approximate.mm = mm;
   }
 
   /**
@@ -1086,8 +1097,10 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
           return;
         }
         const isolated = mode === 'isolated';
-        const mm = positionMargin(r, isolated);
-        const e = approximate;
+        positionMargin(r, isolated);
+        const mm = approximate.mm;
+        const e = approximate.equity;
+        const approximateSize = approximate.size;
         // Room for the rounding of each sum: the equity's by position, the isolated requirement's by
         // per-unit figures. Within it (liquidatable units among them), the figures `computeMargin`
         // gives, to the last bit. A non-finite figure fails the test and is margined exactly too.

@@ -10,6 +10,7 @@ import { type ResolvedPolicy, type StressSetup, simulateMode } from './simulate-
 import {
   type RunStressOptions,
   STRESS_MODES,
+  type StressCollateral,
   type StressDocument,
   type StressMode,
   type StressModeResult,
@@ -72,6 +73,12 @@ function modesOf(doc: StressDocument): StressMode[] {
   return STRESS_MODES.filter((m) => seen.has(m));
 }
 
+const NO_COLLATERAL: readonly StressCollateral[] = [];
+
+function collateralPath(i: number, j: number): string {
+  return `accounts.${i}.collateral.${j}`;
+}
+
 /**
  * References between sections that the margin engine would not catch (section 1). `byId`: the accounts'
  * indexes in id order (equal ids adjacent, in input order), where the first repeated id is found.
@@ -94,18 +101,23 @@ function checkAccounts(
     if (a.id.length === 0 || a.id.includes('@'))
       throw invalid(`accounts.${i}.id`, 'must be non-empty, without @');
     if (i === repeated) throw invalid(`accounts.${i}.id`, `duplicate account id ${a.id}`);
-    const collateral = a.collateral ?? [];
+    const collateral = a.collateral ?? NO_COLLATERAL;
     for (let j = 0; j < collateral.length; j++) {
       const c = collateral[j]!;
-      const path = () => `accounts.${i}.collateral.${j}`;
+      // The path made only for an error (a closure per holding was a large allocation).
       const asset = params.assets[c.asset];
-      if (asset === undefined) throw invalid(`${path()}.asset`, `${c.asset} is not in params.assets`);
+      if (asset === undefined)
+        throw invalid(`${collateralPath(i, j)}.asset`, `${c.asset} is not in params.assets`);
       const underlying = asset.underlying;
       const priced =
         (underlying !== undefined && marketOf(underlying)) || doc.prices?.[c.asset] !== undefined;
-      if (!priced) throw invalid(`${path()}.asset`, `${c.asset} has no price (no market, no prices entry)`);
+      if (!priced)
+        throw invalid(
+          `${collateralPath(i, j)}.asset`,
+          `${c.asset} has no price (no market, no prices entry)`,
+        );
       if (!(c.amount >= 0 && Number.isFinite(c.amount))) {
-        throw invalid(`${path()}.amount`, 'must be a finite number >= 0');
+        throw invalid(`${collateralPath(i, j)}.amount`, 'must be a finite number >= 0');
       }
     }
   }

@@ -128,6 +128,38 @@ function splitBadDebt(
   if (total > 0) for (const [chain, w] of weights) totals.addBadDebt(chain, (badDebt * w) / total);
 }
 
+// The loops over every unit of a round live in small functions of their own: `simulateMode` runs once
+// per mode, and a loop inside it is compiled by on-stack replacement, then deoptimised whenever a path
+// it had not met before is taken (a later round's first settlement, say), falling back to the
+// interpreter (which boxes every double it reads) over hundreds of thousands of units.
+
+/** The units of `from` still in the run, in order, into `to` (which may be `from`: filtered in place). */
+function keepInRun(from: readonly StressUnit[], to: StressUnit[]): void {
+  let w = 0;
+  const n = from.length;
+  for (let i = 0; i < n; i++) {
+    const u = from[i]!;
+    if (u.holdsAnything || u.cash < 0) to[w++] = u;
+  }
+  to.length = w;
+}
+
+/** The units of `active` whose excess is negative, in order, appended to `out` (returned). */
+function liquidatableOf(
+  active: readonly StressUnit[],
+  equity: ArrayLike<number>,
+  maintenance: ArrayLike<number>,
+  out: StressUnit[],
+): StressUnit[] {
+  const n = active.length;
+  for (let i = 0; i < n; i++) {
+    const u = active[i]!;
+    const k = u.index;
+    if (equity[k]! - maintenance[k]! < 0) out.push(u);
+  }
+  return out;
+}
+
 /**
  * Runs one mode (section 3) from P0 to its fixed point or `maxRounds`, rewriting `units` in place.
  * `units` must be sorted by id; `evaluator` margins them.
@@ -153,9 +185,8 @@ export function simulateMode(
   let converged = false;
   // Units in the run (section 3 step 1). A unit leaves only when a slice of 1 settles it to cash >= 0
   // with nothing held, so the list is filtered again only after a round that did that.
-  const inRun = (u: StressUnit) => u.holdsAnything || u.cash < 0;
   const active: StressUnit[] = [];
-  for (const u of units) if (inRun(u)) active.push(u);
+  keepInRun(units, active);
   let closed = false;
   const perAsset = new Float64Array(nAssets);
   // The liquidatable units of a round (candidates), in id order, in flat lists reused round after
@@ -174,23 +205,17 @@ export function simulateMode(
   for (let k = 1; ; k++) {
     const oracle = history[Math.max(0, k - 1 - policy.oracleLag)]!;
     const atOracle = setup.stateAt(oracle);
-    if (closed) {
-      // In place: the list lives through the run, and a copy per round is a large allocation.
-      let w = 0;
-      for (const u of active) if (inRun(u)) active[w++] = u;
-      active.length = w;
-    }
+    // In place: the list lives through the run, and a copy per round is a large allocation.
+    if (closed) keepInRun(active, active);
     closed = false;
     const { equity, maintenance } = evaluator.evaluate(atOracle, active);
     candidates.length = 0;
     figures.count = 0;
-    for (let i = 0; i < active.length; i++) {
-      const unit = active[i]!;
+    const liquidatable = liquidatableOf(active, equity, maintenance, candidates);
+    for (let c = 0; c < liquidatable.length; c++) {
+      const unit = liquidatable[c]!;
       const e = equity[unit.index]!;
       const m = maintenance[unit.index]!;
-      if (!(e - m < 0)) continue;
-      const c = candidates.length;
-      candidates.push(unit);
       cLo[c] = figures.count;
       const notional = appendHoldingFigures(figures, atOracle, universe, unit);
       cHi[c] = figures.count;

@@ -173,41 +173,47 @@ function totalCash(account: StressAccount): number {
   return cash;
 }
 
-// Scratch of `chainUnits` (one account at a time): its chains, their holdings counted, name order.
+// Scratch of `chainUnits` (one account at a time): its chains (the first `chainCount`), their holdings
+// counted, name order. Kept at their length (an array's length set to 0 drops its storage, and the next
+// account's pushes would allocate it again).
 const chains: string[] = [];
 const collateralCount: number[] = [];
 const positionCount: number[] = [];
 const chainOrder: number[] = [];
+let chainCount = 0;
 
 function chainAt(chain: string): number {
-  let i = chains.indexOf(chain);
-  if (i < 0) {
-    i = chains.length;
-    chains.push(chain);
-    collateralCount.push(0);
-    positionCount.push(0);
+  let i = 0;
+  while (i < chainCount && chains[i] !== chain) i++;
+  if (i === chainCount) {
+    chains[i] = chain;
+    collateralCount[i] = 0;
+    positionCount[i] = 0;
+    chainCount++;
   }
   return i;
 }
 
+const NO_CASH: Readonly<Record<string, number>> = {};
+
 /** One unit per chain the account has cash, collateral or positions on (in chain name order). */
 function chainUnits(account: StressAccount, accountIndex: number, out: StressUnit[]): void {
-  chains.length = 0;
-  collateralCount.length = 0;
-  positionCount.length = 0;
-  chainOrder.length = 0;
-  for (const c of Object.keys(account.cash ?? {})) chainAt(c);
-  for (const c of account.collateral ?? []) collateralCount[chainAt(c.chain)]!++;
-  for (const p of account.positions ?? []) positionCount[chainAt(p.chain)]!++;
+  chainCount = 0;
+  const cashChains = Object.keys(account.cash ?? NO_CASH);
+  for (let k = 0; k < cashChains.length; k++) chainAt(cashChains[k]!);
+  const collateral = account.collateral ?? NO_COLLATERAL;
+  for (let k = 0; k < collateral.length; k++) collateralCount[chainAt(collateral[k]!.chain)]!++;
+  const positions = account.positions ?? NO_POSITIONS;
+  for (let k = 0; k < positions.length; k++) positionCount[chainAt(positions[k]!.chain)]!++;
   // Chain name order (a few chains: insertion, no sort call).
-  for (let i = 0; i < chains.length; i++) {
-    let j = chainOrder.length;
-    chainOrder.push(i);
+  for (let i = 0; i < chainCount; i++) {
+    let j = i;
     for (; j > 0 && byName(chains[chainOrder[j - 1]!]!, chains[i]!) > 0; j--)
       chainOrder[j] = chainOrder[j - 1]!;
     chainOrder[j] = i;
   }
-  for (const i of chainOrder) {
+  for (let o = 0; o < chainCount; o++) {
+    const i = chainOrder[o]!;
     const chain = chains[i]!;
     const cash = 0 + (account.cash?.[chain] ?? 0);
     out.push(new StressUnit(account, accountIndex, chain, cash, collateralCount[i]!, positionCount[i]!));
