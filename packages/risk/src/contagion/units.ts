@@ -167,9 +167,15 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** An account's cash summed over its chains in name order (independent of the input map's key order). */
 function totalCash(account: StressAccount): number {
   const chains = Object.keys(account.cash ?? {});
-  if (chains.length > 1) chains.sort(byName);
+  // A few chains: insertion, no sort call (each call allocates a work list: 70 MB for 100,000 accounts).
+  for (let i = 1; i < chains.length; i++) {
+    const c = chains[i]!;
+    let j = i;
+    for (; j > 0 && byName(chains[j - 1]!, c) > 0; j--) chains[j] = chains[j - 1]!;
+    chains[j] = c;
+  }
   let cash = 0;
-  for (const c of chains) cash += account.cash![c]!;
+  for (let i = 0; i < chains.length; i++) cash += account.cash![chains[i]!]!;
   return cash;
 }
 
