@@ -252,6 +252,11 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       posInst = grownInt(posInst, positionCount + 1024);
       posQty = grownFloat(posQty, positionCount + 1024);
     }
+    if (isolatedMode) {
+      // A slot per asset of a unit's exposure: mostly one or two.
+      slotQ = grownFloat(slotQ, 2 * unitCount + 1024);
+      slotB = grownFloat(slotB, 2 * unitCount + 1024);
+    }
     reserveRuns(unitCount + 64);
   }
 
