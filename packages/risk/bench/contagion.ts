@@ -44,14 +44,31 @@
 // 1.23, 3 modes 0.70 / 0.67 / 0.67 / 0.86 / 0.90 / 0.81 / 0.86 (isolated 3.1-3.9 s; refresh 242 / 271 /
 // 250 / 257 / 254 / 256 / 298 ms, a fast spell of the refresh: every mode's ratio is up, portfolio's
 // too, whose path did not change; two runs of the section before, interleaved with two of these, had
-// refreshes of 400 / 435 ms and isolated 1.08 / 0.89). What is left for isolated (CPU profile, 100,000 accounts): rounds 2..10 re-margin
-// all 300,000 units every round (both assets move every round; about 55 ms a round in `positionMargin`
-// and 45 ms in the loops over the units in `evaluate` and `simulateMode`); a skip bound as portfolio's
-// `unmoved` needs a loop over each unit's positions about as long as `positionMargin`'s own, unless it
-// is coarser (per unit and asset the sum of |q|, against the largest reach of that asset's
-// instruments); round 1 builds 300,000 runs (0.8 s: each chain's unit scans its account's 20 positions,
-// collateral terms resolved per unit) and margins the liquidatable units exactly (0.4 s, each position
-// alone through the kernel, as `computeMargin`).
+// refreshes of 400 / 435 ms and isolated 1.08 / 0.89). Then an isolated round re-margins only the units a
+// move could make liquidatable (fast-evaluator.ts `isolatedUnmoved`: per unit and asset the sum of |q|
+// and of base, against the asset's largest move of mark plus lone requirement per unit, `loneReach`;
+// about 99.9% of the exposed units are kept in rounds 2..10), and a run allocates less per unit (sampled:
+// an isolated run 849 MB before, 550 MB after; a portfolio run 286 MB before, 73 MB less after):
+// simulateMode's loops over all units in functions of their own (inside the long function they ran
+// interpreted after each deoptimisation, boxing every figure read), scratch lists kept at their length,
+// no sort call per account's cash, `positionMargin`'s figures in an object's fields. Seven runs of the
+// section each, interleaved before / after (after: four at the commit before the last, three at the
+// last), isolated / cross / portfolio / 3 modes (refresh): before 1.54 / 0.76 / 0.78 / 0.89 (208 ms),
+// 1.45 / 0.78 / 1.17 / 0.80 (215), 1.48 / 0.82 / 1.24 / 0.81 (221), 1.35 / 0.75 / 1.12 / 0.75 (246), 1.36
+// / 0.77 / 0.71 / 0.86 (256), 1.40 / 0.85 / 1.26 / 1.08 (234), 1.36 / 0.65 / 0.96 / 0.65 (282); after
+// 1.36 / 0.58 / 0.60 / 0.76 (240), 1.28 / 0.65 / 1.09 / 0.72 (212), 1.12 / 0.58 / 0.85 / 0.50 (335), 1.39
+// / 0.72 / 1.35 / 0.82 (212), 1.36 / 0.69 / 1.11 / 0.77 (224), 1.26 / 0.60 / 1.14 / 0.71 (241), 1.17 /
+// 0.53 / 0.89 / 0.73 (280). Isolated's rounds 2..10 went from 4.8-6.4 refreshes to 3.1-4.2, its units
+// built + round 1 did not move (2.1-2.8 s before, 2.2-3.1 s after); cross's rounds 2..10 from 2.7-4.0
+// refreshes to 1.8-2.7; the 3-mode run 5.4-7.8 s before, 4.7-6.4 s after. What is left (isolated still
+// 1.1-1.4, portfolio 0.6-1.35): isolated's units built + round 1 alone are about 10 refreshes (300,000
+// runs built: each chain's unit scans its account's 20 positions, collateral terms resolved per unit; the
+// liquidatable units margined exactly, each position alone through the kernel; their holding figures read
+// twice, at the oracle and at the execution prices; 300,000-entry state arrays allocated and filled), and
+// about 30 scavenges of 10-30 ms each (--trace-gc) whose cost does not follow the bytes allocated. Portfolio
+// alone costs about 0.6 when no full collection falls inside it; in the bench one often does (0.6-1.2 s;
+// --trace-gc: "GC in old space requested", the heap from 930-1,210 MB to 590-730 MB: the isolated and
+// cross runs' garbage), and in other runs it falls in the 3-mode run instead.
 import {
   createRiskBook,
   type Market,
