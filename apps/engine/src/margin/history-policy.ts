@@ -42,5 +42,11 @@ export function needsHistoryRow(
   if (last.summary === null || summary === null) return false;
   const prev = last.summary;
   const scale = Math.max(1, Math.abs(prev.equity), prev.initialRequirement, prev.maintenanceRequirement);
-  return FIELDS.some((f) => Math.abs(summary[f] - prev[f]) > policy.tolerance * scale);
+  // A plain loop: this runs for every account of a market move.
+  const room = policy.tolerance * scale;
+  for (let i = 0; i < FIELDS.length; i++) {
+    const f = FIELDS[i]!;
+    if (Math.abs(summary[f] - prev[f]) > room) return true;
+  }
+  return false;
 }

@@ -169,10 +169,11 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       );
       return [...residents.keys()];
     }
-    const changed = new Set<string>();
+    // A market move changes one list of accounts (the book's, returned as is); a params change too.
+    const lists: (readonly string[])[] = [];
     try {
       if (canonicalJson(prev.inputs.params) !== canonicalJson(next.inputs.params))
-        for (const id of book.updateParams(next.inputs.params)) changed.add(id);
+        lists.push(book.updateParams(next.inputs.params));
       const patch: { -readonly [K in keyof BookMarket]?: BookMarket[K] } = {};
       if (asOf !== prev.asOf) patch.asOf = asOf;
       const differs = (a: unknown, b: unknown) => a !== b && canonicalJson(a) !== canonicalJson(b);
@@ -185,7 +186,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
         Object.entries(nm.prices).filter(([k, v]) => differs(pm.prices[k], v)),
       );
       if (Object.keys(prices).length > 0) patch.prices = prices;
-      if (Object.keys(patch).length > 0) for (const id of book.updateMarket(patch)) changed.add(id);
+      if (Object.keys(patch).length > 0) lists.push(book.updateMarket(patch));
     } catch (err) {
       // The book refuses market data it cannot value (and stays as it was): keep the inputs it has, so
       // the next change is diffed against them, and report it. Retrying the same data would not help.
@@ -193,7 +194,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       global = prev;
       p.onError(err, 'market-data');
     }
-    return [...changed];
+    return lists.length <= 1 ? (lists[0] ?? []) : [...new Set(lists.flat())];
   }
 
   /** Reads the given accounts' rows (no mutation). Missing accounts come back as null. */
@@ -267,7 +268,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       state.views.clear();
       state.written.clear();
     }
-    const ids = lost ? [...residents.keys()] : [...changed];
+    const ids = lost ? [...residents.keys()] : Array.isArray(changed) ? changed : [...changed];
     // Views not known to this process (a shard just taken over) are read from Redis first, so only
     // differences are written.
     const unknown = ids.filter((id) => !state.views.has(id) && residents.has(id));
@@ -392,10 +393,20 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       globalAt === undefined ? undefined : readGlobal(),
       accounts.size === 0 ? undefined : readAccounts([...accounts.keys()]),
     ]);
-    const changed = new Set<string>(nextGlobal ? applyGlobal(nextGlobal) : []);
-    if (rows) for (const id of install(rows)) changed.add(id);
-    for (const id of accounts.keys()) if (!residents.has(id)) changed.delete(id);
-    await publish(changed, (id) => Math.max(accounts.get(id) ?? 0, globalAt ?? 0), accounts);
+    const moved = nextGlobal ? applyGlobal(nextGlobal) : [];
+    let changed: Iterable<string> = moved;
+    if (rows) {
+      const all = new Set<string>(moved);
+      for (const id of install(rows)) all.add(id);
+      for (const id of accounts.keys()) if (!residents.has(id)) all.delete(id);
+      changed = all;
+    }
+    const at = globalAt ?? 0;
+    await publish(
+      changed,
+      accounts.size === 0 ? () => at : (id) => Math.max(accounts.get(id) ?? 0, at),
+      accounts,
+    );
   }
 
   async function run(): Promise<void> {
