@@ -6,7 +6,7 @@ import { accountInputHash } from '../shards/resident-account.js';
 import { buildMarginDocument } from './build-document.js';
 import { loadMarginInputs } from './load-margin-inputs.js';
 import type { MarginCache } from './margin-cache.js';
-import { type MarginSummary, summarize } from './snapshot.js';
+import { type MarginSummary, SUMMARY_FIELDS, summarize } from './snapshot.js';
 
 export interface ConsistencyMismatch {
   readonly accountId: string;
@@ -15,18 +15,11 @@ export interface ConsistencyMismatch {
   readonly scratch: MarginSummary | null;
 }
 
-const FIELDS = [
-  'equity',
-  'initialRequirement',
-  'maintenanceRequirement',
-  'initialExcess',
-  'maintenanceExcess',
-  'markToMarket',
-] as const;
-
 /** Equal to 1e-9 relative (the book aggregates over shared arrays in another order than computeMargin). */
 export function summariesAgree(a: MarginSummary, b: MarginSummary, relative = 1e-9): boolean {
-  return FIELDS.every((f) => Math.abs(a[f] - b[f]) <= relative * Math.max(1, Math.abs(a[f]), Math.abs(b[f])));
+  return SUMMARY_FIELDS.every(
+    (f) => Math.abs(a[f] - b[f]) <= relative * Math.max(1, Math.abs(a[f]), Math.abs(b[f])),
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { MarginSummary } from './snapshot.js';
+import { type MarginSummary, SUMMARY_FIELDS } from './snapshot.js';
 
 export interface HistoryPolicy {
   /** Relative change (of the largest of |equity|, the requirements and 1) that is worth a row. */
@@ -13,15 +13,6 @@ export interface LastHistoryRow {
   /** Unix ms. */
   readonly at: number;
 }
-
-const FIELDS = [
-  'equity',
-  'initialRequirement',
-  'maintenanceRequirement',
-  'initialExcess',
-  'maintenanceExcess',
-  'markToMarket',
-] as const;
 
 /**
  * Whether a newly published summary gets a Postgres history row: on a threshold crossing, when any
@@ -44,8 +35,8 @@ export function needsHistoryRow(
   const scale = Math.max(1, Math.abs(prev.equity), prev.initialRequirement, prev.maintenanceRequirement);
   // A plain loop: this runs for every account of a market move.
   const room = policy.tolerance * scale;
-  for (let i = 0; i < FIELDS.length; i++) {
-    const f = FIELDS[i]!;
+  for (let i = 0; i < SUMMARY_FIELDS.length; i++) {
+    const f = SUMMARY_FIELDS[i]!;
     if (Math.abs(summary[f] - prev[f]) > room) return true;
   }
   return false;

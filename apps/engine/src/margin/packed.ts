@@ -1,4 +1,4 @@
-import type { MarginSummary } from './snapshot.js';
+import { type MarginSummary, SUMMARY_FIELDS } from './snapshot.js';
 
 // The records a market move writes for every exposed account, stored packed: float64s (little-endian,
 // base64 in Redis). Writing them costs a worker a few array stores per account; as JSON every number
@@ -6,16 +6,6 @@ import type { MarginSummary } from './snapshot.js';
 // readers (GET margin, SSE, the consistency check) unpack what they read; a JSON number read back and
 // a float64 unpacked are the same double, so their answers are unchanged. A non-finite number unpacks
 // as null, as JSON writes it.
-
-/** A summary's numbers, in MarginSummary's field order. */
-const SUMMARY_FIELDS = [
-  'equity',
-  'initialRequirement',
-  'maintenanceRequirement',
-  'initialExcess',
-  'maintenanceExcess',
-  'markToMarket',
-] as const;
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 

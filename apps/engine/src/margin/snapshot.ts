@@ -36,6 +36,16 @@ export interface MarginSummary {
   readonly markToMarket: number;
 }
 
+/** MarginSummary's fields, in its order (the order its JSON and its packed form have them). */
+export const SUMMARY_FIELDS = [
+  'equity',
+  'initialRequirement',
+  'maintenanceRequirement',
+  'initialExcess',
+  'maintenanceExcess',
+  'markToMarket',
+] as const satisfies readonly (keyof MarginSummary)[];
+
 export function summarize(result: MarginResult): MarginSummary {
   return {
     equity: result.equity,
