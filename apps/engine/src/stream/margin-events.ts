@@ -3,7 +3,7 @@ import type { ThresholdCrossing } from '../margin/thresholds.js';
 import type { EventLogHub } from './event-log.js';
 
 /**
- * Appended by workers to the margin event log after each snapshot (one entry per event, see
+ * Appended by workers to the margin event log after each snapshot (a move's events share entries, see
  * event-log.ts); relayed by API processes to SSE subscribers and by the webhook dispatcher.
  */
 export interface MarginEvent {
