@@ -214,7 +214,10 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   let maintenance: number[] = doubles(0);
   let dirty: number[] = [];
   let stale: number[] = [];
-  /** Portfolio: the unit's excess less the bounds of the moves since (`unmoved`), and the move it follows. */
+  /**
+   * The unit's excess less the bounds of the moves since it was margined (portfolio: `unmoved`; isolated,
+   * less its rounding room too: `isolatedUnmoved`), and the move it follows.
+   */
   let slack: number[] = doubles(0);
   let slackAt: number[] = [];
   /** The current mode is isolated. */
