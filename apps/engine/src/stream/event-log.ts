@@ -113,8 +113,6 @@ export const logSideKeys = (key: string): readonly [sizes: string, count: string
 export interface AppendOptions<T> {
   /** Events also appended to `mirror.key`, carrying their id in the log (`parseEntries` answers it). */
   readonly mirror?: { readonly key: string; readonly when: (event: T) => boolean };
-  /** The events' JSON when the caller made it already (same order); JSON.stringify otherwise. */
-  readonly texts?: readonly (string | undefined)[];
   /**
    * Margin events without a crossing (margin/packed.ts), stored packed: runs of them share entries
    * holding their numbers rather than their JSON. Never mirrored.
@@ -124,7 +122,7 @@ export interface AppendOptions<T> {
 
 /**
  * Queues the events' appends on a pipeline or MULTI (the caller runs it): in order, up to a thousand
- * events per entry, keeping the newest entries that hold at most about `maxLen` events.
+ * events per entry, keeping the newest entries that hold at most `maxLen` events (at least the newest).
  */
 export function queueAppendEvents<T>(
   pipeline: ChainableCommander,
@@ -133,7 +131,7 @@ export function queueAppendEvents<T>(
   events: readonly T[],
   options: AppendOptions<T> = {},
 ): void {
-  const { mirror, texts, packed } = options;
+  const { mirror, packed } = options;
   const [sizes, count] = logSideKeys(key);
   let args: (string | number)[] = [];
   let queued = 0;
@@ -156,7 +154,7 @@ export function queueAppendEvents<T>(
       const mirrored: (string | number)[] = [];
       for (let j = i; j < end; j++) {
         const e = events[j]!;
-        const text = texts?.[j] ?? JSON.stringify(e);
+        const text = JSON.stringify(e);
         bodies.push(text);
         if (mirror?.when(e)) mirrored.push(j - i, text);
       }
