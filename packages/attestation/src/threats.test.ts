@@ -465,4 +465,19 @@ describe('Pyth threats', () => {
       'ATTESTATION__TRAILING_BYTES',
     );
   });
+
+  it('a non-empty trailing header (unsigned bytes in the envelope) -> MALFORMED', () => {
+    // The fuzz test's counterexample: 32 bytes of 0x20 inserted after the version bytes make a 32-byte
+    // trailing header that the VAA does not sign; the rest of the update is unchanged.
+    const padded = new Uint8Array([
+      ...update.subarray(0, 6),
+      ...new Uint8Array(32).fill(0x20),
+      ...update.subarray(6),
+    ]);
+    expectCode(
+      () => verifyPythUpdate({ update: padded, trustStore: store, now: NOW }),
+      'ATTESTATION__MALFORMED',
+    );
+    expect(verifyPythUpdate({ update, trustStore: store, now: NOW }).prices.length).toBeGreaterThan(0);
+  });
 });

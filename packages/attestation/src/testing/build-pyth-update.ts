@@ -68,7 +68,6 @@ export function buildPythUpdate(params: BuildPythUpdateParameters): Uint8Array {
     ...(params.signerIndices ? { signerIndices: params.signerIndices } : {}),
   });
   return serialize(accumulatorUpdateLayout, {
-    trailingHeader: new Uint8Array(0),
     vaa,
     updates: messages.map((message, i) => ({ message, proof: proofs[i]! })),
   });
