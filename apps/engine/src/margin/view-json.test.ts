@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MarginEvent } from '../stream/margin-events.js';
 import type { MarginView } from './margin-cache.js';
-import { packMarginEvents, packMarks, unpackMarginEvents, unpackMark } from './packed.js';
+import { packedEventTimes, packMarginEvents, packMarks, unpackMarginEvents, unpackMark } from './packed.js';
 import type { MarginSummary } from './snapshot.js';
 import { joinView, viewLedgerJson } from './view-json.js';
 
@@ -110,5 +110,10 @@ describe('stored views and margin events', () => {
     expect(back.map((e) => JSON.stringify(e))).toEqual(events.map((e) => JSON.stringify(e)));
     expect(back).toEqual(events);
     expect(() => unpackMarginEvents(accounts, data.slice(0, 40))).toThrow(/do not match/);
+    // What a follower waiting for changes reads: the same ids and requestedAt (0 where absent).
+    const times = packedEventTimes(accounts, data);
+    expect(times.ids).toEqual(events.map((e) => e.accountId));
+    expect([...times.requestedAt]).toEqual(events.map((e) => e.requestedAt ?? 0));
+    expect(() => packedEventTimes(accounts, data.slice(0, 40))).toThrow(/do not match/);
   });
 });

@@ -269,9 +269,24 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       state.written.clear();
     }
     const ids = lost ? [...residents.keys()] : Array.isArray(changed) ? changed : [...changed];
-    // Views not known to this process (a shard just taken over) are read from Redis first, so only
+    // One pass over the changed accounts (a market move: every exposed one): what to publish, and the
+    // views not known to this process (a shard just taken over), read from Redis first so that only
     // differences are written.
-    const unknown = ids.filter((id) => !state.views.has(id) && residents.has(id));
+    const accounts: PublishMarginsParameters['accounts'][number][] = [];
+    const unknown: string[] = [];
+    const noAcks = acknowledged === undefined || acknowledged.size === 0;
+    for (const id of ids) {
+      const resident = residents.get(id);
+      const entry = resident && book.get(id);
+      if (!resident || !entry) continue;
+      if (!state.views.has(id)) unknown.push(id);
+      const acknowledgeAt = noAcks ? undefined : acknowledged.get(id);
+      accounts.push(
+        acknowledgeAt === undefined
+          ? { resident, entry, requestedAt: requestedAtOf(id) }
+          : { resident, entry, requestedAt: requestedAtOf(id), acknowledgeAt },
+      );
+    }
     for (let i = 0; i < unknown.length; i += 1_000) {
       const slice = unknown.slice(i, i + 1_000);
       const views = await cache.getViews(slice);
@@ -281,18 +296,6 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
         if (v) state.views.set(id, v);
         if (v?.summary) state.history.set(id, { summary: v.summary, at: v.computedAt });
       });
-    }
-    const accounts: PublishMarginsParameters['accounts'][number][] = [];
-    for (const id of ids) {
-      const resident = residents.get(id);
-      const entry = book.get(id);
-      if (!resident || !entry) continue;
-      const acknowledgeAt = acknowledged?.get(id);
-      accounts.push(
-        acknowledgeAt === undefined
-          ? { resident, entry, requestedAt: requestedAtOf(id) }
-          : { resident, entry, requestedAt: requestedAtOf(id), acknowledgeAt },
-      );
     }
     const g = global;
     await publishMargins({
