@@ -380,9 +380,6 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     }
   }
 
-  // The resolution of no collateral at the current state (most isolated units hold none).
-  let noCollateral: { ctx: ModelContext; col: AnyResolvedCollateral } | undefined;
-
   /**
    * The unit's collateral terms at the current state (`held`: its collateral), into run `r`; returns
    * the base per underlying.
@@ -393,18 +390,18 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     r: number,
   ): ReadonlyMap<string, number> {
     const ctx = current.ctx;
-    let col: AnyResolvedCollateral;
     if (held.length === 0) {
-      if (noCollateral?.ctx !== ctx) {
-        noCollateral = {
-          ctx,
-          col: isPmrm2(ctx) ? resolvePmrm2Collateral(ctx, []) : resolveCollateral(ctx, []),
-        };
-      }
-      col = noCollateral.col;
-    } else {
-      col = isPmrm2(ctx) ? resolvePmrm2Collateral(ctx, held) : resolveCollateral(ctx, held);
+      // What `collateralTerms` makes of no collateral under either model (no objects per unit).
+      runCash[r] = u.cash;
+      runOther[r] = 0;
+      runHaircutMm[r] = 0;
+      runHaircutIm[r] = 0;
+      runBase[r] = NONE;
+      return NO_BASE;
     }
+    const col: AnyResolvedCollateral = isPmrm2(ctx)
+      ? resolvePmrm2Collateral(ctx, held)
+      : resolveCollateral(ctx, held);
     const t = collateralTerms(ctx, { cash: u.cash }, col);
     runCash[r] = t.terms.cash;
     runOther[r] = t.terms.otherValue;
