@@ -48,6 +48,7 @@ interface Scratch {
   n: number;
 }
 const NO_BASE: ReadonlyMap<string, number> = new Map();
+const NO_POSITIONS: readonly StressPosition[] = [];
 
 /**
  * Relative excess below which the isolated requirement is recomputed leg by leg. The per-unit
@@ -443,7 +444,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       }
       return m;
     }
-    const all = u.account.positions ?? [];
+    const all = u.account.positions ?? NO_POSITIONS;
     const count = u.positionCount;
     const chain = u.chain;
     const base = positionBase[u.accountIndex]!;
@@ -452,30 +453,37 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     for (let j = 0; j < all.length && i < count; j++) {
       const p = all[j]!;
       if (chain !== undefined && p.chain !== chain) continue;
-      let id = instrumentOf ? instrumentOf[base + j]! : -1;
-      if (id < 0) {
-        id = table.find(p);
-        if (instrumentOf) instrumentOf[base + j] = id;
-        // Checked once per instrument and market data (every first build is at P0): a position of an
-        // instrument that passed needs the same data, and a failed check ends the run.
-        if (checkedAt !== current.ctx) {
-          checked.fill(0);
-          checkedAt = current.ctx;
-        }
-        if (id >= checked.length) {
-          const next = new Uint8Array(Math.max(id + 1, 2 * checked.length, 64));
-          next.set(checked);
-          checked = next;
-        }
-        if (checked[id] !== 1) {
-          checkPosition(current.ctx, p, i);
-          checked[id] = 1;
-        }
-      }
-      setLeg(i, id, u, i, p);
+      setLeg(i, instrumentAt(p, base + j, i), u, i, p);
       i++;
     }
     return i;
+  }
+
+  /**
+   * The instrument of account position `p` (`at`: its place in `instrumentOf`), the unit's i-th:
+   * found once per stress run, whichever mode meets it first.
+   */
+  function instrumentAt(p: StressPosition, at: number, i: number): number {
+    let id = instrumentOf ? instrumentOf[at]! : -1;
+    if (id >= 0) return id;
+    id = table.find(p);
+    if (instrumentOf) instrumentOf[at] = id;
+    // Checked once per instrument and market data (every first build is at P0): a position of an
+    // instrument that passed needs the same data, and a failed check ends the run.
+    if (checkedAt !== current.ctx) {
+      checked.fill(0);
+      checkedAt = current.ctx;
+    }
+    if (id >= checked.length) {
+      const next = new Uint8Array(Math.max(id + 1, 2 * checked.length, 64));
+      next.set(checked);
+      checked = next;
+    }
+    if (checked[id] !== 1) {
+      checkPosition(current.ctx, p, i);
+      checked[id] = 1;
+    }
+    return id;
   }
 
   /**
@@ -607,6 +615,105 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       slotB = grownFloat(slotB, slotCount);
       writeSlots(r);
     }
+    return r;
+  }
+
+  // Scratch of `buildAccount` (one account at a time; kept at their length): the account's positions
+  // grouped by unit (each unit's in account order), and per unit of the batch where its group fills.
+  const grouped: number[] = [];
+  const groupAt: number[] = [];
+
+  /**
+   * Isolated mode: new runs for `units[from]` and the units after it of the same account not built
+   * yet (an account's units are consecutive), at the current state; returns `units[from]`'s run, the
+   * others' set in `runOf` and marked dirty. The account's positions are grouped by chain in one pass
+   * (rather than each unit filtering the account's list), then each unit is built as `build` builds
+   * it, unit after unit in the same order (the same instruments found, checks made and errors thrown
+   * in the same order), its positions written straight into the run (no legs).
+   */
+  function buildAccount(units: readonly StressUnit[], from: number): number {
+    const account = units[from]!.account;
+    let to = from + 1;
+    while (to < units.length && units[to]!.account === account && runOf[units[to]!.index]! < 0) to++;
+    const all = account.positions ?? NO_POSITIONS;
+    let filled = 0;
+    for (let b = from; b < to; b++) {
+      groupAt[b - from] = filled;
+      filled += units[b]!.positionCount;
+    }
+    for (let j = 0; j < all.length; j++) {
+      const chain = all[j]!.chain;
+      let b = from;
+      while (b < to && units[b]!.chain !== chain) b++;
+      if (b < to) grouped[groupAt[b - from]!++] = j;
+    }
+    // Each unit's group holds exactly its positions: units are built before any slice, and hold every
+    // position of their chain.
+    let lo = 0;
+    for (let b = from; b < to; b++) {
+      lo += units[b]!.positionCount;
+      if (groupAt[b - from] !== lo) throw new Error('buildAccount: a unit built after a slice');
+    }
+    lo = 0;
+    for (let b = from; b < to; b++) {
+      const u = units[b]!;
+      const r = buildGrouped(u, lo);
+      lo += u.positionCount;
+      runOf[u.index] = r;
+      dirty[u.index] = 1;
+    }
+    return runOf[units[from]!.index]!;
+  }
+
+  /** As `build` for an isolated unit whose positions are the account's `grouped[lo..)`. */
+  function buildGrouped(u: StressUnit, lo: number): number {
+    const ctx = current.ctx;
+    reserveRuns(1);
+    const r = runCount++;
+    runSubLo[r] = 0;
+    runSubHi[r] = -1;
+    const held = u.heldCollateral;
+    const base = writeTerms(u, held, r);
+    const all = u.account.positions ?? NO_POSITIONS;
+    const accountAt = positionBase[u.accountIndex]!;
+    const m = u.positionCount;
+    posInst = grownInt(posInst, posCount + m);
+    posQty = grownFloat(posQty, posCount + m);
+    const at = posCount;
+    posCount += m;
+    runLo[r] = at;
+    runHi[r] = at + m;
+    // As `writePositions`: the mark constants summed in input order.
+    let konst = 0;
+    let size = 0;
+    for (let i = 0; i < m; i++) {
+      const j = grouped[lo + i]!;
+      const p = all[j]!;
+      const id = instrumentAt(p, accountAt + j, i);
+      const q = u.quantity(i, p);
+      const c = markConstant(p, q, u.funding(i, p));
+      posInst[at + i] = id;
+      posQty[at + i] = q;
+      konst += c;
+      size += Math.abs(c);
+    }
+    runKonst[r] = konst;
+    runKonstSize[r] = size;
+    writeBase(r, base);
+    exposed.n = 0;
+    for (let i = at; i < at + m; i++) addIndex(exposed, universeIndex(table.underlying[posInst[i]!]!));
+    for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) addIndex(exposed, universeIndex(baseU[i]!));
+    for (let i = at; i < at + m; i++) table.retain(posInst[i]!);
+    valueNew(arrays, table, kernel, ctx);
+    watch.n = 0;
+    for (const c of held) addIndex(watch, termsSourceOf(ctx, c.asset));
+    runExposed[r] = interned(exposed);
+    runWatch[r] = interned(watch);
+    runSlot[r] = slotCount;
+    slotCount += exposed.n;
+    slotQ = grownFloat(slotQ, slotCount);
+    slotB = grownFloat(slotB, slotCount);
+    writeSlots(r);
     return r;
   }
 
@@ -1132,7 +1239,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
             const k = u.index;
             let r = runOf[k]!;
             if (r < 0) {
-              r = build(u);
+              r = isolatedMode ? buildAccount(units, i) : build(u);
               runOf[k] = r;
               dirty[k] = 1;
             } else if (stale[k] === 1 || listMoved[runWatch[r]!] === 1) {
