@@ -1230,6 +1230,9 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
         slack[k] = -1;
       }
 
+      // One object for every round: a literal made after the loop deoptimised the loop's code in every
+      // round (no feedback for it when the loop was compiled), and the next round ran unoptimised.
+      const figures = { equity, maintenance };
       return {
         evaluate(state, units) {
           moveTo(state);
@@ -1254,7 +1257,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
             if (dirty[k] === 1) margin(u, k, r);
             slackAt[k] = moves;
           }
-          return { equity, maintenance };
+          return figures;
         },
         changed(u) {
           stale[u.index] = 1;
