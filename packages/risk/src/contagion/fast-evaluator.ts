@@ -185,6 +185,8 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   let posCount = 0;
   let posInst: number[] = [];
   let posQty: number[] = doubles(0);
+  /** Per position of a cross or isolated run: its mark constant (what `exactEquity`'s legs take). */
+  let posKonst: number[] = doubles(0);
   let baseCount = 0;
   let baseU: number[] = [];
   let baseAmount: number[] = doubles(0);
@@ -255,6 +257,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     } else {
       posInst = grownInt(posInst, positionCount + 1024);
       posQty = grownFloat(posQty, positionCount + 1024);
+      posKonst = grownFloat(posKonst, positionCount + 1024);
     }
     if (isolatedMode) {
       // A slot per asset of a unit's exposure: mostly one or two.
@@ -495,6 +498,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     if (lo < 0) {
       posInst = grownInt(posInst, posCount + m);
       posQty = grownFloat(posQty, posCount + m);
+      posKonst = grownFloat(posKonst, posCount + m);
       posCount += m;
     }
     runLo[r] = at;
@@ -504,6 +508,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     for (let i = 0; i < m; i++) {
       posInst[at + i] = legs.inst[i]!;
       posQty[at + i] = legs.qty[i]!;
+      posKonst[at + i] = legs.konst[i]!;
       k += legs.konst[i]!;
       size += Math.abs(legs.konst[i]!);
     }
@@ -662,10 +667,15 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       runOf[u.index] = r;
       dirty[u.index] = 1;
     }
+    // The instruments the account's runs hold valued once for all of them (before any is margined).
+    valueNew(arrays, table, kernel, current.ctx);
     return runOf[units[from]!.index]!;
   }
 
-  /** As `build` for an isolated unit whose positions are the account's `grouped[lo..)`. */
+  /**
+   * As `build` for an isolated unit whose positions are the account's `grouped[lo..)`, but its new
+   * instruments not valued (`buildAccount` values them).
+   */
   function buildGrouped(u: StressUnit, lo: number): number {
     const ctx = current.ctx;
     reserveRuns(1);
@@ -679,6 +689,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     const m = u.positionCount;
     posInst = grownInt(posInst, posCount + m);
     posQty = grownFloat(posQty, posCount + m);
+    posKonst = grownFloat(posKonst, posCount + m);
     const at = posCount;
     posCount += m;
     runLo[r] = at;
@@ -694,6 +705,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       const c = markConstant(p, q, u.funding(i, p));
       posInst[at + i] = id;
       posQty[at + i] = q;
+      posKonst[at + i] = c;
       konst += c;
       size += Math.abs(c);
     }
@@ -704,7 +716,6 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     for (let i = at; i < at + m; i++) addIndex(exposed, universeIndex(table.underlying[posInst[i]!]!));
     for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) addIndex(exposed, universeIndex(baseU[i]!));
     for (let i = at; i < at + m; i++) table.retain(posInst[i]!);
-    valueNew(arrays, table, kernel, ctx);
     watch.n = 0;
     for (const c of held) addIndex(watch, termsSourceOf(ctx, c.asset));
     runExposed[r] = interned(exposed);
@@ -1160,10 +1171,19 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
 
   /**
    * The unit's equity as `computeMargin` sums it: its run of legs built (in `exact`) and marked segment
-   * by segment. Throws the overflow error of non-finite totals, as the reference does.
+   * by segment. Throws the overflow error of non-finite totals, as the reference does. The legs are run
+   * `r`'s positions as written at its last build or refresh (instrument, quantity, mark constant: the
+   * unit's holdings since), not read again off the account's list.
    */
-  function exactEquity(u: StressUnit, r: number): number {
-    const m = positionsOf(u, r);
+  function exactEquity(r: number): number {
+    const lo = runLo[r]!;
+    const m = runHi[r]! - lo;
+    legs = positionLegs(m, legs);
+    for (let i = 0; i < m; i++) {
+      legs.inst[i] = posInst[lo + i]!;
+      legs.qty[i] = posQty[lo + i]!;
+      legs.konst[i] = posKonst[lo + i]!;
+    }
     let base = NO_BASE;
     if (runSubHi[r]! > runSubLo[r]!) {
       const byName = new Map<string, number>();
@@ -1195,7 +1215,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     evaluator(mode, unitCount) {
       startMode(mode, unitCount);
 
-      function margin(u: StressUnit, k: number, r: number): void {
+      function margin(k: number, r: number): void {
         dirty[k] = 0;
         if (mode === 'portfolio') {
           const segLo = runSubLo[r]!;
@@ -1224,7 +1244,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
           if (isolated) slack[k] = e - mm - roomFactor(r) * (approximateSize + Math.abs(e) + Math.abs(mm));
           return;
         }
-        equity[k] = exactEquity(u, r);
+        equity[k] = exactEquity(r);
         maintenance[k] = isolated ? isolatedRequirement(r) : mm;
         // Within the room: margined again after every move.
         slack[k] = -1;
@@ -1254,7 +1274,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
               !(byLegs ? unmoved(k, r) : isolatedMode && isolatedUnmoved(k, r))
             )
               dirty[k] = 1;
-            if (dirty[k] === 1) margin(u, k, r);
+            if (dirty[k] === 1) margin(k, r);
             slackAt[k] = moves;
           }
           return figures;
