@@ -12,6 +12,7 @@ import {
   type AccountTotals,
   accountTotals,
   aggregateAlone,
+  aggregateAloneMm,
   aggregateSegment,
   kernelParams,
   markSegment,
@@ -281,6 +282,11 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     aggregateAlone(kernel, table, arrays, u, id, q, base, one);
   }
 
+  /** As `alone(u, id, q, 0)`, the maintenance requirement only (`one.mm`). */
+  function aloneMm(u: number, id: number, q: number): void {
+    aggregateAloneMm(kernel, table, arrays, u, id, q, one);
+  }
+
   /** Brings instrument `id`'s lone requirements per unit to its underlying's revision. */
   function stampLone(id: number): void {
     if (id >= loneStamp.length) {
@@ -291,9 +297,9 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     }
     const u = table.underlying[id]!;
     if (loneStamp[id] === revision[u]) return;
-    alone(u, id, 1, 0);
+    aloneMm(u, id, 1);
     loneLong[id] = one.mm;
-    alone(u, id, -1, 0);
+    aloneMm(u, id, -1);
     loneShort[id] = one.mm;
     loneStamp[id] = revision[u]!;
   }
@@ -1095,7 +1101,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     let mm = runHaircutMm[r]! / divisor;
     for (let i = runLo[r]!; i < runHi[r]!; i++) {
       const id = posInst[i]!;
-      alone(table.underlying[id]!, id, posQty[i]!, 0);
+      aloneMm(table.underlying[id]!, id, posQty[i]!);
       mm += one.mm;
     }
     for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) {
