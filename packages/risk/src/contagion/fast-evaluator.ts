@@ -19,7 +19,12 @@ import {
   overflowError,
   type Requirement,
 } from '../book/aggregate.js';
-import { createInstrumentTable, OPTION, PERP as PERP_KIND } from '../book/instrument-table.js';
+import {
+  createInstrumentTable,
+  FUTURE as FUTURE_KIND,
+  OPTION,
+  PERP as PERP_KIND,
+} from '../book/instrument-table.js';
 import { isPmrm2, type ModelContext } from '../book/model-context.js';
 import { createRiskArrays, revalueUnderlying, valueNew } from '../book/risk-arrays.js';
 import { createRunStore, reserveLegs, reserveSegments } from '../book/run-store.js';
@@ -27,7 +32,14 @@ import { type BaseCollateral, mmHaircut, resolveCollateral } from '../model/coll
 import { shortOptionAddOn } from '../model/modes.js';
 import { resolvePmrm2Collateral } from '../pmrm2/pmrm2-collateral.js';
 import type { PriceState, UnitEvaluator } from './evaluator.js';
-import { collateralSource } from './holding-figures.js';
+import {
+  appendHoldingFigures,
+  collateralHoldings,
+  collateralSource,
+  type HoldingFigures,
+  holdingValue,
+  optionFigures,
+} from './holding-figures.js';
 import type { StressSetup } from './simulate-mode.js';
 import type { StressAccount, StressCollateral, StressMode, StressPosition } from './types.js';
 import type { StressUnit } from './units.js';
@@ -188,6 +200,12 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   let posQty: number[] = doubles(0);
   /** Per position of a cross or isolated run: its mark constant (what `exactEquity`'s legs take). */
   let posKonst: number[] = doubles(0);
+  /**
+   * Isolated runs, per position: its entry price (0 for an option) and the unit's funding of it (0
+   * where none), for the holding values read off the run (`holdingValue`).
+   */
+  let posEntry: number[] = doubles(0);
+  let posFunding: number[] = doubles(0);
   let baseCount = 0;
   let baseU: number[] = [];
   let baseAmount: number[] = doubles(0);
@@ -259,6 +277,10 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       posInst = grownInt(posInst, positionCount + 1024);
       posQty = grownFloat(posQty, positionCount + 1024);
       posKonst = grownFloat(posKonst, positionCount + 1024);
+      if (isolatedMode) {
+        posEntry = grownFloat(posEntry, positionCount + 1024);
+        posFunding = grownFloat(posFunding, positionCount + 1024);
+      }
     }
     if (isolatedMode) {
       // A slot per asset of a unit's exposure: mostly one or two.
@@ -421,12 +443,21 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     return t.base;
   }
 
+  // Isolated mode, per leg of `legs`: the position's entry price and funding (`posEntry`, `posFunding`).
+  const legEntry: number[] = [0.5];
+  const legFunding: number[] = [0.5];
+
   /** Leg `i`: instrument `id`, the unit's quantity and funding of its position `k`, `p`. */
   function setLeg(i: number, id: number, u: StressUnit, k: number, p: StressPosition): void {
     const q = u.quantity(k, p);
+    const funding = u.funding(k, p);
     legs.inst[i] = id;
     legs.qty[i] = q;
-    legs.konst[i] = markConstant(p, q, u.funding(k, p));
+    legs.konst[i] = markConstant(p, q, funding);
+    if (isolatedMode) {
+      legEntry[i] = p.type === 'option' ? 0 : p.entryPrice;
+      legFunding[i] = funding ?? 0;
+    }
   }
 
   /**
@@ -505,6 +536,10 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       posInst = grownInt(posInst, posCount + m);
       posQty = grownFloat(posQty, posCount + m);
       posKonst = grownFloat(posKonst, posCount + m);
+      if (isolatedMode) {
+        posEntry = grownFloat(posEntry, posCount + m);
+        posFunding = grownFloat(posFunding, posCount + m);
+      }
       posCount += m;
     }
     runLo[r] = at;
@@ -515,6 +550,10 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       posInst[at + i] = legs.inst[i]!;
       posQty[at + i] = legs.qty[i]!;
       posKonst[at + i] = legs.konst[i]!;
+      if (isolatedMode) {
+        posEntry[at + i] = legEntry[i]!;
+        posFunding[at + i] = legFunding[i]!;
+      }
       k += legs.konst[i]!;
       size += Math.abs(legs.konst[i]!);
     }
@@ -696,6 +735,8 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     posInst = grownInt(posInst, posCount + m);
     posQty = grownFloat(posQty, posCount + m);
     posKonst = grownFloat(posKonst, posCount + m);
+    posEntry = grownFloat(posEntry, posCount + m);
+    posFunding = grownFloat(posFunding, posCount + m);
     const at = posCount;
     posCount += m;
     runLo[r] = at;
@@ -708,10 +749,13 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       const p = all[j]!;
       const id = instrumentAt(p, accountAt + j, i);
       const q = u.quantity(i, p);
-      const c = markConstant(p, q, u.funding(i, p));
+      const funding = u.funding(i, p);
+      const c = markConstant(p, q, funding);
       posInst[at + i] = id;
       posQty[at + i] = q;
       posKonst[at + i] = c;
+      posEntry[at + i] = p.type === 'option' ? 0 : p.entryPrice;
+      posFunding[at + i] = funding ?? 0;
       konst += c;
       size += Math.abs(c);
     }
@@ -1217,6 +1261,108 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     terms.haircutIm = runHaircutIm[r]!;
   }
 
+  // Isolated mode: per instrument, what its holdings' figures take of the state `figuresAt[id]` (as
+  // holding-figures.ts `readHoldings` reads them): its market's spot S, then for a perp the perp price
+  // (flow and value), for a future the forward per spot and the forward, for an option its delta and
+  // unit value.
+  const figuresAt: (PriceState | undefined)[] = [];
+  let figS: number[] = doubles(0);
+  let figFlow: number[] = doubles(0);
+  let figValue: number[] = doubles(0);
+
+  /**
+   * Brings the figures of run `r`'s instruments to `state`; false when the state lacks data one needs
+   * (the caller reads the unit's holdings as `readHoldings` does, which names the error).
+   */
+  function runFigures(state: PriceState, r: number): boolean {
+    const ctx = state.ctx;
+    for (let i = runLo[r]!; i < runHi[r]!; i++) {
+      const id = posInst[i]!;
+      if (figuresAt[id] === state) continue;
+      if (id >= figS.length) {
+        const size = Math.max(id + 1, 2 * figS.length, 64);
+        figS = grownFloat(figS, size);
+        figFlow = grownFloat(figFlow, size);
+        figValue = grownFloat(figValue, size);
+        while (figuresAt.length < size) figuresAt.push(undefined);
+      }
+      const m = ctx.markets.get(table.underlyings[table.underlying[id]!]!);
+      if (!m) return false;
+      const S = m.spot;
+      const kind = table.kind[id]!;
+      if (kind === PERP_KIND) {
+        if (m.perpPrice === undefined) return false;
+        figFlow[id] = m.perpPrice;
+        figValue[id] = m.perpPrice;
+      } else {
+        const e = m.expiries.get(table.expiry[id]!);
+        if (!e) return false;
+        const forwardPerSpot = (e.forward - e.forwardFixed) / S;
+        if (kind === FUTURE_KIND) {
+          figFlow[id] = forwardPerSpot;
+          figValue[id] = e.forward;
+        } else {
+          const right = table.isPut[id] === 1 ? 'put' : 'call';
+          const unit = optionFigures(ctx, e, table.strike[id]!, right, forwardPerSpot);
+          figFlow[id] = unit[1];
+          figValue[id] = unit[0];
+        }
+      }
+      figS[id] = S;
+      figuresAt[id] = state;
+    }
+    return true;
+  }
+
+  /** The isolated unit's run, when its positions there are the unit's (margined, not changed since). */
+  function heldRun(u: StressUnit): number {
+    const k = u.index;
+    const r = runOf[k]!;
+    return isolatedMode && r >= 0 && stale[k] === 0 ? r : -1;
+  }
+
+  /**
+   * `appendHoldingFigures` with the positions read off the unit's run: collateral as it reads it, then
+   * per position in the same order the same operations on the same numbers.
+   */
+  function runHoldingFigures(out: HoldingFigures, state: PriceState, u: StressUnit): number {
+    const r = heldRun(u);
+    if (r < 0 || !runFigures(state, r)) return appendHoldingFigures(out, state, universe, u);
+    let total = collateralHoldings(state, universe, u, out);
+    const P = state.ctx.stablePrice;
+    const chain = u.chain!;
+    let w = out.count;
+    for (let i = runLo[r]!; i < runHi[r]!; i++) {
+      const id = posInst[i]!;
+      const q = posQty[i]!;
+      const S = figS[id]!;
+      const notional = (Math.abs(q) * S) / P;
+      total += notional;
+      out.chain[w] = chain;
+      out.notional[w] = notional;
+      out.asset[w] = universeIndex(table.underlying[id]!);
+      out.flow[w++] = table.kind[id] === PERP_KIND ? (q * figFlow[id]!) / S : q * figFlow[id]!;
+    }
+    out.count = w;
+    return total;
+  }
+
+  /** `holdingValue` with the positions read off the unit's run (as `runHoldingFigures`). */
+  function runHoldingValue(state: PriceState, u: StressUnit): number {
+    const r = heldRun(u);
+    if (r < 0 || !runFigures(state, r)) return holdingValue(state, universe, u);
+    let total = collateralHoldings(state, universe, u, undefined);
+    for (let i = runLo[r]!; i < runHi[r]!; i++) {
+      const id = posInst[i]!;
+      const q = posQty[i]!;
+      const kind = table.kind[id]!;
+      if (kind === PERP_KIND) total += q * (figValue[id]! - posEntry[i]!) + posFunding[i]!;
+      else if (kind === FUTURE_KIND) total += q * (figValue[id]! - posEntry[i]!);
+      else total += q * figValue[id]!;
+    }
+    return total;
+  }
+
   return {
     evaluator(mode, unitCount) {
       startMode(mode, unitCount);
@@ -1288,6 +1434,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
         changed(u) {
           stale[u.index] = 1;
         },
+        ...(mode === 'isolated' ? { holdingFigures: runHoldingFigures, holdingValue: runHoldingValue } : {}),
       };
     },
   };

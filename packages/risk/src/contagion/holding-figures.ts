@@ -72,7 +72,7 @@ export function collateralSource(
 }
 
 /** Unit value and spot delta of an option at a state, as the selected model prices it. */
-function optionFigures(
+export function optionFigures(
   ctx: ModelContext,
   e: ExpiryContext | Pmrm2Expiry,
   strike: number,
@@ -109,29 +109,11 @@ function readHoldings(
   u: StressUnit,
   out: HoldingFigures | undefined,
 ): number {
+  let total = collateralHoldings(state, universe, u, out);
   const { ctx } = state;
   const P = ctx.stablePrice;
   let w = out === undefined ? 0 : out.count;
-  let total = 0;
-  // The account's own lists, filtered by the unit's chain (the unit's `collateral` and `positions` would
-  // make a list per call for an isolated unit); a closed unit counts none.
   const chainOf = u.chain;
-  const allCollateral = u.account.collateral ?? NONE;
-  const nc = u.collateralCount;
-  for (let i = 0, j = 0; i < nc; j++) {
-    const c = allCollateral[j]!;
-    if (chainOf !== undefined && c.chain !== chainOf) continue;
-    const amount = u.amount(i++, c);
-    const { flowInto, price } = collateralSource(ctx, c.asset);
-    if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset: c.asset } });
-    const value = (amount * price) / P;
-    total += value;
-    if (out === undefined) continue;
-    out.chain[w] = c.chain;
-    out.notional[w] = value;
-    out.asset[w] = universe.index.get(flowInto)!;
-    out.flow[w++] = amount;
-  }
   const allPositions = u.account.positions ?? NO_POSITIONS;
   const np = u.positionCount;
   // The market and asset index of the last underlying met (a unit's positions are of one or two).
@@ -207,6 +189,44 @@ function readHoldings(
     }
     if (out === undefined) total += q * unit[0];
     else out.flow[w++] = q * unit[1];
+  }
+  if (out !== undefined) out.count = w;
+  return total;
+}
+
+/**
+ * The collateral part of `readHoldings` (its holdings first in holding order): appended to `out`, the
+ * sum of their notionals returned, or without `out` the sum of their values; the positions' figures
+ * continue the sum.
+ */
+export function collateralHoldings(
+  state: PriceState,
+  universe: AssetUniverse,
+  u: StressUnit,
+  out: HoldingFigures | undefined,
+): number {
+  const { ctx } = state;
+  const P = ctx.stablePrice;
+  let w = out === undefined ? 0 : out.count;
+  let total = 0;
+  // The account's own lists, filtered by the unit's chain (the unit's `collateral` and `positions` would
+  // make a list per call for an isolated unit); a closed unit counts none.
+  const chainOf = u.chain;
+  const allCollateral = u.account.collateral ?? NONE;
+  const nc = u.collateralCount;
+  for (let i = 0, j = 0; i < nc; j++) {
+    const c = allCollateral[j]!;
+    if (chainOf !== undefined && c.chain !== chainOf) continue;
+    const amount = u.amount(i++, c);
+    const { flowInto, price } = collateralSource(ctx, c.asset);
+    if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset: c.asset } });
+    const value = (amount * price) / P;
+    total += value;
+    if (out === undefined) continue;
+    out.chain[w] = c.chain;
+    out.notional[w] = value;
+    out.asset[w] = universe.index.get(flowInto)!;
+    out.flow[w++] = amount;
   }
   if (out !== undefined) out.count = w;
   return total;

@@ -189,6 +189,7 @@ function candidateFigures(
   atOracle: PriceState,
   universe: AssetUniverse,
   policy: ResolvedPolicy,
+  evaluator: UnitEvaluator,
 ): void {
   const units = cand.units;
   const n = units.length;
@@ -197,7 +198,9 @@ function candidateFigures(
     const e = equity[unit.index]!;
     const m = maintenance[unit.index]!;
     cand.lo[c] = figures.count;
-    const notional = appendHoldingFigures(figures, atOracle, universe, unit);
+    const notional = evaluator.holdingFigures
+      ? evaluator.holdingFigures(figures, atOracle, unit)
+      : appendHoldingFigures(figures, atOracle, universe, unit);
     cand.hi[c] = figures.count;
     cand.excess[c] = e - m;
     cand.notional[c] = notional;
@@ -242,7 +245,9 @@ function settle(
     if (!(f > 0)) continue;
     const u = cand.units[c]!;
     const notional = cand.notional[c]!;
-    const value = holdingValue(atExecution, universe, u);
+    const value = evaluator.holdingValue
+      ? evaluator.holdingValue(atExecution, u)
+      : holdingValue(atExecution, universe, u);
     totals.addHoldings(f, figures, cand.lo[c]!, cand.hi[c]!, isTraded);
     let p = policy.penalty * f * notional;
     let bad = 0;
@@ -323,7 +328,7 @@ export function simulateMode(
     candidates.length = 0;
     figures.count = 0;
     liquidatableOf(active, equity, maintenance, candidates);
-    candidateFigures(cand, equity, maintenance, figures, atOracle, universe, policy);
+    candidateFigures(cand, equity, maintenance, figures, atOracle, universe, policy, evaluator);
     const count = candidates.length;
     if (count === 0 && samePrices(oracle, market)) {
       converged = true;
