@@ -198,14 +198,11 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   let posCount = 0;
   let posInst: number[] = [];
   let posQty: number[] = doubles(0);
-  /** Per position of a cross or isolated run: its mark constant (what `exactEquity`'s legs take). */
-  let posKonst: number[] = doubles(0);
   /**
-   * Isolated runs, per position: its entry price (0 for an option) and the unit's funding of it (0
-   * where none), for the holding values read off the run (`holdingValue`).
+   * Isolated runs, per position: its place in its account's positions (the run's positions are read
+   * off the account's list there, not found again by filtering it by chain).
    */
-  let posEntry: number[] = doubles(0);
-  let posFunding: number[] = doubles(0);
+  let posAt: number[] = [];
   let baseCount = 0;
   let baseU: number[] = [];
   let baseAmount: number[] = doubles(0);
@@ -276,11 +273,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     } else {
       posInst = grownInt(posInst, positionCount + 1024);
       posQty = grownFloat(posQty, positionCount + 1024);
-      posKonst = grownFloat(posKonst, positionCount + 1024);
-      if (isolatedMode) {
-        posEntry = grownFloat(posEntry, positionCount + 1024);
-        posFunding = grownFloat(posFunding, positionCount + 1024);
-      }
+      if (isolatedMode) posAt = grownInt(posAt, positionCount + 1024);
     }
     if (isolatedMode) {
       // A slot per asset of a unit's exposure: mostly one or two.
@@ -443,21 +436,12 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     return t.base;
   }
 
-  // Isolated mode, per leg of `legs`: the position's entry price and funding (`posEntry`, `posFunding`).
-  const legEntry: number[] = [0.5];
-  const legFunding: number[] = [0.5];
-
   /** Leg `i`: instrument `id`, the unit's quantity and funding of its position `k`, `p`. */
   function setLeg(i: number, id: number, u: StressUnit, k: number, p: StressPosition): void {
     const q = u.quantity(k, p);
-    const funding = u.funding(k, p);
     legs.inst[i] = id;
     legs.qty[i] = q;
-    legs.konst[i] = markConstant(p, q, funding);
-    if (isolatedMode) {
-      legEntry[i] = p.type === 'option' ? 0 : p.entryPrice;
-      legFunding[i] = funding ?? 0;
-    }
+    legs.konst[i] = markConstant(p, q, u.funding(k, p));
   }
 
   /**
@@ -535,11 +519,6 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     if (lo < 0) {
       posInst = grownInt(posInst, posCount + m);
       posQty = grownFloat(posQty, posCount + m);
-      posKonst = grownFloat(posKonst, posCount + m);
-      if (isolatedMode) {
-        posEntry = grownFloat(posEntry, posCount + m);
-        posFunding = grownFloat(posFunding, posCount + m);
-      }
       posCount += m;
     }
     runLo[r] = at;
@@ -549,11 +528,6 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     for (let i = 0; i < m; i++) {
       posInst[at + i] = legs.inst[i]!;
       posQty[at + i] = legs.qty[i]!;
-      posKonst[at + i] = legs.konst[i]!;
-      if (isolatedMode) {
-        posEntry[at + i] = legEntry[i]!;
-        posFunding[at + i] = legFunding[i]!;
-      }
       k += legs.konst[i]!;
       size += Math.abs(legs.konst[i]!);
     }
@@ -734,9 +708,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     const m = u.positionCount;
     posInst = grownInt(posInst, posCount + m);
     posQty = grownFloat(posQty, posCount + m);
-    posKonst = grownFloat(posKonst, posCount + m);
-    posEntry = grownFloat(posEntry, posCount + m);
-    posFunding = grownFloat(posFunding, posCount + m);
+    posAt = grownInt(posAt, posCount + m);
     const at = posCount;
     posCount += m;
     runLo[r] = at;
@@ -749,13 +721,10 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       const p = all[j]!;
       const id = instrumentAt(p, accountAt + j, i);
       const q = u.quantity(i, p);
-      const funding = u.funding(i, p);
-      const c = markConstant(p, q, funding);
+      const c = markConstant(p, q, u.funding(i, p));
       posInst[at + i] = id;
       posQty[at + i] = q;
-      posKonst[at + i] = c;
-      posEntry[at + i] = p.type === 'option' ? 0 : p.entryPrice;
-      posFunding[at + i] = funding ?? 0;
+      posAt[at + i] = j;
       konst += c;
       size += Math.abs(c);
     }
@@ -1221,19 +1190,19 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
 
   /**
    * The unit's equity as `computeMargin` sums it: its run of legs built (in `exact`) and marked segment
-   * by segment. Throws the overflow error of non-finite totals, as the reference does. The legs are run
-   * `r`'s positions as written at its last build or refresh (instrument, quantity, mark constant: the
-   * unit's holdings since), not read again off the account's list.
+   * by segment. Throws the overflow error of non-finite totals, as the reference does. An isolated
+   * run's positions are read at their places in the account's list (`posAt`), not found again by
+   * filtering it.
    */
-  function exactEquity(r: number): number {
-    const lo = runLo[r]!;
-    const m = runHi[r]! - lo;
-    legs = positionLegs(m, legs);
-    for (let i = 0; i < m; i++) {
-      legs.inst[i] = posInst[lo + i]!;
-      legs.qty[i] = posQty[lo + i]!;
-      legs.konst[i] = posKonst[lo + i]!;
-    }
+  function exactEquity(u: StressUnit, r: number): number {
+    let m: number;
+    if (isolatedMode) {
+      const all = u.account.positions ?? NO_POSITIONS;
+      const lo = runLo[r]!;
+      m = runHi[r]! - lo;
+      legs = positionLegs(m, legs);
+      for (let i = 0; i < m; i++) setLeg(i, posInst[lo + i]!, u, i, all[posAt[lo + i]!]!);
+    } else m = positionsOf(u, r);
     let base = NO_BASE;
     if (runSubHi[r]! > runSubLo[r]!) {
       const byName = new Map<string, number>();
@@ -1352,12 +1321,14 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     const r = heldRun(u);
     if (r < 0 || !runFigures(state, r)) return holdingValue(state, universe, u);
     let total = collateralHoldings(state, universe, u, undefined);
-    for (let i = runLo[r]!; i < runHi[r]!; i++) {
+    const all = u.account.positions ?? NO_POSITIONS;
+    const lo = runLo[r]!;
+    for (let i = lo; i < runHi[r]!; i++) {
       const id = posInst[i]!;
       const q = posQty[i]!;
-      const kind = table.kind[id]!;
-      if (kind === PERP_KIND) total += q * (figValue[id]! - posEntry[i]!) + posFunding[i]!;
-      else if (kind === FUTURE_KIND) total += q * (figValue[id]! - posEntry[i]!);
+      const p = all[posAt[i]!]!;
+      if (p.type === 'perp') total += q * (figValue[id]! - p.entryPrice) + (u.funding(i - lo, p) ?? 0);
+      else if (p.type === 'future') total += q * (figValue[id]! - p.entryPrice);
       else total += q * figValue[id]!;
     }
     return total;
@@ -1367,7 +1338,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     evaluator(mode, unitCount) {
       startMode(mode, unitCount);
 
-      function margin(k: number, r: number): void {
+      function margin(u: StressUnit, k: number, r: number): void {
         dirty[k] = 0;
         if (mode === 'portfolio') {
           const segLo = runSubLo[r]!;
@@ -1396,7 +1367,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
           if (isolated) slack[k] = e - mm - roomFactor(r) * (approximateSize + Math.abs(e) + Math.abs(mm));
           return;
         }
-        equity[k] = exactEquity(r);
+        equity[k] = exactEquity(u, r);
         maintenance[k] = isolated ? isolatedRequirement(r) : mm;
         // Within the room: margined again after every move.
         slack[k] = -1;
@@ -1426,7 +1397,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
               !(byLegs ? unmoved(k, r) : isolatedMode && isolatedUnmoved(k, r))
             )
               dirty[k] = 1;
-            if (dirty[k] === 1) margin(k, r);
+            if (dirty[k] === 1) margin(u, k, r);
             slackAt[k] = moves;
           }
           return figures;
