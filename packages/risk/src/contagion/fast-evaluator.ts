@@ -477,20 +477,20 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     for (let j = 0; j < all.length && i < count; j++) {
       const p = all[j]!;
       if (chain !== undefined && p.chain !== chain) continue;
-      setLeg(i, instrumentAt(p, base + j, i), u, i, p);
+      let id = instrumentOf ? instrumentOf[base + j]! : -1;
+      if (id < 0) id = findInstrument(p, base + j, i);
+      setLeg(i, id, u, i, p);
       i++;
     }
     return i;
   }
 
   /**
-   * The instrument of account position `p` (`at`: its place in `instrumentOf`), the unit's i-th:
-   * found once per stress run, whichever mode meets it first.
+   * The instrument of account position `p` (`at`: its place in `instrumentOf`), the unit's i-th, found
+   * the first time a mode meets it (once per stress run).
    */
-  function instrumentAt(p: StressPosition, at: number, i: number): number {
-    let id = instrumentOf ? instrumentOf[at]! : -1;
-    if (id >= 0) return id;
-    id = table.find(p);
+  function findInstrument(p: StressPosition, at: number, i: number): number {
+    const id = table.find(p);
     if (instrumentOf) instrumentOf[at] = id;
     // Checked once per instrument and market data (every first build is at P0): a position of an
     // instrument that passed needs the same data, and a failed check ends the run.
@@ -719,7 +719,8 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     for (let i = 0; i < m; i++) {
       const j = grouped[lo + i]!;
       const p = all[j]!;
-      const id = instrumentAt(p, accountAt + j, i);
+      let id = instrumentOf ? instrumentOf[accountAt + j]! : -1;
+      if (id < 0) id = findInstrument(p, accountAt + j, i);
       const q = u.quantity(i, p);
       const c = markConstant(p, q, u.funding(i, p));
       posInst[at + i] = id;
