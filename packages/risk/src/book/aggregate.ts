@@ -376,6 +376,90 @@ export function aggregateAlone(
   out.mm = alone.segMm[0]!;
 }
 
+/**
+ * `aggregateAlone(k, t, a, u, id, q, 0, out)`'s maintenance requirement (a position alone, `id` >= 0,
+ * no base) into `out.mm` (`out.im` is left as it was), in one pass over the scenarios: each figure is
+ * made by the same operations, in the same order, as `aggregateSegment` makes it for a segment of that
+ * one leg (its `0 +` starts kept), so the bits are the same. The isolated mode margins each position of
+ * an exactly margined unit alone: the kernel's passes (fill, sums, discounts, minimum) were most of it.
+ */
+export function aggregateAloneMm(
+  k: KernelParams,
+  t: InstrumentTable,
+  a: RiskArrays,
+  u: number,
+  id: number,
+  q: number,
+  out: Requirement,
+): void {
+  const mk = a.kernel[u] ?? marketKernelOf(k, t.underlyings[u]!);
+  const { n, isSkew, weight } = mk;
+  const arr = a.values;
+  const o = id * a.stride;
+  const b = 0;
+  const S = a.spot[u]!;
+  const move = a.baseMove[u]!;
+  const kind = t.kind[id]!;
+  let linearQty = 0;
+  let naked = 0;
+  let bc = 0;
+  let min: number;
+  if (kind === PERP) {
+    const qp = 0 + q;
+    linearQty += Math.abs(qp);
+    min = bc;
+    for (let s = 0; s < n; s++) {
+      const pnl = weight[s]! * (0 + q * arr[o + s]! + b * move[s]!);
+      if (pnl < min) min = pnl;
+    }
+  } else if (kind === FUTURE) {
+    linearQty += Math.abs(0);
+    const fq = 0 + q;
+    const fu = 0 + q * arr[o + n]!;
+    const fd = 0 + q * arr[o + n + 1]!;
+    naked += Math.max(0, -0);
+    const basisUp = 0 - 0 + fu;
+    const basisDown = 0 - 0 + fd;
+    bc += Math.min(0, basisUp, basisDown) * a.basisFactor[t.group[id]!]!;
+    linearQty += Math.abs(fq);
+    min = bc;
+    for (let s = 0; s < n; s++) {
+      const pnl = weight[s]! * (0 + q * arr[o + s]! + b * move[s]!);
+      if (pnl < min) min = pnl;
+    }
+  } else {
+    linearQty += Math.abs(0);
+    const g = t.group[id]!;
+    const up = 0 + q * arr[o + n]!;
+    const down = 0 + q * arr[o + n + 1]!;
+    const mtmE = 0 + q * arr[o + n + 2]!;
+    naked += Math.max(0, -0);
+    const net = 0 + q;
+    naked += Math.max(0, -net);
+    const L = a.staticDiscount[g]!;
+    const H = a.shortDiscount[g]!;
+    const basisUp = up - mtmE + 0;
+    const basisDown = down - mtmE + 0;
+    bc += Math.min(0, basisUp, basisDown) * a.basisFactor[g]!;
+    linearQty += Math.abs(0);
+    min = bc;
+    for (let s = 0; s < n; s++) {
+      const v = q * arr[o + s]!;
+      const change = (v >= 0 ? v * L : v * H) - mtmE;
+      const pnl = weight[s]! * (0 + (isSkew[s] ? -Math.abs(change) : change) + b * move[s]!);
+      if (pnl < min) min = pnl;
+    }
+  }
+  if (k.model === 'pmrm-2') {
+    const mmCont = linearQty * S * mk.perpPercent + naked * S * mk.optionPercent;
+    out.mm = -k.mmFactor * min + mmCont + 0;
+  } else {
+    const mmCont = S * (linearQty * mk.perpPercent + b * mk.basePercent) + S * mk.optionPercent * naked;
+    const minSpan = min - mmCont;
+    out.mm = -k.mmFactor * minSpan + 0;
+  }
+}
+
 /** An empty trace to pass to `aggregateSegment`. */
 export function underlyingTrace(n: number): UnderlyingTrace {
   return {

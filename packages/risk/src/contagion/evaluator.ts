@@ -1,5 +1,6 @@
 import type { ModelContext } from '../book/model-context.js';
 import type { MarginDocument, Position } from '../types.js';
+import type { HoldingFigures } from './holding-figures.js';
 import type { MarketData } from './price-state.js';
 import type { StressMode } from './types.js';
 import type { StressUnit } from './units.js';
@@ -39,6 +40,13 @@ export interface UnitEvaluator {
   evaluate(state: PriceState, units: readonly StressUnit[]): UnitFigures;
   /** The unit's holdings or cash were rewritten by a settlement. */
   changed(unit: StressUnit): void;
+  /**
+   * Optional, for a unit `evaluate` just margined (not changed since): `appendHoldingFigures(out,
+   * state, universe, unit)` and `holdingValue(state, universe, unit)` (holding-figures.ts) from the
+   * evaluator's own copy of the unit's positions, to the same bits.
+   */
+  holdingFigures?(out: HoldingFigures, state: PriceState, unit: StressUnit): number;
+  holdingValue?(state: PriceState, unit: StressUnit): number;
 }
 
 /** The section-6 document of a unit at a price state. */

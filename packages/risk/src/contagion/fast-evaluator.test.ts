@@ -15,10 +15,17 @@ import {
 } from '../testing/stress-arbitraries.js';
 import type { UnitEvaluator } from './evaluator.js';
 import { createStressMargin, type StressMargin } from './fast-evaluator.js';
+import { appendHoldingFigures, createHoldingFigures, holdingValue } from './holding-figures.js';
 import { assetUniverse, marketDataAt } from './price-state.js';
 import { referenceEvaluator } from './reference-evaluator.js';
 import { runStress, runStressReference, runStressWith } from './run-stress.js';
-import { STRESS_MODES, type StressAccount, type StressDocument, type StressResult } from './types.js';
+import {
+  STRESS_MODES,
+  type StressAccount,
+  type StressDocument,
+  type StressPolicy,
+  type StressResult,
+} from './types.js';
 
 function outcome(run: (d: StressDocument) => StressResult, doc: StressDocument): StressResult | string {
   try {
@@ -241,6 +248,57 @@ describe.each(models)('fast path (shared risk arrays) == computeMargin path, $mo
       }
     },
   );
+
+  it('isolated: the holding figures read off the runs are holding-figures.ts figures, to the bit', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        stressBook({ pmrm2: m.pmrm2 }),
+        stressShocks,
+        stressDepth,
+        fc.oneof(
+          stressPolicy,
+          fc.constant<StressPolicy>({ kind: 'toTarget', buffer: 0.2, penalty: 0.02, closeFactor: 0.5 }),
+        ),
+        (accounts, shocks, depth, policy) => {
+          const doc = m.document(accounts, { shocks, depth, policy, modes: ['isolated'], maxRounds: 40 });
+          const reference = createHoldingFigures();
+          const run = () =>
+            runStressWith(doc, {}, (mode, units, setup): UnitEvaluator => {
+              const fast = createStressMargin(setup, doc.accounts).evaluator(mode, units.length);
+              return {
+                evaluate: (state, active) => fast.evaluate(state, active),
+                changed: (u) => fast.changed(u),
+                holdingFigures(out, state, unit) {
+                  const at = out.count;
+                  const n = fast.holdingFigures!(out, state, unit);
+                  reference.count = 0;
+                  const expected = appendHoldingFigures(reference, state, setup.universe, unit);
+                  expect(Object.is(n, expected)).toBe(true);
+                  expect(out.count - at).toBe(reference.count);
+                  for (let i = 0; i < reference.count; i++) {
+                    expect(out.chain[at + i]).toBe(reference.chain[i]);
+                    expect(Object.is(out.notional[at + i], reference.notional[i])).toBe(true);
+                    expect(out.asset[at + i]).toBe(reference.asset[i]);
+                    expect(Object.is(out.flow[at + i], reference.flow[i])).toBe(true);
+                  }
+                  compared++;
+                  return n;
+                },
+                holdingValue(state, unit) {
+                  const v = fast.holdingValue!(state, unit);
+                  expect(Object.is(v, holdingValue(state, setup.universe, unit))).toBe(true);
+                  return v;
+                },
+              };
+            });
+          same(outcome(run, doc), outcome(runStress, doc));
+        },
+      ),
+      { numRuns: m.runs },
+    );
+    expect(compared).toBeGreaterThan(0);
+  });
 
   it('agrees on sell-only cascades with long rounds and partial liquidations', () => {
     fc.assert(

@@ -12,13 +12,19 @@ import {
   type AccountTotals,
   accountTotals,
   aggregateAlone,
+  aggregateAloneMm,
   aggregateSegment,
   kernelParams,
   markSegment,
   overflowError,
   type Requirement,
 } from '../book/aggregate.js';
-import { createInstrumentTable, OPTION, PERP as PERP_KIND } from '../book/instrument-table.js';
+import {
+  createInstrumentTable,
+  FUTURE as FUTURE_KIND,
+  OPTION,
+  PERP as PERP_KIND,
+} from '../book/instrument-table.js';
 import { isPmrm2, type ModelContext } from '../book/model-context.js';
 import { createRiskArrays, revalueUnderlying, valueNew } from '../book/risk-arrays.js';
 import { createRunStore, reserveLegs, reserveSegments } from '../book/run-store.js';
@@ -26,7 +32,14 @@ import { type BaseCollateral, mmHaircut, resolveCollateral } from '../model/coll
 import { shortOptionAddOn } from '../model/modes.js';
 import { resolvePmrm2Collateral } from '../pmrm2/pmrm2-collateral.js';
 import type { PriceState, UnitEvaluator } from './evaluator.js';
-import { collateralSource } from './holding-figures.js';
+import {
+  appendHoldingFigures,
+  collateralHoldings,
+  collateralSource,
+  type HoldingFigures,
+  holdingValue,
+  optionFigures,
+} from './holding-figures.js';
 import type { StressSetup } from './simulate-mode.js';
 import type { StressAccount, StressCollateral, StressMode, StressPosition } from './types.js';
 import type { StressUnit } from './units.js';
@@ -48,6 +61,7 @@ interface Scratch {
   n: number;
 }
 const NO_BASE: ReadonlyMap<string, number> = new Map();
+const NO_POSITIONS: readonly StressPosition[] = [];
 
 /**
  * Relative excess below which the isolated requirement is recomputed leg by leg. The per-unit
@@ -184,6 +198,11 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
   let posCount = 0;
   let posInst: number[] = [];
   let posQty: number[] = doubles(0);
+  /**
+   * Isolated runs, per position: its place in its account's positions (the run's positions are read
+   * off the account's list there, not found again by filtering it by chain).
+   */
+  let posAt: number[] = [];
   let baseCount = 0;
   let baseU: number[] = [];
   let baseAmount: number[] = doubles(0);
@@ -254,6 +273,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     } else {
       posInst = grownInt(posInst, positionCount + 1024);
       posQty = grownFloat(posQty, positionCount + 1024);
+      if (isolatedMode) posAt = grownInt(posAt, positionCount + 1024);
     }
     if (isolatedMode) {
       // A slot per asset of a unit's exposure: mostly one or two.
@@ -277,6 +297,11 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     aggregateAlone(kernel, table, arrays, u, id, q, base, one);
   }
 
+  /** As `alone(u, id, q, 0)`, the maintenance requirement only (`one.mm`). */
+  function aloneMm(u: number, id: number, q: number): void {
+    aggregateAloneMm(kernel, table, arrays, u, id, q, one);
+  }
+
   /** Brings instrument `id`'s lone requirements per unit to its underlying's revision. */
   function stampLone(id: number): void {
     if (id >= loneStamp.length) {
@@ -287,9 +312,9 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     }
     const u = table.underlying[id]!;
     if (loneStamp[id] === revision[u]) return;
-    alone(u, id, 1, 0);
+    aloneMm(u, id, 1);
     loneLong[id] = one.mm;
-    alone(u, id, -1, 0);
+    aloneMm(u, id, -1);
     loneShort[id] = one.mm;
     loneStamp[id] = revision[u]!;
   }
@@ -380,9 +405,6 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     }
   }
 
-  // The resolution of no collateral at the current state (most isolated units hold none).
-  let noCollateral: { ctx: ModelContext; col: AnyResolvedCollateral } | undefined;
-
   /**
    * The unit's collateral terms at the current state (`held`: its collateral), into run `r`; returns
    * the base per underlying.
@@ -393,18 +415,18 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     r: number,
   ): ReadonlyMap<string, number> {
     const ctx = current.ctx;
-    let col: AnyResolvedCollateral;
     if (held.length === 0) {
-      if (noCollateral?.ctx !== ctx) {
-        noCollateral = {
-          ctx,
-          col: isPmrm2(ctx) ? resolvePmrm2Collateral(ctx, []) : resolveCollateral(ctx, []),
-        };
-      }
-      col = noCollateral.col;
-    } else {
-      col = isPmrm2(ctx) ? resolvePmrm2Collateral(ctx, held) : resolveCollateral(ctx, held);
+      // What `collateralTerms` makes of no collateral under either model (no objects per unit).
+      runCash[r] = u.cash;
+      runOther[r] = 0;
+      runHaircutMm[r] = 0;
+      runHaircutIm[r] = 0;
+      runBase[r] = NONE;
+      return NO_BASE;
     }
+    const col: AnyResolvedCollateral = isPmrm2(ctx)
+      ? resolvePmrm2Collateral(ctx, held)
+      : resolveCollateral(ctx, held);
     const t = collateralTerms(ctx, { cash: u.cash }, col);
     runCash[r] = t.terms.cash;
     runOther[r] = t.terms.otherValue;
@@ -446,7 +468,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       }
       return m;
     }
-    const all = u.account.positions ?? [];
+    const all = u.account.positions ?? NO_POSITIONS;
     const count = u.positionCount;
     const chain = u.chain;
     const base = positionBase[u.accountIndex]!;
@@ -456,29 +478,36 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       const p = all[j]!;
       if (chain !== undefined && p.chain !== chain) continue;
       let id = instrumentOf ? instrumentOf[base + j]! : -1;
-      if (id < 0) {
-        id = table.find(p);
-        if (instrumentOf) instrumentOf[base + j] = id;
-        // Checked once per instrument and market data (every first build is at P0): a position of an
-        // instrument that passed needs the same data, and a failed check ends the run.
-        if (checkedAt !== current.ctx) {
-          checked.fill(0);
-          checkedAt = current.ctx;
-        }
-        if (id >= checked.length) {
-          const next = new Uint8Array(Math.max(id + 1, 2 * checked.length, 64));
-          next.set(checked);
-          checked = next;
-        }
-        if (checked[id] !== 1) {
-          checkPosition(current.ctx, p, i);
-          checked[id] = 1;
-        }
-      }
+      if (id < 0) id = findInstrument(p, base + j, i);
       setLeg(i, id, u, i, p);
       i++;
     }
     return i;
+  }
+
+  /**
+   * The instrument of account position `p` (`at`: its place in `instrumentOf`), the unit's i-th, found
+   * the first time a mode meets it (once per stress run).
+   */
+  function findInstrument(p: StressPosition, at: number, i: number): number {
+    const id = table.find(p);
+    if (instrumentOf) instrumentOf[at] = id;
+    // Checked once per instrument and market data (every first build is at P0): a position of an
+    // instrument that passed needs the same data, and a failed check ends the run.
+    if (checkedAt !== current.ctx) {
+      checked.fill(0);
+      checkedAt = current.ctx;
+    }
+    if (id >= checked.length) {
+      const next = new Uint8Array(Math.max(id + 1, 2 * checked.length, 64));
+      next.set(checked);
+      checked = next;
+    }
+    if (checked[id] !== 1) {
+      checkPosition(current.ctx, p, i);
+      checked[id] = 1;
+    }
+    return id;
   }
 
   /**
@@ -610,6 +639,112 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
       slotB = grownFloat(slotB, slotCount);
       writeSlots(r);
     }
+    return r;
+  }
+
+  // Scratch of `buildAccount` (one account at a time; kept at their length): the account's positions
+  // grouped by unit (each unit's in account order), and per unit of the batch where its group fills.
+  const grouped: number[] = [];
+  const groupAt: number[] = [];
+
+  /**
+   * Isolated mode: new runs for `units[from]` and the units after it of the same account not built
+   * yet (an account's units are consecutive), at the current state; returns `units[from]`'s run, the
+   * others' set in `runOf` and marked dirty. The account's positions are grouped by chain in one pass
+   * (rather than each unit filtering the account's list), then each unit is built as `build` builds
+   * it, unit after unit in the same order (the same instruments found, checks made and errors thrown
+   * in the same order), its positions written straight into the run (no legs).
+   */
+  function buildAccount(units: readonly StressUnit[], from: number): number {
+    const account = units[from]!.account;
+    let to = from + 1;
+    while (to < units.length && units[to]!.account === account && runOf[units[to]!.index]! < 0) to++;
+    const all = account.positions ?? NO_POSITIONS;
+    let filled = 0;
+    for (let b = from; b < to; b++) {
+      groupAt[b - from] = filled;
+      filled += units[b]!.positionCount;
+    }
+    for (let j = 0; j < all.length; j++) {
+      const chain = all[j]!.chain;
+      let b = from;
+      while (b < to && units[b]!.chain !== chain) b++;
+      if (b < to) grouped[groupAt[b - from]!++] = j;
+    }
+    // Each unit's group holds exactly its positions: units are built before any slice, and hold every
+    // position of their chain.
+    let lo = 0;
+    for (let b = from; b < to; b++) {
+      lo += units[b]!.positionCount;
+      if (groupAt[b - from] !== lo) throw new Error('buildAccount: a unit built after a slice');
+    }
+    lo = 0;
+    for (let b = from; b < to; b++) {
+      const u = units[b]!;
+      const r = buildGrouped(u, lo);
+      lo += u.positionCount;
+      runOf[u.index] = r;
+      dirty[u.index] = 1;
+    }
+    // The instruments the account's runs hold valued once for all of them (before any is margined).
+    valueNew(arrays, table, kernel, current.ctx);
+    return runOf[units[from]!.index]!;
+  }
+
+  /**
+   * As `build` for an isolated unit whose positions are the account's `grouped[lo..)`, but its new
+   * instruments not valued (`buildAccount` values them).
+   */
+  function buildGrouped(u: StressUnit, lo: number): number {
+    const ctx = current.ctx;
+    reserveRuns(1);
+    const r = runCount++;
+    runSubLo[r] = 0;
+    runSubHi[r] = -1;
+    const held = u.heldCollateral;
+    const base = writeTerms(u, held, r);
+    const all = u.account.positions ?? NO_POSITIONS;
+    const accountAt = positionBase[u.accountIndex]!;
+    const m = u.positionCount;
+    posInst = grownInt(posInst, posCount + m);
+    posQty = grownFloat(posQty, posCount + m);
+    posAt = grownInt(posAt, posCount + m);
+    const at = posCount;
+    posCount += m;
+    runLo[r] = at;
+    runHi[r] = at + m;
+    // As `writePositions`: the mark constants summed in input order.
+    let konst = 0;
+    let size = 0;
+    for (let i = 0; i < m; i++) {
+      const j = grouped[lo + i]!;
+      const p = all[j]!;
+      let id = instrumentOf ? instrumentOf[accountAt + j]! : -1;
+      if (id < 0) id = findInstrument(p, accountAt + j, i);
+      const q = u.quantity(i, p);
+      const c = markConstant(p, q, u.funding(i, p));
+      posInst[at + i] = id;
+      posQty[at + i] = q;
+      posAt[at + i] = j;
+      konst += c;
+      size += Math.abs(c);
+    }
+    runKonst[r] = konst;
+    runKonstSize[r] = size;
+    writeBase(r, base);
+    exposed.n = 0;
+    for (let i = at; i < at + m; i++) addIndex(exposed, universeIndex(table.underlying[posInst[i]!]!));
+    for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) addIndex(exposed, universeIndex(baseU[i]!));
+    for (let i = at; i < at + m; i++) table.retain(posInst[i]!);
+    watch.n = 0;
+    for (const c of held) addIndex(watch, termsSourceOf(ctx, c.asset));
+    runExposed[r] = interned(exposed);
+    runWatch[r] = interned(watch);
+    runSlot[r] = slotCount;
+    slotCount += exposed.n;
+    slotQ = grownFloat(slotQ, slotCount);
+    slotB = grownFloat(slotB, slotCount);
+    writeSlots(r);
     return r;
   }
 
@@ -980,7 +1115,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     let mm = runHaircutMm[r]! / divisor;
     for (let i = runLo[r]!; i < runHi[r]!; i++) {
       const id = posInst[i]!;
-      alone(table.underlying[id]!, id, posQty[i]!, 0);
+      aloneMm(table.underlying[id]!, id, posQty[i]!);
       mm += one.mm;
     }
     for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) {
@@ -1056,10 +1191,19 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
 
   /**
    * The unit's equity as `computeMargin` sums it: its run of legs built (in `exact`) and marked segment
-   * by segment. Throws the overflow error of non-finite totals, as the reference does.
+   * by segment. Throws the overflow error of non-finite totals, as the reference does. An isolated
+   * run's positions are read at their places in the account's list (`posAt`), not found again by
+   * filtering it.
    */
   function exactEquity(u: StressUnit, r: number): number {
-    const m = positionsOf(u, r);
+    let m: number;
+    if (isolatedMode) {
+      const all = u.account.positions ?? NO_POSITIONS;
+      const lo = runLo[r]!;
+      m = runHi[r]! - lo;
+      legs = positionLegs(m, legs);
+      for (let i = 0; i < m; i++) setLeg(i, posInst[lo + i]!, u, i, all[posAt[lo + i]!]!);
+    } else m = positionsOf(u, r);
     let base = NO_BASE;
     if (runSubHi[r]! > runSubLo[r]!) {
       const byName = new Map<string, number>();
@@ -1085,6 +1229,110 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     terms.otherValue = runOther[r]!;
     terms.haircutMm = runHaircutMm[r]!;
     terms.haircutIm = runHaircutIm[r]!;
+  }
+
+  // Isolated mode: per instrument, what its holdings' figures take of the state `figuresAt[id]` (as
+  // holding-figures.ts `readHoldings` reads them): its market's spot S, then for a perp the perp price
+  // (flow and value), for a future the forward per spot and the forward, for an option its delta and
+  // unit value.
+  const figuresAt: (PriceState | undefined)[] = [];
+  let figS: number[] = doubles(0);
+  let figFlow: number[] = doubles(0);
+  let figValue: number[] = doubles(0);
+
+  /**
+   * Brings the figures of run `r`'s instruments to `state`; false when the state lacks data one needs
+   * (the caller reads the unit's holdings as `readHoldings` does, which names the error).
+   */
+  function runFigures(state: PriceState, r: number): boolean {
+    const ctx = state.ctx;
+    for (let i = runLo[r]!; i < runHi[r]!; i++) {
+      const id = posInst[i]!;
+      if (figuresAt[id] === state) continue;
+      if (id >= figS.length) {
+        const size = Math.max(id + 1, 2 * figS.length, 64);
+        figS = grownFloat(figS, size);
+        figFlow = grownFloat(figFlow, size);
+        figValue = grownFloat(figValue, size);
+        while (figuresAt.length < size) figuresAt.push(undefined);
+      }
+      const m = ctx.markets.get(table.underlyings[table.underlying[id]!]!);
+      if (!m) return false;
+      const S = m.spot;
+      const kind = table.kind[id]!;
+      if (kind === PERP_KIND) {
+        if (m.perpPrice === undefined) return false;
+        figFlow[id] = m.perpPrice;
+        figValue[id] = m.perpPrice;
+      } else {
+        const e = m.expiries.get(table.expiry[id]!);
+        if (!e) return false;
+        const forwardPerSpot = (e.forward - e.forwardFixed) / S;
+        if (kind === FUTURE_KIND) {
+          figFlow[id] = forwardPerSpot;
+          figValue[id] = e.forward;
+        } else {
+          const right = table.isPut[id] === 1 ? 'put' : 'call';
+          const unit = optionFigures(ctx, e, table.strike[id]!, right, forwardPerSpot);
+          figFlow[id] = unit[1];
+          figValue[id] = unit[0];
+        }
+      }
+      figS[id] = S;
+      figuresAt[id] = state;
+    }
+    return true;
+  }
+
+  /** The isolated unit's run, when its positions there are the unit's (margined, not changed since). */
+  function heldRun(u: StressUnit): number {
+    const k = u.index;
+    const r = runOf[k]!;
+    return isolatedMode && r >= 0 && stale[k] === 0 ? r : -1;
+  }
+
+  /**
+   * `appendHoldingFigures` with the positions read off the unit's run: collateral as it reads it, then
+   * per position in the same order the same operations on the same numbers.
+   */
+  function runHoldingFigures(out: HoldingFigures, state: PriceState, u: StressUnit): number {
+    const r = heldRun(u);
+    if (r < 0 || !runFigures(state, r)) return appendHoldingFigures(out, state, universe, u);
+    let total = collateralHoldings(state, universe, u, out);
+    const P = state.ctx.stablePrice;
+    const chain = u.chain!;
+    let w = out.count;
+    for (let i = runLo[r]!; i < runHi[r]!; i++) {
+      const id = posInst[i]!;
+      const q = posQty[i]!;
+      const S = figS[id]!;
+      const notional = (Math.abs(q) * S) / P;
+      total += notional;
+      out.chain[w] = chain;
+      out.notional[w] = notional;
+      out.asset[w] = universeIndex(table.underlying[id]!);
+      out.flow[w++] = table.kind[id] === PERP_KIND ? (q * figFlow[id]!) / S : q * figFlow[id]!;
+    }
+    out.count = w;
+    return total;
+  }
+
+  /** `holdingValue` with the positions read off the unit's run (as `runHoldingFigures`). */
+  function runHoldingValue(state: PriceState, u: StressUnit): number {
+    const r = heldRun(u);
+    if (r < 0 || !runFigures(state, r)) return holdingValue(state, universe, u);
+    let total = collateralHoldings(state, universe, u, undefined);
+    const all = u.account.positions ?? NO_POSITIONS;
+    const lo = runLo[r]!;
+    for (let i = lo; i < runHi[r]!; i++) {
+      const id = posInst[i]!;
+      const q = posQty[i]!;
+      const p = all[posAt[i]!]!;
+      if (p.type === 'perp') total += q * (figValue[id]! - p.entryPrice) + (u.funding(i - lo, p) ?? 0);
+      else if (p.type === 'future') total += q * (figValue[id]! - p.entryPrice);
+      else total += q * figValue[id]!;
+    }
+    return total;
   }
 
   return {
@@ -1126,6 +1374,9 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
         slack[k] = -1;
       }
 
+      // One object for every round: a literal made after the loop deoptimised the loop's code in every
+      // round (no feedback for it when the loop was compiled), and the next round ran unoptimised.
+      const figures = { equity, maintenance };
       return {
         evaluate(state, units) {
           moveTo(state);
@@ -1135,7 +1386,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
             const k = u.index;
             let r = runOf[k]!;
             if (r < 0) {
-              r = build(u);
+              r = isolatedMode ? buildAccount(units, i) : build(u);
               runOf[k] = r;
               dirty[k] = 1;
             } else if (stale[k] === 1 || listMoved[runWatch[r]!] === 1) {
@@ -1150,11 +1401,12 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
             if (dirty[k] === 1) margin(u, k, r);
             slackAt[k] = moves;
           }
-          return { equity, maintenance };
+          return figures;
         },
         changed(u) {
           stale[u.index] = 1;
         },
+        ...(mode === 'isolated' ? { holdingFigures: runHoldingFigures, holdingValue: runHoldingValue } : {}),
       };
     },
   };

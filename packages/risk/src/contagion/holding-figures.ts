@@ -72,7 +72,7 @@ export function collateralSource(
 }
 
 /** Unit value and spot delta of an option at a state, as the selected model prices it. */
-function optionFigures(
+export function optionFigures(
   ctx: ModelContext,
   e: ExpiryContext | Pmrm2Expiry,
   strike: number,
@@ -96,50 +96,24 @@ function optionFigures(
   return [value, g.delta];
 }
 
-// The figures of one unit's holdings, read into lists reused unit after unit (a callback per holding
-// would box each figure it is handed).
-const heldChain: string[] = [];
-let heldNotional = new Float64Array(64);
-let heldAsset = new Int32Array(64);
-let heldFlow = new Float64Array(64);
-let heldValue = new Float64Array(64);
-
-function room(n: number): void {
-  if (n <= heldNotional.length) return;
-  const size = Math.max(n, 2 * heldNotional.length);
-  heldNotional = new Float64Array(size);
-  heldAsset = new Int32Array(size);
-  heldFlow = new Float64Array(size);
-  heldValue = new Float64Array(size);
-}
-
 /**
- * Section 2's figures of each holding of a unit at a state, in holding order, into the lists above;
- * returns the count.
+ * Section 2's figures of each holding of a unit at a state, in holding order. With `out`: its notional,
+ * chain, asset and flow appended to `out` (from `out.count`, which it advances), and N returned, the sum
+ * of the notionals in holding order. Without: V returned, the sum of the holding values in holding
+ * order (section 3 step 7), nothing written. Written straight into the run's lists (a copy through
+ * scratch lists per unit was a tenth of an isolated run's round 1).
  */
-function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit): number {
+function readHoldings(
+  state: PriceState,
+  universe: AssetUniverse,
+  u: StressUnit,
+  out: HoldingFigures | undefined,
+): number {
+  let total = collateralHoldings(state, universe, u, out);
   const { ctx } = state;
   const P = ctx.stablePrice;
-  room(u.collateralCount + u.positionCount);
-  let w = 0;
-  // The account's own lists, filtered by the unit's chain (the unit's `collateral` and `positions` would
-  // make a list per call for an isolated unit); a closed unit counts none.
+  let w = out === undefined ? 0 : out.count;
   const chainOf = u.chain;
-  const allCollateral = u.account.collateral ?? NONE;
-  const nc = u.collateralCount;
-  for (let i = 0, j = 0; i < nc; j++) {
-    const c = allCollateral[j]!;
-    if (chainOf !== undefined && c.chain !== chainOf) continue;
-    const amount = u.amount(i++, c);
-    const { flowInto, price } = collateralSource(ctx, c.asset);
-    if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset: c.asset } });
-    const value = (amount * price) / P;
-    heldChain[w] = c.chain;
-    heldNotional[w] = value;
-    heldAsset[w] = universe.index.get(flowInto)!;
-    heldFlow[w] = amount;
-    heldValue[w++] = value;
-  }
   const allPositions = u.account.positions ?? NO_POSITIONS;
   const np = u.positionCount;
   // The market and asset index of the last underlying met (a unit's positions are of one or two).
@@ -163,9 +137,13 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
     }
     const m = market!;
     const S = m.spot;
-    heldChain[w] = chain;
-    heldNotional[w] = (Math.abs(q) * S) / P;
-    heldAsset[w] = asset;
+    if (out !== undefined) {
+      const notional = (Math.abs(q) * S) / P;
+      total += notional;
+      out.chain[w] = chain;
+      out.notional[w] = notional;
+      out.asset[w] = asset;
+    }
     if (p.type === 'perp') {
       const Fp = m.perpPrice;
       if (Fp === undefined) {
@@ -176,8 +154,8 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
           },
         });
       }
-      heldFlow[w] = (q * Fp) / S;
-      heldValue[w++] = q * (Fp - p.entryPrice) + (u.funding(index, p) ?? 0);
+      if (out === undefined) total += q * (Fp - p.entryPrice) + (u.funding(index, p) ?? 0);
+      else out.flow[w++] = (q * Fp) / S;
       continue;
     }
     const e = m.expiries.get(p.expiry);
@@ -188,8 +166,8 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
     }
     const forwardPerSpot = (e.forward - e.forwardFixed) / S;
     if (p.type === 'future') {
-      heldFlow[w] = q * forwardPerSpot;
-      heldValue[w++] = q * (e.forward - p.entryPrice);
+      if (out === undefined) total += q * (e.forward - p.entryPrice);
+      else out.flow[w++] = q * forwardPerSpot;
       continue;
     }
     // Per expiry (its context object at this state), strike and right: no key strings per holding.
@@ -209,10 +187,49 @@ function readHoldings(state: PriceState, universe: AssetUniverse, u: StressUnit)
       unit = optionFigures(ctx, e, p.strike, p.right, forwardPerSpot);
       pair[side] = unit;
     }
-    heldFlow[w] = q * unit[1];
-    heldValue[w++] = q * unit[0];
+    if (out === undefined) total += q * unit[0];
+    else out.flow[w++] = q * unit[1];
   }
-  return w;
+  if (out !== undefined) out.count = w;
+  return total;
+}
+
+/**
+ * The collateral part of `readHoldings` (its holdings first in holding order): appended to `out`, the
+ * sum of their notionals returned, or without `out` the sum of their values; the positions' figures
+ * continue the sum.
+ */
+export function collateralHoldings(
+  state: PriceState,
+  universe: AssetUniverse,
+  u: StressUnit,
+  out: HoldingFigures | undefined,
+): number {
+  const { ctx } = state;
+  const P = ctx.stablePrice;
+  let w = out === undefined ? 0 : out.count;
+  let total = 0;
+  // The account's own lists, filtered by the unit's chain (the unit's `collateral` and `positions` would
+  // make a list per call for an isolated unit); a closed unit counts none.
+  const chainOf = u.chain;
+  const allCollateral = u.account.collateral ?? NONE;
+  const nc = u.collateralCount;
+  for (let i = 0, j = 0; i < nc; j++) {
+    const c = allCollateral[j]!;
+    if (chainOf !== undefined && c.chain !== chainOf) continue;
+    const amount = u.amount(i++, c);
+    const { flowInto, price } = collateralSource(ctx, c.asset);
+    if (price === undefined) throw new AppError('RISK__MISSING_PRICE', { context: { asset: c.asset } });
+    const value = (amount * price) / P;
+    total += value;
+    if (out === undefined) continue;
+    out.chain[w] = c.chain;
+    out.notional[w] = value;
+    out.asset[w] = universe.index.get(flowInto)!;
+    out.flow[w++] = amount;
+  }
+  if (out !== undefined) out.count = w;
+  return total;
 }
 
 /**
@@ -225,24 +242,10 @@ export function appendHoldingFigures(
   universe: AssetUniverse,
   u: StressUnit,
 ): number {
-  const count = readHoldings(state, universe, u);
-  const at = out.count;
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    out.chain[at + i] = heldChain[i]!;
-    out.notional[at + i] = heldNotional[i]!;
-    out.asset[at + i] = heldAsset[i]!;
-    out.flow[at + i] = heldFlow[i]!;
-    total += heldNotional[i]!;
-  }
-  out.count = at + count;
-  return total;
+  return readHoldings(state, universe, u, out);
 }
 
 /** V of section 3 step 7: the sum of the unit's holding values at a state, in holding order. */
 export function holdingValue(state: PriceState, universe: AssetUniverse, u: StressUnit): number {
-  const count = readHoldings(state, universe, u);
-  let total = 0;
-  for (let i = 0; i < count; i++) total += heldValue[i]!;
-  return total;
+  return readHoldings(state, universe, u, undefined);
 }

@@ -161,6 +161,129 @@ function liquidatableOf(
 }
 
 /**
+ * The liquidatable units of a round (candidates), in id order, in flat lists reused round after round:
+ * the unit, its figures at O (excess, N, fraction before capacity, the range [lo, hi) of its holding
+ * figures) and the fraction capacity gives it (0: not liquidated this round). JS arrays written at
+ * their end or within (see fast-evaluator.ts on ArrayBuffer memory); [0.5]: doubles from the start.
+ */
+interface Candidates {
+  readonly units: StressUnit[];
+  readonly excess: number[];
+  readonly notional: number[];
+  readonly fraction: number[];
+  readonly lo: number[];
+  readonly hi: number[];
+  readonly slice: number[];
+}
+
+function createCandidates(): Candidates {
+  return { units: [], excess: [0.5], notional: [0.5], fraction: [0.5], lo: [], hi: [], slice: [0.5] };
+}
+
+/** The candidates' figures at the oracle state (their holding figures appended to `figures`). */
+function candidateFigures(
+  cand: Candidates,
+  equity: ArrayLike<number>,
+  maintenance: ArrayLike<number>,
+  figures: HoldingFigures,
+  atOracle: PriceState,
+  universe: AssetUniverse,
+  policy: ResolvedPolicy,
+  evaluator: UnitEvaluator,
+): void {
+  const units = cand.units;
+  const n = units.length;
+  for (let c = 0; c < n; c++) {
+    const unit = units[c]!;
+    const e = equity[unit.index]!;
+    const m = maintenance[unit.index]!;
+    cand.lo[c] = figures.count;
+    const notional = evaluator.holdingFigures
+      ? evaluator.holdingFigures(figures, atOracle, unit)
+      : appendHoldingFigures(figures, atOracle, universe, unit);
+    cand.hi[c] = figures.count;
+    cand.excess[c] = e - m;
+    cand.notional[c] = notional;
+    cand.fraction[c] = fractionOf(policy, e, m, notional);
+  }
+}
+
+/** What `settle` adds up over a round's liquidations. */
+interface Settled {
+  penalties: number;
+  badDebt: number;
+  /** A slice of 1 left a unit holding nothing. */
+  closed: boolean;
+  /** Units liquidated for the first time. */
+  newlyLiquidated: number;
+}
+
+/**
+ * Section 3 step 7 for each candidate with a slice f > 0, in id order: its slice sold at the execution
+ * state, its holdings and cash rewritten, its record appended to `liquidated`; sums into `out`.
+ */
+function settle(
+  cand: Candidates,
+  figures: HoldingFigures,
+  atExecution: PriceState,
+  universe: AssetUniverse,
+  policy: ResolvedPolicy,
+  totals: ChainTotals,
+  isTraded: (a: number) => boolean,
+  evaluator: UnitEvaluator,
+  wasLiquidated: Uint8Array,
+  liquidated: StressLiquidation[],
+  out: Settled,
+): void {
+  let penalties = 0;
+  let badDebt = 0;
+  let closed = false;
+  let newly = 0;
+  const count = cand.units.length;
+  for (let c = 0; c < count; c++) {
+    const f = cand.slice[c]!;
+    if (!(f > 0)) continue;
+    const u = cand.units[c]!;
+    const notional = cand.notional[c]!;
+    const value = evaluator.holdingValue
+      ? evaluator.holdingValue(atExecution, u)
+      : holdingValue(atExecution, universe, u);
+    totals.addHoldings(f, figures, cand.lo[c]!, cand.hi[c]!, isTraded);
+    let p = policy.penalty * f * notional;
+    let bad = 0;
+    if (f < 1) {
+      u.scaleHoldings(1 - f);
+      u.cash += f * value - p;
+    } else {
+      const t = u.cash + value;
+      if (t >= 0) {
+        p = Math.min(p, t);
+        u.cash = t - p;
+      } else {
+        p = 0;
+        bad = -t;
+        u.cash = 0;
+        splitBadDebt(totals, u, figures, cand.lo[c]!, cand.hi[c]!, notional, bad);
+      }
+      u.close();
+      closed = true;
+    }
+    evaluator.changed(u);
+    penalties += p;
+    badDebt += bad;
+    if (wasLiquidated[u.index] === 0) {
+      wasLiquidated[u.index] = 1;
+      newly++;
+    }
+    liquidated.push({ unit: u.id, fraction: f, notional: f * notional, penalty: p, badDebt: bad });
+  }
+  out.penalties = penalties;
+  out.badDebt = badDebt;
+  out.closed = closed;
+  out.newlyLiquidated = newly;
+}
+
+/**
  * Runs one mode (section 3) from P0 to its fixed point or `maxRounds`, rewriting `units` in place.
  * `units` must be sorted by id; `evaluator` margins them.
  */
@@ -189,19 +312,12 @@ export function simulateMode(
   keepInRun(units, active);
   let closed = false;
   const perAsset = new Float64Array(nAssets);
-  // The liquidatable units of a round (candidates), in id order, in flat lists reused round after
-  // round: the unit, its figures at O (excess, N, fraction before capacity, the range of its
-  // holding figures) and the fraction capacity gives it (0: not liquidated this round). JS arrays
-  // written at their end or within (see fast-evaluator.ts on ArrayBuffer memory); [0.5]: doubles from
-  // the start.
+  // The liquidatable units of a round and their figures (`Candidates`).
   const figures = createHoldingFigures();
-  const candidates: StressUnit[] = [];
-  const cExcess: number[] = [0.5];
-  const cNotional: number[] = [0.5];
-  const cFraction: number[] = [0.5];
-  const cLo: number[] = [];
-  const cHi: number[] = [];
-  const cSlice: number[] = [0.5];
+  const cand = createCandidates();
+  const { units: candidates, excess: cExcess, notional: cNotional, fraction: cFraction } = cand;
+  const { lo: cLo, hi: cHi, slice: cSlice } = cand;
+  const settled: Settled = { penalties: 0.5, badDebt: 0.5, closed: false, newlyLiquidated: 0 };
   for (let k = 1; ; k++) {
     const oracle = history[Math.max(0, k - 1 - policy.oracleLag)]!;
     const atOracle = setup.stateAt(oracle);
@@ -211,18 +327,8 @@ export function simulateMode(
     const { equity, maintenance } = evaluator.evaluate(atOracle, active);
     candidates.length = 0;
     figures.count = 0;
-    const liquidatable = liquidatableOf(active, equity, maintenance, candidates);
-    for (let c = 0; c < liquidatable.length; c++) {
-      const unit = liquidatable[c]!;
-      const e = equity[unit.index]!;
-      const m = maintenance[unit.index]!;
-      cLo[c] = figures.count;
-      const notional = appendHoldingFigures(figures, atOracle, universe, unit);
-      cHi[c] = figures.count;
-      cExcess[c] = e - m;
-      cNotional[c] = notional;
-      cFraction[c] = fractionOf(policy, e, m, notional);
-    }
+    liquidatableOf(active, equity, maintenance, candidates);
+    candidateFigures(cand, equity, maintenance, figures, atOracle, universe, policy, evaluator);
     const count = candidates.length;
     if (count === 0 && samePrices(oracle, market)) {
       converged = true;
@@ -276,43 +382,22 @@ export function simulateMode(
     const atExecution = setup.stateAt(execution);
 
     const liquidated: StressLiquidation[] = [];
-    let penalties = 0;
-    let badDebt = 0;
-    for (let c = 0; c < count; c++) {
-      const f = cSlice[c]!;
-      if (!(f > 0)) continue;
-      const u = candidates[c]!;
-      const notional = cNotional[c]!;
-      const value = holdingValue(atExecution, universe, u);
-      totals.addHoldings(f, figures, cLo[c]!, cHi[c]!, isTraded);
-      let p = policy.penalty * f * notional;
-      let bad = 0;
-      if (f < 1) {
-        u.scaleHoldings(1 - f);
-        u.cash += f * value - p;
-      } else {
-        const t = u.cash + value;
-        if (t >= 0) {
-          p = Math.min(p, t);
-          u.cash = t - p;
-        } else {
-          p = 0;
-          bad = -t;
-          u.cash = 0;
-          splitBadDebt(totals, u, figures, cLo[c]!, cHi[c]!, notional, bad);
-        }
-        u.close();
-        closed = true;
-      }
-      evaluator.changed(u);
-      penalties += p;
-      badDebt += bad;
-      if (wasLiquidated[u.index] === 0) {
-        wasLiquidated[u.index] = 1;
-        liquidatedUnits++;
-      }
-      liquidated.push({ unit: u.id, fraction: f, notional: f * notional, penalty: p, badDebt: bad });
-    }
+    settle(
+      cand,
+      figures,
+      atExecution,
+      universe,
+      policy,
+      totals,
+      isTraded,
+      evaluator,
+      wasLiquidated,
+      liquidated,
+      settled,
+    );
+    const { penalties, badDebt } = settled;
+    if (settled.closed) closed = true;
+    liquidatedUnits += settled.newlyLiquidated;
     fund += penalties;
     const draw = Math.min(fund, badDebt);
     fund -= draw;
