@@ -12,7 +12,6 @@ import {
   type AccountTotals,
   accountTotals,
   aggregateAlone,
-  aggregateAloneMm,
   aggregateSegment,
   kernelParams,
   markSegment,
@@ -297,11 +296,6 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     aggregateAlone(kernel, table, arrays, u, id, q, base, one);
   }
 
-  /** As `alone(u, id, q, 0)`, the maintenance requirement only (`one.mm`). */
-  function aloneMm(u: number, id: number, q: number): void {
-    aggregateAloneMm(kernel, table, arrays, u, id, q, one);
-  }
-
   /** Brings instrument `id`'s lone requirements per unit to its underlying's revision. */
   function stampLone(id: number): void {
     if (id >= loneStamp.length) {
@@ -312,9 +306,9 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     }
     const u = table.underlying[id]!;
     if (loneStamp[id] === revision[u]) return;
-    aloneMm(u, id, 1);
+    alone(u, id, 1, 0);
     loneLong[id] = one.mm;
-    aloneMm(u, id, -1);
+    alone(u, id, -1, 0);
     loneShort[id] = one.mm;
     loneStamp[id] = revision[u]!;
   }
@@ -1115,7 +1109,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     let mm = runHaircutMm[r]! / divisor;
     for (let i = runLo[r]!; i < runHi[r]!; i++) {
       const id = posInst[i]!;
-      aloneMm(table.underlying[id]!, id, posQty[i]!);
+      alone(table.underlying[id]!, id, posQty[i]!, 0);
       mm += one.mm;
     }
     for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) {
