@@ -622,18 +622,25 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     // Instruments stay held for the whole run: their risk arrays follow every price move.
     for (let i = 0; i < m; i++) table.retain(legs.inst[i]!);
     valueNew(arrays, table, kernel, ctx);
+    finishRun(r, held, isolatedMode);
+    return r;
+  }
+
+  /**
+   * The end of a run's build: the prices its collateral terms watch and the assets it is exposed to
+   * (`exposed`, filled by the caller), interned; under isolated, its exposure slots.
+   */
+  function finishRun(r: number, held: readonly StressCollateral[], slots: boolean): void {
     watch.n = 0;
-    for (const c of held) addIndex(watch, termsSourceOf(ctx, c.asset));
+    for (const c of held) addIndex(watch, termsSourceOf(current.ctx, c.asset));
     runExposed[r] = interned(exposed);
     runWatch[r] = interned(watch);
-    if (isolatedMode) {
-      runSlot[r] = slotCount;
-      slotCount += exposed.n;
-      slotQ = grownFloat(slotQ, slotCount);
-      slotB = grownFloat(slotB, slotCount);
-      writeSlots(r);
-    }
-    return r;
+    if (!slots) return;
+    runSlot[r] = slotCount;
+    slotCount += exposed.n;
+    slotQ = grownFloat(slotQ, slotCount);
+    slotB = grownFloat(slotB, slotCount);
+    writeSlots(r);
   }
 
   // Scratch of `buildAccount` (one account at a time; kept at their length): the account's positions
@@ -690,7 +697,6 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
    * instruments not valued (`buildAccount` values them).
    */
   function buildGrouped(u: StressUnit, lo: number): number {
-    const ctx = current.ctx;
     reserveRuns(1);
     const r = runCount++;
     runSubLo[r] = 0;
@@ -730,15 +736,7 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     for (let i = at; i < at + m; i++) addIndex(exposed, universeIndex(table.underlying[posInst[i]!]!));
     for (let i = runSubLo[r]!; i < runSubHi[r]!; i++) addIndex(exposed, universeIndex(baseU[i]!));
     for (let i = at; i < at + m; i++) table.retain(posInst[i]!);
-    watch.n = 0;
-    for (const c of held) addIndex(watch, termsSourceOf(ctx, c.asset));
-    runExposed[r] = interned(exposed);
-    runWatch[r] = interned(watch);
-    runSlot[r] = slotCount;
-    slotCount += exposed.n;
-    slotQ = grownFloat(slotQ, slotCount);
-    slotB = grownFloat(slotB, slotCount);
-    writeSlots(r);
+    finishRun(r, held, true);
     return r;
   }
 
