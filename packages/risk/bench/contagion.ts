@@ -69,14 +69,15 @@
 // alone costs about 0.6 when no full collection falls inside it; in the bench one often does (0.6-1.2 s;
 // --trace-gc: "GC in old space requested", the heap from 930-1,210 MB to 590-730 MB: the isolated and
 // cross runs' garbage), and in other runs it falls in the 3-mode run instead. Then isolated's build and
-// round 1 (units built per account in one pass, holding figures read off the unit's run, a lone
-// position's maintenance requirement in one pass over the scenarios: `aggregateAloneMm`; results bit for
+// round 1 (units built per account in one pass, holding figures read off the unit's run; results bit for
 // bit the same): four interleaved pairs, isolated 0.85 / 0.95 / 0.89 / 0.80 -> 0.89 / 0.82 / 0.73 / 0.76
-// (3.1-3.8 s -> 2.7-3.2 s). Quiet machine, 2026-12-04, three runs of the section after: isolated 0.75 /
-// 0.76 / 0.77, cross 0.49 / 0.43 / 0.51, portfolio 0.81 / 0.74 / 0.86, 3 modes 0.50 / 0.46 / 0.50 (5.3 /
-// 5.2 / 5.1 s; refresh 341 / 365 / 326 ms); the commit before, the same hour: 0.80 / 0.43 / 0.73 / 0.46
-// (refresh 379 ms). At the fastest refresh seen in earlier sessions (about 210 ms) isolated's 2.7-3.1 s
-// and portfolio's 2.4-2.5 s (with its full collection) would be 1.2-1.3 refreshes per round plus one.
+// (3.1-3.8 s -> 2.7-3.2 s), measured with a one-pass copy of the kernel for a lone position's requirement
+// that was then reverted (a second copy of the formula; its own gain was inside the noise). Quiet machine,
+// 2026-12-04, three runs of the section with that copy: isolated 0.75 / 0.76 / 0.77, cross 0.49 / 0.43 /
+// 0.51, portfolio 0.81 / 0.74 / 0.86, 3 modes 0.50 / 0.46 / 0.50 (refresh 341 / 365 / 326 ms); two runs
+// after the revert, the same hour: isolated 0.82 / 0.87 (3.2 / 3.3 s), cross 0.52 / 0.59, portfolio 0.92 /
+// 0.87, 3 modes 0.57 / 0.55 (6.1 / 5.9 s; refresh 348 / 341 ms). At the fastest refresh seen in earlier
+// sessions (about 210 ms) isolated's and portfolio's 2.5-3.3 s would be 1.3-1.4 refreshes per round plus one.
 import {
   createRiskBook,
   type Market,
