@@ -504,17 +504,21 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     return id;
   }
 
+  /** Room for `m` more positions at the end of the position lists; returns where they start. */
+  function reservePositions(m: number): number {
+    posInst = grownInt(posInst, posCount + m);
+    posQty = grownFloat(posQty, posCount + m);
+    const at = posCount;
+    posCount += m;
+    return at;
+  }
+
   /**
    * Positions [0, m) of `legs` as run `r`'s positions (at its own place when `lo` >= 0): instruments,
    * quantities and the sum of their mark constants in input order.
    */
   function writePositions(r: number, m: number, lo: number): void {
-    const at = lo >= 0 ? lo : posCount;
-    if (lo < 0) {
-      posInst = grownInt(posInst, posCount + m);
-      posQty = grownFloat(posQty, posCount + m);
-      posCount += m;
-    }
+    const at = lo >= 0 ? lo : reservePositions(m);
     runLo[r] = at;
     runHi[r] = at + m;
     let k = 0;
@@ -706,11 +710,8 @@ export function createStressMargin(setup: StressSetup, accounts: readonly Stress
     const all = u.account.positions ?? NO_POSITIONS;
     const accountAt = positionBase[u.accountIndex]!;
     const m = u.positionCount;
-    posInst = grownInt(posInst, posCount + m);
-    posQty = grownFloat(posQty, posCount + m);
     posAt = grownInt(posAt, posCount + m);
-    const at = posCount;
-    posCount += m;
+    const at = reservePositions(m);
     runLo[r] = at;
     runHi[r] = at + m;
     // As `writePositions`: the mark constants summed in input order.
