@@ -11,7 +11,12 @@ import type { MarginEvent } from '../stream/margin-events.js';
 import { marketData, positions } from '../test-support/fixtures.js';
 import { REDIS_URL_TEST } from '../test-support/harness.js';
 import { createMarginCache, type MarginCache } from './margin-cache.js';
-import { type PublishMarginsParameters, type PublishState, publishMargins } from './publish-margins.js';
+import {
+  type PublishedAccount,
+  type PublishMarginsParameters,
+  publishedAccount,
+  publishMargins,
+} from './publish-margins.js';
 
 // publishMargins on real Redis with a book larger than one slice (2,000 accounts): every view and event
 // is written, the log keeps the accounts' order across slices, and a slice Redis refuses leaves the
@@ -55,7 +60,10 @@ const book = createRiskBook(
   residents.map((r) => [r.id, r.account] as const),
 );
 
-const publish = (state: PublishState, over: Partial<PublishMarginsParameters> = {}) =>
+/** One record per account, as an owner keeps them. */
+const records = () => residents.map((r) => publishedAccount(r));
+
+const publish = (state: readonly PublishedAccount[], over: Partial<PublishMarginsParameters> = {}) =>
   publishMargins({
     redis,
     keys,
@@ -65,11 +73,10 @@ const publish = (state: PublishState, over: Partial<PublishMarginsParameters> = 
     thresholds: [],
     eventLogMaxLen: 100_000,
     now: () => Date.now(),
-    state,
     asOf,
     paramsVersion: 1,
     warningParams: resolveParams(params),
-    accounts: residents.map((r) => ({ resident: r, entry: book.get(r.id)!, requestedAt: 1 })),
+    accounts: state.map((a) => ({ account: a, entry: book.get(a.resident.id)!, requestedAt: 1 })),
     ...over,
   });
 
@@ -96,11 +103,11 @@ afterAll(async () => {
 });
 
 it('publishes a book over several slices: every view readable, one event per account, in order', async () => {
-  const state: PublishState = { views: new Map(), written: new Map(), history: new Map() };
+  const state = records();
   expect(await publish(state)).toBe(N);
   const views = await cache.getViews(residents.map((r) => r.id));
   expect(views.every((v, i) => v?.accountId === residents[i]!.id && v.summary !== null)).toBe(true);
-  expect(views.map((v) => v?.summary)).toEqual(residents.map((r) => state.views.get(r.id)?.summary));
+  expect(views.map((v) => v?.summary)).toEqual(state.map((a) => a.view?.summary));
   const events = await logged();
   expect(events.map((e) => e.accountId)).toEqual(residents.map((r) => r.id));
   // Nothing changed: nothing is written again.
@@ -110,9 +117,11 @@ it('publishes a book over several slices: every view readable, one event per acc
 
 it('a slice Redis refuses leaves the others published and recorded; the retry publishes that slice', async () => {
   book.updateMarket({ markets: { ETH: { ...md.markets.ETH, spot: md.markets.ETH.spot * 1.02 } as Market } });
-  const state: PublishState = { views: new Map(), written: new Map(), history: new Map() };
-  for (const v of await cache.getViews(residents.map((r) => r.id))) if (v) state.views.set(v.accountId, v);
-  const old = new Map(state.views);
+  const state = records();
+  const old = await cache.getViews(residents.map((r) => r.id));
+  old.forEach((v, i) => {
+    if (v) state[i]!.view = v;
+  });
   const before = (await logged()).length;
   // The second slice's pipeline carries a command Redis refuses (WRONGTYPE on a string key).
   const poison = `${keys.marginEvents}:poison`;
@@ -129,9 +138,9 @@ it('a slice Redis refuses leaves the others published and recorded; the retry pu
   // Recorded as published: the first and third slices; the second still holds its old views.
   const second = residents.slice(2_000, 4_000).map((r) => r.id);
   const inSecond = new Set(second);
-  for (const r of residents) expect(state.views.get(r.id) === old.get(r.id), r.id).toBe(inSecond.has(r.id));
+  state.forEach((a, i) => expect(a.view === old[i], a.resident.id).toBe(inSecond.has(a.resident.id)));
   // What the refused slice wrote is not known: its views' next publish writes both parts.
-  for (const r of residents) expect(state.written.has(r.id), r.id).toBe(!inSecond.has(r.id));
+  for (const a of state) expect(a.written !== undefined, a.resident.id).toBe(!inSecond.has(a.resident.id));
   // The log holds the three slices in order (a refused pipeline's other commands still ran).
   expect((await logged()).slice(before).map((e) => e.accountId)).toEqual(residents.map((r) => r.id));
   // The retry publishes exactly the refused slice; then every view is the book's.
@@ -141,4 +150,16 @@ it('a slice Redis refuses leaves the others published and recorded; the retry pu
   expect(views.map((v) => v?.summary)).toEqual(
     residents.map((r) => (book.get(r.id) as { summary: unknown }).summary),
   );
+});
+
+it('an account no longer held (its shard lost, the account gone) is not written', async () => {
+  const state = records();
+  const gone = state[7]!;
+  gone.held = false;
+  const [before] = await cache.getViews([gone.resident.id]);
+  expect(await publish(state, { now: () => before!.computedAt + 1_000 })).toBe(N - 1);
+  const [after, other] = await cache.getViews([gone.resident.id, state[8]!.resident.id]);
+  expect(after).toEqual(before);
+  expect(other?.computedAt).toBe(before!.computedAt + 1_000);
+  expect(gone.view).toBeUndefined();
 });

@@ -30,17 +30,39 @@ export interface WrittenTexts {
   rank: number;
 }
 
-/** What the owner last published per account (seeded from Redis on takeover). */
-export interface PublishState {
-  readonly views: Map<string, MarginView>;
+/**
+ * One account of the owner's book and what the owner last published for it (seeded from Redis on
+ * takeover), in one record updated in place: a market move looks each account up once, not once per
+ * kind of state.
+ */
+export interface PublishedAccount {
+  /** The account's current resident form (replaced when its ledger rows are read again). */
+  resident: ResidentAccount;
+  /** The view last published; undefined until published or read from Redis. */
+  view: MarginView | undefined;
   /**
-   * What this process last wrote for an account's view: its ledger part (a view whose ledger part is
-   * unchanged has only its mark part rewritten) and its near-liquidation rank. Absent after a takeover or
-   * a reload: both parts and the rank are written then.
+   * What this process last wrote for the view: its ledger part (a view whose ledger part is unchanged
+   * has only its mark part rewritten) and its near-liquidation rank. Undefined after a takeover or a
+   * reload: both parts and the rank are written then.
    */
-  readonly written: Map<string, WrittenTexts>;
-  readonly history: Map<string, LastHistoryRow>;
+  written: WrittenTexts | undefined;
+  /** The account's last history row, as this process remembers it. */
+  history: LastHistoryRow | undefined;
+  /**
+   * False once the account left this process (its shard lost, the account gone): a slice built after
+   * that does not write over its new owner's view.
+   */
+  held: boolean;
 }
+
+/** A record for an account this process has not published yet. */
+export const publishedAccount = (resident: ResidentAccount): PublishedAccount => ({
+  resident,
+  view: undefined,
+  written: undefined,
+  history: undefined,
+  held: true,
+});
 
 export interface PublishMarginsParameters {
   readonly redis: Redis;
@@ -52,23 +74,18 @@ export interface PublishMarginsParameters {
   /** Events kept in the margin event log (EVENT_LOG_MAX_LEN). */
   readonly eventLogMaxLen: number;
   readonly now: () => number;
-  readonly state: PublishState;
   /** The book's valuation time and parameters. */
   readonly asOf: number;
   readonly paramsVersion: number | null;
   readonly warningParams: Pick<RiskParams, 'collateralMaxAgeSeconds' | 'assets'>;
-  /**
-   * Whether this process still owns the account (checked per slice: a shard lost while earlier slices
-   * were published is not written over its new owner's views). Default: always.
-   */
-  readonly owned?: (accountId: string) => boolean;
   /**
    * Called once the pipeline succeeded, per margin event answering a change (`requestedAt > 0`), with
    * the seconds from the change's acceptance to its margin being readable.
    */
   readonly changeToMargin?: (seconds: number) => void;
   readonly accounts: readonly {
-    readonly resident: ResidentAccount;
+    /** Updated in place once its slice's pipeline succeeded. */
+    readonly account: PublishedAccount;
     readonly entry: BookEntry;
     /**
      * When the newest change behind this recompute was accepted (unix ms); 0 for a reload that answers
@@ -147,6 +164,8 @@ async function publishSlice(
 ): Promise<number> {
   const now = p.now();
   const views: MarginView[] = [];
+  /** Per view (same order): its account's record. */
+  const published: PublishedAccount[] = [];
   const ledgers: (string | null)[] = [];
   /** Per view (same order): what was written for it; `ranked`: (index, rank) of the ranks written. */
   const written: WrittenTexts[] = [];
@@ -156,11 +175,14 @@ async function publishSlice(
   const staleFields: string[] = [];
   const computable: string[] = [];
   const rows: InsertMarginSnapshotParameters[] = [];
-  const rowAt = new Map<string, LastHistoryRow>();
+  /** The accounts given a history row, and the row as remembered. */
+  const historyOf: PublishedAccount[] = [];
+  const historyAt: LastHistoryRow[] = [];
 
-  for (const { resident: r, entry, requestedAt: changeAt, acknowledgeAt } of accounts) {
-    if (p.owned && !p.owned(r.id)) continue;
-    const prev = p.state.views.get(r.id);
+  for (const { account: a, entry, requestedAt: changeAt, acknowledgeAt } of accounts) {
+    if (!a.held) continue;
+    const r = a.resident;
+    const prev = a.view;
     let summary: MarginSummary | null;
     let stale: StaleReason | undefined;
     if (entry.ok) summary = entry.summary;
@@ -214,7 +236,7 @@ async function publishSlice(
         };
     // The ledger part is written only when it differs from what this process wrote last. A market move
     // changes none of its inputs: it is not even made then. The mark parts are packed after the loop.
-    const last = p.state.written.get(r.id);
+    const last = a.written;
     const ledger =
       last !== undefined &&
       last.resident === r &&
@@ -224,6 +246,7 @@ async function publishSlice(
         ? last.ledger
         : viewLedgerJson(view, r.freshnessJson);
     views.push(view);
+    published.push(a);
     ledgers.push(last?.ledger === ledger ? null : ledger);
     const rank = nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets });
     // What was written, kept once the pipeline succeeded: a new record when the ledger part changed, the
@@ -267,7 +290,7 @@ async function publishSlice(
       }
     }
     const historySummary = stale ? null : summary;
-    if (summary && needsHistoryRow(p.policy, p.state.history.get(r.id), historySummary, crossed, now)) {
+    if (summary && needsHistoryRow(p.policy, a.history, historySummary, crossed, now)) {
       rows.push({
         account: toAccountId(r.id),
         computedAt: new Date(now),
@@ -278,7 +301,8 @@ async function publishSlice(
         maintenanceRequirement: summary.maintenanceRequirement,
         result: { summary, status, ...(stale ? { stale } : {}), freshness: r.freshness, asOf: p.asOf },
       });
-      rowAt.set(r.id, { summary: historySummary, at: now });
+      historyOf.push(a);
+      historyAt.push({ summary: historySummary, at: now });
     }
   }
   if (views.length === 0) return 0;
@@ -302,15 +326,14 @@ async function publishSlice(
   if (failed) {
     // Some of the slice's writes may have run: what this process wrote for these views is unknown, so
     // their next publish writes both parts.
-    for (const v of views) p.state.written.delete(v.accountId);
+    for (const a of published) a.written = undefined;
     throw failed;
   }
 
   for (let i = 0; i < ranked.length; i += 2) written[ranked[i]!]!.rank = ranked[i + 1]!;
   for (let i = 0; i < views.length; i++) {
-    const id = views[i]!.accountId;
-    p.state.views.set(id, views[i]!);
-    p.state.written.set(id, written[i]!);
+    published[i]!.view = views[i]!;
+    published[i]!.written = written[i]!;
   }
   if (p.changeToMargin) {
     const readable = p.now();
@@ -318,7 +341,7 @@ async function publishSlice(
       if (e.type === 'margin' && e.requestedAt !== undefined && e.requestedAt > 0)
         p.changeToMargin(Math.max(0, (readable - e.requestedAt) / 1000));
   }
-  for (const [id, row] of rowAt) p.state.history.set(id, row);
+  for (let i = 0; i < historyOf.length; i++) historyOf[i]!.history = historyAt[i]!;
   p.history.push(rows);
   return views.length;
 }

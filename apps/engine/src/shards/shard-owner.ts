@@ -10,8 +10,9 @@ import type { HistoryPolicy } from '../margin/history-policy.js';
 import { createHistoryQueue, type HistoryQueue } from '../margin/history-queue.js';
 import { createMarginCache, type MarginView } from '../margin/margin-cache.js';
 import {
+  type PublishedAccount,
   type PublishMarginsParameters,
-  type PublishState,
+  publishedAccount,
   publishMargins,
 } from '../margin/publish-margins.js';
 import type { RedisKeys } from '../redis-keys.js';
@@ -98,10 +99,12 @@ const REPLAY_WINDOW_MS = 60_000;
  */
 export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
   const cache = createMarginCache(p.redis, p.keys);
-  const residents = new Map<string, ResidentAccount>();
+  /** The resident accounts, each with what this process last published for it. */
+  const residents = new Map<string, PublishedAccount>();
+  /** Whether this process published before (see `publish`: Redis lost what it published since). */
+  let publishedOnce = false;
   const byShard = new Map<number, Set<string>>();
   const cursors = new Map<number, string>();
-  const state: PublishState = { views: new Map(), written: new Map(), history: new Map() };
   let global: Global | undefined;
   let book: RiskBook | undefined;
   let stopped = false;
@@ -165,7 +168,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       // First load, or market data removed (a patch only adds and replaces): a new book.
       book = createRiskBook(
         market,
-        [...residents.values()].map((r) => [r.id, r.account] as const),
+        [...residents.values()].map(({ resident: r }) => [r.id, r.account] as const),
       );
       return [...residents.keys()];
     }
@@ -233,7 +236,9 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
         drop(id);
         continue;
       }
-      residents.set(id, r);
+      const held = residents.get(id);
+      if (held) held.resident = r;
+      else residents.set(id, publishedAccount(r));
       const set = byShard.get(shard) ?? new Set<string>();
       byShard.set(shard, set);
       set.add(id);
@@ -244,12 +249,11 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
   }
 
   function drop(id: string) {
+    const held = residents.get(id);
+    if (held) held.held = false;
     residents.delete(id);
     byShard.get(shardOf(id, p.shards))?.delete(id);
     book?.removeAccount(id);
-    state.views.delete(id);
-    state.written.delete(id);
-    state.history.delete(id);
   }
 
   async function publish(
@@ -262,39 +266,41 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
     // what it believes published is gone, and a move would rewrite only the views' mark parts. Every
     // resident view is compared with Redis again and rewritten.
     const epoch = p.keys.viewsEpoch(p.workerId);
-    const lost = state.views.size > 0 && (await p.redis.exists(epoch)) === 0;
+    const lost = publishedOnce && (await p.redis.exists(epoch)) === 0;
     if (lost) {
       p.onError(new Error('the published views are gone from Redis; rewriting them all'), 'publish');
-      state.views.clear();
-      state.written.clear();
+      for (const a of residents.values()) {
+        a.view = undefined;
+        a.written = undefined;
+      }
     }
     const ids = lost ? [...residents.keys()] : Array.isArray(changed) ? changed : [...changed];
     // One pass over the changed accounts (a market move: every exposed one): what to publish, and the
     // views not known to this process (a shard just taken over), read from Redis first so that only
     // differences are written.
     const accounts: PublishMarginsParameters['accounts'][number][] = [];
-    const unknown: string[] = [];
+    const unknown: PublishedAccount[] = [];
     const noAcks = acknowledged === undefined || acknowledged.size === 0;
     for (const id of ids) {
-      const resident = residents.get(id);
-      const entry = resident && book.get(id);
-      if (!resident || !entry) continue;
-      if (!state.views.has(id)) unknown.push(id);
+      const account = residents.get(id);
+      const entry = account && book.get(id);
+      if (!account || !entry) continue;
+      if (account.view === undefined) unknown.push(account);
       const acknowledgeAt = noAcks ? undefined : acknowledged.get(id);
       accounts.push(
         acknowledgeAt === undefined
-          ? { resident, entry, requestedAt: requestedAtOf(id) }
-          : { resident, entry, requestedAt: requestedAtOf(id), acknowledgeAt },
+          ? { account, entry, requestedAt: requestedAtOf(id) }
+          : { account, entry, requestedAt: requestedAtOf(id), acknowledgeAt },
       );
     }
     for (let i = 0; i < unknown.length; i += 1_000) {
       const slice = unknown.slice(i, i + 1_000);
-      const views = await cache.getViews(slice);
-      slice.forEach((id, j) => {
+      const views = await cache.getViews(slice.map((a) => a.resident.id));
+      slice.forEach((a, j) => {
         const v = views[j];
-        state.written.delete(id);
-        if (v) state.views.set(id, v);
-        if (v?.summary) state.history.set(id, { summary: v.summary, at: v.computedAt });
+        a.written = undefined;
+        if (v) a.view = v;
+        if (v?.summary) a.history = { summary: v.summary, at: v.computedAt };
       });
     }
     const g = global;
@@ -307,14 +313,13 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       thresholds: p.thresholds,
       eventLogMaxLen: p.eventLogMaxLen,
       now: p.now,
-      state,
       asOf: g.asOf,
       paramsVersion: g.inputs.paramsVersion,
       warningParams: g.warningParams,
-      owned: (id) => residents.has(id),
       ...(p.changeToMargin ? { changeToMargin: p.changeToMargin } : {}),
       accounts,
     });
+    publishedOnce = true;
     await p.redis.set(epoch, '1', 'EX', 86_400);
   }
 
@@ -479,16 +484,19 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
   return {
     leases,
     residentIds: () => [...residents.keys()],
-    resident: (id) => residents.get(id),
-    published: (id) => state.views.get(id),
+    resident: (id) => residents.get(id)?.resident,
+    published: (id) => residents.get(id)?.view,
     history,
     reload: (ids) =>
       serial(async () => {
         // Forget what was published: the views are compared with Redis again, so a wrong or missing
         // cached view is rewritten even when this process believes it published the right one.
         for (const id of ids) {
-          state.views.delete(id);
-          state.written.delete(id);
+          const a = residents.get(id);
+          if (a) {
+            a.view = undefined;
+            a.written = undefined;
+          }
         }
         const rows = await readAccounts(ids);
         const installed = install(rows);
