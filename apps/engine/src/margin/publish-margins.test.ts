@@ -138,7 +138,8 @@ it('a slice Redis refuses leaves the others published and recorded; the retry pu
   // Recorded as published: the first and third slices; the second still holds its old views.
   const second = residents.slice(2_000, 4_000).map((r) => r.id);
   const inSecond = new Set(second);
-  state.forEach((a, i) => expect(a.view === old[i], a.resident.id).toBe(inSecond.has(a.resident.id)));
+  for (const [i, a] of state.entries())
+    expect(a.view === old[i], a.resident.id).toBe(inSecond.has(a.resident.id));
   // What the refused slice wrote is not known: its views' next publish writes both parts.
   for (const a of state) expect(a.written !== undefined, a.resident.id).toBe(!inSecond.has(a.resident.id));
   // The log holds the three slices in order (a refused pipeline's other commands still ran).
