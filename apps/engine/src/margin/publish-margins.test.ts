@@ -26,6 +26,8 @@ const keys = redisKeys(`test-publish-${Math.random().toString(16).slice(2, 8)}`)
 const md = marketData();
 const asOf = Math.floor(Date.now() / 1000);
 const params = { preset: 'pmrm-v1-mainnet' } as const;
+/** One resolved form, as an owner keeps it while the parameters do not change. */
+const warningParams = resolveParams(params);
 let redis: Redis;
 let cache: MarginCache;
 
@@ -75,7 +77,7 @@ const publish = (state: readonly PublishedAccount[], over: Partial<PublishMargin
     now: () => Date.now(),
     asOf,
     paramsVersion: 1,
-    warningParams: resolveParams(params),
+    warningParams,
     accounts: state.map((a) => ({ account: a, entry: book.get(a.resident.id)!, requestedAt: 1 })),
     ...over,
   });
@@ -163,4 +165,22 @@ it('an account no longer held (its shard lost, the account gone) is not written'
   expect(after).toEqual(before);
   expect(other?.computedAt).toBe(before!.computedAt + 1_000);
   expect(gone.view).toBeUndefined();
+});
+
+it('warnings follow asOf: a move reuses the last ones, a balance gone stale is warned about', async () => {
+  const state = records();
+  expect(await publish(state)).toBe(N);
+  expect(state.every((a) => a.view?.warnings.length === 0)).toBe(true);
+  const first = state.map((a) => a.written);
+  // A move (asOf unchanged): the same written records, warnings not made again.
+  book.updateMarket({ markets: { ETH: { ...md.markets.ETH, spot: md.markets.ETH.spot * 0.97 } as Market } });
+  expect(await publish(state)).toBe(N);
+  expect(state.every((a, i) => a.written === first[i])).toBe(true);
+  // asOf past the balances' age limit: they count at zero, and every view says why.
+  const later = asOf + warningParams.collateralMaxAgeSeconds! + 1;
+  book.updateMarket({ asOf: later });
+  expect(await publish(state, { asOf: later })).toBe(N);
+  const views = await cache.getViews(state.map((a) => a.resident.id));
+  expect(views.every((v) => v?.warnings.map((w) => w.code).join() === 'COLLATERAL_STALE')).toBe(true);
+  expect(views.every((v) => v?.asOf === later)).toBe(true);
 });

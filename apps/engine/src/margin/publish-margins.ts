@@ -22,7 +22,11 @@ export interface WrittenTexts {
   readonly resident: ResidentAccount;
   readonly paramsVersion: number | null;
   readonly stale: StaleReason | undefined;
+  /** The view's collateral warnings (JSON) and what they were made from: account, asOf and params. */
   readonly warnings: string;
+  readonly warningList: MarginView['warnings'];
+  readonly warningsAsOf: number;
+  readonly warningParams: PublishMarginsParameters['warningParams'];
   /**
    * The account's near-liquidation rank as written (a move that leaves it unchanged does not write it);
    * updated in place once a publish that changed it succeeded.
@@ -205,8 +209,20 @@ async function publishSlice(
     )
       continue;
     const requestedAt = Math.max(prev?.requestedAt ?? 0, changeAt);
-    const warnings = collateralWarnings(r.account, p.asOf, p.warningParams);
-    const warningsText = warnings.length === 0 ? '[]' : JSON.stringify(warnings);
+    // The warnings depend on the account, asOf and the parameters only: a market move, which changes
+    // none of them, reuses the ones written last.
+    const last = a.written;
+    const sameWarnings =
+      last !== undefined &&
+      last.resident === r &&
+      last.warningsAsOf === p.asOf &&
+      last.warningParams === p.warningParams;
+    const warnings = sameWarnings ? last.warningList : collateralWarnings(r.account, p.asOf, p.warningParams);
+    const warningsText = sameWarnings
+      ? last.warnings
+      : warnings.length === 0
+        ? '[]'
+        : JSON.stringify(warnings);
     // Literals without a spread (one per account of a move: a spread in a literal is a runtime call).
     const view: MarginView = stale
       ? {
@@ -236,7 +252,6 @@ async function publishSlice(
         };
     // The ledger part is written only when it differs from what this process wrote last. A market move
     // changes none of its inputs: it is not even made then. The mark parts are packed after the loop.
-    const last = a.written;
     const ledger =
       last !== undefined &&
       last.resident === r &&
@@ -249,15 +264,18 @@ async function publishSlice(
     published.push(a);
     ledgers.push(last?.ledger === ledger ? null : ledger);
     const rank = nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets });
-    // What was written, kept once the pipeline succeeded: a new record when the ledger part changed, the
-    // same one otherwise (a move changes at most its rank).
-    if (last?.ledger !== ledger)
+    // What was written, kept once the pipeline succeeded: a new record when the ledger part or what its
+    // warnings were made from changed, the same one otherwise (a move changes at most its rank).
+    if (last?.ledger !== ledger || !sameWarnings)
       written.push({
         ledger,
         resident: r,
         paramsVersion: p.paramsVersion,
         stale,
         warnings: warningsText,
+        warningList: warnings,
+        warningsAsOf: p.asOf,
+        warningParams: p.warningParams,
         rank,
       });
     else written.push(last);

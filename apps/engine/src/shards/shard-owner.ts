@@ -155,7 +155,11 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
     const prev = global;
     if (prev && prev.text === next.text && (!advanceTime || prev.asOf === next.asOf)) return [];
     const asOf = !prev || advanceTime ? next.asOf : prev.asOf;
-    global = { ...next, asOf };
+    const sameParams =
+      prev !== undefined && canonicalJson(prev.inputs.params) === canonicalJson(next.inputs.params);
+    // Unchanged parameters keep their resolved form: the published views' warnings, made from it, are
+    // then reused rather than made again per account (publish-margins.ts).
+    global = sameParams ? { ...next, asOf, warningParams: prev.warningParams } : { ...next, asOf };
     const market = bookMarket(next.inputs, asOf);
     const pm = prev?.inputs.market;
     const nm = next.inputs.market;
@@ -175,8 +179,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
     // A market move changes one list of accounts (the book's, returned as is); a params change too.
     const lists: (readonly string[])[] = [];
     try {
-      if (canonicalJson(prev.inputs.params) !== canonicalJson(next.inputs.params))
-        lists.push(book.updateParams(next.inputs.params));
+      if (!sameParams) lists.push(book.updateParams(next.inputs.params));
       const patch: { -readonly [K in keyof BookMarket]?: BookMarket[K] } = {};
       if (asOf !== prev.asOf) patch.asOf = asOf;
       const differs = (a: unknown, b: unknown) => a !== b && canonicalJson(a) !== canonicalJson(b);
