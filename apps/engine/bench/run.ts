@@ -213,7 +213,9 @@ async function untilLogged(ids: readonly string[], from: string, since: number, 
   try {
     while (pending.size > 0) {
       if (performance.now() - start > timeoutMs) throw new Error(`${pending.size} accounts never got there`);
-      const reply = (await follower.xread(
+      // As Buffers: a move's events are megabytes, and only a few bytes of each are needed (no string
+      // is made of the packed numbers; see packedEventTimes).
+      const reply = (await follower.xreadBuffer(
         'COUNT',
         100,
         'BLOCK',
@@ -221,20 +223,20 @@ async function untilLogged(ids: readonly string[], from: string, since: number, 
         'STREAMS',
         keys.marginEvents,
         cursor,
-      )) as [string, [string, string[]][]][] | null;
-      // Only two fields of each event are needed: read with a pattern rather than JSON.parse, so this
-      // process takes as little CPU as it can from the workers it measures.
+      )) as [Buffer, [Buffer, Buffer[]][]][] | null;
       for (const [, entries] of reply ?? []) {
         for (const [id, fields] of entries) {
-          cursor = id;
-          const field = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
-          if (fields.includes('p')) {
-            const { ids, requestedAt } = packedEventTimes(field('a'), field('p'));
+          cursor = id.toString();
+          const names = fields.map((f, k) => (k % 2 === 0 ? f.toString() : ''));
+          const value = (name: string) => fields[names.indexOf(name) + 1] ?? Buffer.alloc(0);
+          if (names.includes('p')) {
+            const { ids, requestedAt } = packedEventTimes(value('a').toString(), value('p'));
             for (let i = 0; i < ids.length; i++)
               if (requestedAt[i]! >= since) pending.delete(ids[i] as string);
             continue;
           }
-          for (const m of (fields.at(-1) ?? '').matchAll(EVENT_FIELDS))
+          // Only two fields of each event are needed: read with a pattern rather than JSON.parse.
+          for (const m of (fields.at(-1)?.toString() ?? '').matchAll(EVENT_FIELDS))
             if (Number(m[2]) >= since) pending.delete(JSON.parse(m[1]!) as string);
         }
       }
@@ -292,14 +294,13 @@ const heapUsed = () => {
  * sample is confirmed over HTTP too. Also position change -> margin readable, and memory per resident
  * account (the structures a worker keeps per account, measured on this process's heap).
  */
-async function benchMarketMove(
-  ids: readonly string[],
-  base: string,
-  auth: Record<string, string>,
-  workerPids: readonly number[],
-) {
-  setFlagsFromString('--expose-gc');
-  const md = marketData();
+/**
+ * The book refreshed in-process by packages/risk (the pure refresh, median of five warm updates), the
+ * accounts exposed to the move, and the heap the book takes per account. The book is dropped on return
+ * (and collected by the caller) so that this process's heap is small again while it times the workers:
+ * a collection of a 100,000-account book inside a move cost it CPU taken from them.
+ */
+async function pureRefresh(ids: readonly string[], md: ReturnType<typeof marketData>) {
   const heapBefore = heapUsed();
   const residents: ResidentAccount[] = [];
   for (let i = 0; i < ids.length; i += 2_000) {
@@ -326,10 +327,28 @@ async function benchMarketMove(
     book.updateMarket({ markets: i % 2 === 0 ? up : back });
     refreshes.push(performance.now() - t0);
   }
-  const pure = pct(refreshes, 50);
   const exposed = ids.filter((_, i) =>
     (residents[i]?.account.positions ?? []).some((p) => p.underlying === 'ETH'),
   );
+  return { pure: pct(refreshes, 50), exposed, heapPerAccount: (heapAfter - heapBefore) / ids.length };
+}
+
+/**
+ * market-move: the same book refreshed in-process by packages/risk (pure), then one price update posted
+ * to the API and timed until every exposed account's cached view (GET margin's answer) carries it; a
+ * sample is confirmed over HTTP too. Also position change -> margin readable, and memory per resident
+ * account (the structures a worker keeps per account, measured on this process's heap).
+ */
+async function benchMarketMove(
+  ids: readonly string[],
+  base: string,
+  auth: Record<string, string>,
+  workerPids: readonly number[],
+) {
+  setFlagsFromString('--expose-gc');
+  const md = marketData();
+  const { pure, exposed, heapPerAccount } = await pureRefresh(ids, md);
+  heapUsed(); // collects the book
 
   // Followed through the margin event log (the owners append an account's event after writing its
   // view, in the same pipeline), not by re-reading every pending view in a loop: that poll cost this
@@ -407,7 +426,7 @@ async function benchMarketMove(
   line('market-move: book / exposed accounts', `${ids.length} / ${exposed.length}`);
   line(
     'memory per resident account (heap)',
-    `${fmt((heapAfter - heapBefore) / ids.length / 1024, 2)} KiB (ledger form + book, measured in-process)`,
+    `${fmt(heapPerAccount / 1024, 2)} KiB (ledger form + book, measured in-process)`,
   );
 
   // Position change -> margin readable.

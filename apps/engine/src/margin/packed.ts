@@ -118,18 +118,54 @@ function decodeEvents(idsText: string, data: string): { ids: unknown[]; f: Float
   return { ids, f: new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)) };
 }
 
+// An event's 120 bytes are exactly 160 base64 characters (40 groups of 3 bytes), so its flags (bytes
+// 0-7) and requestedAt (bytes 16-23) can be decoded alone: characters 0-11 give bytes 0-8, characters
+// 20-31 give bytes 15-23.
+const EVENT_CHARS = (EVENT_DOUBLES * 8 * 4) / 3;
+const BASE64 = new Int8Array(256).fill(-1);
+for (let i = 0; i < 64; i++)
+  BASE64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+
+/** The 12 base64 characters at `at` (a string, or its bytes) decoded into `out[o..o+9)`. */
+function decode12(text: string | Uint8Array, at: number, out: Uint8Array, o: number): void {
+  for (let g = 0; g < 3; g++) {
+    let n = 0;
+    for (let k = 0; k < 4; k++) {
+      const c = typeof text === 'string' ? text.charCodeAt(at + 4 * g + k) : text[at + 4 * g + k]!;
+      const v = c < 256 ? BASE64[c]! : -1;
+      if (v < 0) throw new Error('packed margin events: not base64');
+      n = (n << 6) | v;
+    }
+    out[o + 3 * g] = n >>> 16;
+    out[o + 3 * g + 1] = (n >>> 8) & 255;
+    out[o + 3 * g + 2] = n & 255;
+  }
+}
+
 /**
  * Only the account ids and `requestedAt` (0 where absent) of packed margin events: what a follower of
- * the log that waits for changes needs, without making an object per event.
+ * the log that waits for changes needs. Decodes only those bytes of each event (24 of its 160 base64
+ * characters), from the text or from its bytes as Redis sent them (no string made of them), and makes
+ * no object per event: a follower timing a market move takes as little CPU as it can from the
+ * processes it times.
  */
 export function packedEventTimes(
   idsText: string,
-  data: string,
+  data: string | Uint8Array,
 ): { readonly ids: readonly unknown[]; readonly requestedAt: Float64Array } {
-  const { ids, f } = decodeEvents(idsText, data);
+  const ids = JSON.parse(idsText) as unknown;
+  if (!Array.isArray(ids) || data.length !== ids.length * EVENT_CHARS)
+    throw new Error('packed margin events: ids and numbers do not match');
   const requestedAt = new Float64Array(ids.length);
-  for (let i = 0; i < ids.length; i++)
-    requestedAt[i] = f[i * EVENT_DOUBLES]! & 2 ? f[i * EVENT_DOUBLES + 2]! : 0;
+  // bytes[0..9): the flags (float64 0) and a byte; bytes[15..24): a byte and requestedAt (float64 2).
+  const f = new Float64Array(3);
+  const bytes = new Uint8Array(f.buffer);
+  for (let i = 0; i < ids.length; i++) {
+    decode12(data, i * EVENT_CHARS, bytes, 0);
+    if (!(f[0]! & 2)) continue;
+    decode12(data, i * EVENT_CHARS + 20, bytes, 15);
+    requestedAt[i] = f[2]!;
+  }
   return { ids, requestedAt };
 }
 

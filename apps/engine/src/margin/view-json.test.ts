@@ -115,5 +115,10 @@ describe('stored views and margin events', () => {
     expect(times.ids).toEqual(events.map((e) => e.accountId));
     expect([...times.requestedAt]).toEqual(events.map((e) => e.requestedAt ?? 0));
     expect(() => packedEventTimes(accounts, data.slice(0, 40))).toThrow(/do not match/);
+    expect(() => packedEventTimes(accounts, `!${data.slice(1)}`)).toThrow(/not base64/);
+    // The same from the bytes Redis sends (a follower reading Buffers).
+    const fromBytes = packedEventTimes(accounts, Buffer.from(data, 'latin1'));
+    expect(fromBytes.ids).toEqual(times.ids);
+    expect(fromBytes.requestedAt).toEqual(times.requestedAt);
   });
 });
