@@ -239,8 +239,8 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
         drop(id);
         continue;
       }
-      const held = residents.get(id);
-      if (held) held.resident = r;
+      const known = residents.get(id);
+      if (known) known.resident = r;
       else residents.set(id, publishedAccount(r));
       const set = byShard.get(shard) ?? new Set<string>();
       byShard.set(shard, set);
@@ -252,8 +252,9 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
   }
 
   function drop(id: string) {
-    const held = residents.get(id);
-    if (held) held.held = false;
+    const a = residents.get(id);
+    // A slice of a publish still being built leaves it out from now on.
+    if (a) a.held = false;
     residents.delete(id);
     byShard.get(shardOf(id, p.shards))?.delete(id);
     book?.removeAccount(id);
