@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { redisKeys } from '../redis-keys.js';
 import { residentAccount } from '../shards/resident-account.js';
-import { readEventsAfter } from '../stream/event-log.js';
+import { logSideKeys, readEventsAfter } from '../stream/event-log.js';
 import type { MarginEvent } from '../stream/margin-events.js';
 import { marketData, positions } from '../test-support/fixtures.js';
 import { REDIS_URL_TEST } from '../test-support/harness.js';
@@ -100,7 +100,13 @@ afterAll(async () => {
         .slice(i, i + 1_000)
         .flatMap((r) => [keys.marginViewLedger(r.id), keys.marginViewMark(r.id)]),
     );
-  await redis.del(keys.marginEvents, keys.marginAlerts, keys.nearLiquidation, keys.uncomputable);
+  await redis.del(
+    keys.marginEvents,
+    ...logSideKeys(keys.marginEvents),
+    keys.marginAlerts,
+    keys.nearLiquidation,
+    keys.uncomputable,
+  );
   redis.disconnect();
 });
 
