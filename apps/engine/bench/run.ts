@@ -213,8 +213,7 @@ async function untilLogged(ids: readonly string[], from: string, since: number, 
   try {
     while (pending.size > 0) {
       if (performance.now() - start > timeoutMs) throw new Error(`${pending.size} accounts never got there`);
-      // As Buffers: a move's events are megabytes, and only a few bytes of each are needed (no string
-      // is made of the packed numbers; see packedEventTimes).
+      // As Buffers: a move's packed events hold their numbers as bytes (see event-log.ts).
       const reply = (await follower.xreadBuffer(
         'COUNT',
         100,
@@ -229,8 +228,8 @@ async function untilLogged(ids: readonly string[], from: string, since: number, 
           cursor = id.toString();
           const names = fields.map((f, k) => (k % 2 === 0 ? f.toString() : ''));
           const value = (name: string) => fields[names.indexOf(name) + 1] ?? Buffer.alloc(0);
-          if (names.includes('p')) {
-            const { ids, requestedAt } = packedEventTimes(value('a').toString(), value('p'));
+          if (names.includes('q')) {
+            const { ids, requestedAt } = packedEventTimes(value('a').toString(), value('q'));
             for (let i = 0; i < ids.length; i++)
               if (requestedAt[i]! >= since) pending.delete(ids[i] as string);
             continue;

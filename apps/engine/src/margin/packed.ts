@@ -1,7 +1,7 @@
 import { type MarginSummary, SUMMARY_FIELDS } from './snapshot.js';
 
-// The records a market move writes for every exposed account, stored packed: float64s (little-endian,
-// base64 in Redis). Writing them costs a worker a few array stores per account; as JSON every number
+// The records a market move writes for every exposed account, stored packed: float64s (little-endian;
+// the views' marks as base64, the events' numbers as bytes). Writing them costs a worker a few array stores per account; as JSON every number
 // was formatted and every record concatenated and encoded (most of a 100,000-account move's CPU). The
 // readers (GET margin, SSE, the consistency check) unpack what they read; a JSON number read back and
 // a float64 unpacked are the same double, so their answers are unchanged. A non-finite number unpacks
@@ -87,13 +87,15 @@ export interface PackableMarginEvent {
 }
 
 // A packed margin event: flags (1: has previous, 2: has requestedAt), computedAt, requestedAt, summary,
-// previous: fifteen float64s. The accounts go beside them as a JSON array.
+// previous: fifteen float64s (little-endian), stored as bytes (a binary Redis value: no base64 to make,
+// nor a UTF-8 pass over it when the pipeline is written). The accounts go beside them as a JSON array.
 const EVENT_DOUBLES = 15;
+const EVENT_BYTES = EVENT_DOUBLES * 8;
 
-/** Margin events packed: their account ids (JSON array) and their numbers (base64). */
+/** Margin events packed: their account ids (JSON array) and their numbers (bytes). */
 export function packMarginEvents(
   events: readonly PackableMarginEvent[],
-): readonly [ids: string, data: string] {
+): readonly [ids: string, data: Buffer] {
   const f = new Float64Array(events.length * EVENT_DOUBLES);
   const ids = new Array<string>(events.length);
   for (let i = 0; i < events.length; i++) {
@@ -106,66 +108,30 @@ export function packMarginEvents(
     writeSummary(f, at + 3, e.summary);
     if (e.previous) writeSummary(f, at + 9, e.previous);
   }
-  return [JSON.stringify(ids), Buffer.from(f.buffer).toString('base64')];
+  return [JSON.stringify(ids), Buffer.from(f.buffer)];
 }
 
 /** Packed margin events' two fields decoded; throws when they do not match. */
-function decodeEvents(idsText: string, data: string): { ids: unknown[]; f: Float64Array } {
+function decodeEvents(idsText: string, bytes: Uint8Array): { ids: unknown[]; f: Float64Array } {
   const ids = JSON.parse(idsText) as unknown;
-  const bytes = Buffer.from(data, 'base64');
-  if (!Array.isArray(ids) || bytes.length !== ids.length * EVENT_DOUBLES * 8)
+  if (!Array.isArray(ids) || bytes.length !== ids.length * EVENT_BYTES)
     throw new Error('packed margin events: ids and numbers do not match');
+  // A copy: the bytes may start at any offset of a reply's buffer, a Float64Array only at a multiple of 8.
   return { ids, f: new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)) };
-}
-
-// An event's 120 bytes are exactly 160 base64 characters (40 groups of 3 bytes), so its flags (bytes
-// 0-7) and requestedAt (bytes 16-23) can be decoded alone: characters 0-11 give bytes 0-8, characters
-// 20-31 give bytes 15-23.
-const EVENT_CHARS = (EVENT_DOUBLES * 8 * 4) / 3;
-const BASE64 = new Int8Array(256).fill(-1);
-for (let i = 0; i < 64; i++)
-  BASE64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
-
-/** The 12 base64 characters at `at` (a string, or its bytes) decoded into `out[o..o+9)`. */
-function decode12(text: string | Uint8Array, at: number, out: Uint8Array, o: number): void {
-  for (let g = 0; g < 3; g++) {
-    let n = 0;
-    for (let k = 0; k < 4; k++) {
-      const c = typeof text === 'string' ? text.charCodeAt(at + 4 * g + k) : text[at + 4 * g + k]!;
-      const v = c < 256 ? BASE64[c]! : -1;
-      if (v < 0) throw new Error('packed margin events: not base64');
-      n = (n << 6) | v;
-    }
-    out[o + 3 * g] = n >>> 16;
-    out[o + 3 * g + 1] = (n >>> 8) & 255;
-    out[o + 3 * g + 2] = n & 255;
-  }
 }
 
 /**
  * Only the account ids and `requestedAt` (0 where absent) of packed margin events: what a follower of
- * the log that waits for changes needs. Decodes only those bytes of each event (24 of its 160 base64
- * characters), from the text or from its bytes as Redis sent them (no string made of them), and makes
- * no object per event: a follower timing a market move takes as little CPU as it can from the
- * processes it times.
+ * the log that waits for changes needs, without making an object per event.
  */
 export function packedEventTimes(
   idsText: string,
-  data: string | Uint8Array,
+  bytes: Uint8Array,
 ): { readonly ids: readonly unknown[]; readonly requestedAt: Float64Array } {
-  const ids = JSON.parse(idsText) as unknown;
-  if (!Array.isArray(ids) || data.length !== ids.length * EVENT_CHARS)
-    throw new Error('packed margin events: ids and numbers do not match');
+  const { ids, f } = decodeEvents(idsText, bytes);
   const requestedAt = new Float64Array(ids.length);
-  // bytes[0..9): the flags (float64 0) and a byte; bytes[15..24): a byte and requestedAt (float64 2).
-  const f = new Float64Array(3);
-  const bytes = new Uint8Array(f.buffer);
-  for (let i = 0; i < ids.length; i++) {
-    decode12(data, i * EVENT_CHARS, bytes, 0);
-    if (!(f[0]! & 2)) continue;
-    decode12(data, i * EVENT_CHARS + 20, bytes, 15);
-    requestedAt[i] = f[2]!;
-  }
+  for (let i = 0; i < ids.length; i++)
+    requestedAt[i] = f[i * EVENT_DOUBLES]! & 2 ? f[i * EVENT_DOUBLES + 2]! : 0;
   return { ids, requestedAt };
 }
 
@@ -173,8 +139,8 @@ export function packedEventTimes(
  * The events `packMarginEvents` packed, as JSON.parse of their JSON would give them (same keys in the
  * same order); throws when the two fields do not match.
  */
-export function unpackMarginEvents(idsText: string, data: string): PackableMarginEvent[] {
-  const { ids, f } = decodeEvents(idsText, data);
+export function unpackMarginEvents(idsText: string, bytes: Uint8Array): PackableMarginEvent[] {
+  const { ids, f } = decodeEvents(idsText, bytes);
   const out = new Array<PackableMarginEvent>(ids.length);
   for (let i = 0; i < ids.length; i++) {
     const at = i * EVENT_DOUBLES;

@@ -109,16 +109,14 @@ describe('stored views and margin events', () => {
     const back = unpackMarginEvents(accounts, data);
     expect(back.map((e) => JSON.stringify(e))).toEqual(events.map((e) => JSON.stringify(e)));
     expect(back).toEqual(events);
-    expect(() => unpackMarginEvents(accounts, data.slice(0, 40))).toThrow(/do not match/);
+    expect(() => unpackMarginEvents(accounts, data.subarray(0, 40))).toThrow(/do not match/);
     // What a follower waiting for changes reads: the same ids and requestedAt (0 where absent).
     const times = packedEventTimes(accounts, data);
     expect(times.ids).toEqual(events.map((e) => e.accountId));
     expect([...times.requestedAt]).toEqual(events.map((e) => e.requestedAt ?? 0));
-    expect(() => packedEventTimes(accounts, data.slice(0, 40))).toThrow(/do not match/);
-    expect(() => packedEventTimes(accounts, `!${data.slice(1)}`)).toThrow(/not base64/);
-    // The same from the bytes Redis sends (a follower reading Buffers).
-    const fromBytes = packedEventTimes(accounts, Buffer.from(data, 'latin1'));
-    expect(fromBytes.ids).toEqual(times.ids);
-    expect(fromBytes.requestedAt).toEqual(times.requestedAt);
+    expect(() => packedEventTimes(accounts, data.subarray(0, 40))).toThrow(/do not match/);
+    // The bytes at any offset of a larger buffer (a Redis reply's), as a reader gets them.
+    const reply = Buffer.concat([Buffer.from('$12345\r\n'), data]);
+    expect(unpackMarginEvents(accounts, reply.subarray(8))).toEqual(events);
   });
 });

@@ -1,6 +1,7 @@
 import { createRedisConnection } from '@xmargin/jobs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PackableMarginEvent, packMarginEvents } from '../margin/packed.js';
 import { REDIS_URL_TEST } from '../test-support/harness.js';
 import { openEventFeed } from './event-feed.js';
 import {
@@ -135,9 +136,24 @@ describe('event log', () => {
     const ids = read.map((e) => e.id);
     expect(ids.every((id, i) => i === 0 || compareEventIds(ids[i - 1]!, id) < 0)).toBe(true);
     expect(await lastEventId(redis, log)).toBe(ids.at(-1));
-    // Packed entries hold numbers, not JSON.
-    const entries = await redis.xrange(log, '-', '+');
-    expect(entries.some(([, f]) => f.includes('p'))).toBe(true);
+    // Packed entries hold the numbers as bytes, 120 per event: neither JSON nor base64.
+    const field = (f: Buffer[], name: string) =>
+      f.find((_, k) => k % 2 === 1 && f[k - 1]!.toString() === name);
+    const packed = (await redis.xrangeBuffer(log, '-', '+')).filter(([, f]) => field(f, 'q') !== undefined);
+    expect(packed.length).toBe(4); // runs of 400, 400, 400 and 300 between the threshold events
+    for (const [, f] of packed) expect(field(f, 'q')!.length).toBe(Number(field(f, 'n')!.toString()) * 120);
+    // Read as text, those bytes are lost: their entries are skipped, never misread.
+    expect(parseEntries<MarginEvent>(await redis.xrange(log, '-', '+')).map((e) => e.event)).toEqual(
+      events.filter((e) => e.type === 'threshold'),
+    );
+    // An entry as written before the bytes (numbers in base64, field p) is still read.
+    const legacy = `${log}:legacy`;
+    const [accounts, bytes] = packMarginEvents(events.slice(0, 5) as PackableMarginEvent[]);
+    await redis.xadd(legacy, '*', 'n', 5, 'a', accounts, 'p', bytes.toString('base64'));
+    const old: LoggedEvent<MarginEvent>[] = [];
+    for await (const page of readEventsAfter<MarginEvent>(redis, legacy, '0-0')) old.push(...page);
+    expect(old.map((e) => e.event)).toEqual(events.slice(0, 5));
+    await redis.del(legacy);
     const mirrored = parseEntries<MarginEvent>(await redis.xrange(`${log}:mirror`, '-', '+'));
     expect(mirrored.map((e) => e.id)).toEqual(
       read.filter((e) => e.event.type === 'threshold').map((e) => e.id),

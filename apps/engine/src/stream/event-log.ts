@@ -7,8 +7,9 @@ import { type PackableMarginEvent, packMarginEvents, unpackMarginEvents } from '
  * id of the stream id form `<ms>-<seq>`, the same everywhere (SSE `id:`, webhook event id), in append
  * order. Events appended together share an entry: a single event is an entry holding its JSON in field
  * `e` (its id is the entry's id); several are one entry holding their count in `n` and either a JSON
- * array in `b` or, for a market move's margin events, their accounts in `a` and numbers packed in `p`
- * (margin/packed.ts). An entry's stream id is the first event's id, the next ones taking the following sequence numbers
+ * array in `b` or, for a market move's margin events, their accounts in `a` and their numbers packed as
+ * bytes in `q` (margin/packed.ts; entries written before held them as base64 in `p`, still read). The
+ * log is read with Buffer replies, so that those bytes are not decoded as text. An entry's stream id is the first event's id, the next ones taking the following sequence numbers
  * (the script reserves them with XSETID, so the next entry's id is past the last of them). A market move
  * appends one event per exposed account: one entry per event cost Redis about 5 us per event (XADD and
  * its radix-tree node), most of what a move cost it.
@@ -21,9 +22,11 @@ export interface LoggedEvent<T> {
 const FIELD = 'e';
 const COUNT_FIELD = 'n';
 const BATCH_FIELD = 'b';
-/** Packed margin events (margin/packed.ts): their accounts (JSON array) and numbers (base64). */
+/** Packed margin events (margin/packed.ts): their accounts (JSON array) and numbers (bytes). */
 const ACCOUNTS_FIELD = 'a';
-const PACKED_FIELD = 'p';
+const NUMBERS_FIELD = 'q';
+/** The numbers as base64: how entries were written before `q` (read, no longer written). */
+const BASE64_FIELD = 'p';
 /** In a mirror log: the event's id in the main log. */
 const ID_FIELD = 'id';
 const ID = /^(\d{1,20})-(\d{1,20})$/;
@@ -133,7 +136,7 @@ export function queueAppendEvents<T>(
 ): void {
   const { mirror, packed } = options;
   const [sizes, count] = logSideKeys(key);
-  let args: (string | number)[] = [];
+  let args: (string | number | Buffer)[] = [];
   let queued = 0;
   const flush = () => {
     if (args.length === 0) return;
@@ -148,7 +151,7 @@ export function queueAppendEvents<T>(
     const n = end - i;
     if (pack) {
       const [ids, data] = packMarginEvents(events.slice(i, end) as unknown as PackableMarginEvent[]);
-      args.push(n, 3, COUNT_FIELD, n, ACCOUNTS_FIELD, ids, PACKED_FIELD, data, 0);
+      args.push(n, 3, COUNT_FIELD, n, ACCOUNTS_FIELD, ids, NUMBERS_FIELD, data, 0);
     } else {
       const bodies: string[] = [];
       const mirrored: (string | number)[] = [];
@@ -170,25 +173,45 @@ export function queueAppendEvents<T>(
 }
 
 /**
+ * A stream entry as XRANGE / XREAD return it: its id and its field/value pairs, as Buffers (the
+ * `*Buffer` commands: what reading a log holding packed events needs) or as strings.
+ */
+export type RawEntry = readonly [id: string | Buffer, fields: readonly (string | Buffer)[]];
+
+const text = (v: string | Buffer): string => (typeof v === 'string' ? v : v.toString());
+
+/** A field's value (the first with that name), undefined when absent. */
+function fieldOf(fields: RawEntry[1], name: string): string | Buffer | undefined {
+  for (let k = 0; k + 1 < fields.length; k += 2) if (text(fields[k]!) === name) return fields[k + 1];
+  return undefined;
+}
+
+/** The packed events of an entry holding them (`q`, or `p` as written before), else undefined. */
+function packedEvents(fields: RawEntry[1]): PackableMarginEvent[] | undefined {
+  const bytes = fieldOf(fields, NUMBERS_FIELD);
+  const base64 = bytes === undefined ? fieldOf(fields, BASE64_FIELD) : undefined;
+  if (bytes === undefined && base64 === undefined) return undefined;
+  // Bytes read as a string were decoded as UTF-8 by the reader, which loses them: not readable.
+  if (typeof bytes === 'string') throw new Error('packed events read as text');
+  const numbers = bytes ?? Buffer.from(text(base64!), 'base64');
+  return unpackMarginEvents(text(fieldOf(fields, ACCOUNTS_FIELD) ?? ''), numbers);
+}
+
+/**
  * Parses XRANGE / XREAD entries into their events, oldest first; events at or before `after` are left
  * out (an entry holding several events may start before it). An entry not in this format (never
- * written by the engine) is skipped.
+ * written by the engine) is skipped, and so is one holding packed events read as text (read the log
+ * with Buffer replies).
  */
-export function parseEntries<T>(entries: readonly [string, string[]][], after?: string): LoggedEvent<T>[] {
+export function parseEntries<T>(entries: readonly RawEntry[], after?: string): LoggedEvent<T>[] {
   const out: LoggedEvent<T>[] = [];
-  for (const [id, fields] of entries) {
-    const get = (name: string) => {
-      for (let k = 0; k + 1 < fields.length; k += 2) if (fields[k] === name) return fields[k + 1];
-      return undefined;
-    };
+  for (const [rawId, fields] of entries) {
+    const id = text(rawId);
     try {
-      const packed = get(PACKED_FIELD);
-      const batch = get(BATCH_FIELD);
+      const packed = packedEvents(fields);
+      const batch = packed === undefined ? fieldOf(fields, BATCH_FIELD) : undefined;
       if (packed !== undefined || batch !== undefined) {
-        const events =
-          packed !== undefined
-            ? (unpackMarginEvents(get(ACCOUNTS_FIELD) ?? '', packed) as unknown as T[])
-            : (JSON.parse(batch!) as T[]);
+        const events = packed !== undefined ? (packed as unknown as T[]) : (JSON.parse(text(batch!)) as T[]);
         for (let k = 0; k < events.length; k++) {
           const eventId = idAfter(id, k);
           if (after === undefined || compareEventIds(eventId, after) > 0)
@@ -196,11 +219,12 @@ export function parseEntries<T>(entries: readonly [string, string[]][], after?: 
         }
         continue;
       }
-      const raw = get(FIELD);
+      const raw = fieldOf(fields, FIELD);
       if (raw === undefined) continue;
-      const eventId = get(ID_FIELD) ?? id;
+      const mirrored = fieldOf(fields, ID_FIELD);
+      const eventId = mirrored === undefined ? id : text(mirrored);
       if (after === undefined || compareEventIds(eventId, after) > 0)
-        out.push({ id: eventId, event: JSON.parse(raw) as T });
+        out.push({ id: eventId, event: JSON.parse(text(raw)) as T });
     } catch {
       // Only this engine writes the log, in the format above.
     }
@@ -209,15 +233,15 @@ export function parseEntries<T>(entries: readonly [string, string[]][], after?: 
 }
 
 /** The id of an entry's last event. */
-function lastIdOf([id, fields]: [string, string[]]): string {
-  const i = fields.indexOf(COUNT_FIELD);
-  const n = i >= 0 && i % 2 === 0 ? Number(fields[i + 1]) : 1;
-  return idAfter(id, Number.isSafeInteger(n) && n > 1 ? n - 1 : 0);
+function lastIdOf([id, fields]: RawEntry): string {
+  const count = fieldOf(fields, COUNT_FIELD);
+  const n = count === undefined ? 1 : Number(text(count));
+  return idAfter(text(id), Number.isSafeInteger(n) && n > 1 ? n - 1 : 0);
 }
 
 /** The newest event's id, or `0-0` for an empty (or absent) log. */
 export async function lastEventId(redis: Redis, key: string): Promise<string> {
-  const [newest] = await redis.xrevrange(key, '+', '-', 'COUNT', 1);
+  const [newest] = await redis.xrevrangeBuffer(key, '+', '-', 'COUNT', 1);
   return newest ? lastIdOf(newest) : '0-0';
 }
 
@@ -231,8 +255,8 @@ export async function eventsMissedSince(
   key: string,
   id: string,
 ): Promise<{ readonly missed: boolean; readonly oldestId: string | null }> {
-  const [oldest] = await redis.xrange(key, '-', '+', 'COUNT', 1);
-  const oldestId = oldest?.[0] ?? null;
+  const [oldest] = await redis.xrangeBuffer(key, '-', '+', 'COUNT', 1);
+  const oldestId = oldest ? text(oldest[0]) : null;
   const newest = await lastEventId(redis, key);
   if (compareEventIds(id, newest) > 0) return { missed: true, oldestId };
   if (oldestId === null || compareEventIds(id, oldestId) >= 0) return { missed: false, oldestId };
@@ -249,14 +273,14 @@ export async function* readEventsAfter<T>(
   pageSize = 100,
 ): AsyncGenerator<LoggedEvent<T>[]> {
   // The entry holding `id` may hold later events too.
-  const [holding] = await redis.xrevrange(key, id, '-', 'COUNT', 1);
+  const [holding] = await redis.xrevrangeBuffer(key, id, '-', 'COUNT', 1);
   if (holding && compareEventIds(lastIdOf(holding), id) > 0) yield parseEntries<T>([holding], id);
   let after = id;
   for (;;) {
-    const page = await redis.xrange(key, `(${after}`, '+', 'COUNT', pageSize);
+    const page = await redis.xrangeBuffer(key, `(${after}`, '+', 'COUNT', pageSize);
     if (page.length === 0) return;
     yield parseEntries<T>(page);
-    after = page.at(-1)![0];
+    after = text(page.at(-1)![0]);
     if (page.length < pageSize) return;
   }
 }
@@ -319,12 +343,12 @@ export async function createEventLogHub<T>(
           if (listeners.size === 0) cursor = newest;
           continue;
         }
-        const reply = (await blocking.xread('COUNT', 100, 'BLOCK', 5_000, 'STREAMS', key, cursor)) as
-          | [string, [string, string[]][]][]
+        const reply = (await blocking.xreadBuffer('COUNT', 100, 'BLOCK', 5_000, 'STREAMS', key, cursor)) as
+          | [Buffer, [Buffer, Buffer[]][]][]
           | null;
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length === 0) continue;
-        cursor = entries.at(-1)![0];
+        cursor = text(entries.at(-1)![0]);
         for (const e of parseEntries<T>(entries)) for (const l of listeners) l(e);
       } catch (err) {
         if (closed) return;
