@@ -1,6 +1,7 @@
 // `pnpm bench` (or `pnpm --filter @xmargin/engine bench`): the engine on loopback as real processes
 // (one API process, worker processes), real Redis and Postgres. Prints figures; asserts nothing.
-// BENCH_SECTIONS=market-move,get,whatif,attestation picks sections (default all); BENCH_ROUNDS (default 2)
+// BENCH_SECTIONS=publish,market-move,get,whatif,attestation picks sections (default all; publish runs in
+// this process, without Postgres or engine processes: see publish.ts); BENCH_ROUNDS (default 2)
 // repeats the GET rounds, since the machine is shared and noisy; BENCH_ACCOUNTS (2,000) and
 // BENCH_MIN_POSITIONS (10: accounts hold 10-19 positions) size the book, or BENCH_BOOK_ACCOUNTS
 // (100,000) when market-move is selected. Two worker processes hold the book (resident, sharded).
@@ -27,11 +28,14 @@ import { lastEventId } from '../src/stream/event-log.js';
 import { marketData, positions } from '../src/test-support/fixtures.js';
 import type { LoadResult, LoadSpec } from './load.js';
 import { startEngineProcess, stopProcess } from './processes.js';
+import { benchPublish } from './publish.js';
 
 const REDIS_URL = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECTIONS = new Set(
-  (process.env.BENCH_SECTIONS ?? 'market-move,get,whatif,attestation').split(',').map((x) => x.trim()),
+  (process.env.BENCH_SECTIONS ?? 'publish,market-move,get,whatif,attestation')
+    .split(',')
+    .map((x) => x.trim()),
 );
 const ACCOUNTS = SECTIONS.has('market-move')
   ? Number(process.env.BENCH_BOOK_ACCOUNTS ?? 100_000)
@@ -563,7 +567,8 @@ async function benchAttestation(base: string, auth: Record<string, string>) {
   );
 }
 
-try {
+/** The sections that run the engine's processes on a seeded book (all but `publish`). */
+async function benchEngine() {
   process.stdout.write(
     `engine bench: ${ACCOUNTS} accounts (${MIN_POSITIONS}-${MIN_POSITIONS + SPREAD - 1} positions each), Postgres + Redis on loopback; ` +
       `${cpus().length} cores, load average ${loadavg()
@@ -639,6 +644,12 @@ try {
 
   // --- attestation POST -> new margin readable ------------------------------------------------------
   if (SECTIONS.has('attestation')) await benchAttestation(base, auth);
+}
+
+try {
+  if (SECTIONS.has('publish'))
+    await benchPublish(REDIS_URL, Number(process.env.BENCH_PUBLISH_ACCOUNTS ?? 50_000), line);
+  if ([...SECTIONS].some((s) => s !== 'publish')) await benchEngine();
 } finally {
   for (const c of children) await stopProcess(c).catch(() => undefined);
   let cursor = '0';

@@ -1,0 +1,105 @@
+import { accountId, universalAddress } from '@xmargin/core';
+import { createRedisConnection } from '@xmargin/jobs';
+import { createRiskBook, type Market, type Position, resolveParams } from '@xmargin/risk';
+import type { BalanceRecord, PositionRecord } from '@xmargin/store';
+import { createMarginCache } from '../src/margin/margin-cache.js';
+import { publishedAccount, publishMargins } from '../src/margin/publish-margins.js';
+import { redisKeys } from '../src/redis-keys.js';
+import { residentAccount } from '../src/shards/resident-account.js';
+import { marketData, positions } from '../src/test-support/fixtures.js';
+
+/**
+ * `publish` section: the CPU one worker spends publishing its share of a market move (the views' mark
+ * parts, the near-liquidation ranks and the margin events of every exposed account, to real Redis), in
+ * this process alone: `market-move` measures the whole engine, whose CPU figures move by a third with
+ * the shared machine's load; this one varies by a few percent between runs. No Postgres: the accounts
+ * are built in memory (10-20 positions and one balance each), their margins by a `packages/risk` book.
+ */
+export async function benchPublish(
+  redisUrl: string,
+  accounts: number,
+  line: (label: string, value: string) => void,
+): Promise<void> {
+  const prefix = `bench-publish-${process.pid}`;
+  const keys = redisKeys(prefix);
+  const md = marketData();
+  const asOf = Math.floor(Date.now() / 1000);
+  const params = { preset: 'pmrm-v1-mainnet' } as const;
+  const warningParams = resolveParams(params);
+  const redis = createRedisConnection(redisUrl);
+  const cache = createMarginCache(redis, keys);
+  const held = Array.from({ length: accounts }, (_, i) => {
+    const id = accountId(`acc_${String(i).padStart(7, '0')}`);
+    const balance = {
+      account: id,
+      chain: 'evm-devnet',
+      asset: 'USDC',
+      source: 'indexer',
+      holder: universalAddress(`0x${(i + 1).toString(16).padStart(40, '0')}`),
+      token: universalAddress(`0x${'c0'.repeat(20)}`),
+      amount: 100_000_000_000n,
+      decimals: 6,
+      height: 1n,
+      observedAt: asOf,
+    } as unknown as BalanceRecord;
+    const ps = positions(10 + (i % 11)).map(
+      ({ id: positionId, ...doc }) =>
+        ({
+          protocol: 'proto_a',
+          account: id,
+          positionId,
+          underlying: doc.underlying,
+          doc,
+        }) as unknown as PositionRecord<Position>,
+    );
+    return publishedAccount(residentAccount(id, 0, [balance], ps));
+  });
+  const byId = new Map(held.map((a) => [a.resident.id, a]));
+  const book = createRiskBook(
+    { asOf, params, ...md },
+    held.map(({ resident: r }) => [r.id, r.account] as const),
+  );
+  const publish = (ids: readonly string[], requestedAt: number) =>
+    publishMargins({
+      redis,
+      keys,
+      cache,
+      history: { push: () => undefined },
+      policy: { tolerance: 0.01, everySeconds: 3_600 },
+      thresholds: [0],
+      eventLogMaxLen: 4 * accounts,
+      now: () => Date.now(),
+      asOf,
+      paramsVersion: 1,
+      warningParams,
+      changeToMargin: () => undefined,
+      accounts: ids.map((id) => ({ account: byId.get(id)!, entry: book.get(id)!, requestedAt })),
+    });
+  try {
+    await publish([...byId.keys()], 0); // both parts of every view, as after a takeover
+    // ETH 1% up and back: two untimed moves (warm), then ten timed.
+    const perAccount: number[] = [];
+    for (let m = 0; m < 12; m++) {
+      const spot = md.markets.ETH.spot * (m % 2 === 0 ? 1.01 : 1);
+      const ids = book.updateMarket({ markets: { ETH: { ...md.markets.ETH, spot } as Market } });
+      const cpu = process.cpuUsage();
+      await publish(ids, Date.now());
+      const used = process.cpuUsage(cpu);
+      if (m >= 2) perAccount.push((used.user + used.system) / ids.length);
+    }
+    perAccount.sort((a, b) => a - b);
+    const at = (q: number) => perAccount[Math.min(perAccount.length - 1, Math.floor(q * perAccount.length))]!;
+    line(
+      'publish: CPU per account of a move',
+      `${at(0.5).toFixed(2)} us median of 10 moves (${at(0).toFixed(2)}-${at(1).toFixed(2)}), ${accounts} accounts, one process`,
+    );
+  } finally {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5_000);
+      if (found.length > 0) await redis.del(...found);
+      cursor = next;
+    } while (cursor !== '0');
+    redis.disconnect();
+  }
+}
