@@ -1,12 +1,9 @@
-import { accountId, universalAddress } from '@xmargin/core';
 import { createRedisConnection } from '@xmargin/jobs';
-import { createRiskBook, type Market, type Position, resolveParams } from '@xmargin/risk';
-import type { BalanceRecord, PositionRecord } from '@xmargin/store';
+import { createRiskBook, type Market, resolveParams } from '@xmargin/risk';
 import { createMarginCache } from '../src/margin/margin-cache.js';
 import { publishedAccount, publishMargins } from '../src/margin/publish-margins.js';
 import { redisKeys } from '../src/redis-keys.js';
-import { residentAccount } from '../src/shards/resident-account.js';
-import { marketData, positions } from '../src/test-support/fixtures.js';
+import { marketData, memoryResident } from '../src/test-support/fixtures.js';
 
 /**
  * `publish` section: the CPU one worker spends publishing its share of a market move (the views' mark
@@ -28,32 +25,9 @@ export async function benchPublish(
   const warningParams = resolveParams(params);
   const redis = createRedisConnection(redisUrl);
   const cache = createMarginCache(redis, keys);
-  const held = Array.from({ length: accounts }, (_, i) => {
-    const id = accountId(`acc_${String(i).padStart(7, '0')}`);
-    const balance = {
-      account: id,
-      chain: 'evm-devnet',
-      asset: 'USDC',
-      source: 'indexer',
-      holder: universalAddress(`0x${(i + 1).toString(16).padStart(40, '0')}`),
-      token: universalAddress(`0x${'c0'.repeat(20)}`),
-      amount: 100_000_000_000n,
-      decimals: 6,
-      height: 1n,
-      observedAt: asOf,
-    } as unknown as BalanceRecord;
-    const ps = positions(10 + (i % 11)).map(
-      ({ id: positionId, ...doc }) =>
-        ({
-          protocol: 'proto_a',
-          account: id,
-          positionId,
-          underlying: doc.underlying,
-          doc,
-        }) as unknown as PositionRecord<Position>,
-    );
-    return publishedAccount(residentAccount(id, 0, [balance], ps));
-  });
+  const held = Array.from({ length: accounts }, (_, i) =>
+    publishedAccount(memoryResident(`acc_${String(i).padStart(7, '0')}`, i, 10 + (i % 11), asOf)),
+  );
   const byId = new Map(held.map((a) => [a.resident.id, a]));
   const book = createRiskBook(
     { asOf, params, ...md },

@@ -1,14 +1,11 @@
-import { accountId, universalAddress } from '@xmargin/core';
 import { createRedisConnection } from '@xmargin/jobs';
-import { createRiskBook, type Market, type Position, resolveParams } from '@xmargin/risk';
-import type { BalanceRecord, PositionRecord } from '@xmargin/store';
+import { createRiskBook, type Market, resolveParams } from '@xmargin/risk';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { redisKeys } from '../redis-keys.js';
-import { residentAccount } from '../shards/resident-account.js';
 import { logSideKeys, readEventsAfter } from '../stream/event-log.js';
 import type { MarginEvent } from '../stream/margin-events.js';
-import { marketData, positions } from '../test-support/fixtures.js';
+import { marketData, memoryResident } from '../test-support/fixtures.js';
 import { REDIS_URL_TEST } from '../test-support/harness.js';
 import { createMarginCache, type MarginCache } from './margin-cache.js';
 import {
@@ -31,32 +28,7 @@ const warningParams = resolveParams(params);
 let redis: Redis;
 let cache: MarginCache;
 
-const residents = Array.from({ length: N }, (_, i) => {
-  const id = accountId(`acc_pub_${i}`);
-  const balance = {
-    account: id,
-    chain: 'evm-devnet',
-    asset: 'USDC',
-    source: 'indexer',
-    holder: universalAddress(`0x${(i + 1).toString(16).padStart(40, '0')}`),
-    token: universalAddress(`0x${'c0'.repeat(20)}`),
-    amount: 100_000_000_000n,
-    decimals: 6,
-    height: 1n,
-    observedAt: asOf,
-  } as unknown as BalanceRecord;
-  const ps = positions(2 + (i % 3)).map(
-    ({ id: positionId, ...doc }) =>
-      ({
-        protocol: 'proto_a',
-        account: id,
-        positionId,
-        underlying: doc.underlying,
-        doc,
-      }) as unknown as PositionRecord<Position>,
-  );
-  return residentAccount(id, 0, [balance], ps);
-});
+const residents = Array.from({ length: N }, (_, i) => memoryResident(`acc_pub_${i}`, i, 2 + (i % 3), asOf));
 const book = createRiskBook(
   { asOf, params, ...md },
   residents.map((r) => [r.id, r.account] as const),

@@ -1,13 +1,13 @@
 import { type AccountId, accountId, universalAddress } from '@xmargin/core';
-import { computeMargin } from '@xmargin/risk';
-import type { Store } from '@xmargin/store';
+import { computeMargin, type Position } from '@xmargin/risk';
+import type { BalanceRecord, PositionRecord, Store } from '@xmargin/store';
 import type { Engine } from '../create-engine.js';
 import { buildMarginDocument } from '../margin/build-document.js';
 import { summariesAgree } from '../margin/consistency-check.js';
 import { loadMarginInputs } from '../margin/load-margin-inputs.js';
 import type { MarginView } from '../margin/margin-cache.js';
 import { type MarginSummary, summarize } from '../margin/snapshot.js';
-import { accountInputHash } from '../shards/resident-account.js';
+import { accountInputHash, type ResidentAccount, residentAccount } from '../shards/resident-account.js';
 import { bearer, type TestEngine } from './harness.js';
 
 const DAY = 86_400;
@@ -100,6 +100,42 @@ export function positions(n: number, nowSeconds?: number) {
 let nonce = 0n;
 /** Writes an indexer balance straight into the ledger (what the index-chain job would write). */
 /** The fixture market data written straight to the ledger (no API, no shard event), in one transaction. */
+/**
+ * An account's resident form built in memory, without the store: one USDC balance of 100,000 observed
+ * at `observedAt` (holder derived from `i`) and `positionCount` positions of `positions()`.
+ */
+export function memoryResident(
+  id: string,
+  i: number,
+  positionCount: number,
+  observedAt: number,
+): ResidentAccount {
+  const account = accountId(id);
+  const balance = {
+    account,
+    chain: 'evm-devnet',
+    asset: 'USDC',
+    source: 'indexer',
+    holder: universalAddress(`0x${(i + 1).toString(16).padStart(40, '0')}`),
+    token: universalAddress(`0x${'c0'.repeat(20)}`),
+    amount: 100_000_000_000n,
+    decimals: 6,
+    height: 1n,
+    observedAt,
+  } as unknown as BalanceRecord;
+  const ps = positions(positionCount).map(
+    ({ id: positionId, ...doc }) =>
+      ({
+        protocol: 'proto_a',
+        account,
+        positionId,
+        underlying: doc.underlying,
+        doc,
+      }) as unknown as PositionRecord<Position>,
+  );
+  return residentAccount(account, 0, [balance], ps);
+}
+
 export async function putMarketData(store: Store): Promise<void> {
   const md = marketData();
   await store.transaction(async (tx) => {
