@@ -52,21 +52,33 @@ export async function benchPublish(
   try {
     await publish([...byId.keys()], 0); // both parts of every view, as after a takeover
     // ETH 1% up and back: two untimed moves (warm), then ten timed.
+    // Redis's own CPU too (INFO cpu, the whole server: the figure includes whatever else it serves).
+    const redisCpuUs = async () => {
+      const info = await redis.info('cpu');
+      const f = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? Number.NaN);
+      return (f('used_cpu_user') + f('used_cpu_sys')) * 1e6;
+    };
     const perAccount: number[] = [];
+    const redisPerAccount: number[] = [];
     for (let m = 0; m < 12; m++) {
       const spot = md.markets.ETH.spot * (m % 2 === 0 ? 1.01 : 1);
       const ids = book.updateMarket({ markets: { ETH: { ...md.markets.ETH, spot } as Market } });
+      const redis0 = await redisCpuUs();
       const cpu = process.cpuUsage();
       await publish(ids, Date.now());
       const used = process.cpuUsage(cpu);
-      if (m >= 2) perAccount.push((used.user + used.system) / ids.length);
+      const redisUsed = (await redisCpuUs()) - redis0;
+      if (m >= 2) {
+        perAccount.push((used.user + used.system) / ids.length);
+        redisPerAccount.push(redisUsed / ids.length);
+      }
     }
-    perAccount.sort((a, b) => a - b);
-    const at = (q: number) => perAccount[Math.min(perAccount.length - 1, Math.floor(q * perAccount.length))]!;
-    line(
-      'publish: CPU per account of a move',
-      `${at(0.5).toFixed(2)} us median of 10 moves (${at(0).toFixed(2)}-${at(1).toFixed(2)}), ${accounts} accounts, one process`,
-    );
+    const stats = (xs: number[]) => {
+      xs.sort((a, b) => a - b);
+      return `${xs[Math.floor(xs.length / 2)]!.toFixed(2)} us median of ${xs.length} moves (${xs[0]!.toFixed(2)}-${xs.at(-1)!.toFixed(2)})`;
+    };
+    line('publish: CPU per account of a move', `${stats(perAccount)}, ${accounts} accounts, one process`);
+    line('publish: Redis CPU per account of a move', stats(redisPerAccount));
   } finally {
     let cursor = '0';
     do {

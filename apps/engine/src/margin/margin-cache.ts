@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
-import { packMarks } from './packed.js';
+import { MARK_BYTES, packMarks } from './packed.js';
 import type { ChainFreshness, MarginSummary } from './snapshot.js';
 import { joinView, viewLedgerJson } from './view-json.js';
 
@@ -42,12 +42,13 @@ export interface MarginView {
  */
 export interface ViewTexts {
   readonly ledgers: readonly (string | null)[];
-  readonly marks: readonly string[];
+  /** `packMarks` of the views. */
+  readonly marks: Buffer;
 }
 
 /**
  * The cached views in Redis: GET margin is one MGET of the view's two parts, no database round trip.
- * Both parts of a view are written by one MSET and read by one MGET, so a reader never joins a ledger
+ * Both parts of a view are written by one script (atomic) and read by one MGET, so a reader never joins a ledger
  * part with a mark part of another publish.
  */
 export interface MarginCache {
@@ -62,35 +63,74 @@ export interface MarginCache {
   queueSet(pipeline: ChainableCommander, views: readonly MarginView[], texts?: ViewTexts): void;
 }
 
+// Writes views' parts in one atomic step without an argument per key. KEYS: none (the keys are made from
+// ARGV, which a single Redis server allows; a Redis Cluster would not). ARGV: the ledger key prefix, the mark key prefix,
+// the accounts (a JSON array), their mark parts (MARK_BYTES each, in order), then per written ledger
+// part its account's position in the array (1-based) and its JSON. A market move writes thousands of
+// mark parts: as MSET arguments each cost the worker a key and a value through the command encoder.
+const SET_VIEWS_SCRIPT = `local ids = cjson.decode(ARGV[3])
+local marks = ARGV[4]
+local args = {}
+local function put(key, value)
+  args[#args + 1] = key
+  args[#args + 1] = value
+  if #args >= 2000 then
+    redis.call('MSET', unpack(args))
+    args = {}
+  end
+end
+for k = 5, #ARGV, 2 do put(ARGV[1] .. ids[tonumber(ARGV[k])], ARGV[k + 1]) end
+for i = 1, #ids do put(ARGV[2] .. ids[i], string.sub(marks, (i - 1) * ${MARK_BYTES} + 1, i * ${MARK_BYTES})) end
+if #args > 0 then redis.call('MSET', unpack(args)) end
+return #ids`;
+
 export function createMarginCache(
   redis: Redis,
   keys: Pick<RedisKeys, 'marginViewLedger' | 'marginViewMark'>,
 ): MarginCache {
   const partKeys = (accountIds: readonly string[]) =>
     accountIds.flatMap((a) => [keys.marginViewLedger(a), keys.marginViewMark(a)]);
+  // The script makes the keys as prefix + account id: the key functions must make them so.
+  const ledgerPrefix = keys.marginViewLedger('');
+  const markPrefix = keys.marginViewMark('');
+  if (
+    keys.marginViewLedger('acc_x') !== `${ledgerPrefix}acc_x` ||
+    keys.marginViewMark('acc_x') !== `${markPrefix}acc_x`
+  )
+    throw new Error('margin view keys must be a prefix followed by the account id');
   return {
+    // As Buffers: the mark parts are bytes (packed.ts), which a UTF-8 decoding would lose.
     async getView(accountId) {
-      const [ledger, mark] = await redis.mget(...partKeys([accountId]));
-      return joinView(ledger ?? null, mark ?? null);
+      const [ledger, mark] = await redis.mgetBuffer(...partKeys([accountId]));
+      return joinView(ledger?.toString() ?? null, mark ?? null);
     },
     async getViews(accountIds) {
       if (accountIds.length === 0) return [];
-      const raws = await redis.mget(...partKeys(accountIds));
-      return accountIds.map((_, i) => joinView(raws[2 * i] ?? null, raws[2 * i + 1] ?? null));
+      const raws = await redis.mgetBuffer(...partKeys(accountIds));
+      return accountIds.map((_, i) => joinView(raws[2 * i]?.toString() ?? null, raws[2 * i + 1] ?? null));
     },
     queueSet(pipeline, views, texts) {
       const chunk = 1_000;
+      const marks = texts?.marks ?? packMarks(views);
       for (let i = 0; i < views.length; i += chunk) {
         const end = Math.min(views.length, i + chunk);
-        const marks = texts ? undefined : packMarks(views.slice(i, end));
-        const args: string[] = [];
+        const ids = new Array<string>(end - i);
+        const ledgers: (string | number)[] = [];
         for (let j = i; j < end; j++) {
           const v = views[j]!;
+          ids[j - i] = v.accountId;
           const ledger = texts ? texts.ledgers[j]! : viewLedgerJson(v);
-          if (ledger !== null) args.push(keys.marginViewLedger(v.accountId), ledger);
-          args.push(keys.marginViewMark(v.accountId), texts ? texts.marks[j]! : marks![j - i]!);
+          if (ledger !== null) ledgers.push(j - i + 1, ledger);
         }
-        pipeline.mset(...args);
+        pipeline.eval(
+          SET_VIEWS_SCRIPT,
+          0,
+          ledgerPrefix,
+          markPrefix,
+          JSON.stringify(ids),
+          marks.subarray(i * MARK_BYTES, end * MARK_BYTES),
+          ...ledgers,
+        );
       }
     },
   };

@@ -1,7 +1,8 @@
 import { type MarginSummary, SUMMARY_FIELDS } from './snapshot.js';
 
-// The records a market move writes for every exposed account, stored packed: float64s (little-endian;
-// the views' marks as base64, the events' numbers as bytes). Writing them costs a worker a few array stores per account; as JSON every number
+// The records a market move writes for every exposed account, stored packed: float64s (little-endian),
+// as bytes (binary Redis values: no base64 to make, nor a UTF-8 pass over them when a pipeline is
+// written). Writing them costs a worker a few array stores per account; as JSON every number
 // was formatted and every record concatenated and encoded (most of a 100,000-account move's CPU). The
 // readers (GET margin, SSE, the consistency check) unpack what they read; a JSON number read back and
 // a float64 unpacked are the same double, so their answers are unchanged. A non-finite number unpacks
@@ -33,39 +34,42 @@ export interface MarkPart {
 }
 
 // A mark: computedAt, asOf, requestedAt, the summary's six numbers, and a flag (1: has a summary): ten
-// float64s, 80 bytes, padded to 81 so that each mark is exactly 108 base64 characters and the marks of
-// many views are encoded at once and cut apart.
-const MARK_DOUBLES = 10;
-const MARK_BYTES = 81;
-const MARK_CHARS = 108;
+// float64s, 80 bytes, stored as bytes. The release before stored them padded to 81 bytes as base64 (108
+// characters): still read.
+export const MARK_BYTES = 80;
+const MARK_DOUBLES = MARK_BYTES / 8;
+const BASE64_MARK_CHARS = 108;
 
-/** The mark parts of the views, packed (one base64 string each, in order). */
-export function packMarks(marks: readonly MarkPart[]): string[] {
-  const buf = Buffer.alloc(marks.length * MARK_BYTES);
-  const f = new Float64Array(MARK_DOUBLES);
-  const bytes = new Uint8Array(f.buffer);
+/** The mark parts of the views, packed into one buffer: 80 bytes each, in order. */
+export function packMarks(marks: readonly MarkPart[]): Buffer {
+  const f = new Float64Array(marks.length * MARK_DOUBLES);
   for (let i = 0; i < marks.length; i++) {
     const m = marks[i]!;
-    f[0] = m.computedAt;
-    f[1] = m.asOf;
-    f[2] = m.requestedAt;
-    if (m.summary) writeSummary(f, 3, m.summary);
-    else f.fill(0, 3, 9);
-    f[9] = m.summary ? 1 : 0;
-    buf.set(bytes, i * MARK_BYTES);
+    const at = i * MARK_DOUBLES;
+    f[at] = m.computedAt;
+    f[at + 1] = m.asOf;
+    f[at + 2] = m.requestedAt;
+    if (m.summary) writeSummary(f, at + 3, m.summary);
+    f[at + 9] = m.summary ? 1 : 0;
   }
-  const text = buf.toString('base64');
-  const out = new Array<string>(marks.length);
-  for (let i = 0; i < marks.length; i++) out[i] = text.slice(i * MARK_CHARS, (i + 1) * MARK_CHARS);
-  return out;
+  return Buffer.from(f.buffer);
 }
 
-/** A packed mark part; null when the text is not one (an older release's record, or foreign). */
-export function unpackMark(text: string): MarkPart | null {
-  if (text.length !== MARK_CHARS || !/^[A-Za-z0-9+/]+$/.test(text)) return null;
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.length !== MARK_BYTES || bytes[MARK_BYTES - 1] !== 0) return null;
-  const f = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + MARK_DOUBLES * 8));
+/** The bytes of a base64 mark as the release before wrote it; null when these are not one. */
+function base64Mark(bytes: Uint8Array): Uint8Array | null {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  if (!/^[A-Za-z0-9+/]+$/.test(text)) return null;
+  const decoded = Buffer.from(text, 'base64');
+  return decoded.length === MARK_BYTES + 1 && decoded[MARK_BYTES] === 0
+    ? decoded.subarray(0, MARK_BYTES)
+    : null;
+}
+
+/** A packed mark part; null when the bytes are not one (an older release's JSON record, or foreign). */
+export function unpackMark(stored: Uint8Array): MarkPart | null {
+  const bytes = stored.length === BASE64_MARK_CHARS ? base64Mark(stored) : stored;
+  if (bytes === null || bytes.length !== MARK_BYTES) return null;
+  const f = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + MARK_BYTES));
   if (f[9] !== 0 && f[9] !== 1) return null;
   if (!Number.isSafeInteger(f[0]) || !Number.isSafeInteger(f[1]) || !Number.isSafeInteger(f[2])) return null;
   return {

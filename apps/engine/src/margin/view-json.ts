@@ -44,9 +44,9 @@ function parse<T>(raw: string | null): Partial<T> | null {
  * has them; null when a part is missing or not in this format (an older release's record counts as
  * missing: the owner rewrites it, GET margin computes from the ledger meanwhile).
  */
-export function joinView(ledgerText: string | null, markText: string | null): MarginView | null {
+export function joinView(ledgerText: string | null, mark: Uint8Array | null): MarginView | null {
   const l = parse<LedgerPart>(ledgerText);
-  const m = markText === null ? null : unpackMark(markText);
+  const m = mark === null ? null : unpackMark(mark);
   if (
     !l ||
     !m ||

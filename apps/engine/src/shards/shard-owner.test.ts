@@ -154,7 +154,7 @@ it('the consistency check compares a random sample with computeMargin and repair
   const good = (await marginCache.getView('acc_own_5')) as MarginView;
   await redis.set(
     keys.marginViewMark('acc_own_5'),
-    packMarks([{ ...good, summary: { ...good.summary!, equity: good.summary!.equity + 1_000 } }])[0]!,
+    packMarks([{ ...good, summary: { ...good.summary!, equity: good.summary!.equity + 1_000 } }]),
   );
   const found = await t.engine.maintenance!.checkSample();
   expect(found).toEqual([expect.objectContaining({ accountId: 'acc_own_5', reason: 'summary' })]);
