@@ -4,7 +4,7 @@ import { resolveAuctionParams } from '@xmargin/risk';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '../redis-keys.js';
-import { readEventsAfter } from '../stream/event-log.js';
+import { logSideKeys, readEventsAfter } from '../stream/event-log.js';
 import { expiries } from '../test-support/fixtures.js';
 import { REDIS_URL_TEST } from '../test-support/harness.js';
 import { CASH_DECIMALS, cashToNumber } from './cash-units.js';
@@ -55,7 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await redis.del(logKey);
+  await redis.del(logKey, ...logSideKeys(logKey));
   await redis.quit();
   await ledger.close();
 });
