@@ -1,5 +1,6 @@
 import { createRedisConnection } from '@xmargin/jobs';
 import { createRiskBook, type Market, resolveParams } from '@xmargin/risk';
+import type { Redis } from 'ioredis';
 import { createMarginCache } from '../src/margin/margin-cache.js';
 import { publishedAccount, publishMargins } from '../src/margin/publish-margins.js';
 import { redisKeys } from '../src/redis-keys.js';
@@ -80,12 +81,17 @@ export async function benchPublish(
     line('publish: CPU per account of a move', `${stats(perAccount)}, ${accounts} accounts, one process`);
     line('publish: Redis CPU per account of a move', stats(redisPerAccount));
   } finally {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5_000);
-      if (found.length > 0) await redis.del(...found);
-      cursor = next;
-    } while (cursor !== '0');
+    await deletePrefix(redis, prefix);
     redis.disconnect();
   }
+}
+
+/** Deletes every key under `prefix:` (a bench's keys, once it is done). */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5_000);
+    if (found.length > 0) await redis.del(...found);
+    cursor = next;
+  } while (cursor !== '0');
 }

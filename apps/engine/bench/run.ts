@@ -28,7 +28,7 @@ import { lastEventId } from '../src/stream/event-log.js';
 import { marketData, positions } from '../src/test-support/fixtures.js';
 import type { LoadResult, LoadSpec } from './load.js';
 import { startEngineProcess, stopProcess } from './processes.js';
-import { benchPublish } from './publish.js';
+import { benchPublish, deletePrefix } from './publish.js';
 
 const REDIS_URL = process.env.REDIS_URL_TEST ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -652,12 +652,7 @@ try {
   if ([...SECTIONS].some((s) => s !== 'publish')) await benchEngine();
 } finally {
   for (const c of children) await stopProcess(c).catch(() => undefined);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deletePrefix(redis, prefix);
   redis.disconnect();
   await store.close();
   if (KEEP) process.stdout.write(`schema kept: ${schema} (BENCH_REUSE_SCHEMA=${schema} runs on it again)\n`);
