@@ -48,7 +48,9 @@ export async function benchPublish(
       paramsVersion: 1,
       warningParams,
       changeToMargin: () => undefined,
-      accounts: ids.map((id) => ({ account: byId.get(id)!, entry: book.get(id)!, requestedAt })),
+      book,
+      accounts: ids.map((id) => byId.get(id)!),
+      requestedAt: () => requestedAt,
     });
   try {
     await publish([...byId.keys()], 0); // both parts of every view, as after a takeover

@@ -42,7 +42,7 @@ export interface MarginView {
  */
 export interface ViewTexts {
   readonly ledgers: readonly (string | null)[];
-  /** `packMarks` of the views. */
+  /** The mark parts (`packMarks` of the views, or written in place: MARK_BYTES each, in order). */
   readonly marks: Buffer;
 }
 
@@ -61,6 +61,11 @@ export interface MarginCache {
    * Without `texts` both parts are written.
    */
   queueSet(pipeline: ChainableCommander, views: readonly MarginView[], texts?: ViewTexts): void;
+  /**
+   * The same from the views' parts alone: the accounts, in the order of their parts. A market move's
+   * publish uses it: it writes the mark parts without making a view object per account.
+   */
+  queueSetParts(pipeline: ChainableCommander, accountIds: readonly string[], texts: ViewTexts): void;
 }
 
 // Writes views' parts in one atomic step without an argument per key. KEYS: none (the keys are made from
@@ -98,6 +103,26 @@ export function createMarginCache(
     keys.marginViewMark('acc_x') !== `${markPrefix}acc_x`
   )
     throw new Error('margin view keys must be a prefix followed by the account id');
+  const queueSetParts: MarginCache['queueSetParts'] = (pipeline, accountIds, texts) => {
+    const chunk = 1_000;
+    for (let i = 0; i < accountIds.length; i += chunk) {
+      const end = Math.min(accountIds.length, i + chunk);
+      const ledgers: (string | number)[] = [];
+      for (let j = i; j < end; j++) {
+        const ledger = texts.ledgers[j]!;
+        if (ledger !== null) ledgers.push(j - i + 1, ledger);
+      }
+      pipeline.eval(
+        SET_VIEWS_SCRIPT,
+        0,
+        ledgerPrefix,
+        markPrefix,
+        JSON.stringify(i === 0 && end === accountIds.length ? accountIds : accountIds.slice(i, end)),
+        texts.marks.subarray(i * MARK_BYTES, end * MARK_BYTES),
+        ...ledgers,
+      );
+    }
+  };
   return {
     // As Buffers: the mark parts are bytes (packed.ts), which a UTF-8 decoding would lose.
     async getView(accountId) {
@@ -110,28 +135,12 @@ export function createMarginCache(
       return accountIds.map((_, i) => joinView(raws[2 * i]?.toString() ?? null, raws[2 * i + 1] ?? null));
     },
     queueSet(pipeline, views, texts) {
-      const chunk = 1_000;
-      const marks = texts?.marks ?? packMarks(views);
-      for (let i = 0; i < views.length; i += chunk) {
-        const end = Math.min(views.length, i + chunk);
-        const ids = new Array<string>(end - i);
-        const ledgers: (string | number)[] = [];
-        for (let j = i; j < end; j++) {
-          const v = views[j]!;
-          ids[j - i] = v.accountId;
-          const ledger = texts ? texts.ledgers[j]! : viewLedgerJson(v);
-          if (ledger !== null) ledgers.push(j - i + 1, ledger);
-        }
-        pipeline.eval(
-          SET_VIEWS_SCRIPT,
-          0,
-          ledgerPrefix,
-          markPrefix,
-          JSON.stringify(ids),
-          marks.subarray(i * MARK_BYTES, end * MARK_BYTES),
-          ...ledgers,
-        );
-      }
+      queueSetParts(
+        pipeline,
+        views.map((v) => v.accountId),
+        texts ?? { ledgers: views.map((v) => viewLedgerJson(v)), marks: packMarks(views) },
+      );
     },
+    queueSetParts,
   };
 }

@@ -37,20 +37,53 @@ export interface MarkPart {
 // float64s, 80 bytes, stored as bytes. The release before stored them padded to 81 bytes as base64 (108
 // characters): still read.
 export const MARK_BYTES = 80;
-const MARK_DOUBLES = MARK_BYTES / 8;
 const BASE64_MARK_CHARS = 108;
+
+export const MARK_DOUBLES = MARK_BYTES / 8;
+
+/** Writes one mark part at double `at` of `f` (`MARK_DOUBLES` doubles): what `packMarks` writes per mark. */
+export function writeMark(
+  f: Float64Array,
+  at: number,
+  computedAt: number,
+  asOf: number,
+  requestedAt: number,
+  summary: MarginSummary | null,
+): void {
+  f[at] = computedAt;
+  f[at + 1] = asOf;
+  f[at + 2] = requestedAt;
+  if (summary) writeSummary(f, at + 3, summary);
+  f[at + 9] = summary ? 1 : 0;
+}
+
+/**
+ * The mark part `writeMark` wrote at double `at` of `f`, copied into a view's mark fields: its
+ * computedAt, requestedAt and the numbers of its summary (an object of its own, written in place).
+ */
+export function copyMark(
+  f: Float64Array,
+  at: number,
+  into: { computedAt: number; requestedAt: number; readonly summary: MarginSummary | null },
+): void {
+  into.computedAt = f[at]!;
+  into.requestedAt = f[at + 2]!;
+  const s = into.summary as { -readonly [K in keyof MarginSummary]: number } | null;
+  if (!s) return;
+  s.equity = f[at + 3]!;
+  s.initialRequirement = f[at + 4]!;
+  s.maintenanceRequirement = f[at + 5]!;
+  s.initialExcess = f[at + 6]!;
+  s.maintenanceExcess = f[at + 7]!;
+  s.markToMarket = f[at + 8]!;
+}
 
 /** The mark parts of the views, packed into one buffer: 80 bytes each, in order. */
 export function packMarks(marks: readonly MarkPart[]): Buffer {
   const f = new Float64Array(marks.length * MARK_DOUBLES);
   for (let i = 0; i < marks.length; i++) {
     const m = marks[i]!;
-    const at = i * MARK_DOUBLES;
-    f[at] = m.computedAt;
-    f[at + 1] = m.asOf;
-    f[at + 2] = m.requestedAt;
-    if (m.summary) writeSummary(f, at + 3, m.summary);
-    f[at + 9] = m.summary ? 1 : 0;
+    writeMark(f, i * MARK_DOUBLES, m.computedAt, m.asOf, m.requestedAt, m.summary);
   }
   return Buffer.from(f.buffer);
 }
@@ -125,18 +158,18 @@ function decodeEvents(idsText: string, bytes: Uint8Array): { ids: unknown[]; f: 
 }
 
 /**
- * Only the account ids and `requestedAt` (0 where absent) of packed margin events: what a follower of
- * the log that waits for changes needs, without making an object per event.
+ * Only the `requestedAt` of packed margin events (0 where absent), read in place: what a follower of the
+ * log that waits for changes needs, without copying the bytes or making an object per event. Throws when
+ * the bytes are not whole events.
  */
-export function packedEventTimes(
-  idsText: string,
-  bytes: Uint8Array,
-): { readonly ids: readonly unknown[]; readonly requestedAt: Float64Array } {
-  const { ids, f } = decodeEvents(idsText, bytes);
-  const requestedAt = new Float64Array(ids.length);
-  for (let i = 0; i < ids.length; i++)
-    requestedAt[i] = f[i * EVENT_DOUBLES]! & 2 ? f[i * EVENT_DOUBLES + 2]! : 0;
-  return { ids, requestedAt };
+export function packedRequestedAt(bytes: Buffer): Float64Array {
+  if (bytes.length % EVENT_BYTES !== 0) throw new Error('packed margin events: not whole events');
+  const out = new Float64Array(bytes.length / EVENT_BYTES);
+  for (let i = 0; i < out.length; i++) {
+    const at = i * EVENT_BYTES;
+    out[i] = bytes.readDoubleLE(at) & 2 ? bytes.readDoubleLE(at + 16) : 0;
+  }
+  return out;
 }
 
 /**

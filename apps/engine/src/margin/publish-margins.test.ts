@@ -14,6 +14,7 @@ import {
   publishedAccount,
   publishMargins,
 } from './publish-margins.js';
+import type { MarginSummary } from './snapshot.js';
 
 // publishMargins on real Redis with a book larger than one slice (2,000 accounts): every view and event
 // is written, the log keeps the accounts' order across slices, and a slice Redis refuses leaves the
@@ -50,7 +51,9 @@ const publish = (state: readonly PublishedAccount[], over: Partial<PublishMargin
     asOf,
     paramsVersion: 1,
     warningParams,
-    accounts: state.map((a) => ({ account: a, entry: book.get(a.resident.id)!, requestedAt: 1 })),
+    book,
+    accounts: state,
+    requestedAt: () => 1,
     ...over,
   });
 
@@ -107,9 +110,9 @@ it('a slice Redis refuses leaves the others published and recorded; the retry pu
   const poison = `${keys.marginEvents}:poison`;
   await redis.set(poison, 'x');
   let calls = 0;
-  const failing: Pick<MarginCache, 'queueSet'> = {
-    queueSet(pipeline, views, texts) {
-      cache.queueSet(pipeline, views, texts);
+  const failing: Pick<MarginCache, 'queueSetParts'> = {
+    queueSetParts(pipeline, ids, texts) {
+      cache.queueSetParts(pipeline, ids, texts);
       if (++calls === 2) pipeline.hset(poison, 'f', 'v');
     },
   };
@@ -131,6 +134,52 @@ it('a slice Redis refuses leaves the others published and recorded; the retry pu
   expect(views.map((v) => v?.summary)).toEqual(
     residents.map((r) => (book.get(r.id) as { summary: unknown }).summary),
   );
+});
+
+it('a move updates the views in place once published; its events carry the summaries before', async () => {
+  const state = records();
+  expect(await publish(state)).toBe(N);
+  const objects = state.map((a) => a.view);
+  const before = state.map((a) => ({ ...a.view!.summary! }));
+  const summaryOf = (id: string) => (book.get(id) as { summary: MarginSummary }).summary;
+  book.updateMarket({ markets: { ETH: { ...md.markets.ETH, spot: md.markets.ETH.spot * 1.03 } as Market } });
+  const logStart = (await logged()).length;
+  // The second slice refused (as above): its views keep the figures before, the others take the move's.
+  const poison = `${keys.marginEvents}:poison`;
+  await redis.set(poison, 'x');
+  let calls = 0;
+  const failing: Pick<MarginCache, 'queueSetParts'> = {
+    queueSetParts(pipeline, ids, texts) {
+      cache.queueSetParts(pipeline, ids, texts);
+      if (++calls === 2) pipeline.hset(poison, 'f', 'v');
+    },
+  };
+  await expect(publish(state, { cache: failing })).rejects.toThrow(/WRONGTYPE/);
+  await redis.del(poison);
+  const inSecond = (i: number) => i >= 2_000 && i < 4_000;
+  state.forEach((a, i) => {
+    const id = a.resident.id;
+    // The same objects, updated in place; never the book's own summary.
+    expect(a.view).toBe(objects[i]);
+    expect(a.view!.summary).not.toBe(summaryOf(id));
+    expect(a.view!.summary, id).toEqual(inSecond(i) ? before[i] : summaryOf(id));
+    expect(a.written === undefined, id).toBe(inSecond(i));
+  });
+  // The retry publishes the refused slice (both parts: what it wrote is unknown); Redis has the move.
+  expect(await publish(state)).toBe(2_000);
+  const views = await cache.getViews(state.map((a) => a.resident.id));
+  expect(views.map((v) => v?.summary)).toEqual(state.map((a) => summaryOf(a.resident.id)));
+  expect(views.map((v) => v?.summary)).toEqual(state.map((a) => a.view?.summary));
+  // Every event of the move (the refused slice's were appended too, then the retry's): the summary
+  // published before as `previous`, the book's as `summary`.
+  const index = new Map(state.map((a, i) => [a.resident.id, i]));
+  const events = (await logged()).slice(logStart);
+  expect(events.length).toBe(N + 2_000);
+  for (const e of events) {
+    const i = index.get(e.accountId)!;
+    expect(e.type === 'margin' && e.previous, e.accountId).toEqual(before[i]);
+    expect(e.summary).toEqual(summaryOf(e.accountId));
+  }
 });
 
 it('an account no longer held (its shard lost, the account gone) is not written', async () => {

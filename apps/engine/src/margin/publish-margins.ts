@@ -1,5 +1,5 @@
 import { accountId as toAccountId } from '@xmargin/core';
-import type { BookEntry, RiskParams } from '@xmargin/risk';
+import type { RiskBook, RiskParams } from '@xmargin/risk';
 import type { InsertMarginSnapshotParameters } from '@xmargin/store';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
@@ -10,7 +10,7 @@ import { type HistoryPolicy, type LastHistoryRow, needsHistoryRow } from './hist
 import type { HistoryQueue } from './history-queue.js';
 import type { MarginCache, MarginView, StaleReason } from './margin-cache.js';
 import { nearLiquidationPriority } from './near-liquidation.js';
-import { packMarks } from './packed.js';
+import { copyMark, MARK_BYTES, MARK_DOUBLES, writeMark } from './packed.js';
 import type { MarginSummary } from './snapshot.js';
 import { thresholdCrossings } from './thresholds.js';
 import { viewLedgerJson } from './view-json.js';
@@ -42,7 +42,10 @@ export interface WrittenTexts {
 export interface PublishedAccount {
   /** The account's current resident form (replaced when its ledger rows are read again). */
   resident: ResidentAccount;
-  /** The view last published; undefined until published or read from Redis. */
+  /**
+   * The view last published; undefined until published or read from Redis. A market move updates it in
+   * place (from the mark part it wrote): the view owns its summary object, shared with nothing else.
+   */
   view: MarginView | undefined;
   /**
    * What this process last wrote for the view: its ledger part (a view whose ledger part is unchanged
@@ -71,7 +74,7 @@ export const publishedAccount = (resident: ResidentAccount): PublishedAccount =>
 export interface PublishMarginsParameters {
   readonly redis: Redis;
   readonly keys: Pick<RedisKeys, 'marginEvents' | 'marginAlerts' | 'nearLiquidation' | 'uncomputable'>;
-  readonly cache: Pick<MarginCache, 'queueSet'>;
+  readonly cache: Pick<MarginCache, 'queueSetParts'>;
   readonly history: Pick<HistoryQueue, 'push'>;
   readonly policy: HistoryPolicy;
   readonly thresholds: readonly number[];
@@ -87,23 +90,26 @@ export interface PublishMarginsParameters {
    * the seconds from the change's acceptance to its margin being readable.
    */
   readonly changeToMargin?: (seconds: number) => void;
-  readonly accounts: readonly {
-    /** Updated in place once its slice's pipeline succeeded. */
-    readonly account: PublishedAccount;
-    readonly entry: BookEntry;
-    /**
-     * When the newest change behind this recompute was accepted (unix ms); 0 for a reload that answers
-     * no particular change (takeover, reconciliation).
-     */
-    readonly requestedAt: number;
-    /**
-     * The acceptance time of the account's own event in this batch: its view is republished with the
-     * new `requestedAt` even when nothing changed, so a writer waiting for its change to be reflected
-     * sees it. A replayed event carries its original time, not newer than the view's: still a no-op
-     * (also when a market or params event in the same batch is newer: that one changed nothing here).
-     */
-    readonly acknowledgeAt?: number;
-  }[];
+  /**
+   * The book holding the accounts' margins, read slice by slice: an entry is made when its account's
+   * slice is built, not kept for the whole of a move (a move's entries, all alive until its last slice
+   * was sent, were promoted out of the young generation and collected as old garbage).
+   */
+  readonly book: Pick<RiskBook, 'get'>;
+  /** The accounts to publish, in order; each updated in place once its slice's pipeline succeeded. */
+  readonly accounts: readonly PublishedAccount[];
+  /**
+   * When the newest change behind an account's recompute was accepted (unix ms); 0 for a reload that
+   * answers no particular change (takeover, reconciliation).
+   */
+  readonly requestedAt: (accountId: string) => number;
+  /**
+   * Per account, the acceptance time of its own event in this batch: its view is republished with the
+   * new `requestedAt` even when nothing changed, so a writer waiting for its change to be reflected
+   * sees it. A replayed event carries its original time, not newer than the view's: still a no-op
+   * (also when a market or params event in the same batch is newer: that one changed nothing here).
+   */
+  readonly acknowledged?: ReadonlyMap<string, number>;
 }
 
 const sameSummary = (a: MarginSummary | null, b: MarginSummary | null): boolean =>
@@ -162,17 +168,35 @@ export async function publishMargins(p: PublishMarginsParameters): Promise<numbe
 /** Accounts per pipeline (see publishMargins). */
 const PUBLISH_SLICE = 2_000;
 
+/** A view's summary, copied: a view kept in a record owns its summary, which a move updates in place. */
+const ownSummary = (s: MarginSummary): MarginSummary => ({
+  equity: s.equity,
+  initialRequirement: s.initialRequirement,
+  maintenanceRequirement: s.maintenanceRequirement,
+  initialExcess: s.initialExcess,
+  maintenanceExcess: s.maintenanceExcess,
+  markToMarket: s.markToMarket,
+});
+
 async function publishSlice(
   p: PublishMarginsParameters,
   accounts: PublishMarginsParameters['accounts'],
 ): Promise<number> {
   const now = p.now();
-  const views: MarginView[] = [];
-  /** Per view (same order): its account's record. */
+  // Per account written, in order: its record, its id, its ledger part (null: unchanged), its mark part
+  // (in `marks`), what was written for it, and either its new view or (a market move) undefined: its
+  // view last published is then updated in place from its mark part once the pipeline succeeded. A
+  // move leaves no new object per account behind: objects kept from one move to the next outlive the
+  // young generation, and a worker holding 50,000 accounts spends hundreds of milliseconds marking its
+  // heap each time its old generation fills up with them. Nor does a slice keep an object per account
+  // while it is in flight (the events are dropped once packed), so that few outlive two scavenges.
   const published: PublishedAccount[] = [];
+  const ids: string[] = [];
   const ledgers: (string | null)[] = [];
-  /** Per view (same order): what was written for it; `ranked`: (index, rank) of the ranks written. */
+  const marks = new Float64Array(accounts.length * MARK_DOUBLES);
   const written: WrittenTexts[] = [];
+  const views: (MarginView | undefined)[] = [];
+  /** (index, rank) of the ranks written. */
   const ranked: number[] = [];
   const events: MarginEvent[] = [];
   const ranks: (string | number)[] = [];
@@ -183,9 +207,14 @@ async function publishSlice(
   const historyOf: PublishedAccount[] = [];
   const historyAt: LastHistoryRow[] = [];
 
-  for (const { account: a, entry, requestedAt: changeAt, acknowledgeAt } of accounts) {
+  const acks = p.acknowledged !== undefined && p.acknowledged.size > 0 ? p.acknowledged : undefined;
+  for (const a of accounts) {
     if (!a.held) continue;
     const r = a.resident;
+    const entry = p.book.get(r.id);
+    if (!entry) continue;
+    const changeAt = p.requestedAt(r.id);
+    const acknowledgeAt = acks?.get(r.id);
     const prev = a.view;
     let summary: MarginSummary | null;
     let stale: StaleReason | undefined;
@@ -223,45 +252,69 @@ async function publishSlice(
       : warnings.length === 0
         ? '[]'
         : JSON.stringify(warnings);
-    // Literals without a spread (one per account of a move: a spread in a literal is a runtime call).
-    const view: MarginView = stale
-      ? {
-          accountId: r.id,
-          computedAt: now,
-          asOf: p.asOf,
-          inputHash: r.inputHash,
-          paramsVersion: p.paramsVersion,
-          status,
-          stale,
-          summary,
-          freshness: r.freshness,
-          warnings,
-          requestedAt,
-        }
-      : {
-          accountId: r.id,
-          computedAt: now,
-          asOf: p.asOf,
-          inputHash: r.inputHash,
-          paramsVersion: p.paramsVersion,
-          status,
-          summary,
-          freshness: r.freshness,
-          warnings,
-          requestedAt,
-        };
-    // The ledger part is written only when it differs from what this process wrote last. A market move
-    // changes none of its inputs: it is not even made then. The mark parts are packed after the loop.
-    const ledger =
-      last !== undefined &&
-      last.resident === r &&
+    // A market move: only the mark part changes (the same ledger inputs, parameters, valuation time and
+    // warnings, computable before and after), and the view this process last published is updated.
+    const inPlace =
+      prev !== undefined &&
+      summary !== null &&
+      prev.summary !== null &&
+      !stale &&
+      prev.status === 'ok' &&
+      prev.inputHash === r.inputHash &&
+      prev.paramsVersion === p.paramsVersion &&
+      sameWarnings &&
       last.paramsVersion === p.paramsVersion &&
-      last.stale === stale &&
-      last.warnings === warningsText
-        ? last.ledger
-        : viewLedgerJson(view, r.freshnessJson);
-    views.push(view);
+      last.stale === undefined &&
+      prev.warnings === warnings &&
+      prev.freshness === r.freshness &&
+      prev.asOf === p.asOf;
+    let ledger: string;
+    if (inPlace) {
+      ledger = last.ledger;
+      views.push(undefined);
+    } else {
+      const own = summary && ownSummary(summary);
+      // Literals without a spread (a spread in a literal is a runtime call).
+      const view: MarginView = stale
+        ? {
+            accountId: r.id,
+            computedAt: now,
+            asOf: p.asOf,
+            inputHash: r.inputHash,
+            paramsVersion: p.paramsVersion,
+            status,
+            stale,
+            summary: own,
+            freshness: r.freshness,
+            warnings,
+            requestedAt,
+          }
+        : {
+            accountId: r.id,
+            computedAt: now,
+            asOf: p.asOf,
+            inputHash: r.inputHash,
+            paramsVersion: p.paramsVersion,
+            status,
+            summary: own,
+            freshness: r.freshness,
+            warnings,
+            requestedAt,
+          };
+      // The ledger part is written only when it differs from what this process wrote last.
+      ledger =
+        last !== undefined &&
+        last.resident === r &&
+        last.paramsVersion === p.paramsVersion &&
+        last.stale === stale &&
+        last.warnings === warningsText
+          ? last.ledger
+          : viewLedgerJson(view, r.freshnessJson);
+      views.push(view);
+    }
+    writeMark(marks, ids.length * MARK_DOUBLES, now, p.asOf, requestedAt, summary);
     published.push(a);
+    ids.push(r.id);
     ledgers.push(last?.ledger === ledger ? null : ledger);
     const rank = nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets });
     // What was written, kept once the pipeline succeeded: a new record when the ledger part or what its
@@ -323,43 +376,53 @@ async function publishSlice(
       historyAt.push({ summary: historySummary, at: now });
     }
   }
-  if (views.length === 0) return 0;
+  if (ids.length === 0) return 0;
 
   const pipeline = p.redis.pipeline();
-  p.cache.queueSet(pipeline, views, { ledgers, marks: packMarks(views) });
+  const markBytes = Buffer.from(marks.buffer, 0, ids.length * MARK_BYTES);
+  p.cache.queueSetParts(pipeline, ids, { ledgers, marks: markBytes });
   for (let i = 0; i < ranks.length; i += 2_000)
     pipeline.zadd(p.keys.nearLiquidation, ...ranks.slice(i, i + 2_000));
   for (let i = 0; i < staleFields.length; i += 2_000)
     pipeline.hset(p.keys.uncomputable, ...staleFields.slice(i, i + 2_000));
   for (let i = 0; i < computable.length; i += 2_000)
     pipeline.hdel(p.keys.uncomputable, ...computable.slice(i, i + 2_000));
+  // The events are packed here, before any view of the slice is updated in place (`previous` is the
+  // view last published).
   queueAppendEvents(pipeline, p.keys.marginEvents, p.eventLogMaxLen, events, {
     mirror: { key: p.keys.marginAlerts, when: (e) => e.type === 'threshold' },
     packed: (e) => e.type === 'margin',
   });
+  const changedAt: number[] = [];
+  if (p.changeToMargin)
+    for (const e of events)
+      if (e.type === 'margin' && e.requestedAt !== undefined && e.requestedAt > 0)
+        changedAt.push(e.requestedAt);
+  events.length = 0;
   const failed = await pipeline.exec().then(
     (replies) => replies?.find(([err]) => err !== null)?.[0],
     (err: unknown) => err ?? new Error('Redis pipeline failed'),
   );
   if (failed) {
     // Some of the slice's writes may have run: what this process wrote for these views is unknown, so
-    // their next publish writes both parts.
+    // their next publish writes both parts (and makes new views: none is updated in place).
     for (const a of published) a.written = undefined;
     throw failed;
   }
 
   for (let i = 0; i < ranked.length; i += 2) written[ranked[i]!]!.rank = ranked[i + 1]!;
-  for (let i = 0; i < views.length; i++) {
-    published[i]!.view = views[i]!;
-    published[i]!.written = written[i]!;
+  for (let i = 0; i < published.length; i++) {
+    const a = published[i]!;
+    const view = views[i];
+    if (view) a.view = view;
+    else copyMark(marks, i * MARK_DOUBLES, a.view!);
+    a.written = written[i]!;
   }
   if (p.changeToMargin) {
     const readable = p.now();
-    for (const e of events)
-      if (e.type === 'margin' && e.requestedAt !== undefined && e.requestedAt > 0)
-        p.changeToMargin(Math.max(0, (readable - e.requestedAt) / 1000));
+    for (const at of changedAt) p.changeToMargin(Math.max(0, (readable - at) / 1000));
   }
   for (let i = 0; i < historyOf.length; i++) historyOf[i]!.history = historyAt[i]!;
   p.history.push(rows);
-  return views.length;
+  return ids.length;
 }

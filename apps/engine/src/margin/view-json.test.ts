@@ -3,7 +3,7 @@ import type { MarginEvent } from '../stream/margin-events.js';
 import type { MarginView } from './margin-cache.js';
 import {
   MARK_BYTES,
-  packedEventTimes,
+  packedRequestedAt,
   packMarginEvents,
   packMarks,
   unpackMarginEvents,
@@ -131,12 +131,11 @@ describe('stored views and margin events', () => {
     expect(back).toEqual(events);
     expect(() => unpackMarginEvents(accounts, data.subarray(0, 40))).toThrow(/do not match/);
     // What a follower waiting for changes reads: the same ids and requestedAt (0 where absent).
-    const times = packedEventTimes(accounts, data);
-    expect(times.ids).toEqual(events.map((e) => e.accountId));
-    expect([...times.requestedAt]).toEqual(events.map((e) => e.requestedAt ?? 0));
-    expect(() => packedEventTimes(accounts, data.subarray(0, 40))).toThrow(/do not match/);
+    expect([...packedRequestedAt(data)]).toEqual(events.map((e) => e.requestedAt ?? 0));
+    expect(() => packedRequestedAt(data.subarray(0, 40))).toThrow(/not whole events/);
     // The bytes at any offset of a larger buffer (a Redis reply's), as a reader gets them.
     const reply = Buffer.concat([Buffer.from('$12345\r\n'), data]);
     expect(unpackMarginEvents(accounts, reply.subarray(8))).toEqual(events);
+    expect([...packedRequestedAt(reply.subarray(8))]).toEqual(events.map((e) => e.requestedAt ?? 0));
   });
 });

@@ -11,7 +11,6 @@ import { createHistoryQueue, type HistoryQueue } from '../margin/history-queue.j
 import { createMarginCache, type MarginView } from '../margin/margin-cache.js';
 import {
   type PublishedAccount,
-  type PublishMarginsParameters,
   publishedAccount,
   publishMargins,
 } from '../margin/publish-margins.js';
@@ -282,20 +281,13 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
     // One pass over the changed accounts (a market move: every exposed one): what to publish, and the
     // views not known to this process (a shard just taken over), read from Redis first so that only
     // differences are written.
-    const accounts: PublishMarginsParameters['accounts'][number][] = [];
+    const accounts: PublishedAccount[] = [];
     const unknown: PublishedAccount[] = [];
-    const noAcks = acknowledged === undefined || acknowledged.size === 0;
     for (const id of ids) {
       const account = residents.get(id);
-      const entry = account && book.get(id);
-      if (!account || !entry) continue;
+      if (!account) continue;
       if (account.view === undefined) unknown.push(account);
-      const acknowledgeAt = noAcks ? undefined : acknowledged.get(id);
-      accounts.push(
-        acknowledgeAt === undefined
-          ? { account, entry, requestedAt: requestedAtOf(id) }
-          : { account, entry, requestedAt: requestedAtOf(id), acknowledgeAt },
-      );
+      accounts.push(account);
     }
     for (let i = 0; i < unknown.length; i += 1_000) {
       const slice = unknown.slice(i, i + 1_000);
@@ -304,7 +296,8 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
         const v = views[j];
         a.written = undefined;
         if (v) a.view = v;
-        if (v?.summary) a.history = { summary: v.summary, at: v.computedAt };
+        // Its own copy of the summary: a market move updates the view's in place.
+        if (v?.summary) a.history = { summary: { ...v.summary }, at: v.computedAt };
       });
     }
     const g = global;
@@ -321,7 +314,10 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       paramsVersion: g.inputs.paramsVersion,
       warningParams: g.warningParams,
       ...(p.changeToMargin ? { changeToMargin: p.changeToMargin } : {}),
+      book,
       accounts,
+      requestedAt: requestedAtOf,
+      ...(acknowledged ? { acknowledged } : {}),
     });
     publishedOnce = true;
     await p.redis.set(epoch, '1', 'EX', 86_400);

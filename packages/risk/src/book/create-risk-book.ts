@@ -44,6 +44,7 @@ export interface RiskBook {
   updateMarket(patch: Partial<BookMarket>): readonly string[];
   /** Replaces the parameters and re-margins every account; returns their ids. */
   updateParams(params: BookMarket['params']): readonly string[];
+  /** The account's margin now: a new entry per call (the book keeps none), undefined when not held. */
   get(id: string): BookEntry | undefined;
   ids(): IterableIterator<string>;
 }
@@ -56,11 +57,9 @@ interface Slot {
    * current market (`error` says why).
    */
   run: AccountRun | undefined;
-  /** Written in place by every recompute: a refresh allocates nothing per account. */
+  /** Written in place by every recompute: a refresh allocates nothing per account, nor keeps any. */
   readonly totals: AccountTotals;
   error: AppError | undefined;
-  /** The entry handed out by `get`, made on first read after a recompute. */
-  entry: BookEntry | undefined;
   /** The last re-aggregation pass that visited this account. */
   seen: number;
 }
@@ -70,11 +69,13 @@ function appError(e: unknown): AppError {
   return e;
 }
 
+/**
+ * A new entry per read, not kept: a book that kept the entries it handed out held a new object per
+ * account and market move until the next one, which made an engine's publishing of a move mostly old
+ * garbage to collect. A consumer that keeps an entry keeps its own.
+ */
 function entryOf(slot: Slot): BookEntry {
-  slot.entry ??= slot.error
-    ? { ok: false, error: slot.error }
-    : { ok: true, summary: summaryOf(slot.totals) };
-  return slot.entry;
+  return slot.error ? { ok: false, error: slot.error } : { ok: true, summary: summaryOf(slot.totals) };
 }
 
 function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
@@ -138,7 +139,6 @@ export function createRiskBook(
   }
 
   function total(slot: Slot, run: AccountRun): boolean {
-    slot.entry = undefined;
     const finite = accountTotals(kernel, run.terms, store, run.segLo, run.segHi, slot.totals);
     slot.error = finite ? undefined : overflowError(slot.totals);
     return finite;
@@ -182,7 +182,6 @@ export function createRiskBook(
       run = buildAccountRun(ctx, table, store, slot.account);
     } catch (e) {
       slot.error = appError(e);
-      slot.entry = undefined;
       if (old) drop(slot, old);
       slot.run = undefined;
       failed.add(slot);
@@ -225,7 +224,7 @@ export function createRiskBook(
         maintenanceRequirement: Number.NaN,
         markToMarket: Number.NaN,
       };
-      slot = { id, account, run: undefined, totals, error: undefined, entry: undefined, seen: 0 };
+      slot = { id, account, run: undefined, totals, error: undefined, seen: 0 };
       slots.set(id, slot);
     }
     slot.account = account;
