@@ -57,6 +57,21 @@ const publish = (state: readonly PublishedAccount[], over: Partial<PublishMargin
     ...over,
   });
 
+/** A publish whose second slice's pipeline carries a command Redis refuses (WRONGTYPE on a string key). */
+async function publishRefusingSecondSlice(state: readonly PublishedAccount[]): Promise<void> {
+  const poison = `${keys.marginEvents}:poison`;
+  await redis.set(poison, 'x');
+  let calls = 0;
+  const failing: Pick<MarginCache, 'queueSetParts'> = {
+    queueSetParts(pipeline, ids, texts) {
+      cache.queueSetParts(pipeline, ids, texts);
+      if (++calls === 2) pipeline.hset(poison, 'f', 'v');
+    },
+  };
+  await expect(publish(state, { cache: failing })).rejects.toThrow(/WRONGTYPE/);
+  await redis.del(poison);
+}
+
 const logged = async () => {
   const out: MarginEvent[] = [];
   for await (const page of readEventsAfter<MarginEvent>(redis, keys.marginEvents, '0-0', 5_000))
@@ -106,18 +121,7 @@ it('a slice Redis refuses leaves the others published and recorded; the retry pu
     if (v) state[i]!.view = v;
   });
   const before = (await logged()).length;
-  // The second slice's pipeline carries a command Redis refuses (WRONGTYPE on a string key).
-  const poison = `${keys.marginEvents}:poison`;
-  await redis.set(poison, 'x');
-  let calls = 0;
-  const failing: Pick<MarginCache, 'queueSetParts'> = {
-    queueSetParts(pipeline, ids, texts) {
-      cache.queueSetParts(pipeline, ids, texts);
-      if (++calls === 2) pipeline.hset(poison, 'f', 'v');
-    },
-  };
-  await expect(publish(state, { cache: failing })).rejects.toThrow(/WRONGTYPE/);
-  await redis.del(poison);
+  await publishRefusingSecondSlice(state);
   // Recorded as published: the first and third slices; the second still holds its old views.
   const second = residents.slice(2_000, 4_000).map((r) => r.id);
   const inSecond = new Set(second);
@@ -144,18 +148,8 @@ it('a move updates the views in place once published; its events carry the summa
   const summaryOf = (id: string) => (book.get(id) as { summary: MarginSummary }).summary;
   book.updateMarket({ markets: { ETH: { ...md.markets.ETH, spot: md.markets.ETH.spot * 1.03 } as Market } });
   const logStart = (await logged()).length;
-  // The second slice refused (as above): its views keep the figures before, the others take the move's.
-  const poison = `${keys.marginEvents}:poison`;
-  await redis.set(poison, 'x');
-  let calls = 0;
-  const failing: Pick<MarginCache, 'queueSetParts'> = {
-    queueSetParts(pipeline, ids, texts) {
-      cache.queueSetParts(pipeline, ids, texts);
-      if (++calls === 2) pipeline.hset(poison, 'f', 'v');
-    },
-  };
-  await expect(publish(state, { cache: failing })).rejects.toThrow(/WRONGTYPE/);
-  await redis.del(poison);
+  // The second slice refused: its views keep the figures before, the others take the move's.
+  await publishRefusingSecondSlice(state);
   const inSecond = (i: number) => i >= 2_000 && i < 4_000;
   state.forEach((a, i) => {
     const id = a.resident.id;
