@@ -1,8 +1,8 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { RedisKeys } from '../redis-keys.js';
-import { MARK_BYTES, packMarks } from './packed.js';
+import { MARK_BYTES } from './packed.js';
 import type { ChainFreshness, MarginSummary } from './snapshot.js';
-import { joinView, viewLedgerJson } from './view-json.js';
+import { joinView } from './view-json.js';
 
 /** Why an account's margin could not be computed, and since when (unix ms). */
 export interface StaleReason {
@@ -42,7 +42,7 @@ export interface MarginView {
  */
 export interface ViewTexts {
   readonly ledgers: readonly (string | null)[];
-  /** The mark parts (`packMarks` of the views, or written in place: MARK_BYTES each, in order). */
+  /** The mark parts (packed.ts `writeMark`: MARK_BYTES each, in order). */
   readonly marks: Buffer;
 }
 
@@ -56,14 +56,10 @@ export interface MarginCache {
   /** Several views in one round trip (MGET), in the order asked. */
   getViews(accountIds: readonly string[]): Promise<(MarginView | null)[]>;
   /**
-   * Queues the views' writes on a pipeline or MULTI (the caller runs it). `texts` may pass the views'
-   * parts already made; a null ledger part is not written (a market move rewrites only the mark parts).
-   * Without `texts` both parts are written.
-   */
-  queueSet(pipeline: ChainableCommander, views: readonly MarginView[], texts?: ViewTexts): void;
-  /**
-   * The same from the views' parts alone: the accounts, in the order of their parts. A market move's
-   * publish uses it: it writes the mark parts without making a view object per account.
+   * Queues the writes of views' parts on a pipeline or MULTI (the caller runs it): the accounts, and per
+   * account (same order) its ledger part, not written where null (a market move rewrites only the mark
+   * parts), and its mark part. Made from the parts, not from view objects: a market move's publish makes
+   * no view object per account.
    */
   queueSetParts(pipeline: ChainableCommander, accountIds: readonly string[], texts: ViewTexts): void;
 }
@@ -133,13 +129,6 @@ export function createMarginCache(
       if (accountIds.length === 0) return [];
       const raws = await redis.mgetBuffer(...partKeys(accountIds));
       return accountIds.map((_, i) => joinView(raws[2 * i]?.toString() ?? null, raws[2 * i + 1] ?? null));
-    },
-    queueSet(pipeline, views, texts) {
-      queueSetParts(
-        pipeline,
-        views.map((v) => v.accountId),
-        texts ?? { ledgers: views.map((v) => viewLedgerJson(v)), marks: packMarks(views) },
-      );
     },
     queueSetParts,
   };
