@@ -9,11 +9,7 @@ import { type GlobalInputs, loadGlobalInputs } from '../margin/global-inputs.js'
 import type { HistoryPolicy } from '../margin/history-policy.js';
 import { createHistoryQueue, type HistoryQueue } from '../margin/history-queue.js';
 import { createMarginCache, type MarginView } from '../margin/margin-cache.js';
-import {
-  type PublishedAccount,
-  publishedAccount,
-  publishMargins,
-} from '../margin/publish-margins.js';
+import { type PublishedAccount, publishedAccount, publishMargins } from '../margin/publish-margins.js';
 import type { RedisKeys } from '../redis-keys.js';
 import { type ResidentAccount, residentAccount } from './resident-account.js';
 import {
