@@ -70,9 +70,10 @@ function appError(e: unknown): AppError {
 }
 
 /**
- * A new entry per read, not kept: a book that kept the entries it handed out held a new object per
- * account and market move until the next one, which made an engine's publishing of a move mostly old
- * garbage to collect. A consumer that keeps an entry keeps its own.
+ * A new entry per read, not kept: a book that kept the entries it handed out held new objects per
+ * account and market move until the next one, long enough to reach the old generation, where an engine
+ * reading every account of every move collected them as old garbage. A consumer that keeps an entry
+ * keeps its own.
  */
 function entryOf(slot: Slot): BookEntry {
   return slot.error ? { ok: false, error: slot.error } : { ok: true, summary: summaryOf(slot.totals) };
