@@ -437,7 +437,7 @@ async function benchMarketMove(
   const move = async (factor: number) => {
     await untilQuiet(workerPids);
     // This process's own garbage (the previous move's check read every view) collected now: collected
-    // during the move, it took about 0.2 s of CPU from the workers timed.
+    // during the move, it took about 0.15 s of CPU from the workers timed.
     heapUsed();
     const cpu0 = workerPids.reduce((a, pid) => a + cpuMs(pid), 0);
     const redis0 = await redisCpuMs();
