@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +32,14 @@ export function startEngineProcess(
     env: { PATH: process.env.PATH ?? '', OPS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // BENCH_PROCESS_LOG=<dir>: each process's output also goes to <dir>/<role>-<pid>.log (e.g. with
+  // BENCH_NODE_ARGS=--trace-gc, to see what its collections cost during the moves).
+  const logDir = process.env.BENCH_PROCESS_LOG;
+  if (logDir) {
+    const log = createWriteStream(join(logDir, `${role}-${child.pid}.log`));
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {

@@ -1,3 +1,4 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { createRedisConnection } from '@xmargin/jobs';
 import { createRiskBook, type Market, resolveParams } from '@xmargin/risk';
 import type { Redis } from 'ioredis';
@@ -63,7 +64,18 @@ export async function benchPublish(
     };
     const perAccount: number[] = [];
     const redisPerAccount: number[] = [];
-    for (let m = 0; m < 12; m++) {
+    // BENCH_PUBLISH_MOVES (default 12) moves, the first two untimed.
+    const moves = Number(process.env.BENCH_PUBLISH_MOVES ?? 12);
+    // Full (mark-compact) collections during the timed moves: with 50,000 accounts one costs a worker
+    // 300-400 ms, more than a move's publish.
+    let fullCollections = 0;
+    const gcs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+          fullCollections++;
+    });
+    for (let m = 0; m < moves; m++) {
+      if (m === 2) gcs.observe({ entryTypes: ['gc'] });
       const spot = md.markets.ETH.spot * (m % 2 === 0 ? 1.01 : 1);
       const ids = book.updateMarket({ markets: { ETH: { ...md.markets.ETH, spot } as Market } });
       const redis0 = await redisCpuUs();
@@ -76,12 +88,16 @@ export async function benchPublish(
         redisPerAccount.push(redisUsed / ids.length);
       }
     }
+    // The observer is called asynchronously: the last move's collections are reported after it.
+    await new Promise((resolve) => setImmediate(resolve));
+    gcs.disconnect();
     const stats = (xs: number[]) => {
       xs.sort((a, b) => a - b);
       return `${xs[Math.floor(xs.length / 2)]!.toFixed(2)} us median of ${xs.length} moves (${xs[0]!.toFixed(2)}-${xs.at(-1)!.toFixed(2)})`;
     };
     line('publish: CPU per account of a move', `${stats(perAccount)}, ${accounts} accounts, one process`);
     line('publish: Redis CPU per account of a move', stats(redisPerAccount));
+    line('publish: full collections during the moves', `${fullCollections} in ${perAccount.length} moves`);
   } finally {
     await deletePrefix(redis, prefix);
     redis.disconnect();

@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type { ScriptQueue } from '../redis/command-batch.js';
 import type { RedisKeys } from '../redis-keys.js';
 import { MARK_BYTES } from './packed.js';
 import type { ChainFreshness, MarginSummary } from './snapshot.js';
@@ -56,12 +57,13 @@ export interface MarginCache {
   /** Several views in one round trip (MGET), in the order asked. */
   getViews(accountIds: readonly string[]): Promise<(MarginView | null)[]>;
   /**
-   * Queues the writes of views' parts on a pipeline or MULTI (the caller runs it): the accounts, and per
+   * Queues the writes of views' parts on a pipeline, MULTI or command batch (the caller runs it and keeps
+   * `texts.marks` unchanged until it was answered): the accounts, and per
    * account (same order) its ledger part, not written where null (a market move rewrites only the mark
    * parts), and its mark part. Made from the parts, not from view objects: a market move's publish makes
    * no view object per account.
    */
-  queueSetParts(pipeline: ChainableCommander, accountIds: readonly string[], texts: ViewTexts): void;
+  queueSetParts(pipeline: ScriptQueue, accountIds: readonly string[], texts: ViewTexts): void;
 }
 
 // Writes views' parts in one atomic step without an argument per key. KEYS: none (the keys are made from

@@ -54,6 +54,7 @@ export function writeMark(
   f[at + 1] = asOf;
   f[at + 2] = requestedAt;
   if (summary) writeSummary(f, at + 3, summary);
+  else f.fill(0, at + 3, at + 9);
   f[at + 9] = summary ? 1 : 0;
 }
 
@@ -126,14 +127,19 @@ export interface PackableMarginEvent {
 // A packed margin event: flags (1: has previous, 2: has requestedAt), computedAt, requestedAt, summary,
 // previous: fifteen float64s (little-endian), stored as bytes (a binary Redis value: no base64 to make,
 // nor a UTF-8 pass over it when the pipeline is written). The accounts go beside them as a JSON array.
-const EVENT_DOUBLES = 15;
+export const EVENT_DOUBLES = 15;
 const EVENT_BYTES = EVENT_DOUBLES * 8;
 
-/** Margin events packed: their account ids (JSON array) and their numbers (bytes). */
+/**
+ * Margin events packed: their account ids (JSON array) and their numbers (bytes), written into `into`
+ * when given (EVENT_DOUBLES per event; the bytes returned are then a view of it), else into an array of
+ * their own.
+ */
 export function packMarginEvents(
   events: readonly PackableMarginEvent[],
+  into?: Float64Array,
 ): readonly [ids: string, data: Buffer] {
-  const f = new Float64Array(events.length * EVENT_DOUBLES);
+  const f = into ?? new Float64Array(events.length * EVENT_DOUBLES);
   const ids = new Array<string>(events.length);
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
@@ -144,8 +150,9 @@ export function packMarginEvents(
     f[at + 2] = e.requestedAt ?? 0;
     writeSummary(f, at + 3, e.summary);
     if (e.previous) writeSummary(f, at + 9, e.previous);
+    else f.fill(0, at + 9, at + EVENT_DOUBLES);
   }
-  return [JSON.stringify(ids), Buffer.from(f.buffer)];
+  return [JSON.stringify(ids), Buffer.from(f.buffer, f.byteOffset, events.length * EVENT_BYTES)];
 }
 
 /** Packed margin events' two fields decoded; throws when they do not match. */

@@ -57,7 +57,7 @@ const publish = (state: readonly PublishedAccount[], over: Partial<PublishMargin
     ...over,
   });
 
-/** A publish whose second slice's pipeline carries a command Redis refuses (WRONGTYPE on a string key). */
+/** A publish whose second slice carries a command Redis refuses (WRONGTYPE on a string key). */
 async function publishRefusingSecondSlice(state: readonly PublishedAccount[]): Promise<void> {
   const poison = `${keys.marginEvents}:poison`;
   await redis.set(poison, 'x');
@@ -65,7 +65,7 @@ async function publishRefusingSecondSlice(state: readonly PublishedAccount[]): P
   const failing: Pick<MarginCache, 'queueSetParts'> = {
     queueSetParts(pipeline, ids, texts) {
       cache.queueSetParts(pipeline, ids, texts);
-      if (++calls === 2) pipeline.hset(poison, 'f', 'v');
+      if (++calls === 2) pipeline.eval("return redis.call('HSET', KEYS[1], 'f', 'v')", 1, poison);
     },
   };
   await expect(publish(state, { cache: failing })).rejects.toThrow(/WRONGTYPE/);

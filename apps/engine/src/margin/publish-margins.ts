@@ -2,6 +2,7 @@ import { accountId as toAccountId } from '@xmargin/core';
 import type { RiskBook, RiskParams } from '@xmargin/risk';
 import type { InsertMarginSnapshotParameters } from '@xmargin/store';
 import type { Redis } from 'ioredis';
+import { commandBatch } from '../redis/command-batch.js';
 import type { RedisKeys } from '../redis-keys.js';
 import { collateralWarnings, type ResidentAccount } from '../shards/resident-account.js';
 import { queueAppendEvents } from '../stream/event-log.js';
@@ -10,7 +11,7 @@ import { type HistoryPolicy, type LastHistoryRow, needsHistoryRow } from './hist
 import type { HistoryQueue } from './history-queue.js';
 import type { MarginCache, MarginView, StaleReason } from './margin-cache.js';
 import { nearLiquidationPriority } from './near-liquidation.js';
-import { copyMark, MARK_BYTES, MARK_DOUBLES, writeMark } from './packed.js';
+import { copyMark, EVENT_DOUBLES, MARK_BYTES, MARK_DOUBLES, writeMark } from './packed.js';
 import type { MarginSummary } from './snapshot.js';
 import { thresholdCrossings } from './thresholds.js';
 import { viewLedgerJson } from './view-json.js';
@@ -86,7 +87,7 @@ export interface PublishMarginsParameters {
   readonly paramsVersion: number | null;
   readonly warningParams: Pick<RiskParams, 'collateralMaxAgeSeconds' | 'assets'>;
   /**
-   * Called once the pipeline succeeded, per margin event answering a change (`requestedAt > 0`), with
+   * Called once the slice's commands succeeded, per margin event answering a change (`requestedAt > 0`), with
    * the seconds from the change's acceptance to its margin being readable.
    */
   readonly changeToMargin?: (seconds: number) => void;
@@ -96,7 +97,7 @@ export interface PublishMarginsParameters {
    * was sent, were promoted out of the young generation and collected as old garbage).
    */
   readonly book: Pick<RiskBook, 'get'>;
-  /** The accounts to publish, in order; each updated in place once its slice's pipeline succeeded. */
+  /** The accounts to publish, in order; each updated in place once its slice's commands succeeded. */
   readonly accounts: readonly PublishedAccount[];
   /**
    * When the newest change behind an account's recompute was accepted (unix ms); 0 for a reload that
@@ -125,15 +126,15 @@ const sameSummary = (a: MarginSummary | null, b: MarginSummary | null): boolean 
 
 /**
  * Publishes the accounts whose view changed (summary, ledger inputs, parameters version or status) in
- * one Redis pipeline: the views GET margin reads, the near-liquidation index, the operators' list of
+ * one batch of Redis commands (redis/command-batch.ts): the views GET margin reads, the near-liquidation index, the operators' list of
  * accounts that cannot be computed, then the margin and threshold events appended to the event log (after the views, so a
  * subscriber reacting to an event reads the new view). History rows chosen by the policy go to the
- * background history queue once the pipeline succeeded. An account that cannot be computed is
+ * background history queue once the commands succeeded. An account that cannot be computed is
  * published as `stale` with the error code and since when, keeping its last computed summary: never a
  * wrong margin presented as current. Rejects when Redis refuses; nothing is recorded as published then.
  *
  * A market move publishes tens of thousands of accounts: they go in slices of `PUBLISH_SLICE` (one
- * pipeline each, sent in order on the one connection, so the log keeps their order), yielding to the
+ * batch each, sent in order on the one connection, so the log keeps their order), yielding to the
  * event loop between slices so the process keeps renewing its shard leases and reading events while it
  * publishes. The next slice is built while the previous one is in flight (Redis works while this
  * process serialises). A slice that fails leaves the others that succeeded published (and recorded as
@@ -151,7 +152,7 @@ export async function publishMargins(p: PublishMarginsParameters): Promise<numbe
   };
   for (let i = 0; i < p.accounts.length && !failure; i += PUBLISH_SLICE) {
     if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-    // Builds the slice and sends it (synchronously, up to its pipeline's exec); settled into a value at
+    // Builds the slice and sends it (its commands written synchronously); settled into a value at
     // once, so a failure while the previous slice is awaited is not an unhandled rejection.
     const sent = publishSlice(p, p.accounts.slice(i, i + PUBLISH_SLICE)).then(
       (n): Sent => ({ n }),
@@ -165,8 +166,28 @@ export async function publishMargins(p: PublishMarginsParameters): Promise<numbe
   return published;
 }
 
-/** Accounts per pipeline (see publishMargins). */
+/** Accounts per slice (see publishMargins). */
 const PUBLISH_SLICE = 2_000;
+
+/**
+ * The arrays slices pack their numbers into (mark parts, then margin events), kept for the next slices:
+ * a slice in flight holds one until its commands were answered. Buffers made per slice, a few megabytes
+ * per market move, are what V8 counts towards starting a full collection of the heap (see
+ * redis/command-batch.ts).
+ */
+const scratchPool: Float64Array[] = [];
+const SCRATCH_KEPT = 4;
+
+function takeScratch(doubles: number): Float64Array {
+  const kept = scratchPool.pop();
+  return kept !== undefined && kept.length >= doubles
+    ? kept
+    : new Float64Array(Math.max(doubles, PUBLISH_SLICE * (MARK_DOUBLES + EVENT_DOUBLES)));
+}
+
+function giveScratch(scratch: Float64Array): void {
+  if (scratchPool.length < SCRATCH_KEPT) scratchPool.push(scratch);
+}
 
 /** A view's summary, copied: a view kept in a record owns its summary, which a move updates in place. */
 const ownSummary = (s: MarginSummary): MarginSummary => ({
@@ -182,10 +203,24 @@ async function publishSlice(
   p: PublishMarginsParameters,
   accounts: PublishMarginsParameters['accounts'],
 ): Promise<number> {
+  // At most one margin event per account is packed (a threshold event is JSON).
+  const scratch = takeScratch(accounts.length * (MARK_DOUBLES + EVENT_DOUBLES));
+  try {
+    return await publishSliceInto(p, accounts, scratch);
+  } finally {
+    giveScratch(scratch);
+  }
+}
+
+async function publishSliceInto(
+  p: PublishMarginsParameters,
+  accounts: PublishMarginsParameters['accounts'],
+  scratch: Float64Array,
+): Promise<number> {
   const now = p.now();
   // Per account written, in order: its record, its id, its ledger part (null: unchanged), its mark part
   // (in `marks`), what was written for it, and either its new view or (a market move) undefined: its
-  // view last published is then updated in place from its mark part once the pipeline succeeded. A
+  // view last published is then updated in place from its mark part once the commands succeeded. A
   // move leaves no new object per account behind: objects kept from one move to the next outlive the
   // young generation, and a worker holding 50,000 accounts spends hundreds of milliseconds marking its
   // heap each time its old generation fills up with them. Nor does a slice keep an object per account
@@ -193,7 +228,7 @@ async function publishSlice(
   const published: PublishedAccount[] = [];
   const ids: string[] = [];
   const ledgers: (string | null)[] = [];
-  const marks = new Float64Array(accounts.length * MARK_DOUBLES);
+  const marks = scratch.subarray(0, accounts.length * MARK_DOUBLES);
   const written: WrittenTexts[] = [];
   const views: (MarginView | undefined)[] = [];
   /** (index, rank) of the ranks written. */
@@ -317,7 +352,7 @@ async function publishSlice(
     ids.push(r.id);
     ledgers.push(last?.ledger === ledger ? null : ledger);
     const rank = nearLiquidationPriority({ summary: stale ? null : summary, hasAssets: r.hasAssets });
-    // What was written, kept once the pipeline succeeded: a new record when the ledger part or what its
+    // What was written, kept once the commands succeeded: a new record when the ledger part or what its
     // warnings were made from changed, the same one otherwise (a move changes at most its rank).
     if (last?.ledger !== ledger || !sameWarnings)
       written.push({
@@ -378,20 +413,21 @@ async function publishSlice(
   }
   if (ids.length === 0) return 0;
 
-  const pipeline = p.redis.pipeline();
-  const markBytes = Buffer.from(marks.buffer, 0, ids.length * MARK_BYTES);
-  p.cache.queueSetParts(pipeline, ids, { ledgers, marks: markBytes });
+  const batch = commandBatch(p.redis);
+  const markBytes = Buffer.from(marks.buffer, marks.byteOffset, ids.length * MARK_BYTES);
+  p.cache.queueSetParts(batch, ids, { ledgers, marks: markBytes });
   for (let i = 0; i < ranks.length; i += 2_000)
-    pipeline.zadd(p.keys.nearLiquidation, ...ranks.slice(i, i + 2_000));
+    batch.zadd(p.keys.nearLiquidation, ...ranks.slice(i, i + 2_000));
   for (let i = 0; i < staleFields.length; i += 2_000)
-    pipeline.hset(p.keys.uncomputable, ...staleFields.slice(i, i + 2_000));
+    batch.hset(p.keys.uncomputable, ...staleFields.slice(i, i + 2_000));
   for (let i = 0; i < computable.length; i += 2_000)
-    pipeline.hdel(p.keys.uncomputable, ...computable.slice(i, i + 2_000));
+    batch.hdel(p.keys.uncomputable, ...computable.slice(i, i + 2_000));
   // The events are packed here, before any view of the slice is updated in place (`previous` is the
   // view last published).
-  queueAppendEvents(pipeline, p.keys.marginEvents, p.eventLogMaxLen, events, {
+  queueAppendEvents(batch, p.keys.marginEvents, p.eventLogMaxLen, events, {
     mirror: { key: p.keys.marginAlerts, when: (e) => e.type === 'threshold' },
     packed: (e) => e.type === 'margin',
+    packInto: scratch.subarray(marks.length),
   });
   const changedAt: number[] = [];
   if (p.changeToMargin)
@@ -399,10 +435,7 @@ async function publishSlice(
       if (e.type === 'margin' && e.requestedAt !== undefined && e.requestedAt > 0)
         changedAt.push(e.requestedAt);
   events.length = 0;
-  const failed = await pipeline.exec().then(
-    (replies) => replies?.find(([err]) => err !== null)?.[0],
-    (err: unknown) => err ?? new Error('Redis pipeline failed'),
-  );
+  const failed = await batch.settled();
   if (failed) {
     // Some of the slice's writes may have run: what this process wrote for these views is unknown, so
     // their next publish writes both parts (and makes new views: none is updated in place).

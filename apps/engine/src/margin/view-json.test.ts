@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { MarginEvent } from '../stream/margin-events.js';
 import type { MarginView } from './margin-cache.js';
 import {
+  EVENT_DOUBLES,
   MARK_BYTES,
+  MARK_DOUBLES,
   packedRequestedAt,
   packMarginEvents,
   packMarks,
   unpackMarginEvents,
   unpackMark,
+  writeMark,
 } from './packed.js';
 import type { MarginSummary } from './snapshot.js';
 import { joinView, viewLedgerJson } from './view-json.js';
@@ -137,5 +140,20 @@ describe('stored views and margin events', () => {
     const reply = Buffer.concat([Buffer.from('$12345\r\n'), data]);
     expect(unpackMarginEvents(accounts, reply.subarray(8))).toEqual(events);
     expect([...packedRequestedAt(reply.subarray(8))]).toEqual(events.map((e) => e.requestedAt ?? 0));
+    // Packed into an array that held other numbers (a publish's reused one, at an offset): the same
+    // bytes, the missing `previous` written as zeros, not left from before.
+    const into = new Float64Array(20 + events.length * EVENT_DOUBLES).fill(7);
+    const [again, inPlace] = packMarginEvents(events, into.subarray(20));
+    expect(again).toBe(accounts);
+    expect(inPlace.equals(data)).toBe(true);
+    expect(inPlace.buffer).toBe(into.buffer);
+  });
+
+  it('a mark without a summary is written as zeros where its numbers would be', () => {
+    const f = new Float64Array(2 * MARK_DOUBLES).fill(7);
+    writeMark(f, MARK_DOUBLES, 1, 2, 3, null);
+    const bytes = Buffer.from(f.buffer, MARK_DOUBLES * 8, MARK_DOUBLES * 8);
+    expect(bytes.equals(packMarks([{ computedAt: 1, asOf: 2, summary: null, requestedAt: 3 }]))).toBe(true);
+    expect([...f.subarray(0, MARK_DOUBLES)]).toEqual(Array(MARK_DOUBLES).fill(7));
   });
 });

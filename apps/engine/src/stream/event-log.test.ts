@@ -1,7 +1,8 @@
 import { createRedisConnection } from '@xmargin/jobs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PackableMarginEvent, packMarginEvents } from '../margin/packed.js';
+import { EVENT_DOUBLES, type PackableMarginEvent, packMarginEvents } from '../margin/packed.js';
+import { commandBatch } from '../redis/command-batch.js';
 import { REDIS_URL_TEST } from '../test-support/harness.js';
 import { openEventFeed } from './event-feed.js';
 import {
@@ -154,6 +155,29 @@ describe('event log', () => {
     for await (const page of readEventsAfter<MarginEvent>(redis, legacy, '0-0')) old.push(...page);
     expect(old.map((e) => e.event)).toEqual(events.slice(0, 5));
     await redis.del(legacy);
+    // The same events packed into a caller's array holding other numbers and sent as a command batch
+    // (a publish's slice): the same log.
+    const batched = `${log}:batched`;
+    const batch = commandBatch(redis);
+    queueAppendEvents(batch, batched, 10_000, events, {
+      mirror: { key: `${batched}:mirror`, when: (e) => e.type === 'threshold' },
+      packed: (e) => e.type === 'margin',
+      packInto: new Float64Array(events.length * EVENT_DOUBLES).fill(-1),
+    });
+    expect(await batch.settled()).toBeUndefined();
+    const again: LoggedEvent<MarginEvent>[] = [];
+    for await (const page of readEventsAfter<MarginEvent>(redis, batched, '0-0')) again.push(...page);
+    expect(again.map((e) => e.event)).toEqual(read.map((e) => e.event));
+    await redis.del(batched, `${batched}:mirror`, ...logSideKeys(batched));
+    // An array without room for them is refused before anything is sent.
+    const unsent = commandBatch(redis);
+    expect(() =>
+      queueAppendEvents(unsent, batched, 10_000, events, {
+        packed: (e) => e.type === 'margin',
+        packInto: new Float64Array(EVENT_DOUBLES),
+      }),
+    ).toThrow(RangeError);
+    expect(await redis.exists(batched)).toBe(0);
     const mirrored = parseEntries<MarginEvent>(await redis.xrange(`${log}:mirror`, '-', '+'));
     expect(mirrored.map((e) => e.id)).toEqual(
       read.filter((e) => e.event.type === 'threshold').map((e) => e.id),

@@ -1,5 +1,11 @@
-import type { ChainableCommander, Redis } from 'ioredis';
-import { type PackableMarginEvent, packMarginEvents, unpackMarginEvents } from '../margin/packed.js';
+import type { Redis } from 'ioredis';
+import {
+  EVENT_DOUBLES,
+  type PackableMarginEvent,
+  packMarginEvents,
+  unpackMarginEvents,
+} from '../margin/packed.js';
+import type { ScriptQueue } from '../redis/command-batch.js';
 
 /**
  * Durable event logs: bounded Redis streams that SSE subscribers replay from an event id
@@ -121,20 +127,27 @@ export interface AppendOptions<T> {
    * holding their numbers rather than their JSON. Never mirrored.
    */
   readonly packed?: (event: T) => boolean;
+  /**
+   * Where to pack them (EVENT_DOUBLES per packed event): the commands' arguments are then views of it,
+   * and the caller keeps it unchanged until the commands were answered. Without it each entry's
+   * numbers get an array of their own.
+   */
+  readonly packInto?: Float64Array;
 }
 
 /**
- * Queues the events' appends on a pipeline or MULTI (the caller runs it): in order, up to a thousand
+ * Queues the events' appends on a pipeline, MULTI or command batch (the caller runs it): in order, up to a thousand
  * events per entry, keeping the newest entries that hold at most `maxLen` events (at least the newest).
  */
 export function queueAppendEvents<T>(
-  pipeline: ChainableCommander,
+  pipeline: ScriptQueue,
   key: string,
   maxLen: number,
   events: readonly T[],
   options: AppendOptions<T> = {},
 ): void {
-  const { mirror, packed } = options;
+  const { mirror, packed, packInto } = options;
+  let packedAt = 0;
   const [sizes, count] = logSideKeys(key);
   let args: (string | number | Buffer)[] = [];
   let queued = 0;
@@ -150,7 +163,11 @@ export function queueAppendEvents<T>(
     while (end < events.length && end - i < APPEND_BATCH && (packed?.(events[end]!) === true) === pack) end++;
     const n = end - i;
     if (pack) {
-      const [ids, data] = packMarginEvents(events.slice(i, end) as unknown as PackableMarginEvent[]);
+      const into = packInto?.subarray(packedAt, packedAt + n * EVENT_DOUBLES);
+      if (into !== undefined && into.length < n * EVENT_DOUBLES)
+        throw new RangeError('queueAppendEvents: packInto has no room for the packed events');
+      packedAt += n * EVENT_DOUBLES;
+      const [ids, data] = packMarginEvents(events.slice(i, end) as unknown as PackableMarginEvent[], into);
       args.push(n, 3, COUNT_FIELD, n, ACCOUNTS_FIELD, ids, NUMBERS_FIELD, data, 0);
     } else {
       const bodies: string[] = [];
