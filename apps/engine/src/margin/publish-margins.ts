@@ -189,15 +189,67 @@ function giveScratch(scratch: Float64Array): void {
   if (scratchPool.length < SCRATCH_KEPT) scratchPool.push(scratch);
 }
 
-/** A view's summary, copied: a view kept in a record owns its summary, which a move updates in place. */
-const ownSummary = (s: MarginSummary): MarginSummary => ({
-  equity: s.equity,
-  initialRequirement: s.initialRequirement,
-  maintenanceRequirement: s.maintenanceRequirement,
-  initialExcess: s.initialExcess,
-  maintenanceExcess: s.maintenanceExcess,
-  markToMarket: s.markToMarket,
-});
+/**
+ * A view's summary, copied: a view kept in a record owns its summary, which a move updates in place
+ * (copyMark). A class of its own whose fields hold a fraction (NaN) first, so that V8 keeps them as
+ * doubles, written in place (as the book's totals, `HeldTotals` in packages/risk). As an object literal
+ * it shared its hidden class with every `{ equity, ... }` literal of the process; one of them holding
+ * an integer first made those fields hold boxed numbers, and each in-place update then allocated six
+ * numbers per account per move, referenced from the old generation and so promoted there.
+ */
+class OwnSummary implements MarginSummary {
+  equity = Number.NaN;
+  initialRequirement = Number.NaN;
+  maintenanceRequirement = Number.NaN;
+  initialExcess = Number.NaN;
+  maintenanceExcess = Number.NaN;
+  markToMarket = Number.NaN;
+  constructor(s: MarginSummary) {
+    this.equity = s.equity;
+    this.initialRequirement = s.initialRequirement;
+    this.maintenanceRequirement = s.maintenanceRequirement;
+    this.initialExcess = s.initialExcess;
+    this.maintenanceExcess = s.maintenanceExcess;
+    this.markToMarket = s.markToMarket;
+  }
+}
+
+/**
+ * A computable view as published, which moves update in place (`computedAt`, `requestedAt` and its
+ * summary): a class for the reason given at OwnSummary (its `requestedAt` is 0 after a takeover, an
+ * integer, and a time later). The same keys in the same order as the literal views (JSON, equality).
+ */
+class OkView implements MarginView {
+  readonly accountId: string;
+  computedAt = Number.NaN;
+  readonly asOf: number;
+  readonly inputHash: string;
+  readonly paramsVersion: number | null;
+  readonly status = 'ok' as const;
+  readonly summary: MarginSummary | null;
+  readonly freshness: MarginView['freshness'];
+  readonly warnings: MarginView['warnings'];
+  requestedAt = Number.NaN;
+  constructor(
+    r: ResidentAccount,
+    computedAt: number,
+    asOf: number,
+    paramsVersion: number | null,
+    summary: MarginSummary | null,
+    warnings: MarginView['warnings'],
+    requestedAt: number,
+  ) {
+    this.accountId = r.id;
+    this.computedAt = computedAt;
+    this.asOf = asOf;
+    this.inputHash = r.inputHash;
+    this.paramsVersion = paramsVersion;
+    this.summary = summary;
+    this.freshness = r.freshness;
+    this.warnings = warnings;
+    this.requestedAt = requestedAt;
+  }
+}
 
 async function publishSlice(
   p: PublishMarginsParameters,
@@ -308,8 +360,8 @@ async function publishSliceInto(
       ledger = last.ledger;
       views.push(undefined);
     } else {
-      const own = summary && ownSummary(summary);
-      // Literals without a spread (a spread in a literal is a runtime call).
+      const own = summary && new OwnSummary(summary);
+      // A literal without a spread (a spread in a literal is a runtime call).
       const view: MarginView = stale
         ? {
             accountId: r.id,
@@ -324,18 +376,7 @@ async function publishSliceInto(
             warnings,
             requestedAt,
           }
-        : {
-            accountId: r.id,
-            computedAt: now,
-            asOf: p.asOf,
-            inputHash: r.inputHash,
-            paramsVersion: p.paramsVersion,
-            status,
-            summary: own,
-            freshness: r.freshness,
-            warnings,
-            requestedAt,
-          };
+        : new OkView(r, now, p.asOf, p.paramsVersion, own, warnings, requestedAt);
       // The ledger part is written only when it differs from what this process wrote last.
       ledger =
         last !== undefined &&

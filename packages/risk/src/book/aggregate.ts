@@ -410,6 +410,21 @@ export interface AccountTotals {
 }
 
 /**
+ * Totals an account keeps and every recompute writes in place (a resident book's). A class of its own
+ * whose fields hold a fraction (NaN) first, so that V8 keeps them as doubles, written in place. A
+ * `{ equity, ... }` literal shares its hidden class with every literal of the same keys in the
+ * process, and once one of them held an integer first (`0`) and a fraction later, that field holds
+ * boxed numbers: each write then allocates one. With totals that live in the old generation, that
+ * was four numbers per account per market move, all promoted before the next move replaced them.
+ */
+export class HeldTotals implements AccountTotals {
+  equity = Number.NaN;
+  initialRequirement = Number.NaN;
+  maintenanceRequirement = Number.NaN;
+  markToMarket = Number.NaN;
+}
+
+/**
  * Whole-account totals (spec section 4) from the aggregated segments [segLo, segHi) of `s` (one per
  * underlying, in underlying name order) and the collateral terms, written into `out`. Returns false
  * when one is not finite.

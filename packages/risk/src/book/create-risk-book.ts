@@ -5,6 +5,7 @@ import {
   type AccountTotals,
   accountTotals,
   aggregateSegment,
+  HeldTotals,
   type KernelParams,
   kernelParams,
   overflowError,
@@ -219,13 +220,7 @@ export function createRiskBook(
   function upsertAccount(id: string, account: Account): BookEntry {
     let slot = slots.get(id);
     if (!slot) {
-      const totals = {
-        equity: Number.NaN,
-        initialRequirement: Number.NaN,
-        maintenanceRequirement: Number.NaN,
-        markToMarket: Number.NaN,
-      };
-      slot = { id, account, run: undefined, totals, error: undefined, seen: 0 };
+      slot = { id, account, run: undefined, totals: new HeldTotals(), error: undefined, seen: 0 };
       slots.set(id, slot);
     }
     slot.account = account;
