@@ -21,3 +21,12 @@ it('writes the first row, crossings, moves above the tolerance and a row at leas
   expect(needsHistoryRow(policy, last, null, false, 1_000)).toBe(true); // became uncomputable
   expect(needsHistoryRow(policy, { summary: null, at: 0 }, null, false, 1_000)).toBe(false);
 });
+
+it('compares every figure, each against the same tolerance', () => {
+  const last = { summary: s(1_000), at: 0 };
+  const fields = Object.keys(s(1_000)) as (keyof ReturnType<typeof s>)[];
+  for (const f of fields) {
+    expect(needsHistoryRow(policy, last, { ...s(1_000), [f]: s(1_000)[f] + 11 }, false, 1_000), f).toBe(true);
+    expect(needsHistoryRow(policy, last, { ...s(1_000), [f]: s(1_000)[f] - 9 }, false, 1_000), f).toBe(false);
+  }
+});
