@@ -97,13 +97,15 @@ describe('createXmarginClient against the engine', () => {
     expect(upserted.positions.map((p) => p.position.id).sort()).toEqual(['call1', 'perp1']);
     expect(typeof upserted.jobId).toBe('string');
 
-    // The recompute worker writes the snapshot; until then the engine answers API__NO_SNAPSHOT.
+    // The recompute worker writes the snapshot; until then the engine answers API__NO_SNAPSHOT. The
+    // market data written above is published too, possibly after `since` on a slow machine: that view
+    // has no positions yet, so no requirement: wait for the one that has them.
     await expect
       .poll(
         async () => {
           try {
             const m = await protocol.margin.get('acc_c1');
-            return m.computedAt >= since;
+            return m.computedAt >= since && (m.summary?.maintenanceRequirement ?? 0) > 0;
           } catch (err) {
             if (isAppError(err, 'API__NO_SNAPSHOT')) return false;
             throw err;
@@ -114,6 +116,7 @@ describe('createXmarginClient against the engine', () => {
       .toBe(true);
     const margin = await protocol.margin.get('acc_c1');
     expect(margin.accountId).toBe('acc_c1');
+    expect(margin.status).toBe('ok');
     expect(margin.summary!.maintenanceRequirement).toBeGreaterThan(0);
 
     const whatIf = await protocol.margin.whatIf('acc_c1', { positions: { remove: ['call1'] } });
