@@ -205,3 +205,32 @@ it('warnings follow asOf: a move reuses the last ones, a balance gone stale is w
   expect(views.every((v) => v?.warnings.map((w) => w.code).join() === 'COLLATERAL_STALE')).toBe(true);
   expect(views.every((v) => v?.asOf === later)).toBe(true);
 });
+
+it('a slice that fails while its commands are queued rejects and keeps its views; the retry publishes it', async () => {
+  const state = records();
+  expect(await publish(state)).toBe(N);
+  const objects = state.map((a) => a.view);
+  const before = state.map((a) => ({ ...a.view!.summary! }));
+  book.updateMarket({ markets: { ETH: { ...md.markets.ETH, spot: md.markets.ETH.spot * 0.955 } as Market } });
+  let calls = 0;
+  const throwing: Pick<MarginCache, 'queueSetParts'> = {
+    queueSetParts(batch, ids, texts) {
+      cache.queueSetParts(batch, ids, texts);
+      if (++calls === 2) throw new Error('queueing failed');
+    },
+  };
+  await expect(publish(state, { cache: throwing })).rejects.toThrow('queueing failed');
+  const summaryOf = (id: string) => (book.get(id) as { summary: MarginSummary }).summary;
+  state.forEach((a, i) => {
+    const second = i >= 2_000 && i < 4_000;
+    expect(a.view, a.resident.id).toBe(objects[i]);
+    // The failed slice keeps the figures from before and its written parts unknown; the others (the
+    // third was built while the second's commands were answered) were published.
+    expect(a.view!.summary, a.resident.id).toEqual(second ? before[i] : summaryOf(a.resident.id));
+    expect(a.written === undefined, a.resident.id).toBe(second);
+  });
+  // The retry publishes the second slice; Redis then holds the move for every account.
+  expect(await publish(state)).toBe(2_000);
+  const views = await cache.getViews(state.map((a) => a.resident.id));
+  expect(views.map((v) => v?.summary)).toEqual(state.map((a) => summaryOf(a.resident.id)));
+});

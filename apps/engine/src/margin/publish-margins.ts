@@ -455,26 +455,34 @@ async function publishSliceInto(
   if (ids.length === 0) return 0;
 
   const batch = commandBatch(p.redis);
-  const markBytes = Buffer.from(marks.buffer, marks.byteOffset, ids.length * MARK_BYTES);
-  p.cache.queueSetParts(batch, ids, { ledgers, marks: markBytes });
-  for (let i = 0; i < ranks.length; i += 2_000)
-    batch.zadd(p.keys.nearLiquidation, ...ranks.slice(i, i + 2_000));
-  for (let i = 0; i < staleFields.length; i += 2_000)
-    batch.hset(p.keys.uncomputable, ...staleFields.slice(i, i + 2_000));
-  for (let i = 0; i < computable.length; i += 2_000)
-    batch.hdel(p.keys.uncomputable, ...computable.slice(i, i + 2_000));
-  // The events are packed here, before any view of the slice is updated in place (`previous` is the
-  // view last published).
-  queueAppendEvents(batch, p.keys.marginEvents, p.eventLogMaxLen, events, {
-    mirror: { key: p.keys.marginAlerts, when: (e) => e.type === 'threshold' },
-    packed: (e) => e.type === 'margin',
-    packInto: scratch.subarray(marks.length),
-  });
   const changedAt: number[] = [];
-  if (p.changeToMargin)
-    for (const e of events)
-      if (e.type === 'margin' && e.requestedAt !== undefined && e.requestedAt > 0)
-        changedAt.push(e.requestedAt);
+  try {
+    const markBytes = Buffer.from(marks.buffer, marks.byteOffset, ids.length * MARK_BYTES);
+    p.cache.queueSetParts(batch, ids, { ledgers, marks: markBytes });
+    for (let i = 0; i < ranks.length; i += 2_000)
+      batch.zadd(p.keys.nearLiquidation, ...ranks.slice(i, i + 2_000));
+    for (let i = 0; i < staleFields.length; i += 2_000)
+      batch.hset(p.keys.uncomputable, ...staleFields.slice(i, i + 2_000));
+    for (let i = 0; i < computable.length; i += 2_000)
+      batch.hdel(p.keys.uncomputable, ...computable.slice(i, i + 2_000));
+    // The events are packed here, before any view of the slice is updated in place (`previous` is the
+    // view last published).
+    queueAppendEvents(batch, p.keys.marginEvents, p.eventLogMaxLen, events, {
+      mirror: { key: p.keys.marginAlerts, when: (e) => e.type === 'threshold' },
+      packed: (e) => e.type === 'margin',
+      packInto: scratch.subarray(marks.length),
+    });
+    if (p.changeToMargin)
+      for (const e of events)
+        if (e.type === 'margin' && e.requestedAt !== undefined && e.requestedAt > 0)
+          changedAt.push(e.requestedAt);
+  } catch (err) {
+    // The commands already sent may still hold views of the scratch array (a connection not ready
+    // keeps them queued): it goes back to the pool only once they were answered.
+    await batch.settled();
+    for (const a of published) a.written = undefined;
+    throw err;
+  }
   events.length = 0;
   const failed = await batch.settled();
   if (failed) {
