@@ -1,6 +1,6 @@
 import { createRedisConnection } from '@xmargin/jobs';
 import { createRiskBook, type Market, resolveParams } from '@xmargin/risk';
-import type { Redis } from 'ioredis';
+import { Command, type Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { redisKeys } from '../redis-keys.js';
 import { logSideKeys, readEventsAfter } from '../stream/event-log.js';
@@ -63,9 +63,9 @@ async function publishRefusingSecondSlice(state: readonly PublishedAccount[]): P
   await redis.set(poison, 'x');
   let calls = 0;
   const failing: Pick<MarginCache, 'queueSetParts'> = {
-    queueSetParts(pipeline, ids, texts) {
-      cache.queueSetParts(pipeline, ids, texts);
-      if (++calls === 2) pipeline.eval("return redis.call('HSET', KEYS[1], 'f', 'v')", 1, poison);
+    queueSetParts(batch, ids, texts) {
+      cache.queueSetParts(batch, ids, texts);
+      if (++calls === 2) batch.sendCommand(new Command('hset', [poison, 'f', 'v']));
     },
   };
   await expect(publish(state, { cache: failing })).rejects.toThrow(/WRONGTYPE/);

@@ -170,22 +170,35 @@ export async function publishMargins(p: PublishMarginsParameters): Promise<numbe
 const PUBLISH_SLICE = 2_000;
 
 /**
- * The arrays slices pack their numbers into (mark parts, then margin events), kept for the next slices:
- * a slice in flight holds one until its commands were answered. Buffers made per slice, a few megabytes
- * per market move, are what V8 counts towards starting a full collection of the heap (see
- * redis/command-batch.ts).
+ * What a slice packs and encodes its commands into, kept for the next slices: its numbers (mark parts,
+ * then margin events) and the bytes of its views' MSETs (margin-cache.ts). A slice in flight holds one
+ * until its commands were answered. Buffers made per slice, a few megabytes per market move, are what
+ * V8 counts towards starting a full collection of the heap (see redis/command-batch.ts).
  */
-const scratchPool: Float64Array[] = [];
+interface Scratch {
+  readonly numbers: Float64Array;
+  readonly bytes: Buffer;
+}
+const scratchPool: Scratch[] = [];
 const SCRATCH_KEPT = 4;
+/**
+ * Bytes per account of a market move's MSET: its key (up to 128 bytes: the prefix and an id of up to
+ * 68), its mark part and their lengths. Longer keys, or ledger parts, get a buffer of their own.
+ */
+const SCRATCH_BYTES_PER_ACCOUNT = 128 + MARK_BYTES + 16;
 
-function takeScratch(doubles: number): Float64Array {
+function takeScratch(accounts: number): Scratch {
+  const doubles = accounts * (MARK_DOUBLES + EVENT_DOUBLES);
   const kept = scratchPool.pop();
-  return kept !== undefined && kept.length >= doubles
-    ? kept
-    : new Float64Array(Math.max(doubles, PUBLISH_SLICE * (MARK_DOUBLES + EVENT_DOUBLES)));
+  if (kept !== undefined && kept.numbers.length >= doubles) return kept;
+  const n = Math.max(accounts, PUBLISH_SLICE);
+  return {
+    numbers: new Float64Array(n * (MARK_DOUBLES + EVENT_DOUBLES)),
+    bytes: Buffer.allocUnsafeSlow(n * SCRATCH_BYTES_PER_ACCOUNT),
+  };
 }
 
-function giveScratch(scratch: Float64Array): void {
+function giveScratch(scratch: Scratch): void {
   if (scratchPool.length < SCRATCH_KEPT) scratchPool.push(scratch);
 }
 
@@ -256,7 +269,7 @@ async function publishSlice(
   accounts: PublishMarginsParameters['accounts'],
 ): Promise<number> {
   // At most one margin event per account is packed (a threshold event is JSON).
-  const scratch = takeScratch(accounts.length * (MARK_DOUBLES + EVENT_DOUBLES));
+  const scratch = takeScratch(accounts.length);
   try {
     return await publishSliceInto(p, accounts, scratch);
   } finally {
@@ -267,7 +280,7 @@ async function publishSlice(
 async function publishSliceInto(
   p: PublishMarginsParameters,
   accounts: PublishMarginsParameters['accounts'],
-  scratch: Float64Array,
+  scratch: Scratch,
 ): Promise<number> {
   const now = p.now();
   // Per account written, in order: its record, its id, its ledger part (null: unchanged), its mark part
@@ -280,7 +293,7 @@ async function publishSliceInto(
   const published: PublishedAccount[] = [];
   const ids: string[] = [];
   const ledgers: (string | null)[] = [];
-  const marks = scratch.subarray(0, accounts.length * MARK_DOUBLES);
+  const marks = scratch.numbers.subarray(0, accounts.length * MARK_DOUBLES);
   const written: WrittenTexts[] = [];
   const views: (MarginView | undefined)[] = [];
   /** (index, rank) of the ranks written. */
@@ -458,7 +471,7 @@ async function publishSliceInto(
   const changedAt: number[] = [];
   try {
     const markBytes = Buffer.from(marks.buffer, marks.byteOffset, ids.length * MARK_BYTES);
-    p.cache.queueSetParts(batch, ids, { ledgers, marks: markBytes });
+    p.cache.queueSetParts(batch, ids, { ledgers, marks: markBytes, into: scratch.bytes });
     for (let i = 0; i < ranks.length; i += 2_000)
       batch.zadd(p.keys.nearLiquidation, ...ranks.slice(i, i + 2_000));
     for (let i = 0; i < staleFields.length; i += 2_000)
@@ -470,7 +483,7 @@ async function publishSliceInto(
     queueAppendEvents(batch, p.keys.marginEvents, p.eventLogMaxLen, events, {
       mirror: { key: p.keys.marginAlerts, when: (e) => e.type === 'threshold' },
       packed: (e) => e.type === 'margin',
-      packInto: scratch.subarray(marks.length),
+      packInto: scratch.numbers.subarray(marks.length),
     });
     if (p.changeToMargin)
       for (const e of events)

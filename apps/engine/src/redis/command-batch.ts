@@ -1,8 +1,32 @@
-import type { Redis } from 'ioredis';
+import { Command, type Redis } from 'ioredis';
 
 /** Queues a script call: what a pipeline, a MULTI and a CommandBatch all offer. */
 export interface ScriptQueue {
   eval(script: string, numKeys: number, ...args: (string | number | Buffer)[]): unknown;
+}
+
+/** Sends commands made by the caller (EncodedCommand): a CommandBatch, or a Redis connection. */
+export interface CommandQueue {
+  sendCommand(command: Command): unknown;
+}
+
+/**
+ * A command whose RESP encoding (name and arguments, as Redis reads them from the connection) was
+ * written by its caller: what ioredis would otherwise make with a string per argument, and a copy of
+ * the whole command when one argument is binary. Its bytes are written as given, each time the
+ * connection sends it (a connection not ready keeps it queued): the caller keeps them unchanged until
+ * it was answered. The same way ioredis's own scripts change what a command writes.
+ */
+export class EncodedCommand extends Command {
+  readonly #bytes: Buffer;
+  /** `name`: the command's name in lower case (ioredis reads its flags from it). */
+  constructor(name: string, bytes: Buffer) {
+    super(name, []);
+    this.#bytes = bytes;
+  }
+  override toWritable(): Buffer {
+    return this.#bytes;
+  }
 }
 
 /**
@@ -17,8 +41,10 @@ export interface ScriptQueue {
  * accounts that collection took a worker 300-400 ms, in most market moves. Sent this way, each command
  * is written to the socket as it comes, in order.
  */
-export interface CommandBatch extends ScriptQueue {
+export interface CommandBatch extends ScriptQueue, CommandQueue {
   eval(script: string, numKeys: number, ...args: (string | number | Buffer)[]): CommandBatch;
+  /** Sends a command made by the caller (an EncodedCommand). */
+  sendCommand(command: Command): CommandBatch;
   zadd(key: string, ...scoreMembers: (string | number)[]): CommandBatch;
   hset(key: string, ...fieldValues: string[]): CommandBatch;
   hdel(key: string, ...fields: string[]): CommandBatch;
@@ -34,6 +60,10 @@ export function commandBatch(redis: Redis): CommandBatch {
   const batch: CommandBatch = {
     eval(script, numKeys, ...args) {
       sent.push(redis.eval(script, numKeys, ...args));
+      return batch;
+    },
+    sendCommand(command) {
+      sent.push(redis.sendCommand(command) as Promise<unknown>);
       return batch;
     },
     zadd(key, ...scoreMembers) {
