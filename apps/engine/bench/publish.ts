@@ -51,7 +51,7 @@ export async function benchPublish(
       changeToMargin: () => undefined,
       book,
       accounts: ids.map((id) => byId.get(id)!),
-      requestedAt: () => requestedAt,
+      changedAt: requestedAt,
     });
   try {
     await publish([...byId.keys()], 0); // both parts of every view, as after a takeover

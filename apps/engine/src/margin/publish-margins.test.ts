@@ -53,7 +53,7 @@ const publish = (state: readonly PublishedAccount[], over: Partial<PublishMargin
     warningParams,
     book,
     accounts: state,
-    requestedAt: () => 1,
+    changedAt: 1,
     ...over,
   });
 

@@ -100,10 +100,14 @@ export interface PublishMarginsParameters {
   /** The accounts to publish, in order; each updated in place once its slice's commands succeeded. */
   readonly accounts: readonly PublishedAccount[];
   /**
-   * When the newest change behind an account's recompute was accepted (unix ms); 0 for a reload that
-   * answers no particular change (takeover, reconciliation).
+   * When the newest change behind the accounts' recompute was accepted (unix ms): a market or
+   * parameters event; 0 for a reload that answers no particular change (takeover, reconciliation). An
+   * account's `requestedAt` is the later of this and its own event's time (`acknowledged`). Data, not
+   * a function of the account: a function made per batch and called per account from the slice's loop
+   * was a new call target in each batch, and V8 threw the loop's optimised code away at the first
+   * (seen as the first timed move of a bench costing a worker twice the CPU of the next ones).
    */
-  readonly requestedAt: (accountId: string) => number;
+  readonly changedAt: number;
   /**
    * Per account, the acceptance time of its own event in this batch: its view is republished with the
    * new `requestedAt` even when nothing changed, so a writer waiting for its change to be reflected
@@ -313,8 +317,8 @@ async function publishSliceInto(
     const r = a.resident;
     const entry = p.book.get(r.id);
     if (!entry) continue;
-    const changeAt = p.requestedAt(r.id);
     const acknowledgeAt = acks?.get(r.id);
+    const changeAt = acknowledgeAt === undefined ? p.changedAt : Math.max(acknowledgeAt, p.changedAt);
     const prev = a.view;
     let summary: MarginSummary | null;
     let stale: StaleReason | undefined;

@@ -257,7 +257,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
 
   async function publish(
     changed: Iterable<string>,
-    requestedAtOf: (id: string) => number,
+    changedAt: number,
     acknowledged?: ReadonlyMap<string, number>,
   ): Promise<void> {
     if (!global || !book) return;
@@ -312,7 +312,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       ...(p.changeToMargin ? { changeToMargin: p.changeToMargin } : {}),
       book,
       accounts,
-      requestedAt: requestedAtOf,
+      changedAt,
       ...(acknowledged ? { acknowledged } : {}),
     });
     publishedOnce = true;
@@ -334,7 +334,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       if (mine.length > 0) ids.push(...install(await readAccounts(mine)));
       if (page.length < p.pageSize) break;
     }
-    await publish(ids, () => 0);
+    await publish(ids, 0);
     return ids;
   }
 
@@ -405,12 +405,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       for (const id of accounts.keys()) if (!residents.has(id)) all.delete(id);
       changed = all;
     }
-    const at = globalAt ?? 0;
-    await publish(
-      changed,
-      accounts.size === 0 ? () => at : (id) => Math.max(accounts.get(id) ?? 0, at),
-      accounts,
-    );
+    await publish(changed, globalAt ?? 0, accounts);
   }
 
   async function run(): Promise<void> {
@@ -467,7 +462,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
       }
       const changedByMarket = applyGlobal(await readGlobal(), true);
       const ids = await loadShards(shards);
-      await publish(changedByMarket, () => 0);
+      await publish(changedByMarket, 0);
       // Events up to `from` are covered by the reload.
       for (const [s, id] of from) {
         const cur = cursors.get(s);
@@ -496,7 +491,7 @@ export function createShardOwner(p: ShardOwnerParameters): ShardOwner {
         }
         const rows = await readAccounts(ids);
         const installed = install(rows);
-        await publish(installed, () => 0);
+        await publish(installed, 0);
       }),
     reconcile,
     start() {
