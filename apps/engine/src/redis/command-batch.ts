@@ -15,7 +15,8 @@ export interface CommandQueue {
  * written by its caller: what ioredis would otherwise make with a string per argument, and a copy of
  * the whole command when one argument is binary. Its bytes are written as given, each time the
  * connection sends it (a connection not ready keeps it queued): the caller keeps them unchanged until
- * it was answered. The same way ioredis's own scripts change what a command writes.
+ * it was answered. The same way ioredis's own scripts change what a command writes. The connection's
+ * `keyPrefix` option, if any, is not applied to it (the engine's connections have none).
  */
 export class EncodedCommand extends Command {
   readonly #bytes: Buffer;
