@@ -234,3 +234,27 @@ it('a slice that fails while its commands are queued rejects and keeps its views
   const views = await cache.getViews(state.map((a) => a.resident.id));
   expect(views.map((v) => v?.summary)).toEqual(state.map((a) => summaryOf(a.resident.id)));
 });
+
+it("an account's requestedAt is the later of the batch's change time and its own acknowledged event", async () => {
+  const state = records();
+  const [first, second] = [state[0]!.resident.id, state[2_500]!.resident.id];
+  const acknowledged = new Map([
+    [first, 500],
+    [second, 50],
+  ]);
+  expect(await publish(state, { changedAt: 100, acknowledged })).toBe(N);
+  const views = await cache.getViews(state.map((a) => a.resident.id));
+  expect(views.map((v) => v?.requestedAt)).toEqual(state.map((a) => (a.resident.id === first ? 500 : 100)));
+  // Nothing changed since: only an account whose own event is newer than its view is republished.
+  expect(
+    await publish(state, {
+      changedAt: 0,
+      acknowledged: new Map([
+        [second, 700],
+        [first, 400],
+      ]),
+    }),
+  ).toBe(1);
+  expect((await cache.getView(second))?.requestedAt).toBe(700);
+  expect((await cache.getView(first))?.requestedAt).toBe(500);
+});
